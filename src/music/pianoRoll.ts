@@ -1,0 +1,119 @@
+/**
+ * The piano roll: the one plain data type at the centre of Cantus.
+ *
+ * A roll is a grid of time steps x 128 MIDI pitches x tracks, stored step-major in a typed array
+ * (index = (step * PITCHES + pitch) * trackCount + track), so it maps one-to-one onto a tensor of
+ * shape [steps, 128, tracks] and crosses to a worker without copying (see `rollTransferables`).
+ */
+
+/** Number of MIDI pitches, 0..127. */
+export const PITCHES = 128;
+/** The model's grid: 4 steps per beat (16th notes). */
+export const DEFAULT_STEPS_PER_BEAT = 4;
+/** The model's window: 2 bars of 4/4 at 4 steps per beat. */
+export const WINDOW_STEPS = 32;
+/** General MIDI program numbers are 0..127; drums live on channel 10 and have no program. */
+export type GmProgram = number;
+
+/** What a track is: its name, its General MIDI program, and whether it is a drum track. */
+export interface TrackInfo {
+  name: string;
+  program: GmProgram;
+  isDrum: boolean;
+}
+
+/** A multi-track piano roll on a fixed grid. */
+export interface PianoRoll {
+  /** Number of time steps. */
+  steps: number;
+  /** Grid resolution: steps per quarter-note beat. */
+  stepsPerBeat: number;
+  /** Tempo in quarter-note beats per minute. */
+  tempoBpm: number;
+  /** Beats per bar (the numerator of the time signature; the denominator is taken as 4). */
+  beatsPerBar: number;
+  /** One entry per track; `tracks.length` is the roll's third dimension. */
+  tracks: TrackInfo[];
+  /** 1 where a pitch sounds at a step, else 0. Length steps * 128 * tracks.length. */
+  active: Uint8Array;
+  /**
+   * 1 where a note starts. Tells a held note from a repeated one; a roll without onsets
+   * (for example a model's output) is read as: every run of active steps is one note.
+   */
+  onsets: Uint8Array | null;
+  /** MIDI velocity (1..127) at each onset cell; null means a default velocity. */
+  velocities: Uint8Array | null;
+}
+
+/** The flat index of a cell. */
+export function cellIndex(roll: Pick<PianoRoll, 'tracks'>, step: number, pitch: number, track: number): number {
+  return (step * PITCHES + pitch) * roll.tracks.length + track;
+}
+
+/** Options for `createRoll`. */
+export interface CreateRollOptions {
+  stepsPerBeat?: number;
+  tempoBpm?: number;
+  beatsPerBar?: number;
+  withOnsets?: boolean;
+  withVelocities?: boolean;
+}
+
+/** An empty roll of the given length and tracks. */
+export function createRoll(steps: number, tracks: TrackInfo[], options: CreateRollOptions = {}): PianoRoll {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be a whole number >= 0, got ${steps}`);
+  if (tracks.length === 0) throw new RangeError('a piano roll needs at least one track');
+  const size = steps * PITCHES * tracks.length;
+  return {
+    steps,
+    stepsPerBeat: options.stepsPerBeat ?? DEFAULT_STEPS_PER_BEAT,
+    tempoBpm: options.tempoBpm ?? 120,
+    beatsPerBar: options.beatsPerBar ?? 4,
+    tracks: tracks.map((t) => ({ ...t })),
+    active: new Uint8Array(size),
+    onsets: options.withOnsets === false ? null : new Uint8Array(size),
+    velocities: options.withVelocities ? new Uint8Array(size) : null,
+  };
+}
+
+/** The buffers to list as transferables when posting a roll to or from a worker. */
+export function rollTransferables(roll: PianoRoll): ArrayBuffer[] {
+  const buffers = [roll.active.buffer, roll.onsets?.buffer, roll.velocities?.buffer];
+  return buffers.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+}
+
+/** A deep copy, so a transform can return a new roll without touching its input. */
+export function cloneRoll(roll: PianoRoll): PianoRoll {
+  return {
+    ...roll,
+    tracks: roll.tracks.map((t) => ({ ...t })),
+    active: roll.active.slice(),
+    onsets: roll.onsets ? roll.onsets.slice() : null,
+    velocities: roll.velocities ? roll.velocities.slice() : null,
+  };
+}
+
+/** Length of one step in seconds at the roll's tempo. */
+export function secondsPerStep(roll: Pick<PianoRoll, 'tempoBpm' | 'stepsPerBeat'>): number {
+  return 60 / roll.tempoBpm / roll.stepsPerBeat;
+}
+
+/** Steps in one bar. */
+export function stepsPerBar(roll: Pick<PianoRoll, 'beatsPerBar' | 'stepsPerBeat'>): number {
+  return roll.beatsPerBar * roll.stepsPerBeat;
+}
+
+/**
+ * Training windows: `count` rolls of WINDOW_STEPS x 128 x `tracks`, values -1 (off) or +1 (on),
+ * as the model consumes them. Track 0 is the condition (the melody). Int8 keeps a large data set small;
+ * the model converts a batch to float when it feeds it.
+ */
+export interface TrainingWindows {
+  count: number;
+  steps: number;
+  tracks: number;
+  /** Length count * steps * 128 * tracks, index ((w * steps + step) * 128 + pitch) * tracks + track. */
+  data: Int8Array;
+  /** Names of the tracks, melody first. */
+  trackNames: string[];
+}

@@ -1,0 +1,80 @@
+/**
+ * The hyperparameters of a training run: one typed object with defaults and one validation that
+ * names every bad field at once. The resolved config is saved beside a model's weights and checked on load.
+ */
+import { z } from 'zod';
+
+/** Model size presets: the generator's and critic's base width (64 reproduces the reference model). */
+export const MODEL_SIZES = { tiny: 4, small: 8, medium: 16, large: 32, reference: 64 } as const;
+export type ModelSize = keyof typeof MODEL_SIZES;
+
+const int = (min: number, max: number) =>
+  z.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+export const hyperParamsSchema = z.object({
+  /** Passes of the critic over the training windows. */
+  epochs: int(1, 100_000).default(20),
+  /** Adam learning rate of both networks. */
+  learningRate: z
+    .number({ error: 'must be a number' })
+    .gt(0, 'must be greater than 0')
+    .max(0.1, 'must be at most 0.1')
+    .default(1e-3),
+  /** Critic steps per generator step. */
+  updateRatio: int(1, 20).default(5),
+  /** Windows per batch. */
+  batchSize: int(1, 256).default(16),
+  /** Base width of both networks: 64 is the reference model, smaller trains faster. */
+  baseWidth: z.union([z.literal(4), z.literal(8), z.literal(16), z.literal(32), z.literal(64)], { error: 'must be one of 4, 8, 16, 32, 64' }).default(16),
+  /** Seed of weight initialisation, batch order and noise: same seed, same run. */
+  seed: int(0, 2 ** 31 - 1).default(42),
+  /** Weight of the WGAN-GP gradient penalty. */
+  gradientPenaltyWeight: z.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(1000, 'must be at most 1000').default(10),
+  /** Adam's beta1 and beta2 (the reference uses 0.5 and 0.9). */
+  beta1: z.number({ error: 'must be a number' }).min(0, 'must be at least 0').lt(1, 'must be less than 1').default(0.5),
+  beta2: z.number({ error: 'must be a number' }).min(0, 'must be at least 0').lt(1, 'must be less than 1').default(0.9),
+  /** Epochs at whose end a snapshot of generated accompaniments is kept (for listening back). */
+  snapshotEpochs: z.array(int(1, 100_000)).max(200, 'at most 200 snapshot epochs').default([1, 5, 10, 20]),
+});
+
+/** A complete, validated set of hyperparameters. */
+export type HyperParams = z.infer<typeof hyperParamsSchema>;
+/** What a caller may give: any subset, the rest defaulted. */
+export type HyperParamsInput = z.input<typeof hyperParamsSchema>;
+
+/** One bad field and what is wrong with it. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** Thrown when a config is refused; `problems` names every bad field. */
+export class ConfigError extends Error {
+  readonly problems: FieldProblem[];
+  constructor(problems: FieldProblem[]) {
+    super(`Invalid settings: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Validates without throwing: either the resolved config or the list of problems. */
+export function checkHyperParams(input: unknown): { ok: true; value: HyperParams } | { ok: false; problems: FieldProblem[] } {
+  const result = hyperParamsSchema.safeParse(input ?? {});
+  if (result.success) return { ok: true, value: result.data };
+  const problems = result.error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.join('.') : '(settings)',
+    message: issue.message,
+  }));
+  return { ok: false, problems };
+}
+
+/** Resolves a partial config with defaults; throws ConfigError naming every bad field. */
+export function resolveHyperParams(input: HyperParamsInput = {}): HyperParams {
+  const checked = checkHyperParams(input);
+  if (!checked.ok) throw new ConfigError(checked.problems);
+  return checked.value;
+}
+
+/** The defaults, resolved. */
+export const DEFAULT_HYPERPARAMS: HyperParams = resolveHyperParams({});

@@ -1,0 +1,97 @@
+/**
+ * The one typed message protocol between the page and the training worker.
+ * Every message is a member of a discriminated union on `type`; handlers switch exhaustively.
+ * Piano rolls and training windows travel as typed arrays, listed as transferables by the sender.
+ */
+import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
+import type { HyperParams, HyperParamsInput, FieldProblem } from './config';
+
+/** TensorFlow.js backends, in the worker's order of preference. */
+export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
+
+/** Where a model is stored or read from. */
+export type ModelSource =
+  | { kind: 'indexeddb'; name: string }
+  /** model.json text and its weights file, as the user picked them or the page downloaded them. */
+  | { kind: 'files'; modelJson: string; weights: ArrayBuffer }
+  /** A model served with the app (for example the pretrained default under models/). */
+  | { kind: 'url'; url: string };
+
+/** A saved model as files: what the page offers for download. */
+export interface ModelFiles {
+  modelJson: string;
+  weights: ArrayBuffer;
+}
+
+/** The objective metrics of a set of rolls (see src/music/metrics.ts). */
+export interface MetricSet {
+  emptyBarRate: number;
+  usedPitchClasses: number;
+  qualifiedNoteRate: number;
+  polyphonicRate: number;
+  inScaleRate: number;
+  tonalDistance: number;
+}
+
+export type TrainingState = 'idle' | 'training' | 'paused' | 'stopped' | 'done';
+
+/** Messages from the page to the worker. */
+export type WorkerRequest =
+  /** Pick a backend (first that works of `backends`, default BACKEND_ORDER) and report it. */
+  | { type: 'init'; backends?: BackendName[] }
+  /**
+   * Train a new model (or continue the checkpoint in IndexedDB when `resume` is true) on `data`.
+   * `snapshotMelodies` are the fixed melodies (1 track, WINDOW_STEPS long) whose accompaniment is kept at snapshot epochs.
+   */
+  | { type: 'start'; config: HyperParamsInput; data: TrainingWindows; snapshotMelodies: PianoRoll[]; resume?: boolean }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  /** Accompany a melody of any length (one track); `seed` picks the variation. */
+  | { type: 'generate'; requestId: number; melody: PianoRoll; seed: number }
+  /** Save the current model to IndexedDB under `name`, and/or return it as files. */
+  | { type: 'save'; requestId: number; target: 'indexeddb' | 'files'; name?: string }
+  | { type: 'load'; requestId: number; source: ModelSource };
+
+/** Progress after each training iteration. */
+export interface ProgressReport {
+  epoch: number;
+  epochs: number;
+  iteration: number;
+  iterationsPerEpoch: number;
+  criticLoss: number;
+  generatorLoss: number;
+  /** The critic's Wasserstein estimate: mean(critic(real)) - mean(critic(fake)). */
+  wasserstein: number;
+  /** The gradient-penalty term (before weighting). */
+  gradientPenalty: number;
+  samplesPerSecond: number;
+  secondsLeft: number;
+}
+
+/** Messages from the worker to the page. */
+export type WorkerEvent =
+  | { type: 'ready'; backend: BackendName; fallbackReason?: string }
+  | { type: 'state'; state: TrainingState }
+  | ({ type: 'progress' } & ProgressReport)
+  | { type: 'metrics'; epoch: number; generated: MetricSet; reference: MetricSet }
+  /** Accompaniments of the snapshot melodies at the end of `epoch` (fixed noise). */
+  | { type: 'snapshot'; epoch: number; rolls: PianoRoll[] }
+  /** An epoch's checkpoint was written to IndexedDB. */
+  | { type: 'checkpoint'; epoch: number; iteration: number }
+  | { type: 'generated'; requestId: number; roll: PianoRoll }
+  | { type: 'saved'; requestId: number; files?: ModelFiles }
+  | { type: 'loaded'; requestId: number; config: HyperParams }
+  /** Any failure; `requestId` ties it to a request where there is one. `problems` lists bad config fields. */
+  | { type: 'error'; requestId?: number; code: WorkerErrorCode; message: string; problems?: FieldProblem[] };
+
+export type WorkerErrorCode =
+  | 'bad-config'
+  | 'bad-request'
+  | 'no-backend'
+  | 'device-lost'
+  | 'no-model'
+  | 'bad-model'
+  | 'busy'
+  | 'internal';
