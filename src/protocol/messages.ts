@@ -5,6 +5,7 @@
  */
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams, HyperParamsInput, FieldProblem } from './config';
+import type { MetricSet } from '../music/metrics';
 
 /** TensorFlow.js backends, in the worker's order of preference. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -24,15 +25,8 @@ export interface ModelFiles {
   weights: ArrayBuffer;
 }
 
-/** The objective metrics of a set of rolls (see src/music/metrics.ts). */
-export interface MetricSet {
-  emptyBarRate: number;
-  usedPitchClasses: number;
-  qualifiedNoteRate: number;
-  polyphonicRate: number;
-  inScaleRate: number;
-  tonalDistance: number;
-}
+/** The objective metrics of a set of rolls, as src/music/metrics.ts defines them. */
+export type { MetricSet } from '../music/metrics';
 
 export type TrainingState = 'idle' | 'training' | 'paused' | 'stopped' | 'done';
 
