@@ -1,0 +1,36 @@
+/**
+ * The user's own MIDI files as training data, read from the files they picked in the page.
+ */
+import { MidiInputError } from '../music/errors';
+import { parseMidi, type ParsedMidi } from '../music/midiIn';
+import { ownMidiToTrainingWindows, type OwnMidiWindowOptions } from '../music/ownMidi';
+import type { TrainingWindows } from '../music/pianoRoll';
+
+/** What the page hands over: a picked `File`, or anything with a name and bytes. */
+export interface NamedBytesSource {
+  name: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * Reads and parses picked MIDI files; a file Cantus cannot use throws its `MidiInputError` with the
+ * file's name in front of the message, so the user knows which one to fix.
+ */
+export async function readMidiFiles(files: NamedBytesSource[]): Promise<ParsedMidi[]> {
+  const parsed: ParsedMidi[] = [];
+  for (const file of files) {
+    try {
+      parsed.push(parseMidi(new Uint8Array(await file.arrayBuffer())));
+    } catch (error) {
+      if (error instanceof MidiInputError) throw new MidiInputError(error.code, `"${file.name}": ${error.message}`, { cause: error });
+      throw error;
+    }
+  }
+  return parsed;
+}
+
+/** Training windows from picked MIDI files (track roles and windows as in `ownMidiToTrainingWindows`). */
+export async function midiFilesToTrainingWindows(files: NamedBytesSource[], options: OwnMidiWindowOptions = {}): Promise<TrainingWindows> {
+  if (files.length === 0) throw new MidiInputError('no-notes', 'No MIDI files were picked: choose one or more MIDI files to train on.');
+  return ownMidiToTrainingWindows(await readMidiFiles(files), options);
+}

@@ -1,0 +1,110 @@
+/**
+ * Piano roll out: notes (held steps merged, repeated notes kept apart by onsets) and a MIDI file with
+ * one track per voice, each on its own channel with its name and General MIDI program.
+ */
+import { Midi } from '@tonejs/midi';
+import { PITCHES, cellIndex, type PianoRoll } from './pianoRoll';
+import { DRUM_CHANNEL } from './midiIn';
+
+/** Velocity of notes whose roll carries none: a moderate mezzo-forte. */
+export const DEFAULT_VELOCITY = 80;
+/** Channels for melodic tracks: every channel but the drum channel. */
+const MELODIC_CHANNELS = Array.from({ length: 16 }, (_, c) => c).filter((c) => c !== DRUM_CHANNEL);
+
+/** A note on the roll's grid. */
+export interface RollNote {
+  pitch: number;
+  startStep: number;
+  /** Length in steps, at least 1. */
+  steps: number;
+  /** MIDI velocity 1..127. */
+  velocity: number;
+}
+
+/**
+ * The notes of one track, sorted by start then pitch. A note starts where a pitch begins to sound or
+ * where its onset is set (a repeated note), and lasts until the pitch stops or starts again.
+ */
+export function rollToNotes(roll: PianoRoll, track: number, defaultVelocity: number = DEFAULT_VELOCITY): RollNote[] {
+  if (!Number.isInteger(track) || track < 0 || track >= roll.tracks.length) {
+    throw new RangeError(`track must be 0..${roll.tracks.length - 1}, got ${track}`);
+  }
+  const notes: RollNote[] = [];
+  for (let pitch = 0; pitch < PITCHES; pitch++) {
+    let start = -1;
+    let velocity = defaultVelocity;
+    const close = (end: number) => {
+      if (start >= 0) notes.push({ pitch, startStep: start, steps: end - start, velocity });
+      start = -1;
+    };
+    for (let step = 0; step < roll.steps; step++) {
+      const i = cellIndex(roll, step, pitch, track);
+      if (!roll.active[i]) {
+        close(step);
+        continue;
+      }
+      if (start < 0 || roll.onsets?.[i]) {
+        close(step);
+        start = step;
+        const v = roll.velocities?.[i] ?? 0;
+        velocity = v > 0 ? Math.min(v, 127) : defaultVelocity;
+      }
+    }
+    close(roll.steps);
+  }
+  return notes.sort((a, b) => a.startStep - b.startStep || a.pitch - b.pitch);
+}
+
+/** The time signature to write for a bar of `beatsPerBar` quarter beats (3.5 becomes 7/8). */
+function timeSignatureOf(beatsPerBar: number): [number, number] {
+  for (const denominator of [4, 8, 16]) {
+    const numerator = (beatsPerBar * denominator) / 4;
+    if (Number.isInteger(numerator) && numerator > 0) return [numerator, denominator];
+  }
+  return [4, 4];
+}
+
+/** Options for `rollToMidi`. */
+export interface RollToMidiOptions {
+  /** Velocity of notes without one (default DEFAULT_VELOCITY). */
+  defaultVelocity?: number;
+  /** The song's title, written into the file. */
+  title?: string;
+}
+
+/**
+ * Writes a roll as a format-1 MIDI file: the roll's tempo and time signature, then one track per
+ * roll track with its name and program, melodic tracks on channels 1-9 and 11-16 in order (reused
+ * after 15 tracks), drum tracks on channel 10.
+ */
+export function rollToMidi(roll: PianoRoll, options: RollToMidiOptions = {}): Uint8Array {
+  const defaultVelocity = options.defaultVelocity ?? DEFAULT_VELOCITY;
+  if (!Number.isInteger(defaultVelocity) || defaultVelocity < 1 || defaultVelocity > 127) {
+    throw new RangeError(`defaultVelocity must be a whole number 1..127, got ${defaultVelocity}`);
+  }
+  const midi = new Midi();
+  midi.header.name = options.title ?? '';
+  // Tempo and time signature go in before any note, as @tonejs/midi times notes by the tempo map.
+  midi.header.setTempo(roll.tempoBpm);
+  midi.header.timeSignatures = [{ ticks: 0, timeSignature: timeSignatureOf(roll.beatsPerBar) }];
+  midi.header.update();
+  // A new file has 480 ticks per beat, divisible by every usual steps-per-beat.
+  const ticksPerStep = midi.header.ppq / roll.stepsPerBeat;
+  let melodic = 0;
+  roll.tracks.forEach((info, t) => {
+    const track = midi.addTrack();
+    track.name = info.name;
+    track.channel = info.isDrum ? DRUM_CHANNEL : MELODIC_CHANNELS[melodic++ % MELODIC_CHANNELS.length];
+    track.instrument.number = Math.min(127, Math.max(0, Math.round(info.program)));
+    for (const note of rollToNotes(roll, t, defaultVelocity)) {
+      track.addNote({
+        midi: note.pitch,
+        ticks: Math.round(note.startStep * ticksPerStep),
+        durationTicks: Math.round(note.steps * ticksPerStep),
+        // @tonejs/midi writes floor(velocity * 127), which gives back exactly `note.velocity`.
+        velocity: note.velocity / 127,
+      });
+    }
+  });
+  return midi.toArray();
+}
