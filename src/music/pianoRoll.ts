@@ -117,3 +117,27 @@ export interface TrainingWindows {
   /** Names of the tracks, melody first. */
   trackNames: string[];
 }
+
+/** A new roll holding only the given tracks of `roll`, in the given order. */
+export function selectTracks(roll: PianoRoll, tracks: number[]): PianoRoll {
+  const n = roll.tracks.length;
+  for (const t of tracks) {
+    if (!Number.isInteger(t) || t < 0 || t >= n) throw new RangeError(`track ${t} does not exist: the roll has ${n} track(s)`);
+  }
+  const out = createRoll(
+    roll.steps,
+    tracks.map((t) => roll.tracks[t]),
+    { stepsPerBeat: roll.stepsPerBeat, tempoBpm: roll.tempoBpm, beatsPerBar: roll.beatsPerBar, withOnsets: roll.onsets !== null, withVelocities: roll.velocities !== null },
+  );
+  const m = tracks.length;
+  for (let cell = 0; cell < roll.steps * PITCHES; cell++) {
+    for (let k = 0; k < m; k++) {
+      const src = cell * n + tracks[k];
+      const dst = cell * m + k;
+      out.active[dst] = roll.active[src];
+      if (out.onsets && roll.onsets) out.onsets[dst] = roll.onsets[src];
+      if (out.velocities && roll.velocities) out.velocities[dst] = roll.velocities[src];
+    }
+  }
+  return out;
+}

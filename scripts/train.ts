@@ -1,0 +1,281 @@
+/**
+ * `npm run train -- [options]`: trains the accompaniment GAN in Node with the same engine as the page's
+ * worker (wasm backend by default), printing progress and checkpointing so that a killed run, started
+ * again with the same --out, continues from its last checkpoint with its optimiser state.
+ *
+ * Output folder (--out): checkpoint/ (training state: model + both Adam optimisers), model/ (the finished
+ * model, loadable by the page), run.json (what the run trains on), log.jsonl (one line per iteration).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { jsbToTrainingWindows, parseJsbJson, type JsbDataset } from '../src/music/jsb';
+import type { TrainingWindows } from '../src/music/pianoRoll';
+import { checkHyperParams, MODEL_SIZES, type HyperParams, type HyperParamsInput } from '../src/protocol/config';
+import { exportModel, exportTrainingState, importTrainingState } from '../src/model/io';
+import { GanEngine, iterationsPerEpoch } from '../src/model/engine';
+import { hasModel, readModelDir, recoverModelDir, writeModelDir } from './lib/modelDir';
+import { startNodeBackend, type NodeBackend } from './lib/tfNode';
+
+export const DEFAULT_DATA = resolve(import.meta.dirname, '../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json');
+
+const USAGE = `Usage: npm run train -- [options]
+  --out DIR               run folder: checkpoint/, model/, run.json, log.jsonl (default runs/latest)
+  --data FILE             JSB-format JSON (default ../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json)
+  --split NAME            split to train on (default train)
+  --hop STEPS             steps between training windows (default 16, one bar)
+  --transpose LIST        extra transpositions in semitones, e.g. -2,2 (default none)
+  --limit-windows N       train on the first N windows only
+  --epochs N  --learning-rate X  --update-ratio N  --batch-size N  --seed N
+  --base-width N | --size tiny|small|medium|large|reference
+  --max-iterations N      stop (with a checkpoint) once the run has done N iterations in all
+  --checkpoint-every N    also checkpoint every N iterations (default 10; epochs always end with one)
+  --backend wasm|cpu      TensorFlow.js backend (default wasm)
+  --quiet                 print one line per epoch instead of one per iteration`;
+
+/** A command line the script cannot follow; the message says what to change. */
+export class TrainUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainUsageError';
+  }
+}
+
+interface RunInfo {
+  data: string;
+  split: string;
+  hop: number;
+  transpose: number[];
+  limitWindows: number | null;
+  windows: number;
+}
+
+interface TrainOptions {
+  out: string;
+  run: Omit<RunInfo, 'windows'>;
+  hyper: HyperParamsInput;
+  maxIterations: number | null;
+  checkpointEvery: number;
+  backend: NodeBackend;
+  quiet: boolean;
+}
+
+function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new TrainUsageError(`${flag} must be a whole number >= ${min}, got "${text}"`);
+  return value;
+}
+
+function number(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new TrainUsageError(`${flag} must be a number, got "${text}"`);
+  return value;
+}
+
+/** Reads the command line into options; the hyperparameters are validated later, all at once. */
+export function parseTrainArgs(argv: string[]): TrainOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        out: { type: 'string' },
+        data: { type: 'string' },
+        split: { type: 'string' },
+        hop: { type: 'string' },
+        transpose: { type: 'string' },
+        'limit-windows': { type: 'string' },
+        epochs: { type: 'string' },
+        'learning-rate': { type: 'string' },
+        'update-ratio': { type: 'string' },
+        'batch-size': { type: 'string' },
+        seed: { type: 'string' },
+        'base-width': { type: 'string' },
+        size: { type: 'string' },
+        'max-iterations': { type: 'string' },
+        'checkpoint-every': { type: 'string' },
+        backend: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new TrainUsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const v = parsed.values;
+  if (v.help) throw new TrainUsageError(USAGE);
+  const hyper: Record<string, unknown> = {};
+  const set = (key: keyof HyperParams, value: unknown) => {
+    if (value !== undefined) hyper[key] = value;
+  };
+  set('epochs', number('--epochs', v.epochs));
+  set('learningRate', number('--learning-rate', v['learning-rate']));
+  set('updateRatio', number('--update-ratio', v['update-ratio']));
+  set('batchSize', number('--batch-size', v['batch-size']));
+  set('seed', number('--seed', v.seed));
+  if (v.size !== undefined && v['base-width'] !== undefined) throw new TrainUsageError('give --size or --base-width, not both');
+  if (v.size !== undefined) {
+    if (!(v.size in MODEL_SIZES)) throw new TrainUsageError(`--size must be one of ${Object.keys(MODEL_SIZES).join(', ')}, got "${v.size}"`);
+    set('baseWidth', MODEL_SIZES[v.size as keyof typeof MODEL_SIZES]);
+  }
+  set('baseWidth', number('--base-width', v['base-width']));
+  const backend = v.backend ?? 'wasm';
+  if (backend !== 'wasm' && backend !== 'cpu') throw new TrainUsageError(`--backend must be wasm or cpu, got "${backend}"`);
+  const transpose = (v.transpose ?? '')
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map((s) => {
+      const shift = Number(s);
+      if (!Number.isInteger(shift) || Math.abs(shift) > 24) throw new TrainUsageError(`--transpose takes whole semitone shifts within ±24, got "${s}"`);
+      return shift;
+    });
+  return {
+    out: resolve(v.out ?? 'runs/latest'),
+    run: {
+      data: resolve(v.data ?? DEFAULT_DATA),
+      split: v.split ?? 'train',
+      hop: wholeNumber('--hop', v.hop, 1) ?? 16,
+      transpose,
+      limitWindows: wholeNumber('--limit-windows', v['limit-windows'], 1) ?? null,
+    },
+    hyper: hyper as HyperParamsInput,
+    maxIterations: wholeNumber('--max-iterations', v['max-iterations'], 1) ?? null,
+    checkpointEvery: wholeNumber('--checkpoint-every', v['checkpoint-every'], 1) ?? 10,
+    backend,
+    quiet: v.quiet ?? false,
+  };
+}
+
+/** Loads the training windows a run asks for. */
+export function loadWindows(run: Omit<RunInfo, 'windows'>): TrainingWindows {
+  if (!existsSync(run.data)) throw new TrainUsageError(`No data file at ${run.data}`);
+  const dataset: JsbDataset = parseJsbJson(readFileSync(run.data, 'utf8'));
+  const chorales = dataset[run.split as keyof JsbDataset];
+  if (!Array.isArray(chorales) || chorales.length === 0) {
+    throw new TrainUsageError(`${run.data} has no "${run.split}" split with chorales in it`);
+  }
+  const windows = jsbToTrainingWindows(chorales, { hopSteps: run.hop, transpositions: run.transpose });
+  if (run.limitWindows === null || run.limitWindows >= windows.count) return windows;
+  const cellsPerWindow = windows.steps * 128 * windows.tracks;
+  return { ...windows, count: run.limitWindows, data: windows.data.slice(0, run.limitWindows * cellsPerWindow) };
+}
+
+function sameRun(a: RunInfo, b: RunInfo): string | null {
+  for (const key of ['data', 'split', 'hop', 'limitWindows', 'windows'] as const) {
+    if (a[key] !== b[key]) return `${key} (${String(b[key])} in the checkpoint, ${String(a[key])} now)`;
+  }
+  if (a.transpose.join() !== b.transpose.join()) return `transpose (${b.transpose.join()} in the checkpoint, ${a.transpose.join()} now)`;
+  return null;
+}
+
+/** Resumes the checkpoint in `out` if there is one (refusing one made for other data or settings), else builds a new engine. */
+async function openEngine(options: TrainOptions, run: RunInfo, log: (line: string) => void): Promise<GanEngine> {
+  const checkpointDir = join(options.out, 'checkpoint');
+  recoverModelDir(checkpointDir);
+  const runFile = join(options.out, 'run.json');
+  if (hasModel(checkpointDir)) {
+    const saved = JSON.parse(readFileSync(runFile, 'utf8')) as RunInfo;
+    const differs = sameRun(run, saved);
+    if (differs) throw new TrainUsageError(`${options.out} holds a run on other data: ${differs}. Use another --out to start afresh.`);
+    const engine = await importTrainingState(readModelDir(checkpointDir));
+    // Only the length of training may change on resume; every other setting must be the checkpoint's.
+    const asked = checkHyperParams({ ...engine.config, ...options.hyper });
+    if (!asked.ok) throw new TrainUsageError(asked.problems.map((p) => `${p.field} ${p.message}`).join('; '));
+    const changed = (Object.keys(options.hyper) as (keyof HyperParams)[]).filter(
+      (key) => key !== 'epochs' && JSON.stringify(asked.value[key]) !== JSON.stringify(engine.config[key]),
+    );
+    if (changed.length > 0) {
+      engine.dispose();
+      throw new TrainUsageError(`The checkpoint in ${options.out} was trained with other ${changed.join(', ')}; only --epochs may change when resuming. Use another --out to start afresh.`);
+    }
+    log(`resumed from checkpoint at epoch ${engine.epoch}, iteration ${engine.iteration}`);
+    if (asked.value.epochs === engine.config.epochs) return engine;
+    // A longer (or shorter) run: same weights and optimiser state under the new epoch count.
+    const files = await exportTrainingState(engine);
+    engine.dispose();
+    const manifest = JSON.parse(files.modelJson) as { config: HyperParams };
+    manifest.config = asked.value;
+    return importTrainingState({ modelJson: JSON.stringify(manifest), weights: files.weights });
+  }
+  const checked = checkHyperParams(options.hyper);
+  if (!checked.ok) throw new TrainUsageError(`Invalid settings: ${checked.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+  mkdirSync(options.out, { recursive: true });
+  writeFileSync(runFile, JSON.stringify(run, null, 2));
+  log(`new run in ${options.out}`);
+  return GanEngine.create(checked.value);
+}
+
+/** Trains as the options say; returns the engine's final counters. */
+export async function train(options: TrainOptions, log: (line: string) => void = (l) => console.log(l)): Promise<{ epoch: number; iteration: number; stoppedEarly: boolean }> {
+  await startNodeBackend(options.backend);
+  const windows = loadWindows(options.run);
+  const run: RunInfo = { ...options.run, windows: windows.count };
+  const engine = await openEngine(options, run, log);
+  const config = engine.config;
+  const perEpoch = iterationsPerEpoch(windows.count, config);
+  const total = config.epochs * perEpoch;
+  const stopAt = Math.min(total, options.maxIterations ?? total);
+  log(
+    `backend ${options.backend}; ${windows.count} windows; width ${config.baseWidth}, batch ${config.batchSize}, update ratio ${config.updateRatio}, ` +
+      `learning rate ${config.learningRate}; ${perEpoch} iterations per epoch, ${config.epochs} epochs (${total} iterations)`,
+  );
+  const checkpoint = async () => writeModelDir(join(options.out, 'checkpoint'), await exportTrainingState(engine));
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    log('stopping after this iteration (a checkpoint follows); press Ctrl+C again to quit at once');
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const sampler = engine.sampler(windows);
+  const started = performance.now();
+  const startIteration = engine.iteration;
+  try {
+    while (engine.iteration < stopAt && !interrupted) {
+      const t0 = performance.now();
+      const losses = await engine.trainNext(sampler);
+      const seconds = (performance.now() - t0) / 1000;
+      engine.epoch = Math.floor(engine.iteration / perEpoch);
+      const done = engine.iteration - startIteration;
+      const rate = done / ((performance.now() - started) / 1000);
+      const record = { iteration: engine.iteration, epoch: engine.epoch, seconds, ...losses };
+      appendFileSync(join(options.out, 'log.jsonl'), `${JSON.stringify(record)}\n`);
+      const epochEnd = engine.iteration % perEpoch === 0;
+      if (!options.quiet || epochEnd) {
+        log(
+          `epoch ${Math.ceil(engine.iteration / perEpoch)}/${config.epochs} iteration ${engine.iteration}/${total}  ` +
+            `critic ${losses.criticLoss.toFixed(4)}  generator ${losses.generatorLoss.toFixed(4)}  ` +
+            `W ${losses.wasserstein.toFixed(4)}  GP ${losses.gradientPenalty.toFixed(4)}  ` +
+            `${((config.batchSize * (config.updateRatio + 1)) / seconds).toFixed(1)} samples/s  ` +
+            `${Math.round((stopAt - engine.iteration) / rate)} s left`,
+        );
+      }
+      if (!Number.isFinite(losses.criticLoss) || !Number.isFinite(losses.generatorLoss)) {
+        throw new Error(`training diverged at iteration ${engine.iteration} (a loss is not finite); lower the learning rate`);
+      }
+      if (epochEnd || engine.iteration % options.checkpointEvery === 0) await checkpoint();
+    }
+    await checkpoint();
+    writeModelDir(join(options.out, 'model'), await exportModel(engine));
+    log(`saved the model to ${join(options.out, 'model')} (epoch ${engine.epoch}, iteration ${engine.iteration}) after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return { epoch: engine.epoch, iteration: engine.iteration, stoppedEarly: engine.iteration < total };
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    engine.dispose();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('scripts/train.ts')) {
+  try {
+    await train(parseTrainArgs(process.argv.slice(2)));
+  } catch (error) {
+    console.error(error instanceof TrainUsageError ? error.message : error);
+    process.exit(error instanceof TrainUsageError ? 2 : 1);
+  }
+}

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { parseTrainArgs, train, TrainUsageError } from '../../scripts/train';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TINY = ['--size', 'tiny', '--batch-size', '2', '--update-ratio', '2', '--limit-windows', '16', '--epochs', '2', '--seed', '7'];
+
+interface LogLine {
+  iteration: number;
+  criticLoss: number;
+  generatorLoss: number;
+  wasserstein: number;
+}
+
+/** The last logged losses of each iteration (a killed run may have logged an iteration it never checkpointed). */
+function lossesByIteration(out: string): Map<number, LogLine> {
+  const lines = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n');
+  return new Map(lines.map((l) => JSON.parse(l) as LogLine).map((l) => [l.iteration, l]));
+}
+
+function checkpointIteration(out: string): number {
+  const path = join(out, 'checkpoint', 'model.json');
+  if (!existsSync(path)) return 0;
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { counters: { iteration: number } }).counters.iteration;
+  } catch {
+    return 0;
+  }
+}
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cantus-train-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('npm run train', () => {
+  it('refuses bad settings, naming each field', async () => {
+    const options = parseTrainArgs(['--out', join(tempDir(), 'bad'), '--epochs=-1', '--learning-rate', '0', '--update-ratio', '0', '--limit-windows', '8']);
+    await expect(train(options, () => undefined)).rejects.toThrow(/epochs.*learningRate.*updateRatio/);
+    expect(() => parseTrainArgs(['--size', 'huge'])).toThrow(TrainUsageError);
+    expect(() => parseTrainArgs(['--no-such-flag'])).toThrow(TrainUsageError);
+  });
+
+  it('continues a killed run from its last checkpoint with the same iteration and optimiser state', async () => {
+    // The reference: one uninterrupted run.
+    const whole = join(tempDir(), 'whole');
+    const result = await train(parseTrainArgs(['--out', whole, ...TINY]), () => undefined);
+    expect(result.iteration).toBe(8); // 16 windows / (batch 2 x ratio 2) = 4 iterations per epoch, 2 epochs
+    const reference = lossesByIteration(whole);
+
+    // The same run, killed (SIGKILL: no chance to save) once a checkpoint past iteration 2 exists.
+    const killed = join(tempDir(), 'killed');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', '--out', killed, '--checkpoint-every', '1', ...TINY], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<void>((done) => child.on('exit', () => done()));
+    const deadline = Date.now() + 90_000;
+    while (checkpointIteration(killed) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await exited;
+    const resumedAt = checkpointIteration(killed);
+    expect(resumedAt).toBeGreaterThanOrEqual(3);
+    expect(resumedAt).toBeLessThan(8);
+
+    const lines: string[] = [];
+    const after = await train(parseTrainArgs(['--out', killed, ...TINY]), (l) => lines.push(l));
+    expect(lines.some((l) => l.includes(`resumed from checkpoint at epoch ${Math.floor(resumedAt / 4)}, iteration ${resumedAt}`))).toBe(true);
+    expect(after.iteration).toBe(8);
+    // Every iteration after the checkpoint trains exactly as in the uninterrupted run: weights, optimiser
+    // moments, batch order and noise were all restored (fresh Adam moments would change these losses).
+    const resumed = lossesByIteration(killed);
+    for (let i = resumedAt + 1; i <= 8; i++) {
+      const a = reference.get(i);
+      const b = resumed.get(i);
+      expect(a && b, `iteration ${i} logged in both runs`).toBeTruthy();
+      expect(b!.criticLoss).toBeCloseTo(a!.criticLoss, 4);
+      expect(b!.generatorLoss).toBeCloseTo(a!.generatorLoss, 4);
+      expect(b!.wasserstein).toBeCloseTo(a!.wasserstein, 4);
+    }
+    expect(existsSync(join(killed, 'model', 'model.json'))).toBe(true);
+  });
+
+  it('refuses to resume a checkpoint with other settings', async () => {
+    const out = join(tempDir(), 'other');
+    await train(parseTrainArgs(['--out', out, ...TINY, '--epochs', '1']), () => undefined);
+    await expect(train(parseTrainArgs(['--out', out, ...TINY, '--learning-rate', '0.01']), () => undefined)).rejects.toThrow(/learningRate/);
+  });
+});
