@@ -19,7 +19,7 @@ import { startNodeBackend, type NodeBackend } from './lib/tfNode';
 import { DEFAULT_DATA } from './train';
 
 const USAGE = `Usage: npm run evaluate -- [--model DIR] [--data FILE] [--split NAME] [--seed N] [--limit N] [--backend wasm|cpu] [--json]
-  --model DIR   a saved model folder with model.json and weights.bin (default models/default)
+  --model DIR   a saved model folder with model.json and model.weights.bin (default models/default)
   --data FILE   JSB-format JSON (default ../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json)
   --split NAME  split to evaluate (default valid; a file with only a test split uses test)
   --limit N     evaluate the first N chorales only`;

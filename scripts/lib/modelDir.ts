@@ -1,10 +1,10 @@
-/** Model files on disk: a folder holding model.json and weights.bin, as the page downloads and uploads them. */
+/** Model files on disk: a folder holding model.json and model.weights.bin, as the page downloads and uploads them. */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelFiles } from '../../src/protocol/messages';
 
 export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
+export const WEIGHTS_BIN = 'model.weights.bin';
 
 /** True when `dir` holds a saved model. */
 export function hasModel(dir: string): boolean {

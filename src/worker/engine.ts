@@ -1,0 +1,50 @@
+/**
+ * What the training handler needs from a GAN engine, as interfaces. The handler depends on these rather than on
+ * src/model directly so it can be tested in Node, and so the engine's own API can change behind one adapter
+ * (see ganEngine.ts, which wraps src/model's GanEngine).
+ */
+import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
+import type { HyperParams } from '../protocol/config';
+import type { ModelFiles } from '../protocol/messages';
+
+/** The losses of one training iteration (several critic steps and one generator step). */
+export interface IterationLosses {
+  criticLoss: number;
+  generatorLoss: number;
+  wasserstein: number;
+  gradientPenalty: number;
+}
+
+/** A usable model: it accompanies melodies and can be exported. */
+export interface WorkerModel {
+  readonly config: HyperParams;
+  /** Accompanies a one-track melody of any length; `seed` picks the variation. */
+  accompany(melody: PianoRoll, seed: number): Promise<PianoRoll>;
+  /** Accompaniments of fixed melodies with fixed noise, for listening back across epochs. */
+  snapshot(melodies: PianoRoll[], noiseSeed: number): Promise<PianoRoll[]>;
+  exportModel(): Promise<ModelFiles>;
+  dispose(): void;
+}
+
+/** A training run in progress: a model, its optimisers and its place in the seeded batch order. */
+export interface TrainingRun {
+  readonly model: WorkerModel;
+  readonly iterationsPerEpoch: number;
+  /** Windows consumed by one iteration (batch size x critic steps), for the samples-per-second figure. */
+  readonly samplesPerIteration: number;
+  /** Runs the next iteration and returns its losses as plain numbers. */
+  trainIteration(): Promise<IterationLosses>;
+  /** Everything needed to continue this run later (weights, optimiser state, batch position); structured-cloneable. */
+  exportState(): Promise<unknown>;
+  dispose(): void;
+}
+
+/** Makes runs and models; the worker gets the real one, tests may pass a smaller one. */
+export interface EngineFactory {
+  /** A fresh run on `data`, initialised from `config.seed`. */
+  newRun(config: HyperParams, data: TrainingWindows): Promise<TrainingRun>;
+  /** Continues a run from `exportState()`'s output; `completedIterations` counts iterations since the run began. */
+  restoreRun(state: unknown, config: HyperParams, data: TrainingWindows, completedIterations: number): Promise<TrainingRun>;
+  /** Reads a model saved by `exportModel()`; throws BadModelError when the files are not a Cantus model. */
+  loadModel(files: ModelFiles): Promise<WorkerModel>;
+}

@@ -1,0 +1,82 @@
+/** The worker's EngineFactory on src/model's GanEngine: the one place that knows the engine's own API. */
+import type { TrainingWindows } from '../music/pianoRoll';
+import type { HyperParams } from '../protocol/config';
+import type { ModelFiles } from '../protocol/messages';
+import { GanEngine, iterationsPerEpoch } from '../model/engine';
+import { ModelFileError } from '../model/errors';
+import { exportModel, exportTrainingState, importModel, importTrainingState } from '../model/io';
+import type { EngineFactory, TrainingRun, WorkerModel } from './engine';
+import { BadModelError } from './errors';
+
+class GanModel implements WorkerModel {
+  constructor(readonly engine: GanEngine) {}
+
+  get config(): HyperParams {
+    return this.engine.config;
+  }
+
+  accompany(melody: Parameters<GanEngine['accompany']>[0], seed: number) {
+    return this.engine.accompany(melody, seed);
+  }
+
+  snapshot(melodies: Parameters<GanEngine['snapshot']>[0], noiseSeed: number) {
+    return this.engine.snapshot(melodies, noiseSeed);
+  }
+
+  exportModel(): Promise<ModelFiles> {
+    return exportModel(this.engine);
+  }
+
+  dispose(): void {
+    this.engine.dispose();
+  }
+}
+
+function runOf(engine: GanEngine, data: TrainingWindows): TrainingRun {
+  const model = new GanModel(engine);
+  const sampler = engine.sampler(data);
+  return {
+    model,
+    iterationsPerEpoch: iterationsPerEpoch(data.count, engine.config),
+    samplesPerIteration: engine.config.batchSize * engine.config.updateRatio,
+    async trainIteration() {
+      const losses = await engine.trainNext(sampler);
+      // The engine leaves epochs to its driver; keeping the count makes saved model files say how long they trained.
+      engine.epoch = Math.floor(engine.iteration / iterationsPerEpoch(data.count, engine.config));
+      return losses;
+    },
+    exportState: () => exportTrainingState(engine),
+    dispose: () => engine.dispose(),
+  };
+}
+
+/** Runs and models of the real GAN engine, on whichever TensorFlow.js backend is active. */
+export const ganEngineFactory: EngineFactory = {
+  async newRun(config, data) {
+    return runOf(GanEngine.create(config), data);
+  },
+
+  async restoreRun(state, _config, data, completedIterations) {
+    // The state carries its own config (the one its weights were shaped by).
+    const engine = await readModelFile(() => importTrainingState(state as ModelFiles));
+    if (engine.iteration !== completedIterations) {
+      engine.dispose();
+      throw new BadModelError(`The saved training run is damaged: its model stands at iteration ${engine.iteration}, its record at ${completedIterations}.`);
+    }
+    return runOf(engine, data);
+  },
+
+  async loadModel(files) {
+    return new GanModel(await readModelFile(() => importModel(files)));
+  },
+};
+
+/** Turns the model's file errors into the worker's 'bad-model' errors, keeping their messages. */
+async function readModelFile<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof ModelFileError) throw new BadModelError(error.message);
+    throw error;
+  }
+}

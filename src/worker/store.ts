@@ -1,0 +1,119 @@
+/**
+ * IndexedDB storage of the worker: the latest training checkpoint (so a page reload can continue training)
+ * and models saved by name. Uses `idb`; tests run it on fake-indexeddb.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { TrainingWindows } from '../music/pianoRoll';
+import type { HyperParams } from '../protocol/config';
+import type { ModelFiles } from '../protocol/messages';
+
+/** What identifies a training data set: its shape and a checksum of its contents. */
+export interface DatasetIdentity {
+  count: number;
+  steps: number;
+  tracks: number;
+  trackNames: string[];
+  /** FNV-1a 32-bit hash of the window values. */
+  checksum: number;
+}
+
+/** A training run saved at the end of an epoch. */
+export interface Checkpoint {
+  config: HyperParams;
+  /** The engine's exportState() output: weights, optimiser state, batch position. */
+  state: unknown;
+  /** Epochs finished (1-based count). */
+  epoch: number;
+  /** Iterations finished since the run began. */
+  completedIterations: number;
+  dataset: DatasetIdentity;
+  savedAt: number;
+}
+
+/** A model saved by name. */
+export interface StoredModel {
+  name: string;
+  files: ModelFiles;
+  savedAt: number;
+}
+
+/** Where the handler keeps checkpoints and named models. */
+export interface TrainerStore {
+  saveCheckpoint(checkpoint: Checkpoint): Promise<void>;
+  loadCheckpoint(): Promise<Checkpoint | undefined>;
+  clearCheckpoint(): Promise<void>;
+  saveModel(name: string, files: ModelFiles): Promise<void>;
+  loadModel(name: string): Promise<StoredModel | undefined>;
+  listModels(): Promise<string[]>;
+}
+
+interface CantusDb extends DBSchema {
+  checkpoints: { key: string; value: Checkpoint };
+  models: { key: string; value: StoredModel };
+}
+
+/** The database name the app uses; tests pass their own to stay isolated. */
+export const DEFAULT_DB_NAME = 'cantus-trainer';
+const LATEST = 'latest';
+
+/** A TrainerStore on IndexedDB (the global `indexedDB`, real or fake). */
+export class IdbTrainerStore implements TrainerStore {
+  private db: Promise<IDBPDatabase<CantusDb>> | undefined;
+  constructor(readonly dbName: string = DEFAULT_DB_NAME) {}
+
+  private open(): Promise<IDBPDatabase<CantusDb>> {
+    this.db ??= openDB<CantusDb>(this.dbName, 1, {
+      upgrade(db) {
+        db.createObjectStore('checkpoints');
+        db.createObjectStore('models');
+      },
+    });
+    return this.db;
+  }
+
+  async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    await (await this.open()).put('checkpoints', checkpoint, LATEST);
+  }
+
+  async loadCheckpoint(): Promise<Checkpoint | undefined> {
+    return (await this.open()).get('checkpoints', LATEST);
+  }
+
+  async clearCheckpoint(): Promise<void> {
+    await (await this.open()).delete('checkpoints', LATEST);
+  }
+
+  async saveModel(name: string, files: ModelFiles): Promise<void> {
+    await (await this.open()).put('models', { name, files, savedAt: Date.now() }, name);
+  }
+
+  async loadModel(name: string): Promise<StoredModel | undefined> {
+    return (await this.open()).get('models', name);
+  }
+
+  async listModels(): Promise<string[]> {
+    return (await this.open()).getAllKeys('models');
+  }
+
+  /** Closes the connection (tests delete databases between runs). */
+  async close(): Promise<void> {
+    if (this.db) (await this.db).close();
+    this.db = undefined;
+  }
+}
+
+/** The identity of a data set, to refuse continuing a checkpoint on different data. */
+export function datasetIdentity(data: TrainingWindows): DatasetIdentity {
+  let hash = 0x811c9dc5;
+  const bytes = new Uint8Array(data.data.buffer, data.data.byteOffset, data.data.byteLength);
+  for (let i = 0; i < bytes.length; i++) {
+    hash ^= bytes[i];
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return { count: data.count, steps: data.steps, tracks: data.tracks, trackNames: [...data.trackNames], checksum: hash >>> 0 };
+}
+
+/** True when two identities describe the same data. */
+export function sameDataset(a: DatasetIdentity, b: DatasetIdentity): boolean {
+  return a.count === b.count && a.steps === b.steps && a.tracks === b.tracks && a.checksum === b.checksum;
+}

@@ -1,0 +1,86 @@
+/**
+ * The real training worker in headless Chromium: it picks WebGPU (SwiftShader here), trains a width-4 model for a
+ * couple of iterations on tiny synthetic data, checkpoints, and accompanies a melody afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { TrainSummary } from './pages/worker-page';
+import { collectPageErrors, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+
+describe('training worker in the browser', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    app = await startApp();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('trains on WebGPU in a worker and reports finite losses', async () => {
+    const page = await browser.newPage();
+    const pageErrors = collectPageErrors(page);
+    await page.goto(new URL('tests/e2e/pages/worker.html', app.url).href);
+    if (process.env.CANTUS_E2E_DEBUG) page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text()}`));
+    await page
+      .getByTestId('backend-label')
+      .filter({ hasText: /^(webgpu|webgl|wasm|cpu)$/ })
+      .waitFor({ timeout: 120_000 })
+      .catch((error: Error) => {
+        throw new Error(`${error.message}\npage status: ${pageErrors.join(' | ') || '(no page errors)'}`);
+      });
+    await expect(page.getByTestId('backend-label').textContent()).resolves.toBe('webgpu');
+
+    // 4 windows, batch 2, update ratio 1: 2 iterations in the one epoch.
+    const summary = await page.evaluate(
+      () =>
+        (window as unknown as { cantusWorkerTest: { train(config: object, windows: number): Promise<TrainSummary> } }).cantusWorkerTest.train(
+          { epochs: 1, batchSize: 2, updateRatio: 1, baseWidth: 4, snapshotEpochs: [1] },
+          4,
+        ),
+    );
+    await screenshot(page, 'worker-webgpu');
+    expect(summary.errors).toEqual([]);
+    expect(summary.backend).toBe('webgpu');
+    expect(summary.progress.map((p) => [p.epoch, p.iteration, p.iterationsPerEpoch])).toEqual([
+      [1, 1, 2],
+      [1, 2, 2],
+    ]);
+    for (const p of summary.progress) {
+      for (const value of [p.criticLoss, p.generatorLoss, p.wasserstein, p.gradientPenalty, p.samplesPerSecond, p.secondsLeft]) {
+        expect(Number.isFinite(value)).toBe(true);
+      }
+      expect(p.samplesPerSecond).toBeGreaterThan(0);
+    }
+    expect(summary.events).toEqual(expect.arrayContaining(['ready', 'snapshot', 'metrics', 'checkpoint']));
+    expect(summary.checkpoints).toBe(1);
+    expect(summary.events.at(-1)).toBe('generated');
+    expect([summary.generatedSteps, summary.generatedTracks]).toEqual([32, 4]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('trains on the wasm fallback with its binaries served by the app', async () => {
+    const page = await browser.newPage();
+    const pageErrors = collectPageErrors(page);
+    await page.goto(new URL('tests/e2e/pages/worker.html?backends=wasm', app.url).href);
+    await page.getByTestId('backend-label').filter({ hasText: /^(webgpu|webgl|wasm|cpu|none)$/ }).waitFor({ timeout: 120_000 });
+    await expect(page.getByTestId('backend-label').textContent()).resolves.toBe('wasm');
+    const summary = await page.evaluate(
+      () =>
+        (window as unknown as { cantusWorkerTest: { train(config: object, windows: number): Promise<TrainSummary> } }).cantusWorkerTest.train(
+          { epochs: 2, batchSize: 2, updateRatio: 2, baseWidth: 4, snapshotEpochs: [] },
+          4,
+        ),
+    );
+    expect(summary.errors).toEqual([]);
+    expect(summary.progress.map((p) => [p.epoch, p.iteration])).toEqual([
+      [1, 1],
+      [2, 1],
+    ]);
+    for (const p of summary.progress) expect(Number.isFinite(p.criticLoss) && Number.isFinite(p.generatorLoss)).toBe(true);
+    expect(summary.checkpoints).toBe(2);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * The training handler driving the REAL GAN engine (width 4, batch 2, one critic step per iteration, 4 synthetic
+ * windows: 2 iterations per epoch) on the wasm backend in Node: progress, pause/resume, stop, epoch-end events,
+ * and continuing from an IndexedDB checkpoint.
+ */
+import 'fake-indexeddb/auto';
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PITCHES } from '../../src/music/pianoRoll';
+import type { HyperParamsInput } from '../../src/protocol/config';
+import type { WorkerEvent } from '../../src/protocol/messages';
+import { startWasmBackendInNode } from '../../src/model/wasm/node';
+import { ganEngineFactory } from '../../src/worker/ganEngine';
+import { IdbTrainerStore } from '../../src/worker/store';
+import { TrainerHandler } from '../../src/worker/trainer';
+import { EventLog, melodyRoll, syntheticWindows } from './worker-fixtures';
+
+type Progress = Extract<WorkerEvent, { type: 'progress' }>;
+const tiny: HyperParamsInput = { batchSize: 2, updateRatio: 1, baseWidth: 4, seed: 3, snapshotEpochs: [1] };
+let dbCounter = 0;
+const handlers: TrainerHandler[] = [];
+
+function newHandler(log: EventLog, store = new IdbTrainerStore(`worker-training-${dbCounter++}`)): TrainerHandler {
+  const handler = new TrainerHandler({
+    post: log.post,
+    engines: ganEngineFactory,
+    store,
+    chooseBackend: async () => {
+      await startWasmBackendInNode();
+      return { backend: 'wasm', skipped: [] };
+    },
+  });
+  handlers.push(handler);
+  return handler;
+}
+
+beforeAll(async () => {
+  await startWasmBackendInNode();
+});
+
+afterEach(async () => {
+  for (const handler of handlers.splice(0)) {
+    await handler.handle({ type: 'stop' });
+    await handler.whenIdle();
+    handler.dispose();
+  }
+});
+
+describe('TrainerHandler with the real engine', () => {
+  it('trains: progress with finite figures after every iteration, then snapshot, metrics and checkpoint at epoch ends', async () => {
+    const log = new EventLog();
+    const handler = newHandler(log);
+    const tensorsBefore = tf.memory().numTensors;
+    await handler.handle({ type: 'start', config: { ...tiny, epochs: 2 }, data: syntheticWindows(4), snapshotMelodies: [melodyRoll(), melodyRoll(64)] });
+    await handler.whenIdle();
+
+    expect(log.of('error')).toEqual([]);
+    expect(log.events[0]).toEqual({ type: 'ready', backend: 'wasm' });
+    const progress = log.of('progress');
+    expect(progress.map((p) => [p.epoch, p.iteration])).toEqual([
+      [1, 1],
+      [1, 2],
+      [2, 1],
+      [2, 2],
+    ]);
+    for (const p of progress) {
+      expect(p).toMatchObject({ epochs: 2, iterationsPerEpoch: 2 });
+      for (const value of [p.criticLoss, p.generatorLoss, p.wasserstein, p.gradientPenalty, p.samplesPerSecond, p.secondsLeft]) {
+        expect(Number.isFinite(value)).toBe(true);
+      }
+      expect(p.samplesPerSecond).toBeGreaterThan(0);
+      expect(p.gradientPenalty).toBeGreaterThan(0);
+    }
+    expect(progress.at(-1)!.secondsLeft).toBe(0);
+    // The critic's loss is -W + 10 * GP.
+    expect(progress[0].criticLoss).toBeCloseTo(-progress[0].wasserstein + 10 * progress[0].gradientPenalty, 3);
+
+    const snapshots = log.of('snapshot');
+    expect(snapshots.map((s) => s.epoch)).toEqual([1]);
+    expect(snapshots[0].rolls.map((r) => [r.steps, r.tracks.length])).toEqual([
+      [32, 4],
+      [64, 4],
+    ]);
+    const metrics = log.of('metrics');
+    expect(metrics.map((m) => m.epoch)).toEqual([1, 2]);
+    // Reference: the synthetic chorales hold one pitch per voice, every bar sounding.
+    expect(metrics[0].reference).toMatchObject({ emptyBarRate: 0, usedPitchClasses: expect.any(Number), polyphonicRate: 0 });
+    expect(metrics[1].reference).toEqual(metrics[0].reference);
+    expect(Object.keys(metrics[0].generated).sort()).toEqual(Object.keys(metrics[0].reference).sort());
+    expect(log.of('checkpoint')).toEqual([
+      { type: 'checkpoint', epoch: 1, iteration: 2 },
+      { type: 'checkpoint', epoch: 2, iteration: 4 },
+    ]);
+    expect(log.of('state').map((s) => s.state)).toEqual(['training', 'done']);
+    // The engine keeps its weights; nothing else may pile up across iterations.
+    expect(tf.memory().numTensors - tensorsBefore).toBeLessThan(200);
+  });
+
+  it('pause halts progress until resume, which continues with the next iteration', async () => {
+    const log = new EventLog();
+    const handler = newHandler(log);
+    await handler.handle({ type: 'start', config: { ...tiny, epochs: 50, snapshotEpochs: [] }, data: syntheticWindows(4), snapshotMelodies: [] });
+    await log.waitFor('progress');
+    await handler.handle({ type: 'pause' });
+    await log.waitFor('state', (s) => s.state === 'paused');
+    const countAtPause = log.of('progress').length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(log.of('progress').length).toBe(countAtPause);
+    expect(handler.trainingState).toBe('paused');
+
+    await handler.handle({ type: 'resume' });
+    await log.waitFor('progress', () => true, log.events.length);
+    const progress = log.of('progress');
+    expect(progress.length).toBe(countAtPause + 1);
+    const position = (p: Progress) => (p.epoch - 1) * p.iterationsPerEpoch + p.iteration;
+    expect(progress.map(position)).toEqual(progress.map((_, i) => i + 1));
+    expect(log.of('state').map((s) => s.state)).toEqual(['training', 'paused', 'training']);
+  });
+
+  it('stop ends the run and keeps the model: generate and save still work', async () => {
+    const log = new EventLog();
+    const handler = newHandler(log);
+    await handler.handle({ type: 'start', config: { ...tiny, epochs: 50, snapshotEpochs: [] }, data: syntheticWindows(4), snapshotMelodies: [] });
+    await log.waitFor('progress', (p) => p.iteration === 2);
+    await handler.handle({ type: 'stop' });
+    await handler.whenIdle();
+    expect(handler.trainingState).toBe('stopped');
+    const progressAtStop = log.of('progress').length;
+    expect(progressAtStop).toBeLessThan(100);
+
+    const melody = melodyRoll(48);
+    await handler.handle({ type: 'generate', requestId: 11, melody, seed: 5 });
+    const generated = log.of('generated')[0];
+    expect(generated.requestId).toBe(11);
+    expect([generated.roll.steps, generated.roll.tracks.length]).toEqual([48, 4]);
+    // The user's melody comes back exactly as track 0.
+    for (let cell = 0; cell < 48 * PITCHES; cell++) expect(generated.roll.active[cell * 4]).toBe(melody.active[cell]);
+
+    await handler.handle({ type: 'save', requestId: 12, target: 'files' });
+    const saved = log.of('saved')[0];
+    expect(saved.requestId).toBe(12);
+    expect(saved.files?.weights.byteLength).toBeGreaterThan(1000);
+    expect(log.of('progress').length).toBe(progressAtStop);
+    expect(log.of('error')).toEqual([]);
+  });
+
+  it('a new handler continues from the epoch checkpoint exactly where the run stood', async () => {
+    const data = syntheticWindows(4);
+    const config = { ...tiny, epochs: 3, snapshotEpochs: [] };
+
+    // The uninterrupted run, for comparison.
+    const straightLog = new EventLog();
+    await newHandler(straightLog).handle({ type: 'start', config, data, snapshotMelodies: [] });
+    await handlers[0].whenIdle();
+    const straight = straightLog.of('progress');
+    expect(straight).toHaveLength(6);
+
+    // A run stopped during epoch 2 (as a page reload would), then continued by a fresh handler on the same storage.
+    const store = new IdbTrainerStore(`worker-training-resume-${dbCounter++}`);
+    const firstLog = new EventLog();
+    const first = newHandler(firstLog, store);
+    await first.handle({ type: 'start', config, data, snapshotMelodies: [] });
+    await firstLog.waitFor('checkpoint', (c) => c.epoch === 1);
+    await first.handle({ type: 'stop' });
+    await first.whenIdle();
+    expect(firstLog.of('checkpoint')).toEqual([{ type: 'checkpoint', epoch: 1, iteration: 2 }]);
+
+    const secondLog = new EventLog();
+    const second = newHandler(secondLog, new IdbTrainerStore(store.dbName));
+    await second.handle({ type: 'start', config, data: syntheticWindows(4), snapshotMelodies: [], resume: true });
+    await second.whenIdle();
+    expect(secondLog.of('error')).toEqual([]);
+    const resumed = secondLog.of('progress');
+    expect(resumed.map((p) => [p.epoch, p.iteration])).toEqual([
+      [2, 1],
+      [2, 2],
+      [3, 1],
+      [3, 2],
+    ]);
+    // Same weights, optimiser state and batch position: the same losses as the run that never stopped.
+    resumed.forEach((p, i) => {
+      const reference = straight[i + 2];
+      expect(p.criticLoss).toBeCloseTo(reference.criticLoss, 4);
+      expect(p.generatorLoss).toBeCloseTo(reference.generatorLoss, 4);
+      expect(p.gradientPenalty).toBeCloseTo(reference.gradientPenalty, 4);
+    });
+    expect(secondLog.of('checkpoint').map((c) => [c.epoch, c.iteration])).toEqual([
+      [2, 4],
+      [3, 6],
+    ]);
+  });
+
+  it('saves a model in IndexedDB and a fresh handler loads it and generates', async () => {
+    const store = new IdbTrainerStore(`worker-training-save-${dbCounter++}`);
+    const log = new EventLog();
+    const trainer = newHandler(log, store);
+    await trainer.handle({ type: 'start', config: { ...tiny, epochs: 1, snapshotEpochs: [] }, data: syntheticWindows(4), snapshotMelodies: [] });
+    await trainer.whenIdle();
+    await trainer.handle({ type: 'save', requestId: 1, target: 'indexeddb', name: 'chorale model' });
+    await trainer.handle({ type: 'generate', requestId: 2, melody: melodyRoll(), seed: 9 });
+
+    const otherLog = new EventLog();
+    const other = newHandler(otherLog, new IdbTrainerStore(store.dbName));
+    await other.handle({ type: 'load', requestId: 3, source: { kind: 'indexeddb', name: 'chorale model' } });
+    expect(otherLog.of('loaded')[0]).toMatchObject({ requestId: 3, config: { baseWidth: 4, seed: 3, batchSize: 2 } });
+    await other.handle({ type: 'generate', requestId: 4, melody: melodyRoll(), seed: 9 });
+    // Same weights and seed: the same accompaniment.
+    expect([...otherLog.of('generated')[0].roll.active]).toEqual([...log.of('generated')[0].roll.active]);
+    expect([...log.of('error'), ...otherLog.of('error')]).toEqual([]);
+  });
+});
