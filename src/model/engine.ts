@@ -1,0 +1,339 @@
+/**
+ * GanEngine: the generator, the critic, their two Adam optimisers and the WGAN-GP training step, plus
+ * generation. The worker and the Node training script both drive it; it uses no DOM or worker API.
+ *
+ * Training vocabulary:
+ * - a critic step: one batch, critic loss mean(C(fake)) - mean(C(real)) + lambda * GP, critic weights updated;
+ * - a generator step: loss -mean(C(fake)), generator weights updated;
+ * - an iteration: `updateRatio` critic steps on `updateRatio` batches, then one generator step on the
+ *   melodies of the last of those batches;
+ * - an epoch: one pass of the critic over the training windows, i.e.
+ *   iterationsPerEpoch = ceil(windows / (batchSize * updateRatio)).
+ * The engine counts iterations itself; it sees batches, not the data set, so the driver advances `epoch`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
+import { resolveHyperParams, type HyperParams, type HyperParamsInput } from '../protocol/config';
+import {
+  accompaniedRoll,
+  checkMelody,
+  joinWindows,
+  melodyActive,
+  melodyWindows,
+  octaveShiftIntoRange,
+  windowNoise,
+  windowStarts,
+  type JoinMode,
+} from './accompany';
+import { TrainingDataError } from './errors';
+import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, buildCritic, buildGenerator, noiseShape } from './networks';
+import { createUniform, mixSeed, truncatedNormal } from './random';
+import { BatchSampler, checkTrainingWindows } from './sampler';
+import { installFastCpuKernels } from './cpuKernels';
+import { installSecondOrderGradients } from './secondOrder';
+import { gradientPenalty } from './wgan';
+
+/** A named tensor, as optimisers list their state (tfjs-core's NamedTensor, which tfjs does not re-export). */
+export interface NamedTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
+
+/** Windows per generator call when generating, to bound memory on long melodies. */
+const GENERATION_CHUNK = 16;
+
+/** The losses of one iteration, as plain numbers. Critic figures are means over the iteration's critic steps. */
+export interface IterationLosses {
+  criticLoss: number;
+  generatorLoss: number;
+  /** The critic's Wasserstein estimate: mean(C(real)) - mean(C(fake)). */
+  wasserstein: number;
+  /** The gradient penalty before weighting. */
+  gradientPenalty: number;
+}
+
+/** Options of `accompany`. */
+export interface AccompanyOptions {
+  /** How neighbouring 2-bar windows are joined (default 'crossfade'; see accompany.ts). */
+  join?: JoinMode;
+}
+
+/** Iterations in one epoch: one pass of the critic over `windowCount` windows. */
+export function iterationsPerEpoch(windowCount: number, config: Pick<HyperParams, 'batchSize' | 'updateRatio'>): number {
+  return Math.max(1, Math.ceil(windowCount / (config.batchSize * config.updateRatio)));
+}
+
+/** The model's training windows as float tensors: the 4-track roll and its condition (track 0). */
+function batchTensors(batch: TrainingWindows): { real: tf.Tensor4D; condition: tf.Tensor4D } {
+  checkTrainingWindows(batch);
+  const real = tf.tensor4d(Float32Array.from(batch.data), [batch.count, WINDOW_STEPS, PITCHES, OUTPUT_TRACKS]);
+  const condition = tf.slice(real, [0, 0, 0, 0], [-1, -1, -1, 1]);
+  return { real, condition };
+}
+
+/** The generator, the critic and their optimisers, trained with WGAN-GP. */
+export class GanEngine {
+  /** The resolved hyperparameters this engine was built with. */
+  readonly config: HyperParams;
+  /** The U-Net generator (inputs melody, noise). */
+  readonly generator: tf.LayersModel;
+  /** The critic (inputs roll, condition). */
+  readonly critic: tf.LayersModel;
+  /** Completed training iterations since the run began. */
+  iteration = 0;
+  /** Completed epochs; advanced by the driver, which knows the data set's size. */
+  epoch = 0;
+  private readonly generatorOptimizer: tf.AdamOptimizer;
+  private readonly criticOptimizer: tf.AdamOptimizer;
+  private disposed = false;
+
+  private constructor(config: HyperParams) {
+    this.config = config;
+    this.generator = buildGenerator(config.baseWidth, config.seed);
+    this.critic = buildCritic(config.baseWidth, config.seed);
+    // Two optimisers: Adam keeps its moments by position in the variable list, so one shared
+    // optimiser would mix the generator's and the critic's state.
+    this.generatorOptimizer = tf.train.adam(config.learningRate, config.beta1, config.beta2);
+    this.criticOptimizer = tf.train.adam(config.learningRate, config.beta1, config.beta2);
+  }
+
+  /** Builds both networks from a (partial) config with seeded weights; throws ConfigError naming every bad field. */
+  static create(config: HyperParamsInput): GanEngine {
+    const resolved = resolveHyperParams(config);
+    installSecondOrderGradients();
+    installFastCpuKernels();
+    return new GanEngine(resolved);
+  }
+
+  /** Noise channels of the bottleneck (8 x base width). */
+  get noiseChannels(): number {
+    return noiseShape(this.config.baseWidth)[2];
+  }
+
+  /** A seeded sampler over `windows`, positioned where this engine's run stands (resumes continue exactly). */
+  sampler(windows: TrainingWindows): BatchSampler {
+    return new BatchSampler(windows, {
+      batchSize: this.config.batchSize,
+      seed: this.config.seed,
+      startBatch: this.iteration * this.config.updateRatio,
+    });
+  }
+
+  /** Draws one iteration's batches from `sampler` and trains on them. */
+  trainNext(sampler: BatchSampler): Promise<IterationLosses> {
+    const batches: TrainingWindows[] = [];
+    for (let i = 0; i < this.config.updateRatio; i++) batches.push(sampler.next());
+    return this.trainIteration(batches);
+  }
+
+  /**
+   * One iteration: a critic step per batch (`updateRatio` batches), then one generator step on the melodies
+   * of the last batch. Noise and penalty mixing are drawn from (seed, iteration, step).
+   */
+  async trainIteration(batches: TrainingWindows[]): Promise<IterationLosses> {
+    this.assertLive();
+    if (batches.length !== this.config.updateRatio) {
+      throw new TrainingDataError(`One iteration needs ${this.config.updateRatio} batches (the update ratio), got ${batches.length}.`);
+    }
+    const stats: tf.Tensor[] = [];
+    try {
+      batches.forEach((batch, step) => stats.push(this.criticStep(batch, step)));
+      stats.push(this.generatorStep(batches[batches.length - 1], batches.length));
+      const all = tf.tidy(() => tf.concat(stats.map((s) => s.reshape([-1]))));
+      const values = await all.data();
+      all.dispose();
+      this.iteration++;
+      const critic = { loss: 0, wasserstein: 0, penalty: 0 };
+      for (let step = 0; step < batches.length; step++) {
+        critic.loss += values[step * 3] / batches.length;
+        critic.wasserstein += values[step * 3 + 1] / batches.length;
+        critic.penalty += values[step * 3 + 2] / batches.length;
+      }
+      return {
+        criticLoss: critic.loss,
+        generatorLoss: values[batches.length * 3],
+        wasserstein: critic.wasserstein,
+        gradientPenalty: critic.penalty,
+      };
+    } finally {
+      tf.dispose(stats);
+    }
+  }
+
+  /** Truncated-normal noise for `count` windows, drawn from (seed, iteration, step). */
+  private trainingNoise(count: number, step: number): tf.Tensor4D {
+    const [bars, pitches, channels] = noiseShape(this.config.baseWidth);
+    const values = truncatedNormal(createUniform(mixSeed(this.config.seed, 0x6e01, this.iteration, step)), count * bars * pitches * channels);
+    return tf.tensor4d(values, [count, bars, pitches, channels]);
+  }
+
+  private variablesOf(model: tf.LayersModel): tf.Variable[] {
+    return model.trainableWeights.map((w) => w.read() as tf.Variable);
+  }
+
+  /**
+   * One critic step on its own (not counted as an iteration): returns the critic loss, the Wasserstein
+   * estimate and the penalty measured before the update. `step` picks the noise within the iteration.
+   */
+  async trainCriticStep(batch: TrainingWindows, step = 0): Promise<{ criticLoss: number; wasserstein: number; gradientPenalty: number }> {
+    this.assertLive();
+    const stats = this.criticStep(batch, step);
+    try {
+      const [criticLoss, wasserstein, gradientPenalty] = await stats.data();
+      return { criticLoss, wasserstein, gradientPenalty };
+    } finally {
+      stats.dispose();
+    }
+  }
+
+  /** One generator step on its own (not counted as an iteration); returns the generator loss. */
+  async trainGeneratorStep(batch: TrainingWindows, step = this.config.updateRatio): Promise<number> {
+    this.assertLive();
+    const loss = this.generatorStep(batch, step);
+    try {
+      return (await loss.data())[0];
+    } finally {
+      loss.dispose();
+    }
+  }
+
+  /** Applies gradients in the fixed order of `variables`, which Adam's positional state relies on. */
+  private apply(optimizer: tf.AdamOptimizer, variables: tf.Variable[], grads: tf.NamedTensorMap): void {
+    const ordered = variables.map((v) => {
+      const tensor = grads[v.name];
+      if (!tensor) throw new Error(`internal: no gradient for ${v.name}`);
+      return { name: v.name, tensor };
+    });
+    optimizer.applyGradients(ordered);
+  }
+
+  /** One critic step; returns [loss, wasserstein, penalty] as a tensor (read later, in one go). */
+  private criticStep(batch: TrainingWindows, step: number): tf.Tensor {
+    return tf.tidy(() => {
+      const { real, condition } = batchTensors(batch);
+      const count = batch.count;
+      const noise = this.trainingNoise(count, step);
+      // Training mode as in the reference (batch statistics; the moving statistics follow along).
+      const fake = this.generator.apply([condition, noise], { training: true }) as tf.Tensor4D;
+      const mixUniform = createUniform(mixSeed(this.config.seed, 0x3e1, this.iteration, step));
+      const mix = tf.tensor4d(Float32Array.from({ length: count }, () => mixUniform()), [count, 1, 1, 1]);
+      const variables = this.variablesOf(this.critic);
+      // The Wasserstein estimate and the penalty are computed inside the taped function; they are kept
+      // out of its clean-up so they can be reported beside the loss.
+      const side: { wasserstein?: tf.Scalar; penalty?: tf.Scalar } = {};
+      try {
+        const { value, grads } = tf.variableGrads(() => {
+          const realScore = this.critic.apply([real, condition], { training: true }) as tf.Tensor;
+          const fakeScore = this.critic.apply([fake, condition], { training: true }) as tf.Tensor;
+          const wasserstein = tf.keep(tf.sub(tf.mean(realScore), tf.mean(fakeScore)) as tf.Scalar);
+          side.wasserstein = wasserstein;
+          const penalty = tf.keep(gradientPenalty(this.critic, real, fake, condition, mix));
+          side.penalty = penalty;
+          return tf.add(tf.neg(wasserstein), tf.mul(this.config.gradientPenaltyWeight, penalty)) as tf.Scalar;
+        }, variables);
+        this.apply(this.criticOptimizer, variables, grads);
+        return tf.stack([value, side.wasserstein as tf.Scalar, side.penalty as tf.Scalar]);
+      } finally {
+        tf.dispose([side.wasserstein, side.penalty].filter((t): t is tf.Scalar => t !== undefined));
+      }
+    });
+  }
+
+  /** One generator step; returns its loss as a 1-element tensor. */
+  private generatorStep(batch: TrainingWindows, step: number): tf.Tensor {
+    return tf.tidy(() => {
+      const { condition } = batchTensors(batch);
+      const noise = this.trainingNoise(batch.count, step);
+      const variables = this.variablesOf(this.generator);
+      const { value, grads } = tf.variableGrads(() => {
+        const fake = this.generator.apply([condition, noise], { training: true }) as tf.Tensor4D;
+        const score = this.critic.apply([fake, condition], { training: true }) as tf.Tensor;
+        return tf.neg(tf.mean(score)) as tf.Scalar;
+      }, variables);
+      this.apply(this.generatorOptimizer, variables, grads);
+      return value;
+    });
+  }
+
+  /**
+   * Runs the generator (inference mode) on melody windows [n, 32, 128, 1] of -1/+1 with noise
+   * [n, 2, 8, 8w]; returns the raw tanh outputs [n, 32, 128, 4].
+   */
+  async generateWindows(melody: Int8Array, noise: Float32Array): Promise<Float32Array> {
+    this.assertLive();
+    const windowSize = WINDOW_STEPS * PITCHES;
+    const [bars, pitches, channels] = noiseShape(this.config.baseWidth);
+    const noiseSize = bars * pitches * channels;
+    const count = melody.length / windowSize;
+    if (!Number.isInteger(count) || noise.length !== count * noiseSize) {
+      throw new RangeError(
+        `generateWindows needs melody [n, ${WINDOW_STEPS}, ${PITCHES}, 1] and noise [n, ${bars}, ${pitches}, ${channels}]; got ${melody.length} and ${noise.length} values`,
+      );
+    }
+    const output = new Float32Array(count * windowSize * OUTPUT_TRACKS);
+    for (let first = 0; first < count; first += GENERATION_CHUNK) {
+      const n = Math.min(GENERATION_CHUNK, count - first);
+      const result = tf.tidy(() => {
+        const melodyTensor = tf.tensor4d(Float32Array.from(melody.subarray(first * windowSize, (first + n) * windowSize)), [n, WINDOW_STEPS, PITCHES, 1]);
+        const noiseTensor = tf.tensor4d(noise.subarray(first * noiseSize, (first + n) * noiseSize), [n, bars, pitches, channels]);
+        return this.generator.apply([melodyTensor, noiseTensor], { training: false }) as tf.Tensor;
+      });
+      try {
+        output.set(await result.data(), first * windowSize * OUTPUT_TRACKS);
+      } finally {
+        result.dispose();
+      }
+    }
+    return output;
+  }
+
+  /**
+   * Accompanies a melody (track 0 of `melody`, any length, 16th-note grid) with alto, tenor and bass.
+   * The melody is moved by octaves into the model's register for the network and kept exactly in the
+   * result; `seed` picks the variation. The result has the melody's length, tempo and metre.
+   */
+  async accompany(melody: PianoRoll, seed: number, options: AccompanyOptions = {}): Promise<PianoRoll> {
+    checkMelody(melody);
+    const join = options.join ?? 'crossfade';
+    const active = melodyActive(melody);
+    const shift = octaveShiftIntoRange(active, melody.steps);
+    const starts = windowStarts(melody.steps, join);
+    const windows = melodyWindows(active, melody.steps, shift, starts);
+    const noise = windowNoise(seed, starts, this.noiseChannels, BOTTLENECK_PITCHES);
+    const outputs = await this.generateWindows(windows, noise);
+    const joined = joinWindows(outputs, starts, melody.steps);
+    return accompaniedRoll(melody, joined, shift);
+  }
+
+  /** Accompaniments of fixed melodies with the same noise every time, so snapshots across epochs compare. */
+  async snapshot(melodies: PianoRoll[], noiseSeed: number): Promise<PianoRoll[]> {
+    const rolls: PianoRoll[] = [];
+    for (const melody of melodies) rolls.push(await this.accompany(melody, noiseSeed));
+    return rolls;
+  }
+
+  /** Both optimisers' state (Adam iteration count and moments), in a fixed order. */
+  async optimizerWeights(): Promise<{ generator: NamedTensor[]; critic: NamedTensor[] }> {
+    return { generator: await this.generatorOptimizer.getWeights(), critic: await this.criticOptimizer.getWeights() };
+  }
+
+  /** Restores both optimisers' state as `optimizerWeights` gave it. */
+  async setOptimizerWeights(weights: { generator: NamedTensor[]; critic: NamedTensor[] }): Promise<void> {
+    await this.generatorOptimizer.setWeights(weights.generator);
+    await this.criticOptimizer.setWeights(weights.critic);
+  }
+
+  /** Frees every tensor the engine owns (weights and optimiser state). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.generator.dispose();
+    this.critic.dispose();
+    this.generatorOptimizer.dispose();
+    this.criticOptimizer.dispose();
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error('This model has been disposed; load or create it again.');
+  }
+}

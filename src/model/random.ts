@@ -1,0 +1,66 @@
+/**
+ * Seeded random numbers for everything the engine draws (batch order, noise, penalty mixing), so the same
+ * seed gives the same run on every backend. Draws are keyed by position (seed, iteration, step, ...) rather
+ * than by a running generator state, so a resumed run needs no random state saved beside its weights.
+ */
+
+/** A source of uniform numbers in [0, 1). */
+export type Uniform = () => number;
+
+/** Mixes 32-bit integers into one well-spread 32-bit seed (a murmur3-style finaliser per part). */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x9e3779b9;
+  for (const part of parts) {
+    let k = Math.trunc(part) >>> 0;
+    k = Math.imul(k ^ (k >>> 16), 0x85ebca6b);
+    k = Math.imul(k ^ (k >>> 13), 0xc2b2ae35);
+    k ^= k >>> 16;
+    h = Math.imul(h ^ k, 0x01000193) + 0x6d2b79f5;
+    h ^= h >>> 15;
+  }
+  return h >>> 0;
+}
+
+/** A fast seeded generator (mulberry32): 32 bits of state, good enough for shuffles and noise. */
+export function createUniform(seed: number): Uniform {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `count` samples of a standard normal truncated at two standard deviations (values beyond are redrawn),
+ * the distribution TensorFlow's truncated_normal and the reference model's noise use.
+ */
+export function truncatedNormal(uniform: Uniform, count: number, out = new Float32Array(count)): Float32Array {
+  let i = 0;
+  while (i < count) {
+    // Box-Muller gives two independent normals per pair of uniforms.
+    const u1 = 1 - uniform();
+    const u2 = uniform();
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    const a = radius * Math.cos(2 * Math.PI * u2);
+    const b = radius * Math.sin(2 * Math.PI * u2);
+    if (Math.abs(a) <= 2) out[i++] = a;
+    if (i < count && Math.abs(b) <= 2) out[i++] = b;
+  }
+  return out;
+}
+
+/** A seeded Fisher-Yates permutation of 0..count-1. */
+export function shuffledIndices(count: number, uniform: Uniform): Uint32Array {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(uniform() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}

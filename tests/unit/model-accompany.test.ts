@@ -1,0 +1,116 @@
+import '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ACCOMPANIMENT_TRACKS,
+  accompaniedRoll,
+  joinWindows,
+  melodyActive,
+  octaveShiftIntoRange,
+  windowNoise,
+  windowStarts,
+} from '../../src/model/accompany';
+import { GanEngine } from '../../src/model/engine';
+import { MelodyError } from '../../src/model/errors';
+import { PITCHES, cellIndex, createRoll } from '../../src/music/pianoRoll';
+import { melodyRoll, tinyConfig, useCpu } from './model-fixtures';
+
+beforeAll(useCpu);
+
+describe('accompany', () => {
+  it('keeps a 9-bar melody exactly, in its own register, and returns the same length', async () => {
+    const engine = GanEngine.create(tinyConfig({ seed: 31 }));
+    // Around MIDI 45, two octaves under the model's melody range.
+    const melody = melodyRoll(9 * 16, 45);
+    const result = await engine.accompany(melody, 7);
+    expect(result.steps).toBe(melody.steps);
+    expect([result.tempoBpm, result.stepsPerBeat, result.beatsPerBar]).toEqual([96, 4, 4]);
+    expect(result.tracks.map((t) => t.name)).toEqual(['Melody', 'Alto', 'Tenor', 'Bass']);
+    expect(result.tracks[0].program).toBe(73);
+    expect(result.tracks.slice(1)).toEqual(ACCOMPANIMENT_TRACKS);
+    const melodyCells = (array: Uint8Array | null, trackCount: number) =>
+      Array.from({ length: melody.steps * PITCHES }, (_, cell) => (array ? array[cell * trackCount] : -1));
+    expect(melodyCells(result.active, 4)).toEqual(melodyCells(melody.active, 1));
+    expect(melodyCells(result.onsets, 4)).toEqual(melodyCells(melody.onsets, 1));
+    expect(melodyCells(result.velocities, 4)).toEqual(melodyCells(melody.velocities, 1));
+
+    // Same seed, same accompaniment; another seed, another.
+    const again = await engine.accompany(melody, 7);
+    expect(Array.from(again.active)).toEqual(Array.from(result.active));
+    const other = await engine.accompany(melody, 8);
+    expect(Array.from(other.active)).not.toEqual(Array.from(result.active));
+    engine.dispose();
+  });
+
+  it('handles melodies shorter than a window and refuses ones off the 16th-note grid', async () => {
+    const engine = GanEngine.create(tinyConfig());
+    const short = await engine.accompany(melodyRoll(5, 72), 1);
+    expect(short.steps).toBe(5);
+    const triplets = { ...melodyRoll(24, 72), stepsPerBeat: 3 };
+    await expect(engine.accompany(triplets, 1)).rejects.toThrow(MelodyError);
+    await expect(engine.accompany(triplets, 1)).rejects.toThrow(/16th-note grid/);
+    await expect(engine.accompany(createRoll(0, [{ name: 'm', program: 0, isDrum: false }]), 1)).rejects.toThrow(/empty/);
+    engine.dispose();
+  });
+});
+
+describe('accompaniment helpers', () => {
+  it('move a melody by whole octaves into MIDI 60-81', () => {
+    const shiftOf = (centre: number) => {
+      const roll = melodyRoll(64, centre);
+      return octaveShiftIntoRange(melodyActive(roll), roll.steps);
+    };
+    expect(shiftOf(45)).toBe(24);
+    expect(shiftOf(70)).toBe(0);
+    expect(shiftOf(95)).toBe(-24);
+    expect(octaveShiftIntoRange(new Uint8Array(32 * PITCHES), 32)).toBe(0);
+  });
+
+  it('start a window every bar and give neighbours the same noise for their shared bar', () => {
+    expect(windowStarts(9 * 16, 'crossfade')).toEqual([0, 16, 32, 48, 64, 80, 96, 112]);
+    expect(windowStarts(9 * 16, 'tile')).toEqual([0, 32, 64, 96, 128]);
+    expect(windowStarts(5, 'crossfade')).toEqual([0]);
+    const bar = 8 * 32;
+    const noise = windowNoise(4, [0, 16, 32], 32, 8);
+    const slice = (window: number, half: number) => Array.from(noise.subarray((window * 2 + half) * bar, (window * 2 + half + 1) * bar));
+    expect(slice(0, 1)).toEqual(slice(1, 0));
+    expect(slice(1, 1)).toEqual(slice(2, 0));
+    expect(slice(0, 0)).not.toEqual(slice(0, 1));
+    expect(Array.from(windowNoise(5, [0], 32, 8))).not.toEqual(slice(0, 0).concat(slice(0, 1)));
+  });
+
+  it('cross-fade overlapping windows so each bar line sits inside one window', () => {
+    const cells = 32 * PITCHES * 4;
+    const outputs = new Float32Array(3 * cells);
+    outputs.fill(1, 0, cells);
+    outputs.fill(2, cells, 2 * cells);
+    outputs.fill(3, 2 * cells);
+    const joined = joinWindows(outputs, [0, 16, 32], 64);
+    const at = (step: number) => joined[step * PITCHES * 4];
+    expect(at(0)).toBe(1);
+    expect(at(15)).toBe(1);
+    // Bar 1 fades from window 0 to window 1; bar 2 from window 1 to window 2.
+    expect(at(16)).toBeCloseTo(1 + 0.5 / 16, 5);
+    expect(at(31)).toBeCloseTo(2 - 0.5 / 16, 5);
+    expect(at(32)).toBeCloseTo(2 + 0.5 / 16, 5);
+    expect(Math.abs(at(32) - at(31))).toBeLessThan(0.1);
+    expect(at(63)).toBe(3);
+  });
+
+  it('put generated voices back in the melody register, one note per run', () => {
+    const melody = melodyRoll(16, 45);
+    const joined = new Float32Array(16 * PITCHES * 4).fill(-1);
+    // The model wrote a tenor note at its pitch 64 on steps 2-5 and 8: two notes after moving down 24.
+    for (const step of [2, 3, 4, 5, 8]) joined[(step * PITCHES + 64) * 4 + 2] = 0.7;
+    const roll = accompaniedRoll(melody, joined, 24);
+    const tenor = (step: number, pitch: number) => roll.active[cellIndex(roll, step, pitch, 2)];
+    expect([2, 3, 4, 5, 8].every((s) => tenor(s, 40) === 1)).toBe(true);
+    expect(tenor(6, 40)).toBe(0);
+    expect(Array.from({ length: 16 }, (_, s) => roll.onsets![cellIndex(roll, s, 40, 2)])).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    const onsetVelocities = Array.from(melody.velocities!).filter((v, i) => melody.onsets![i] && v > 0);
+    const expected = Math.round((0.85 * onsetVelocities.reduce((a, b) => a + b, 0)) / onsetVelocities.length);
+    expect(roll.velocities![cellIndex(roll, 2, 40, 2)]).toBe(expected);
+    let generatedCells = 0;
+    for (let track = 1; track < 4; track++) for (let cell = 0; cell < 16 * PITCHES; cell++) generatedCells += roll.active[cell * 4 + track];
+    expect(generatedCells).toBe(5);
+  });
+});
