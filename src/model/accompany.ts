@@ -24,6 +24,36 @@ export const MODEL_BAR_STEPS = WINDOW_STEPS / 2;
 /** The grid the model works on: 16th notes. */
 export const MODEL_STEPS_PER_BEAT = 4;
 
+/**
+ * How a voice's raw tanh scores become notes: 'single' lets each voice sing one pitch at a time (its
+ * highest-scoring pitch, where that score is above 0), as the chorale voices the model learns from do;
+ * 'chords' keeps every cell above 0, the reference's decoding, which lets one voice sound clusters.
+ */
+export type Voicing = 'single' | 'chords';
+
+/** One step of one voice: the cells above 0. */
+function thresholded(joined: Float32Array, step: number, voice: number): Uint8Array {
+  const sounding = new Uint8Array(PITCHES);
+  for (let q = 0; q < PITCHES; q++) sounding[q] = joined[(step * PITCHES + q) * OUTPUT_TRACKS + voice] > 0 ? 1 : 0;
+  return sounding;
+}
+
+/** One step of one voice: only its highest-scoring pitch, if that score is above 0. */
+function singleNote(joined: Float32Array, step: number, voice: number): Uint8Array {
+  const sounding = new Uint8Array(PITCHES);
+  let best = -1;
+  let bestScore = 0;
+  for (let q = 0; q < PITCHES; q++) {
+    const score = joined[(step * PITCHES + q) * OUTPUT_TRACKS + voice];
+    if (score > bestScore) {
+      bestScore = score;
+      best = q;
+    }
+  }
+  if (best >= 0) sounding[best] = 1;
+  return sounding;
+}
+
 /** How neighbouring windows are joined: cross-faded over one shared bar, or laid end to end. */
 export type JoinMode = 'crossfade' | 'tile';
 
@@ -171,10 +201,10 @@ export function joinWindows(outputs: Float32Array, starts: number[], steps: numb
 
 /**
  * The accompanied roll: the user's melody exactly as given (track 0: notes, onsets, velocities, register,
- * program) and the generated alto, tenor and bass, thresholded at 0 and moved back by `shift` semitones.
- * Every run of active steps in a generated voice is one note.
+ * program) and the generated alto, tenor and bass, decoded as `voicing` says and moved back by `shift`
+ * semitones. A note of a generated voice lasts while its pitch keeps sounding from step to step.
  */
-export function accompaniedRoll(melody: PianoRoll, joined: Float32Array, shift: number): PianoRoll {
+export function accompaniedRoll(melody: PianoRoll, joined: Float32Array, shift: number, voicing: Voicing = 'single'): PianoRoll {
   const source = melody.tracks[0];
   const tracks: TrackInfo[] = [{ name: 'Melody', program: source.program, isDrum: source.isDrum }, ...ACCOMPANIMENT_TRACKS];
   const out = createRoll(melody.steps, tracks, {
@@ -209,20 +239,22 @@ export function accompaniedRoll(melody: PianoRoll, joined: Float32Array, shift: 
   const accompanimentVelocity = velocityCount
     ? Math.max(1, Math.min(127, Math.round((ACCOMPANIMENT_VELOCITY_RATIO * velocitySum) / velocityCount)))
     : 0;
-  for (let step = 0; step < melody.steps; step++) {
-    for (let q = 0; q < PITCHES; q++) {
-      const p = q - shift;
-      if (p < 0 || p >= PITCHES) continue;
-      for (let voice = 1; voice < OUTPUT_TRACKS; voice++) {
-        if (joined[(step * PITCHES + q) * OUTPUT_TRACKS + voice] <= 0) continue;
-        const to = (step * PITCHES + p) * outTracks + voice;
+  const voiceCell = (step: number, pitch: number, voice: number) => (step * PITCHES + pitch) * outTracks + voice;
+  for (let voice = 1; voice < OUTPUT_TRACKS; voice++) {
+    let previous: Uint8Array = new Uint8Array(PITCHES);
+    for (let step = 0; step < melody.steps; step++) {
+      const sounding = voicing === 'single' ? singleNote(joined, step, voice) : thresholded(joined, step, voice);
+      for (let q = 0; q < PITCHES; q++) {
+        const p = q - shift;
+        if (!sounding[q] || p < 0 || p >= PITCHES) continue;
+        const to = voiceCell(step, p, voice);
         out.active[to] = 1;
-        const heldOver = step > 0 && joined[((step - 1) * PITCHES + q) * OUTPUT_TRACKS + voice] > 0;
-        if (!heldOver) {
+        if (!previous[q]) {
           onsets[to] = 1;
           if (out.velocities && accompanimentVelocity) out.velocities[to] = accompanimentVelocity;
         }
       }
+      previous = sounding;
     }
   }
   return out;

@@ -24,6 +24,7 @@ import {
   windowNoise,
   windowStarts,
   type JoinMode,
+  type Voicing,
 } from './accompany';
 import { TrainingDataError } from './errors';
 import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, buildCritic, buildGenerator, noiseShape } from './networks';
@@ -56,6 +57,8 @@ export interface IterationLosses {
 export interface AccompanyOptions {
   /** How neighbouring 2-bar windows are joined (default 'crossfade'; see accompany.ts). */
   join?: JoinMode;
+  /** How each voice's scores become notes (default 'single': one pitch per voice at a time; see accompany.ts). */
+  voicing?: Voicing;
 }
 
 /** Iterations in one epoch: one pass of the critic over `windowCount` windows. */
@@ -302,7 +305,7 @@ export class GanEngine {
     const noise = windowNoise(seed, starts, this.noiseChannels, BOTTLENECK_PITCHES);
     const outputs = await this.generateWindows(windows, noise);
     const joined = joinWindows(outputs, starts, melody.steps);
-    return accompaniedRoll(melody, joined, shift);
+    return accompaniedRoll(melody, joined, shift, options.voicing ?? 'single');
   }
 
   /** Accompaniments of fixed melodies with the same noise every time, so snapshots across epochs compare. */

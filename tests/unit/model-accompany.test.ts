@@ -101,7 +101,7 @@ describe('accompaniment helpers', () => {
     const joined = new Float32Array(16 * PITCHES * 4).fill(-1);
     // The model wrote a tenor note at its pitch 64 on steps 2-5 and 8: two notes after moving down 24.
     for (const step of [2, 3, 4, 5, 8]) joined[(step * PITCHES + 64) * 4 + 2] = 0.7;
-    const roll = accompaniedRoll(melody, joined, 24);
+    const roll = accompaniedRoll(melody, joined, 24, 'chords');
     const tenor = (step: number, pitch: number) => roll.active[cellIndex(roll, step, pitch, 2)];
     expect([2, 3, 4, 5, 8].every((s) => tenor(s, 40) === 1)).toBe(true);
     expect(tenor(6, 40)).toBe(0);
@@ -112,5 +112,23 @@ describe('accompaniment helpers', () => {
     let generatedCells = 0;
     for (let track = 1; track < 4; track++) for (let cell = 0; cell < 16 * PITCHES; cell++) generatedCells += roll.active[cell * 4 + track];
     expect(generatedCells).toBe(5);
+  });
+
+  it('lets each voice sing one pitch at a time, or keeps every cell above 0 with chords voicing', () => {
+    const melody = melodyRoll(8, 64);
+    const joined = new Float32Array(8 * PITCHES * 4).fill(-1);
+    // The alto scores a cluster on steps 0-3: 67 strongest on 0-1, then 69 strongest on 2-3.
+    for (const step of [0, 1, 2, 3]) {
+      joined[(step * PITCHES + 67) * 4 + 1] = step < 2 ? 0.9 : 0.4;
+      joined[(step * PITCHES + 69) * 4 + 1] = step < 2 ? 0.3 : 0.8;
+    }
+    const single = accompaniedRoll(melody, joined, 0);
+    const alto = (roll: typeof single, step: number, pitch: number) => roll.active[cellIndex(roll, step, pitch, 1)];
+    expect([0, 1].map((s) => [alto(single, s, 67), alto(single, s, 69)])).toEqual([[1, 0], [1, 0]]);
+    expect([2, 3].map((s) => [alto(single, s, 67), alto(single, s, 69)])).toEqual([[0, 1], [0, 1]]);
+    expect(single.onsets![cellIndex(single, 2, 69, 1)]).toBe(1);
+    expect(single.onsets![cellIndex(single, 3, 69, 1)]).toBe(0);
+    const chords = accompaniedRoll(melody, joined, 0, 'chords');
+    expect([0, 1, 2, 3].every((s) => alto(chords, s, 67) === 1 && alto(chords, s, 69) === 1)).toBe(true);
   });
 });
