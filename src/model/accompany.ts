@@ -38,8 +38,14 @@ function thresholded(joined: Float32Array, step: number, voice: number): Uint8Ar
   return sounding;
 }
 
-/** One step of one voice: only its highest-scoring pitch, if that score is above 0. */
-function singleNote(joined: Float32Array, step: number, voice: number): Uint8Array {
+/**
+ * Score margin by which another pitch must beat the note a voice is holding to replace it: without it, two
+ * near-equal pitches trade places from step to step and a held note breaks into a flicker of 16th notes.
+ */
+export const HOLD_MARGIN = 0.2;
+
+/** One step of one voice: its highest-scoring pitch if that score is above 0, preferring the pitch it holds. */
+function singleNote(joined: Float32Array, step: number, voice: number, held: number): Uint8Array {
   const sounding = new Uint8Array(PITCHES);
   let best = -1;
   let bestScore = 0;
@@ -49,6 +55,10 @@ function singleNote(joined: Float32Array, step: number, voice: number): Uint8Arr
       bestScore = score;
       best = q;
     }
+  }
+  if (held >= 0 && best !== held) {
+    const heldScore = joined[(step * PITCHES + held) * OUTPUT_TRACKS + voice];
+    if (heldScore > 0 && heldScore + HOLD_MARGIN >= bestScore) best = held;
   }
   if (best >= 0) sounding[best] = 1;
   return sounding;
@@ -243,7 +253,7 @@ export function accompaniedRoll(melody: PianoRoll, joined: Float32Array, shift: 
   for (let voice = 1; voice < OUTPUT_TRACKS; voice++) {
     let previous: Uint8Array = new Uint8Array(PITCHES);
     for (let step = 0; step < melody.steps; step++) {
-      const sounding = voicing === 'single' ? singleNote(joined, step, voice) : thresholded(joined, step, voice);
+      const sounding = voicing === 'single' ? singleNote(joined, step, voice, previous.indexOf(1)) : thresholded(joined, step, voice);
       for (let q = 0; q < PITCHES; q++) {
         const p = q - shift;
         if (!sounding[q] || p < 0 || p >= PITCHES) continue;

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ACCOMPANIMENT_TRACKS,
   accompaniedRoll,
+  HOLD_MARGIN,
   joinWindows,
   melodyActive,
   octaveShiftIntoRange,
@@ -130,5 +131,24 @@ describe('accompaniment helpers', () => {
     expect(single.onsets![cellIndex(single, 3, 69, 1)]).toBe(0);
     const chords = accompaniedRoll(melody, joined, 0, 'chords');
     expect([0, 1, 2, 3].every((s) => alto(chords, s, 67) === 1 && alto(chords, s, 69) === 1)).toBe(true);
+  });
+});
+
+describe('single voicing', () => {
+  it('holds a note while a rival pitch is only slightly stronger, and changes when it is clearly stronger', () => {
+    const melody = melodyRoll(4, 64);
+    const joined = new Float32Array(4 * PITCHES * 4).fill(-1);
+    const set = (step: number, pitch: number, score: number) => (joined[(step * PITCHES + pitch) * 4 + 3] = score);
+    set(0, 50, 0.6); // the bass starts on 50
+    set(1, 50, 0.5);
+    set(1, 52, 0.6); // 52 is stronger, but by less than the margin: 50 is held
+    set(2, 50, 0.1);
+    set(2, 52, 0.9); // 52 is clearly stronger: the bass moves
+    set(3, 52, 0.9);
+    const roll = accompaniedRoll(melody, joined, 0);
+    const bass = (step: number) => [50, 52].filter((p) => roll.active[cellIndex(roll, step, p, 3)] === 1);
+    expect([0, 1, 2, 3].map(bass)).toEqual([[50], [50], [52], [52]]);
+    expect(roll.onsets![cellIndex(roll, 2, 52, 3)]).toBe(1);
+    expect(HOLD_MARGIN).toBeGreaterThan(0.1);
   });
 });
