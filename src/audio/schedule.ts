@@ -1,0 +1,119 @@
+/**
+ * Pure playback scheduling: a piano roll and a mixer state in, timed note events out.
+ * The Tone.js player only plays what this computes, so everything about timing is testable in Node.
+ */
+import { PITCHES, cellIndex, type PianoRoll } from '../music/pianoRoll';
+
+/** Seconds from the start of the piece. */
+export type Seconds = number;
+/** A gain-like value in 0..1. */
+export type NormalRange = number;
+
+/** One note to play. */
+export interface NoteEvent {
+  track: number;
+  /** MIDI pitch, 0..127. */
+  pitch: number;
+  /** Grid step where the note starts, and its length in steps. */
+  step: number;
+  steps: number;
+  time: Seconds;
+  duration: Seconds;
+  velocity: NormalRange;
+}
+
+/** How one track is mixed. */
+export interface TrackMix {
+  muted: boolean;
+  solo: boolean;
+  /** Volume in decibels, 0 = unchanged. */
+  volumeDb: number;
+}
+
+/** Velocity used where a roll carries none (a model's output): MIDI 90 of 127, a comfortable mezzo-forte. */
+export const DEFAULT_VELOCITY = 90;
+
+/** The mix a new track starts with. */
+export const DEFAULT_TRACK_MIX: TrackMix = { muted: false, solo: false, volumeDb: 0 };
+
+/**
+ * Which tracks sound: when any track is soloed only the soloed ones (a muted solo stays silent),
+ * otherwise every unmuted track. Tracks without a mix entry sound.
+ */
+export function audibleTracks(trackCount: number, mix: readonly TrackMix[]): boolean[] {
+  const anySolo = mix.some((m, i) => i < trackCount && m.solo);
+  return Array.from({ length: trackCount }, (_, i) => {
+    const m = mix[i] ?? DEFAULT_TRACK_MIX;
+    return !m.muted && (!anySolo || m.solo);
+  });
+}
+
+/** Options for `scheduleRoll`. */
+export interface ScheduleOptions {
+  /** Tempo in beats per minute; defaults to the roll's own tempo. */
+  tempoBpm?: number;
+  /** Which tracks to schedule (see `audibleTracks`); default all. */
+  audible?: readonly boolean[];
+}
+
+/** Length of the piece in seconds at the given tempo. */
+export function rollDuration(roll: PianoRoll, tempoBpm = roll.tempoBpm): Seconds {
+  return (roll.steps * 60) / (tempoBpm * roll.stepsPerBeat);
+}
+
+/**
+ * The notes of a roll as timed events, sorted by time then track then pitch.
+ * A note starts at an onset cell or where a pitch begins to sound; without onsets every run of active
+ * steps is one note. Velocities are scaled to 0..1.
+ */
+export function scheduleRoll(roll: PianoRoll, options: ScheduleOptions = {}): NoteEvent[] {
+  const tempoBpm = options.tempoBpm ?? roll.tempoBpm;
+  if (!(tempoBpm > 0) || !Number.isFinite(tempoBpm)) throw new RangeError(`tempo must be a positive number of beats per minute, got ${tempoBpm}`);
+  const stepSeconds = 60 / tempoBpm / roll.stepsPerBeat;
+  const trackCount = roll.tracks.length;
+  const events: NoteEvent[] = [];
+  for (let track = 0; track < trackCount; track++) {
+    if (options.audible && options.audible[track] === false) continue;
+    for (let pitch = 0; pitch < PITCHES; pitch++) {
+      let start = -1;
+      let velocity = DEFAULT_VELOCITY;
+      const close = (end: number) => {
+        if (start < 0) return;
+        events.push({
+          track,
+          pitch,
+          step: start,
+          steps: end - start,
+          time: start * stepSeconds,
+          duration: (end - start) * stepSeconds,
+          velocity: velocity / 127,
+        });
+        start = -1;
+      };
+      for (let step = 0; step < roll.steps; step++) {
+        const cell = cellIndex(roll, step, pitch, track);
+        if (!roll.active[cell]) {
+          close(step);
+          continue;
+        }
+        const isOnset = start < 0 || (roll.onsets !== null && roll.onsets[cell] === 1);
+        if (isOnset) {
+          close(step);
+          start = step;
+          const v = roll.velocities?.[cell] ?? 0;
+          velocity = v > 0 ? v : DEFAULT_VELOCITY;
+        }
+      }
+      close(roll.steps);
+    }
+  }
+  events.sort((a, b) => a.time - b.time || a.track - b.track || a.pitch - b.pitch);
+  return events;
+}
+
+/** Number of events per track, as an array indexed by track. */
+export function countByTrack(events: readonly NoteEvent[], trackCount: number): number[] {
+  const counts = new Array<number>(trackCount).fill(0);
+  for (const e of events) if (e.track < trackCount) counts[e.track]++;
+  return counts;
+}

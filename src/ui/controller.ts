@@ -1,0 +1,631 @@
+/**
+ * The page's controller: every user action goes through it. It changes the store, talks to the worker
+ * through the trainer client and to audio through the player; components only read state and call it.
+ */
+import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
+import { cellIndex, createRoll, PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
+import { parseMidi, summarizeTracks, type MidiTrackSummary } from '../music/midiIn';
+import { extractMelody } from '../music/melody';
+import { sampleMelodyRoll, SAMPLE_MELODIES } from '../music/samples';
+import type { HyperParams, HyperParamsInput } from '../protocol/config';
+import type { BackendName, ModelFiles, ModelSource, WorkerEvent } from '../protocol/messages';
+import { DEFAULT_TRACK_MIX, type TrackMix } from '../audio/schedule';
+import { defaultInstrument, type InstrumentName } from '../audio/instruments';
+import type { PlayerSnapshot } from '../audio/player';
+import type { Store } from './store';
+import type { AppState, DatasetChoice, Region } from './state';
+import { checkDraft, draftFrom, type FormField } from './hyperForm';
+
+/** The worker client as the page uses it (the worker helper's TrainerClient satisfies it). */
+export interface Trainer {
+  on(listener: (event: WorkerEvent) => void): () => void;
+  init(backends?: BackendName[]): Promise<{ backend: BackendName; fallbackReason?: string }>;
+  start(config: HyperParamsInput, data: TrainingWindows, snapshotMelodies: PianoRoll[], resume?: boolean): void;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+  generate(melody: PianoRoll, seed: number): Promise<PianoRoll>;
+  save(target: 'indexeddb' | 'files', name?: string): Promise<ModelFiles | undefined>;
+  load(source: ModelSource): Promise<HyperParams>;
+  dispose(): void;
+}
+
+/** The player as the page uses it (src/audio/player.ts's Player satisfies it). */
+export interface PlayerControl {
+  setRoll(roll: PianoRoll | null): void;
+  setMix(mix: readonly TrackMix[]): void;
+  setInstruments(instruments: readonly InstrumentName[]): void;
+  setTempo(bpm: number): void;
+  setLoop(loop: boolean): void;
+  play(): Promise<void>;
+  pause(): void;
+  stop(): void;
+  readonly position: number;
+  snapshot(): PlayerSnapshot;
+  subscribe(listener: (snapshot: PlayerSnapshot) => void): () => void;
+  /** Sounds or releases one note at once (keyboard input); optional. */
+  preview?(pitch: number, down: boolean): void;
+}
+
+/** Where training data comes from (src/data's JSB loader and the music helper's own-MIDI loader). */
+export interface TrainingDataSource {
+  /** The JSB chorales as training windows, downloaded once and cached; `note` reports what it is doing. */
+  jsb(note: (text: string) => void): Promise<TrainingWindows>;
+  /** The user's own MIDI files as training windows. */
+  ownMidi(files: File[], note: (text: string) => void): Promise<TrainingWindows>;
+}
+
+/** What survives a reload (models themselves stay in the worker's IndexedDB). */
+export interface SavedPage {
+  melody: PianoRoll | null;
+  melodyName: string;
+  draft: AppState['draft'];
+  dataset: DatasetChoice;
+  result: PianoRoll | null;
+  resultSeed: number;
+  /** Name of the trained model saved in the worker's IndexedDB, if any. */
+  storedModel: string | null;
+  mix: TrackMix[];
+  instruments: InstrumentName[];
+  tempoBpm: number | null;
+  loop: boolean;
+}
+
+/** Reads and writes `SavedPage` (src/ui/persist.ts does it with IndexedDB). */
+export interface PageMemory {
+  load(): Promise<Partial<SavedPage> | undefined>;
+  save(page: SavedPage): Promise<void>;
+}
+
+/** Everything the controller is built from. */
+export interface ControllerDeps {
+  store: Store<AppState>;
+  player: PlayerControl;
+  /** Creates the worker client; failures are shown, and the page works without training. */
+  createTrainer: () => Trainer;
+  data: TrainingDataSource;
+  rollToMidi: (roll: PianoRoll) => Uint8Array;
+  memory: PageMemory;
+  /** Hands a file to the user (a download in the browser). */
+  download: (name: string, bytes: Uint8Array | string, mimeType: string) => void;
+  /** URL of the pretrained default model's model.json. */
+  defaultModelUrl: string;
+  fetch: typeof fetch;
+}
+
+/** Thrown for things the user asked at the wrong moment; the message says what to do. */
+export class PageActionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PageActionError';
+  }
+}
+
+/** Name under which the page keeps the last trained model in the worker's IndexedDB. */
+export const TRAINED_MODEL_NAME = 'cantus-last-trained';
+
+/** The track the page suggests as melody: the highest-sounding track that is a single line, else the highest. */
+export function suggestMelodyTrack(tracks: readonly MidiTrackSummary[]): number {
+  const usable = tracks.filter((t) => !t.isDrum && t.noteCount > 0);
+  if (usable.length === 0) return tracks[0]?.index ?? 0;
+  const lines = usable.filter((t) => t.maxPolyphony <= 1);
+  const pool = lines.length ? lines : usable;
+  return pool.reduce((best, t) => ((t.meanPitch ?? 0) > (best.meanPitch ?? 0) ? t : best)).index;
+}
+
+/**
+ * The 2-bar window of a melody the snapshots accompany: the first window with a note in it, as a one-track roll.
+ * Returns null for a melody without notes.
+ */
+export function snapshotWindow(melody: PianoRoll): PianoRoll | null {
+  const trackCount = melody.tracks.length;
+  for (let start = 0; start < Math.max(1, melody.steps); start += WINDOW_STEPS) {
+    const window = createRoll(WINDOW_STEPS, [melody.tracks[0]], { stepsPerBeat: melody.stepsPerBeat, tempoBpm: melody.tempoBpm, beatsPerBar: melody.beatsPerBar, withVelocities: true });
+    let notes = 0;
+    for (let s = 0; s < WINDOW_STEPS && start + s < melody.steps; s++) {
+      for (let p = 0; p < PITCHES; p++) {
+        const from = ((start + s) * PITCHES + p) * trackCount;
+        if (!melody.active[from]) continue;
+        const to = cellIndex(window, s, p, 0);
+        window.active[to] = 1;
+        const onset = melody.onsets ? melody.onsets[from] === 1 : s === 0 || !melody.active[((start + s - 1) * PITCHES + p) * trackCount];
+        if (onset || s === 0) {
+          window.onsets![to] = 1;
+          window.velocities![to] = melody.velocities?.[from] || 90;
+          notes++;
+        }
+      }
+    }
+    if (notes > 0) return window;
+  }
+  return null;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** The page's actions. */
+export class Controller {
+  private trainer: Trainer | null = null;
+  private unsubscribes: (() => void)[] = [];
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private storedModel: string | null = null;
+  private readyPromise: Promise<void> = Promise.resolve();
+  /** Bumped by start and dispose, so a start that was disposed mid-way (React's strict mode) stops there. */
+  private generation = 0;
+
+  constructor(private readonly deps: ControllerDeps) {}
+
+  private get store(): Store<AppState> {
+    return this.deps.store;
+  }
+
+  /** Starts the worker, restores the saved page and loads a model; call once after mounting. */
+  async start(): Promise<void> {
+    const generation = ++this.generation;
+    let saved: Partial<SavedPage> | undefined;
+    try {
+      saved = await this.deps.memory.load();
+    } catch (error) {
+      this.report('page', new Error(`Your last session could not be restored (${messageOf(error)}). Starting fresh.`));
+    }
+    if (generation !== this.generation) return;
+    if (saved) this.restore(saved);
+    else this.loadSample(SAMPLE_MELODIES[0].id);
+    this.unsubscribes.push(this.store.subscribe(() => this.scheduleSave()));
+    try {
+      this.trainer = this.deps.createTrainer();
+      this.unsubscribes.push(this.trainer.on((event) => this.onWorkerEvent(event)));
+      const ready = await this.trainer.init();
+      if (generation !== this.generation) return;
+      this.store.set({ backend: ready.backend, backendNote: ready.fallbackReason ?? '' });
+    } catch (error) {
+      this.report('training', new Error(`The training engine could not start: ${messageOf(error)}`));
+      return;
+    }
+    this.readyPromise = this.loadStartModel(saved?.storedModel ?? null);
+    await this.readyPromise;
+  }
+
+  /** Stops listening and frees the worker. */
+  dispose(): void {
+    this.generation++;
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
+    this.unsubscribes = [];
+    clearTimeout(this.saveTimer);
+    this.trainer?.dispose();
+    this.trainer = null;
+  }
+
+  /** Shows an error from any part of the page. */
+  report(region: Region, error: unknown): void {
+    const message = messageOf(error);
+    this.store.set((s) => ({ error: { region, message, serial: s.errorCount + 1 }, errorCount: s.errorCount + 1 }));
+  }
+
+  /** Hides the error message. */
+  dismissError(): void {
+    this.store.set({ error: null });
+  }
+
+  // ---- melody ----
+
+  /** Reads a MIDI file; a file with several usable tracks waits for `chooseTrack`. */
+  async openMidiFile(file: File): Promise<void> {
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const parsed = parseMidi(bytes);
+      const tracks = summarizeTracks(parsed).filter((t) => !t.isDrum && t.noteCount > 0);
+      const name = file.name.replace(/\.(mid|midi)$/i, '');
+      if (tracks.length === 1) {
+        const extracted = extractMelody(parsed, { track: tracks[0].index });
+        this.setMelody(extracted.roll, name, extracted.warnings);
+        this.store.set({ pendingMidi: null });
+      } else {
+        this.store.set({ pendingMidi: { fileName: name, parsed, tracks, suggested: suggestMelodyTrack(tracks) } });
+      }
+    } catch (error) {
+      this.store.set({ pendingMidi: null });
+      this.report('melody', error);
+    }
+  }
+
+  /** Takes track `index` of the pending MIDI file as the melody. */
+  chooseTrack(index: number): void {
+    const pending = this.store.get().pendingMidi;
+    if (!pending) return;
+    try {
+      const track = pending.tracks.find((t) => t.index === index);
+      const extracted = extractMelody(pending.parsed, { track: index });
+      this.setMelody(extracted.roll, `${pending.fileName}: ${track?.name ?? `track ${index + 1}`}`, extracted.warnings);
+      this.store.set({ pendingMidi: null });
+    } catch (error) {
+      this.report('melody', error);
+    }
+  }
+
+  /** Forgets the pending file without choosing a track. */
+  cancelTrackChoice(): void {
+    this.store.set({ pendingMidi: null });
+  }
+
+  /** Takes a built-in tune as the melody. */
+  loadSample(id: string): void {
+    try {
+      const sample = SAMPLE_MELODIES.find((s) => s.id === id);
+      this.setMelody(sampleMelodyRoll(id), sample?.title ?? id);
+    } catch (error) {
+      this.report('melody', error);
+    }
+  }
+
+  /** Uses a melody (from a file, a sample or a recording); the old accompaniment no longer fits and goes. */
+  setMelody(melody: PianoRoll, name: string, warnings: string[] = []): void {
+    const one = melody.tracks.length === 1 ? melody : midiTrack0(melody);
+    this.deps.player.stop();
+    this.store.set({ melody: one, melodyName: name, melodyWarnings: warnings, result: null });
+    this.listenTo(one, name);
+  }
+
+  // ---- settings ----
+
+  /** Changes one hyperparameter field as typed. */
+  setField(field: FormField, text: string): void {
+    this.store.set((s) => ({ draft: { ...s.draft, [field]: text } }));
+  }
+
+  /** Chooses the training data. */
+  setDataset(dataset: DatasetChoice): void {
+    this.store.set({ dataset });
+  }
+
+  /** The user's own MIDI files for training. */
+  setOwnFiles(files: File[]): void {
+    this.store.set({ ownFiles: files, dataset: 'own' });
+  }
+
+  // ---- training ----
+
+  /** Validates the settings, prepares the data and starts training in the worker. */
+  async train(resume = false): Promise<void> {
+    const s = this.store.get();
+    const checked = checkDraft(s.draft);
+    if (!checked.ok) {
+      this.report('settings', new PageActionError('Some settings are not valid; fix the fields marked in red before training.'));
+      return;
+    }
+    const trainer = this.trainer;
+    if (!trainer) {
+      this.report('training', new PageActionError('The training engine is not running; reload the page to try again.'));
+      return;
+    }
+    if (s.training === 'training' || s.training === 'paused') return;
+    const note = (text: string) => this.store.set({ trainingNote: text });
+    try {
+      note('Preparing the training data…');
+      let data: TrainingWindows;
+      if (s.dataset === 'jsb') data = await this.deps.data.jsb(note);
+      else {
+        if (s.ownFiles.length === 0) throw new PageActionError('Pick one or more MIDI files to train on, or choose the JSB chorales.');
+        data = await this.deps.data.ownMidi(s.ownFiles, note);
+      }
+      const melody = s.melody ?? sampleMelodyRoll(SAMPLE_MELODIES[0].id);
+      const window = snapshotWindow(melody) ?? snapshotWindow(sampleMelodyRoll(SAMPLE_MELODIES[0].id));
+      note(`Training on ${data.count} two-bar windows.`);
+      this.store.set({ losses: resume ? s.losses : [], metrics: resume ? s.metrics : [], snapshots: resume ? s.snapshots : [], progress: null });
+      trainer.start(checked.value, data, window ? [window] : [], resume);
+    } catch (error) {
+      note('');
+      this.report('training', error);
+    }
+  }
+
+  /** Pauses training after the current iteration. */
+  pauseTraining(): void {
+    this.trainer?.pause();
+  }
+
+  /** Resumes paused training. */
+  resumeTraining(): void {
+    this.trainer?.resume();
+  }
+
+  /** Stops training; the model trained so far stays usable. */
+  stopTraining(): void {
+    this.trainer?.stop();
+  }
+
+  // ---- accompany ----
+
+  /** Accompanies the current melody with the model in the worker; `seed` picks the variation. */
+  async generate(seed = this.store.get().resultSeed): Promise<void> {
+    const { melody, melodyName, model } = this.store.get();
+    try {
+      if (!melody) throw new PageActionError('Choose a melody first: open a MIDI file, pick a sample or record one.');
+      if (!this.trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
+      await this.readyPromise;
+      if (!this.store.get().model && !model) throw new PageActionError('There is no model yet: train one, or load a saved model from files.');
+      this.store.set({ generating: true, resultSeed: seed });
+      const result = await this.trainer.generate(melody, seed);
+      this.store.set({ result });
+      this.listenTo(result, `${melodyName} (accompaniment, seed ${seed})`);
+    } catch (error) {
+      this.report('accompany', error);
+    } finally {
+      this.store.set({ generating: false });
+    }
+  }
+
+  /** Generates another variation with the next seed. */
+  async nextVariation(): Promise<void> {
+    await this.generate(this.store.get().resultSeed + 1);
+  }
+
+  /** Loads a model the user picked as files (model.json and its weights). */
+  async loadModelFiles(files: File[]): Promise<void> {
+    try {
+      const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));
+      const weights = files.find((f) => !f.name.toLowerCase().endsWith('.json'));
+      if (!json || !weights) throw new PageActionError('Pick both files of a saved model: model.json and its weights (.bin) file.');
+      if (!this.trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
+      const config = await this.trainer.load({ kind: 'files', modelJson: await json.text(), weights: await weights.arrayBuffer() });
+      this.store.set({ model: { origin: 'files', label: `${json.name} (width ${config.baseWidth})` }, draft: draftFrom(config) });
+    } catch (error) {
+      this.report('accompany', error);
+    }
+  }
+
+  /** Downloads the model in the worker as model.json and its weights file. */
+  async saveModelFiles(): Promise<void> {
+    try {
+      if (!this.trainer || !this.store.get().model) throw new PageActionError('There is no model to save yet: train one first.');
+      const files = await this.trainer.save('files');
+      if (!files) throw new PageActionError('The engine did not hand back the model files.');
+      this.deps.download('model.json', files.modelJson, 'application/json');
+      this.deps.download(weightsFileName(files.modelJson), new Uint8Array(files.weights), 'application/octet-stream');
+    } catch (error) {
+      this.report('accompany', error);
+    }
+  }
+
+  /** Downloads what is being listened to (melody and accompaniment) as a multi-track MIDI file. */
+  exportMidi(): void {
+    try {
+      const listening = this.store.get().listening;
+      if (!listening) throw new PageActionError('There is nothing to export yet: choose a melody and generate an accompaniment.');
+      const bytes = this.deps.rollToMidi(listening.roll);
+      const base = this.store.get().melodyName.replace(/[^\w\- ]+/g, '').trim() || 'cantus';
+      this.deps.download(`${base} - accompanied.mid`, bytes, 'audio/midi');
+    } catch (error) {
+      this.report('player', error);
+    }
+  }
+
+  // ---- playback ----
+
+  /** Puts a roll on the piano roll view and in the player. */
+  listenTo(roll: PianoRoll, label: string): void {
+    const s = this.store.get();
+    const count = roll.tracks.length;
+    const sameShape = s.listening?.roll.tracks.length === count;
+    const mix = sameShape ? s.mix : Array.from({ length: count }, () => ({ ...DEFAULT_TRACK_MIX }));
+    const instruments = sameShape && s.instruments.length === count ? s.instruments : Array.from({ length: count }, (_, i) => defaultInstrument(i));
+    this.store.set({ listening: { roll, label }, mix, instruments });
+    this.deps.player.setRoll(roll);
+    this.deps.player.setMix(mix);
+    this.deps.player.setInstruments(instruments);
+    if (s.tempoBpm !== null) this.deps.player.setTempo(s.tempoBpm);
+  }
+
+  /** Listens to a training snapshot. */
+  listenToSnapshot(epoch: number, index = 0): void {
+    const snapshot = this.store.get().snapshots.find((s) => s.epoch === epoch);
+    const roll = snapshot?.rolls[index];
+    if (roll) this.listenTo(roll, `Snapshot after epoch ${epoch}`);
+  }
+
+  /** Starts playback (call from the click handler: the browser allows audio only after a gesture). */
+  async play(): Promise<void> {
+    try {
+      await this.deps.player.play();
+    } catch (error) {
+      this.report('player', new Error(`Playback could not start: ${messageOf(error)}`));
+    }
+  }
+
+  /** Pauses playback. */
+  pause(): void {
+    this.deps.player.pause();
+  }
+
+  /** Stops playback and rewinds. */
+  stop(): void {
+    this.deps.player.stop();
+  }
+
+  /** Changes one track's mute, solo or volume. */
+  setTrackMix(track: number, change: Partial<TrackMix>): void {
+    const mix = this.store.get().mix.map((m, i) => (i === track ? { ...m, ...change } : m));
+    this.store.set({ mix });
+    this.deps.player.setMix(mix);
+  }
+
+  /** Changes one track's instrument. */
+  setTrackInstrument(track: number, instrument: InstrumentName): void {
+    const instruments = this.store.get().instruments.map((m, i) => (i === track ? instrument : m));
+    this.store.set({ instruments });
+    this.deps.player.setInstruments(instruments);
+  }
+
+  /** Plays at another tempo; null returns to the piece's own. */
+  setTempo(bpm: number | null): void {
+    try {
+      const own = this.store.get().listening?.roll.tempoBpm ?? 120;
+      this.deps.player.setTempo(bpm ?? own);
+      this.store.set({ tempoBpm: bpm });
+    } catch (error) {
+      this.report('player', error);
+    }
+  }
+
+  /** Turns looping on or off. */
+  setLoop(loop: boolean): void {
+    this.deps.player.setLoop(loop);
+    this.store.set({ loop });
+  }
+
+  // ---- internals ----
+
+  private onWorkerEvent(event: WorkerEvent): void {
+    switch (event.type) {
+      case 'ready':
+        this.store.set({ backend: event.backend, backendNote: event.fallbackReason ?? '' });
+        break;
+      case 'state':
+        this.store.set({ training: event.state, trainingNote: event.state === 'done' ? 'Training finished.' : event.state === 'stopped' ? 'Training stopped.' : this.store.get().trainingNote });
+        if (event.state === 'done' || event.state === 'stopped') void this.keepTrainedModel();
+        break;
+      case 'progress': {
+        const { type: _type, ...progress } = event;
+        const point = { iteration: (event.epoch - 1) * event.iterationsPerEpoch + event.iteration, critic: event.criticLoss, generator: event.generatorLoss };
+        this.store.set((s) => ({ progress, losses: [...s.losses, point] }));
+        break;
+      }
+      case 'metrics':
+        this.store.set((s) => ({ metrics: [...s.metrics, { epoch: event.epoch, generated: event.generated, reference: event.reference }] }));
+        break;
+      case 'snapshot':
+        this.store.set((s) => ({
+          snapshots: [...s.snapshots.filter((x) => x.epoch !== event.epoch), { epoch: event.epoch, rolls: event.rolls }],
+          model: { origin: 'trained', label: `trained here (epoch ${event.epoch})` },
+        }));
+        break;
+      case 'checkpoint':
+        this.store.set({ model: { origin: 'trained', label: `trained here (epoch ${event.epoch})` } });
+        break;
+      case 'generated':
+      case 'saved':
+      case 'loaded':
+        // Answers to requests arrive through the client's promises.
+        break;
+      case 'error':
+        if (event.requestId === undefined) this.report('training', new Error(event.message));
+        break;
+      default: {
+        const unknown: never = event;
+        void unknown;
+      }
+    }
+  }
+
+  private async keepTrainedModel(): Promise<void> {
+    if (!this.trainer) return;
+    try {
+      await this.trainer.save('indexeddb', TRAINED_MODEL_NAME);
+      this.storedModel = TRAINED_MODEL_NAME;
+      const epoch = this.store.get().progress?.epoch;
+      this.store.set({ model: { origin: 'trained', label: `trained here${epoch ? ` (${epoch} epoch${epoch === 1 ? '' : 's'})` : ''}` } });
+      this.scheduleSave(0);
+    } catch (error) {
+      this.report('training', new Error(`The trained model could not be kept for next time: ${messageOf(error)}`));
+    }
+  }
+
+  private async loadStartModel(storedModel: string | null): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    if (storedModel) {
+      try {
+        await trainer.load({ kind: 'indexeddb', name: storedModel });
+        this.storedModel = storedModel;
+        this.store.set({ model: { origin: 'stored', label: 'trained here (kept from last time)' } });
+        return;
+      } catch {
+        // The stored model is gone (storage cleared); fall back to the default.
+        this.storedModel = null;
+      }
+    }
+    try {
+      const response = await this.deps.fetch(this.deps.defaultModelUrl, { method: 'GET' });
+      const text = response.ok ? await response.text() : '';
+      // A dev server answers a missing file with the page itself, so only real JSON counts as a model.
+      if (!text.trimStart().startsWith('{')) return;
+      await trainer.load({ kind: 'url', url: this.deps.defaultModelUrl });
+      this.store.set({ model: { origin: 'default', label: 'pretrained default (JSB chorales)' } });
+    } catch (error) {
+      this.report('accompany', new Error(`The pretrained model could not be loaded (${messageOf(error)}); train one or load one from files.`));
+    }
+  }
+
+  private restore(saved: Partial<SavedPage>): void {
+    const s = this.store.get();
+    this.store.set({
+      melody: saved.melody ?? null,
+      melodyName: saved.melodyName ?? '',
+      draft: saved.draft ? { ...s.draft, ...saved.draft } : s.draft,
+      dataset: saved.dataset ?? 'jsb',
+      result: saved.result ?? null,
+      resultSeed: saved.resultSeed ?? 1,
+      loop: saved.loop ?? false,
+      tempoBpm: saved.tempoBpm ?? null,
+    });
+    const roll = saved.result ?? saved.melody;
+    if (roll) {
+      this.listenTo(roll, saved.result ? `${saved.melodyName ?? ''} (accompaniment, seed ${saved.resultSeed ?? 1})` : (saved.melodyName ?? 'Melody'));
+      if (saved.mix?.length === roll.tracks.length) this.store.set({ mix: saved.mix });
+      if (saved.instruments?.length === roll.tracks.length) this.store.set({ instruments: saved.instruments });
+      this.deps.player.setMix(this.store.get().mix);
+      this.deps.player.setInstruments(this.store.get().instruments);
+      this.deps.player.setLoop(this.store.get().loop);
+    } else {
+      this.loadSample(SAMPLE_MELODIES[0].id);
+    }
+  }
+
+  private scheduleSave(delayMs = 400): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      const s = this.store.get();
+      const page: SavedPage = {
+        melody: s.melody,
+        melodyName: s.melodyName,
+        draft: s.draft,
+        dataset: s.dataset,
+        result: s.result,
+        resultSeed: s.resultSeed,
+        storedModel: this.storedModel,
+        mix: s.mix,
+        instruments: s.instruments,
+        tempoBpm: s.tempoBpm,
+        loop: s.loop,
+      };
+      this.deps.memory.save(page).catch((error: unknown) => this.report('page', new Error(`Your work could not be saved in this browser: ${messageOf(error)}`)));
+    }, delayMs);
+  }
+}
+
+/** The first track of a roll as a one-track roll (the melody of a multi-track input). */
+function midiTrack0(roll: PianoRoll): PianoRoll {
+  const one = createRoll(roll.steps, [roll.tracks[0]], { stepsPerBeat: roll.stepsPerBeat, tempoBpm: roll.tempoBpm, beatsPerBar: roll.beatsPerBar, withOnsets: roll.onsets !== null, withVelocities: roll.velocities !== null });
+  const n = roll.tracks.length;
+  for (let cell = 0; cell < roll.steps * PITCHES; cell++) {
+    one.active[cell] = roll.active[cell * n];
+    if (one.onsets && roll.onsets) one.onsets[cell] = roll.onsets[cell * n];
+    if (one.velocities && roll.velocities) one.velocities[cell] = roll.velocities[cell * n];
+  }
+  return one;
+}
+
+/** The weights file name model.json refers to, so the pair loads back as saved. */
+export function weightsFileName(modelJson: string): string {
+  try {
+    const parsed = JSON.parse(modelJson) as { weightsManifest?: { paths?: string[] }[] };
+    const path = parsed.weightsManifest?.[0]?.paths?.[0];
+    if (path && /^[\w.-]+$/.test(path)) return path;
+  } catch {
+    // Not our concern here: loading reports a broken model.json.
+  }
+  return 'model.weights.bin';
+}

@@ -1,0 +1,44 @@
+/** Pure geometry of the piano-roll view: which pitches to show and where a note is drawn. */
+import type { NoteEvent } from '../audio/schedule';
+
+/** A colour per track, melody first; chosen to stay apart for common colour blindness. */
+export const TRACK_COLORS = ['#1f6feb', '#e5533d', '#2da44e', '#a371f7', '#d29922', '#1b9aaa', '#db61a2', '#8c959f'] as const;
+
+/** The colour of track `index`. */
+export function trackColor(index: number): string {
+  return TRACK_COLORS[index % TRACK_COLORS.length];
+}
+
+/** Lowest and highest pitch to show: the notes' range with a margin, at least two octaves. */
+export function pitchRange(events: readonly NoteEvent[], margin = 2, minSpan = 24): { low: number; high: number } {
+  if (events.length === 0) return { low: 48, high: 48 + minSpan };
+  let low = 127;
+  let high = 0;
+  for (const e of events) {
+    low = Math.min(low, e.pitch);
+    high = Math.max(high, e.pitch);
+  }
+  low = Math.max(0, low - margin);
+  high = Math.min(127, high + margin);
+  while (high - low < minSpan) {
+    if (low > 0) low--;
+    if (high - low < minSpan && high < 127) high++;
+  }
+  return { low, high };
+}
+
+/** The rectangle of a note in the full (unscrolled) drawing, in CSS pixels. */
+export function noteRect(event: Pick<NoteEvent, 'pitch' | 'step' | 'steps'>, range: { low: number; high: number }, pxPerStep: number, height: number) {
+  const rowHeight = height / (range.high - range.low + 1);
+  return {
+    x: event.step * pxPerStep,
+    y: (range.high - event.pitch) * rowHeight,
+    width: Math.max(1, event.steps * pxPerStep - 1),
+    height: Math.max(1, rowHeight - 1),
+  };
+}
+
+/** The step the playhead is at after `seconds` of playback at `tempoBpm`. */
+export function stepAt(seconds: number, tempoBpm: number, stepsPerBeat: number): number {
+  return (seconds * tempoBpm * stepsPerBeat) / 60;
+}

@@ -1,0 +1,114 @@
+/** The page's state: one plain object in one store, changed only by the controller. */
+import type { PianoRoll } from '../music/pianoRoll';
+import type { MidiTrackSummary, ParsedMidi } from '../music/midiIn';
+import type { BackendName, MetricSet, ProgressReport, TrainingState } from '../protocol/messages';
+import type { TrackMix } from '../audio/schedule';
+import type { InstrumentName } from '../audio/instruments';
+import { defaultDraft, type HyperDraft } from './hyperForm';
+
+/** The regions of the page; each has its own error boundary and can own an error message. */
+export type Region = 'melody' | 'settings' | 'training' | 'accompany' | 'player' | 'page';
+
+/** An error shown to the user. */
+export interface ShownError {
+  region: Region;
+  message: string;
+  /** Increases with every error, so the same message twice still counts as new. */
+  serial: number;
+}
+
+/** A MIDI file waiting for the user to pick its melody track. */
+export interface PendingMidi {
+  fileName: string;
+  parsed: ParsedMidi;
+  tracks: MidiTrackSummary[];
+  suggested: number;
+}
+
+/** One point of the loss chart. */
+export interface LossPoint {
+  /** Iterations since the run began. */
+  iteration: number;
+  critic: number;
+  generator: number;
+}
+
+/** Where the model in use came from. */
+export type ModelOrigin = 'default' | 'trained' | 'files' | 'stored';
+
+/** The model the worker holds now. */
+export interface ModelInfo {
+  origin: ModelOrigin;
+  label: string;
+}
+
+/** Training data choice. */
+export type DatasetChoice = 'jsb' | 'own';
+
+/** Everything the page shows. */
+export interface AppState {
+  melody: PianoRoll | null;
+  melodyName: string;
+  /** What was changed when the melody was read (for example chords reduced to their top line). */
+  melodyWarnings: string[];
+  pendingMidi: PendingMidi | null;
+  draft: HyperDraft;
+  dataset: DatasetChoice;
+  ownFiles: File[];
+  /** What training is doing, as the worker reports it. */
+  training: TrainingState;
+  /** "Downloading the chorales…" and such, while preparing data. */
+  trainingNote: string;
+  progress: ProgressReport | null;
+  losses: LossPoint[];
+  metrics: { epoch: number; generated: MetricSet; reference: MetricSet }[];
+  snapshots: { epoch: number; rolls: PianoRoll[] }[];
+  backend: BackendName | null;
+  backendNote: string;
+  model: ModelInfo | null;
+  /** The melody with its accompaniment, from the last generate. */
+  result: PianoRoll | null;
+  resultSeed: number;
+  generating: boolean;
+  /** What the player plays and the piano roll shows: the result, a snapshot, or the melody alone. */
+  listening: { roll: PianoRoll; label: string } | null;
+  mix: TrackMix[];
+  instruments: InstrumentName[];
+  tempoBpm: number | null;
+  loop: boolean;
+  error: ShownError | null;
+  /** Count of errors so far (a test hook, shown as a data attribute). */
+  errorCount: number;
+}
+
+/** The state of a fresh page. */
+export function initialState(): AppState {
+  return {
+    melody: null,
+    melodyName: '',
+    melodyWarnings: [],
+    pendingMidi: null,
+    draft: defaultDraft(),
+    dataset: 'jsb',
+    ownFiles: [],
+    training: 'idle',
+    trainingNote: '',
+    progress: null,
+    losses: [],
+    metrics: [],
+    snapshots: [],
+    backend: null,
+    backendNote: '',
+    model: null,
+    result: null,
+    resultSeed: 1,
+    generating: false,
+    listening: null,
+    mix: [],
+    instruments: [],
+    tempoBpm: null,
+    loop: false,
+    error: null,
+    errorCount: 0,
+  };
+}

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { Controller, snapshotWindow, suggestMelodyTrack, weightsFileName, type PlayerControl, type Trainer, type SavedPage } from '../../src/ui/controller';
+import { createStore } from '../../src/ui/store';
+import { initialState, type AppState } from '../../src/ui/state';
+import { pitchRange, noteRect, stepAt } from '../../src/ui/rollGeometry';
+import { cellIndex, createRoll, WINDOW_STEPS, type PianoRoll } from '../../src/music/pianoRoll';
+import { sampleMelodyRoll } from '../../src/music/samples';
+import { scheduleRoll, type TrackMix } from '../../src/audio/schedule';
+import type { MidiTrackSummary } from '../../src/music/midiIn';
+import type { WorkerEvent } from '../../src/protocol/messages';
+import type { HyperParamsInput } from '../../src/protocol/config';
+
+function summary(index: number, meanPitch: number, maxPolyphony: number, extra: Partial<MidiTrackSummary> = {}): MidiTrackSummary {
+  return { index, name: `T${index}`, program: 0, channel: index, isDrum: false, noteCount: 10, lowestPitch: 40, highestPitch: 80, meanPitch, maxPolyphony, ...extra };
+}
+
+describe('suggestMelodyTrack', () => {
+  it('prefers the highest single line over a higher chordal track, and never drums', () => {
+    expect(suggestMelodyTrack([summary(0, 50, 1), summary(1, 70, 1), summary(2, 80, 4), summary(3, 90, 1, { isDrum: true })])).toBe(1);
+  });
+  it('takes the highest track when every track plays chords', () => {
+    expect(suggestMelodyTrack([summary(0, 50, 3), summary(1, 60, 2)])).toBe(1);
+  });
+});
+
+describe('snapshotWindow', () => {
+  it('takes the first two bars that hold a note, as one 32-step track', () => {
+    const melody = createRoll(96, [{ name: 'M', program: 0, isDrum: false }]);
+    for (let s = 40; s < 44; s++) melody.active[cellIndex(melody, s, 72, 0)] = 1;
+    melody.onsets![cellIndex(melody, 40, 72, 0)] = 1;
+    const window = snapshotWindow(melody)!;
+    expect(window.steps).toBe(WINDOW_STEPS);
+    expect(scheduleRoll(window).map((e) => [e.pitch, e.step, e.steps])).toEqual([[72, 8, 4]]);
+  });
+  it('is null for a melody without notes', () => {
+    expect(snapshotWindow(createRoll(64, [{ name: 'M', program: 0, isDrum: false }]))).toBeNull();
+  });
+});
+
+describe('weightsFileName', () => {
+  it('uses the name model.json refers to, and a safe default otherwise', () => {
+    expect(weightsFileName(JSON.stringify({ weightsManifest: [{ paths: ['cantus.weights.bin'] }] }))).toBe('cantus.weights.bin');
+    expect(weightsFileName(JSON.stringify({ weightsManifest: [{ paths: ['../evil'] }] }))).toBe('model.weights.bin');
+    expect(weightsFileName('not json')).toBe('model.weights.bin');
+  });
+});
+
+describe('roll geometry', () => {
+  it('shows at least two octaves around the notes and places notes by step and pitch', () => {
+    const range = pitchRange([{ track: 0, pitch: 60, step: 0, steps: 4, time: 0, duration: 1, velocity: 1 }]);
+    expect(range.high - range.low).toBeGreaterThanOrEqual(24);
+    expect(range.low).toBeLessThanOrEqual(58);
+    const rect = noteRect({ pitch: range.high, step: 3, steps: 2 }, range, 10, 250);
+    expect(rect.x).toBe(30);
+    expect(rect.y).toBe(0);
+    expect(rect.width).toBe(19);
+    expect(stepAt(1, 120, 4)).toBe(8);
+  });
+});
+
+/** A trainer that records what it is asked and answers like the worker. */
+class FakeTrainer implements Trainer {
+  listeners = new Set<(e: WorkerEvent) => void>();
+  started: { config: HyperParamsInput; snapshots: PianoRoll[] }[] = [];
+  saved: string[] = [];
+  loaded: string[] = [];
+  on(listener: (e: WorkerEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(event: WorkerEvent) {
+    for (const l of this.listeners) l(event);
+  }
+  async init() {
+    return { backend: 'webgpu' as const };
+  }
+  start(config: HyperParamsInput, _data: unknown, snapshotMelodies: PianoRoll[]) {
+    this.started.push({ config, snapshots: snapshotMelodies });
+  }
+  pause() {}
+  resume() {}
+  stop() {}
+  async generate(melody: PianoRoll) {
+    const roll = createRoll(melody.steps, [melody.tracks[0], { name: 'Alto', program: 0, isDrum: false }]);
+    roll.active[cellIndex(roll, 0, 55, 1)] = 1;
+    return roll;
+  }
+  async save(target: 'indexeddb' | 'files', name?: string) {
+    this.saved.push(`${target}:${name ?? ''}`);
+    return undefined;
+  }
+  async load(source: { kind: string; name?: string }) {
+    this.loaded.push(`${source.kind}:${source.name ?? ''}`);
+    if (source.kind === 'url') throw new Error('should not load a missing default');
+    return (await import('../../src/protocol/config')).DEFAULT_HYPERPARAMS;
+  }
+  dispose() {}
+}
+
+class FakePlayer implements PlayerControl {
+  roll: PianoRoll | null = null;
+  mix: readonly TrackMix[] = [];
+  setRoll(roll: PianoRoll | null) {
+    this.roll = roll;
+  }
+  setMix(mix: readonly TrackMix[]) {
+    this.mix = mix;
+  }
+  setInstruments() {}
+  setTempo() {}
+  setLoop() {}
+  async play() {}
+  pause() {}
+  stop() {}
+  position = 0;
+  snapshot() {
+    return { state: 'stopped' as const, duration: 0, tempoBpm: 120, loop: false, scheduledPerTrack: [], loading: false };
+  }
+  subscribe() {
+    return () => undefined;
+  }
+}
+
+function setup(saved?: Partial<SavedPage>) {
+  const store = createStore<AppState>(initialState());
+  const trainer = new FakeTrainer();
+  const player = new FakePlayer();
+  const memory = { page: undefined as SavedPage | undefined, load: async () => saved, save: async (p: SavedPage) => void (memory.page = p) };
+  const controller = new Controller({
+    store,
+    player,
+    createTrainer: () => trainer,
+    data: { jsb: async () => ({ count: 4, steps: 32, tracks: 4, data: new Int8Array(4 * 32 * 128 * 4).fill(-1), trackNames: ['S', 'A', 'T', 'B'] }), ownMidi: async () => { throw new Error('unused'); } },
+    rollToMidi: () => new Uint8Array(),
+    memory,
+    download: () => undefined,
+    defaultModelUrl: '/models/default/model.json',
+    // A dev server answers a missing file with the HTML page.
+    fetch: async () => new Response('<!doctype html>', { status: 200 }),
+  });
+  return { store, trainer, player, controller, memory };
+}
+
+describe('Controller', () => {
+  it('starts with a sample melody, the backend, and no model when none is served', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    expect(store.get().melodyName).toContain('Ode to Joy');
+    expect(store.get().backend).toBe('webgpu');
+    expect(store.get().model).toBeNull();
+    expect(trainer.loaded).toEqual([]);
+    controller.dispose();
+  });
+
+  it('refuses to generate without a model, with a message that says what to do', async () => {
+    const { store, controller } = setup();
+    await controller.start();
+    await controller.generate();
+    expect(store.get().error?.message).toMatch(/train one, or load/);
+    expect(store.get().result).toBeNull();
+  });
+
+  it('refuses to train with invalid settings and trains with valid ones, keeping a snapshot window of the melody', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    controller.setField('epochs', '0');
+    await controller.train();
+    expect(trainer.started).toHaveLength(0);
+    expect(store.get().error?.region).toBe('settings');
+    controller.setField('epochs', '3');
+    await controller.train();
+    expect(trainer.started).toHaveLength(1);
+    expect(trainer.started[0].config.epochs).toBe(3);
+    expect(trainer.started[0].snapshots[0].steps).toBe(WINDOW_STEPS);
+  });
+
+  it('follows worker events: progress feeds the loss chart, a finished run is kept in IndexedDB', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    const progress = { epoch: 2, epochs: 2, iteration: 1, iterationsPerEpoch: 3, criticLoss: 1.5, generatorLoss: -0.5, wasserstein: 0, gradientPenalty: 0, samplesPerSecond: 4, secondsLeft: 10 };
+    trainer.emit({ type: 'progress', ...progress });
+    expect(store.get().losses).toEqual([{ iteration: 4, critic: 1.5, generator: -0.5 }]);
+    trainer.emit({ type: 'state', state: 'done' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(trainer.saved).toEqual(['indexeddb:cantus-last-trained']);
+    expect(store.get().model?.origin).toBe('trained');
+    await controller.generate();
+    expect(store.get().result?.tracks).toHaveLength(2);
+    expect(store.get().listening?.roll.tracks).toHaveLength(2);
+  });
+
+  it('restores a saved page and loads the model it kept', async () => {
+    const melody = sampleMelodyRoll('twinkle');
+    const { store, trainer, controller } = setup({ melody, melodyName: 'Twinkle', storedModel: 'cantus-last-trained', draft: { ...initialState().draft, epochs: '7' } });
+    await controller.start();
+    expect(store.get().melodyName).toBe('Twinkle');
+    expect(store.get().draft.epochs).toBe('7');
+    expect(trainer.loaded).toEqual(['indexeddb:cantus-last-trained']);
+    expect(store.get().model?.origin).toBe('stored');
+  });
+});
