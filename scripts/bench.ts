@@ -1,17 +1,26 @@
 /**
- * `npm run bench [-- --json] [-- --widths 16,64] [-- --backends wasm,cpu,webgpu,webgl,browser-wasm]`:
- * training iterations per second and generation latency for every backend, side by side in one run:
- * wasm and cpu in Node, webgpu, webgl and wasm ("browser-wasm") in headless Chromium.
+ * `npm run bench [-- --json] [-- --widths 16,64] [-- --backends wasm,cpu,webgpu,webgl,browser-wasm]
+ * [-- --browser-limit 600]`: the project's GanEngine timed on every backend, side by side in one run:
+ * training iterations per second (`trainIteration`, batch 16, update ratio 5) and `accompany` latency on
+ * a 2-bar and a 16-bar melody; wasm and cpu in Node, webgpu, webgl and wasm ("browser-wasm") in headless
+ * Chromium, each browser backend under a time limit so a stuck one cannot hang the run.
  */
-import { cpus } from 'node:os';
-import * as tf from '@tensorflow/tfjs';
-
-import { startWasmBackendInNode } from '../src/model/wasm/node';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Browser } from 'playwright-core';
 import { createServer } from 'vite';
 
+import { startWasmBackendInNode } from '../src/model/wasm/node';
 import { collectPageErrors, launchBrowser } from '../tests/e2e/harness';
-import { BATCH_SIZE, measureBackend, SKIP_ABOVE_SECONDS, UPDATE_RATIO, type WidthResult } from './bench/measure';
+import {
+  BATCH_SIZE,
+  measureBackend,
+  SKIP_ABOVE_SECONDS,
+  unmeasuredResult,
+  UPDATE_RATIO,
+  type WidthResult,
+} from './bench/measure';
 import type { PageBenchResult } from './bench/page';
 
 const ALL_BACKENDS = ['wasm', 'cpu', 'webgpu', 'webgl', 'browser-wasm'] as const;
@@ -21,7 +30,14 @@ interface Options {
   json: boolean;
   widths: number[];
   backends: BenchBackend[];
+  /** Wall-clock seconds one browser backend may take, all widths together. */
+  browserLimitSeconds: number;
 }
+
+/** Default per-backend limit in the browser: generous for width 64 on wasm, short of a hang. */
+const DEFAULT_BROWSER_LIMIT_SECONDS = 600;
+/** How long closing a page may take before the whole browser is closed and started again. */
+const CLOSE_TIMEOUT_MS = 30_000;
 
 /** Thrown for a command line the bench cannot follow. */
 class BenchUsageError extends Error {
@@ -32,7 +48,7 @@ class BenchUsageError extends Error {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { json: false, widths: [16, 64], backends: [...ALL_BACKENDS] };
+  const options: Options = { json: false, widths: [16, 64], backends: [...ALL_BACKENDS], browserLimitSeconds: DEFAULT_BROWSER_LIMIT_SECONDS };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') options.json = true;
@@ -46,7 +62,10 @@ function parseOptions(argv: string[]): Options {
       const unknown = names.filter((name) => !(ALL_BACKENDS as readonly string[]).includes(name));
       if (unknown.length > 0) throw new BenchUsageError(`unknown backend(s) ${unknown.join(', ')}; choose from ${ALL_BACKENDS.join(', ')}`);
       options.backends = names as BenchBackend[];
-    } else throw new BenchUsageError(`unknown option ${arg}; use --json, --widths, --backends`);
+    } else if (arg === '--browser-limit') {
+      options.browserLimitSeconds = Number(argv[++i]);
+      if (!(options.browserLimitSeconds > 0)) throw new BenchUsageError('--browser-limit takes a number of seconds above 0');
+    } else throw new BenchUsageError(`unknown option ${arg}; use --json, --widths, --backends, --browser-limit`);
   }
   return options;
 }
@@ -78,32 +97,60 @@ async function startBenchServer(): Promise<{ url: string; close(): Promise<void>
   return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
 }
 
-async function benchBrowser(backends: ('webgpu' | 'webgl' | 'wasm')[], widths: number[]): Promise<Map<string, WidthResult[] | string>> {
+const sleep = (ms: number): Promise<'timeout'> => new Promise((done) => setTimeout(() => done('timeout'), ms));
+
+/**
+ * Runs each browser backend on a fresh page under `limitSeconds`. Results arrive width by width, so a backend
+ * that runs out of time keeps the widths it finished; the rest are reported as timed out.
+ */
+async function benchBrowser(
+  backends: ('webgpu' | 'webgl' | 'wasm')[],
+  widths: number[],
+  limitSeconds: number,
+): Promise<Map<string, WidthResult[] | string>> {
   const results = new Map<string, WidthResult[] | string>();
   const app = await startBenchServer();
-  const browser = await launchBrowser();
+  let browser: Browser = await launchBrowser();
   try {
     for (const backend of backends) {
       // A fresh page per backend, so no backend's state or memory carries into the next.
       const page = await browser.newPage();
       const errors = collectPageErrors(page);
+      const finished: WidthResult[] = [];
       page.on('console', (message) => {
         if (message.text().startsWith('[bench]')) log(`[chromium ${backend}] ${message.text().slice(8)}`);
+      });
+      await page.exposeFunction('cantusBenchReport', (result: WidthResult) => {
+        finished.push(result);
       });
       page.setDefaultTimeout(0);
       await page.goto(`${app.url}scripts/bench/page.html`);
       await page.waitForFunction(() => typeof window.cantusBench === 'function', undefined, { timeout: 120_000 });
+      const run: Promise<PageBenchResult> = page.evaluate(({ name, list }) => window.cantusBench(name, list), { name: backend, list: widths });
+      // Closing the page rejects the pending evaluation; that rejection is expected and ignored.
+      run.catch(() => {});
       try {
-        const outcome: PageBenchResult = await page.evaluate(
-          ({ name, list }) => window.cantusBench(name, list),
-          { name: backend, list: widths },
-        );
-        results.set(backend, outcome.unavailable ?? outcome.results);
+        const outcome = await Promise.race([run, sleep(limitSeconds * 1000)]);
+        if (outcome === 'timeout') {
+          log(`[chromium ${backend}] stopped: the ${limitSeconds} s per-backend limit ran out`);
+          const done = new Set(finished.map((r) => r.width));
+          results.set(backend, [
+            ...finished,
+            ...widths.filter((w) => !done.has(w)).map((w) => unmeasuredResult(w, `timed out: the ${limitSeconds} s per-backend browser limit ran out`)),
+          ]);
+        } else {
+          results.set(backend, outcome.unavailable ?? outcome.results);
+        }
       } catch (error) {
         const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
         results.set(backend, `failed: ${reason}${errors.length ? ` (${errors[0]})` : ''}`);
       }
-      await page.close();
+      // A renderer stuck in a long kernel may not close promptly: then start the browser afresh.
+      if ((await Promise.race([page.close({ runBeforeUnload: false }), sleep(CLOSE_TIMEOUT_MS)])) === 'timeout') {
+        log(`[chromium ${backend}] the page did not close within ${CLOSE_TIMEOUT_MS / 1000} s; restarting Chromium`);
+        await Promise.race([browser.close(), sleep(CLOSE_TIMEOUT_MS)]);
+        browser = await launchBrowser();
+      }
     }
   } finally {
     await browser.close();
@@ -112,15 +159,54 @@ async function benchBrowser(backends: ('webgpu' | 'webgl' | 'wasm')[], widths: n
   return results;
 }
 
-function describeMachine(): string {
+function describeMachine(loadAtStart: number): string {
   const cpuList = cpus();
-  return `${cpuList.length} x ${cpuList[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, no GPU (browser GPUs are SwiftShader)`;
+  return (
+    `${cpuList.length} x ${cpuList[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, no GPU ` +
+    `(browser GPUs are SwiftShader), 1-minute load average ${loadAtStart.toFixed(1)} at start`
+  );
 }
 
 const format = (value: number | null | undefined, digits: number): string => (value == null ? '-' : value.toFixed(digits));
 
+/** Human-readable summary lines: the acceptance ratios of the wasm kernels. */
+function summaryLines(table: Map<BenchBackend, WidthResult[] | string>): string[] {
+  const rows: string[] = [];
+  for (const backend of ['wasm', 'browser-wasm'] as const) {
+    const results = table.get(backend);
+    if (!Array.isArray(results)) continue;
+    for (const r of results) {
+      if (r.generatorStepGflops !== null && r.generatorForwardGflops !== null) {
+        rows.push(
+          `${backend} width ${r.width}: generator training step at ${(r.generatorStepGflops / r.generatorForwardGflops).toFixed(2)} ` +
+            `of its forward pass's convolution FLOP rate (backward counted as 2x forward; acceptance >= 0.33)`,
+        );
+      }
+    }
+  }
+  const wasmResults = table.get('wasm');
+  const cpuResults = table.get('cpu');
+  if (Array.isArray(wasmResults)) {
+    for (const r of wasmResults) {
+      const cpu = Array.isArray(cpuResults) ? cpuResults.find((c) => c.width === r.width) : undefined;
+      if (!cpu || r.iterationsPerSecond === null) continue;
+      if (cpu.iterationsPerSecond !== null) {
+        const how = cpu.iterationMethod === 'extrapolated' ? ' (cpu iteration extrapolated from one critic and one generator step)' : '';
+        rows.push(`wasm width ${r.width}: ${(r.iterationsPerSecond / cpu.iterationsPerSecond).toFixed(1)}x the cpu backend's iterations per second${how}`);
+      } else if (cpu.estimatedIterationSeconds !== undefined) {
+        rows.push(
+          `wasm width ${r.width}: about ${(r.iterationsPerSecond * cpu.estimatedIterationSeconds).toFixed(0)}x the cpu backend's ` +
+            `iterations per second (cpu skipped; its estimate of ${cpu.estimatedIterationSeconds.toFixed(0)} s per iteration is extrapolated)`,
+        );
+      }
+    }
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  const loadAtStart = loadavg()[0];
   const table = new Map<BenchBackend, WidthResult[] | string>();
   for (const backend of options.backends) {
     if (backend === 'wasm' || backend === 'cpu') table.set(backend, await benchNode(backend, options.widths));
@@ -128,7 +214,7 @@ async function main(): Promise<void> {
   const browserBackends = options.backends.filter((b) => b === 'webgpu' || b === 'webgl' || b === 'browser-wasm');
   if (browserBackends.length > 0) {
     const names = browserBackends.map((b) => (b === 'browser-wasm' ? 'wasm' : b)) as ('webgpu' | 'webgl' | 'wasm')[];
-    const browserResults = await benchBrowser(names, options.widths);
+    const browserResults = await benchBrowser(names, options.widths, options.browserLimitSeconds);
     for (const backend of browserBackends) {
       table.set(backend, browserResults.get(backend === 'browser-wasm' ? 'wasm' : backend) ?? 'not run');
     }
@@ -136,58 +222,43 @@ async function main(): Promise<void> {
 
   const rows: string[] = [];
   rows.push(
-    `Training: batch ${BATCH_SIZE}, ${UPDATE_RATIO} critic steps (WGAN-GP) + 1 generator step per iteration; ` +
-      `combinations estimated above ${SKIP_ABOVE_SECONDS} s per iteration are skipped.`,
+    `GanEngine.trainIteration: batch ${BATCH_SIZE}, ${UPDATE_RATIO} critic steps (WGAN-GP) + 1 generator step; ` +
+      `combinations estimated above ${SKIP_ABOVE_SECONDS} s per iteration are skipped. Generation: GanEngine.accompany ` +
+      `on a 2-bar (1 window) and a 16-bar (15 overlapping windows) melody, median ms.`,
   );
-  rows.push('backend       width  iter/s    2-bar ms  16-bar ms  gen-step GFLOP/s  gen-forward GFLOP/s  note');
+  rows.push(`Machine: ${describeMachine(loadAtStart)}; load average at the end ${loadavg()[0].toFixed(1)}.`);
+  rows.push('backend       width  iter/s    how     2-bar ms  16-bar ms  gen-step GFLOP/s  gen-forward GFLOP/s  note');
   for (const [backend, results] of table) {
     if (typeof results === 'string') {
       rows.push(`${backend.padEnd(13)} -      unavailable: ${results}`);
       continue;
     }
-    for (const r of results) {
+    for (const r of [...results].sort((a, b) => a.width - b.width)) {
+      const how = r.iterationMethod === 'extrapolated' ? 'extrap.' : (r.iterationMethod ?? 'skipped');
       rows.push(
-        `${backend.padEnd(13)} ${String(r.width).padEnd(6)} ${format(r.iterationsPerSecond, 4).padEnd(9)} ` +
+        `${backend.padEnd(13)} ${String(r.width).padEnd(6)} ${format(r.iterationsPerSecond, 4).padEnd(9)} ${how.padEnd(7)} ` +
           `${format(r.generateMs2Bar, 1).padEnd(9)} ${format(r.generateMs16Bar, 1).padEnd(10)} ` +
           `${format(r.generatorStepGflops, 2).padEnd(17)} ${format(r.generatorForwardGflops, 2).padEnd(20)} ${r.note ?? ''}`,
       );
     }
   }
-  const wasmResults = table.get('wasm');
-  const cpuResults = table.get('cpu');
-  if (Array.isArray(wasmResults)) {
-    for (const r of wasmResults) {
-      if (r.generatorStepGflops !== null && r.generatorForwardGflops !== null) {
-        rows.push(
-          `wasm width ${r.width}: generator training step at ${(r.generatorStepGflops / r.generatorForwardGflops).toFixed(2)} ` +
-            `of its forward pass's convolution FLOP rate (backward counted as 2x forward)`,
-        );
-      }
-      const cpu = Array.isArray(cpuResults) ? cpuResults.find((c) => c.width === r.width) : undefined;
-      if (cpu?.iterationsPerSecond && r.iterationsPerSecond) {
-        rows.push(`wasm width ${r.width}: ${(r.iterationsPerSecond / cpu.iterationsPerSecond).toFixed(1)}x the cpu backend's iterations per second`);
-      } else if (cpu?.estimatedIterationSeconds && r.iterationsPerSecond) {
-        // The cpu run was skipped; its estimate is a lower bound on its iteration time.
-        rows.push(
-          `wasm width ${r.width}: at least ${(r.iterationsPerSecond * cpu.estimatedIterationSeconds).toFixed(0)}x the cpu backend's ` +
-            `iterations per second (cpu skipped, estimated ${cpu.estimatedIterationSeconds.toFixed(0)} s per iteration)`,
-        );
-      }
-    }
-  }
+  rows.push(...summaryLines(table));
   console.log(rows.join('\n'));
 
   if (options.json) {
     const pick = (key: 'iterationsPerSecond' | 'generateMs2Bar' | 'generateMs16Bar') => {
       const out: Record<string, Record<string, number | null>> = {};
-      for (const [backend, results] of table) {
-        out[backend] = Object.fromEntries(options.widths.map((w) => [String(w), Array.isArray(results) ? (results.find((r) => r.width === w)?.[key] ?? null) : null]));
+      for (const backend of ALL_BACKENDS) {
+        const results = table.get(backend);
+        out[backend] = Object.fromEntries(
+          options.widths.map((w) => [String(w), Array.isArray(results) ? (results.find((r) => r.width === w)?.[key] ?? null) : null]),
+        );
       }
       return out;
     };
     console.log(
       JSON.stringify({
-        machine: describeMachine(),
+        machine: describeMachine(loadAtStart),
         train_iterations_per_second: pick('iterationsPerSecond'),
         generate_ms_2bar: pick('generateMs2Bar'),
         generate_ms_16bar: pick('generateMs16Bar'),

@@ -19,6 +19,8 @@ export interface PageBenchResult {
 declare global {
   interface Window {
     cantusBench: (backend: 'webgpu' | 'webgl' | 'wasm', widths: number[]) => Promise<PageBenchResult>;
+    /** Set by the Node side (Playwright's exposeFunction): receives each width's result as soon as it is known. */
+    cantusBenchReport?: (result: WidthResult) => Promise<void>;
   }
 }
 
@@ -39,5 +41,10 @@ window.cantusBench = async (backend, widths) => {
   }
   if (!started) return { results: [], unavailable: `${backend} did not start in this browser` };
   // Progress goes to the console, which the Node side echoes.
-  return { results: await measureBackend(widths, (line) => console.log(`[bench] ${line}`)) };
+  const results = await measureBackend(
+    widths,
+    (line) => console.log(`[bench] ${line}`),
+    (result) => void window.cantusBenchReport?.(result),
+  );
+  return { results };
 };

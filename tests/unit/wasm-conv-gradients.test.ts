@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from '../../src/model/wasm/kernels';
-import { filterGradientPadding, inputGradientAxisPlan } from '../../src/model/wasm/geometry';
+import { filterGradientPadding, inputGradientPhasePlan } from '../../src/model/wasm/geometry';
 import { registerWasmTrainingKernels } from '../../src/model/wasm/index';
 import { startWasmBackendInNode } from '../../src/model/wasm/node';
 
@@ -196,10 +196,18 @@ describe('gradient geometry', () => {
   it('uses every filter tap exactly once across the stride phases', () => {
     for (const stride of [1, 2, 3]) {
       for (const kernel of [2, 3, 4]) {
-        const plan = inputGradientAxisPlan({ kernel, stride, padBefore: 1, inSize: 12, outSize: Math.ceil(12 / stride) });
-        const taps = plan.tapOf.flat().filter((a) => a >= 0).sort((a, b) => a - b);
+        const plan = inputGradientPhasePlan({ kernel, stride, padBefore: 1, inSize: 12, outSize: Math.ceil(12 / stride) });
+        const taps = plan.phases.flatMap((phase) => phase.tapOf).sort((a, b) => a - b);
         expect(taps).toEqual(Array.from({ length: kernel }, (_, a) => a));
       }
     }
+  });
+
+  it('gives each stride-2 phase of a 4x4 kernel only its own 2 taps, no shared zeros', () => {
+    // 'same' padding of an even input at stride 2 pads 1 before: even inputs take taps 1 and 3, odd ones 0 and 2.
+    const plan = inputGradientPhasePlan({ kernel: 4, stride: 2, padBefore: 1, inSize: 32, outSize: 16 });
+    expect(plan.phaseLength).toBe(16);
+    expect(plan.phases.map((phase) => phase.tapOf)).toEqual([[3, 1], [2, 0]]);
+    expect(plan.phases.map((phase) => phase.padding)).toEqual([{ before: 1, after: 0 }, { before: 0, after: 1 }]);
   });
 });

@@ -39,45 +39,44 @@ export function filterGradientPadding(axis: ConvAxis): AxisPadding {
   };
 }
 
-/**
- * How the input gradient along one axis is split into `stride` phases, each a stride-1 correlation of
- * dy with a sub-filter; all phases share one window so they can run as one convolution whose output
- * channels hold the phases side by side (undone by a depth-to-space shuffle).
- */
-export interface InputGradientAxisPlan {
-  /** Length of the shared sub-filter window. */
+/** One stride phase of the input gradient along one axis: a stride-1 correlation of dy with its own taps. */
+export interface InputGradientPhase {
+  /** Filter taps this phase uses, its own window; 0 when the stride exceeds the kernel and the phase gets none. */
   window: number;
-  /** Padding of dy so that each phase yields `phaseLength` outputs. */
+  /** Padding of dy so that the phase yields `phaseLength` outputs (negative: crop). */
   padding: AxisPadding;
-  /** Outputs per phase: ceil(inSize / stride); stride * phaseLength may exceed inSize (crop the rest). */
-  phaseLength: number;
-  /** tapOf[phase][v] = original filter tap used at window position v, or -1 for a zero. */
-  tapOf: number[][];
+  /** tapOf[v] = original filter tap used at window position v. */
+  tapOf: number[];
 }
 
-/** Plans the phase decomposition of the input gradient along one axis (see InputGradientAxisPlan). */
-export function inputGradientAxisPlan(axis: ConvAxis): InputGradientAxisPlan {
-  const { kernel, stride, padBefore } = axis;
-  // For input index i = stride*q + r, the taps a with (r + padBefore - a) divisible by stride contribute,
-  // each from dy[q + shift - t] where a = offset + stride*t.
-  const phases = Array.from({ length: stride }, (_, r) => {
+/** The input gradient along one axis as `stride` separate phases (see InputGradientPhase). */
+export interface InputGradientPhasePlan {
+  /** Outputs per phase: ceil(inSize / stride); stride * phaseLength may exceed inSize (drop the rest). */
+  phaseLength: number;
+  /** phases[r] yields the inputs i = stride * q + r. */
+  phases: InputGradientPhase[];
+}
+
+/**
+ * Plans the input gradient along one axis as separate phases, each with only the taps it uses, so that
+ * no multiply is spent on a structural zero (a shared window wastes 2.25x for a 4x4 kernel at stride 2).
+ */
+export function inputGradientPhasePlan(axis: ConvAxis): InputGradientPhasePlan {
+  const { kernel, stride, padBefore, outSize } = axis;
+  const phaseLength = Math.ceil(axis.inSize / stride);
+  const phases = Array.from({ length: stride }, (_, r): InputGradientPhase => {
+    // Input i = stride*q + r takes the taps a = offset + stride*t, each from dy[q + shift - t].
     const offset = (r + padBefore) % stride;
     const shift = Math.floor((r + padBefore) / stride);
     const taps = offset < kernel ? Math.ceil((kernel - offset) / stride) : 0;
-    return { offset, shift, taps };
+    // Window position v reads dy[q - before + v], so v = taps - 1 - t.
+    const before = taps - 1 - shift;
+    const after = phaseLength + taps - 1 - outSize - before;
+    return {
+      window: taps,
+      padding: { before, after },
+      tapOf: Array.from({ length: taps }, (_, v) => offset + stride * (taps - 1 - v)),
+    };
   });
-  const used = phases.filter((phase) => phase.taps > 0);
-  const low = Math.min(...used.map((phase) => phase.shift - phase.taps + 1));
-  const high = Math.max(...used.map((phase) => phase.shift));
-  const window = high - low + 1;
-  const tapOf = phases.map((phase) =>
-    Array.from({ length: window }, (_, v) => {
-      const t = phase.shift - low - v;
-      return t >= 0 && t < phase.taps ? phase.offset + stride * t : -1;
-    }),
-  );
-  const phaseLength = Math.ceil(axis.inSize / stride);
-  const before = -low;
-  const after = phaseLength + window - 1 - axis.outSize - before;
-  return { window, padding: { before, after }, phaseLength, tapOf };
+  return { phaseLength, phases };
 }

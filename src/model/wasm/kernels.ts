@@ -1,7 +1,8 @@
 /**
- * Fast convolution gradients for the wasm backend: both backward convolutions rewritten as one forward
- * XNNPACK convolution each, built only from the wasm backend's own kernels, so the gradient tape sees a
- * single kernel call and every intermediate is freed before returning.
+ * Fast convolution gradients for the wasm backend: both backward convolutions rewritten as forward XNNPACK
+ * convolutions (the filter gradient as one, the input gradient as one per stride phase), built only from
+ * the wasm backend's own kernels, so the gradient tape sees a single kernel call and every intermediate is
+ * freed before returning.
  */
 import {
   backend_util,
@@ -16,8 +17,9 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import {
   filterGradientPadding,
-  inputGradientAxisPlan,
+  inputGradientPhasePlan,
   type AxisPadding,
+  type InputGradientPhase,
   type ConvAxis,
 } from './geometry';
 
@@ -184,41 +186,22 @@ function conv2DBackpropFilter(args: { inputs: NamedTensorInfoMap; backend: Backe
 }
 
 /**
- * Builds the combined sub-filter of the phase decomposition: [windowH, windowW, outC, phases * inC],
- * where phase (rh, rw) occupies channels starting at (rh * strideW + rw) * inC, taps flipped and the
- * in/out channels swapped.
+ * The sub-filter of one phase: [windowH, windowW, outC, inC], taps flipped and the in/out channels swapped,
+ * taking only the taps that phase uses.
  */
-function phaseFilter(
-  backend: BackendWasm,
-  filter: TensorInfo,
-  rows: ReturnType<typeof inputGradientAxisPlan>,
-  cols: ReturnType<typeof inputGradientAxisPlan>,
-): TensorInfo {
-  const [kH, kW, inC, outC] = filter.shape;
-  const phasesH = rows.tapOf.length;
-  const phasesW = cols.tapOf.length;
-  const outChannels = phasesH * phasesW * inC;
-  const out = backend.makeOutput([rows.window, cols.window, outC, outChannels], 'float32');
+function singlePhaseFilter(backend: BackendWasm, filter: TensorInfo, row: InputGradientPhase, col: InputGradientPhase): TensorInfo {
+  const [, kW, inC, outC] = filter.shape;
+  const out = backend.makeOutput([row.window, col.window, outC, inC], 'float32');
   // Views are taken after allocating: growing the wasm heap detaches older views.
   const source = backend.typedArrayFromHeap(filter) as Float32Array;
   const target = backend.typedArrayFromHeap(out) as Float32Array;
-  target.fill(0);
-  for (let vh = 0; vh < rows.window; vh++) {
-    for (let vw = 0; vw < cols.window; vw++) {
-      const targetBase = (vh * cols.window + vw) * outC * outChannels;
-      for (let rh = 0; rh < phasesH; rh++) {
-        const a = rows.tapOf[rh][vh];
-        if (a < 0 || a >= kH) continue;
-        for (let rw = 0; rw < phasesW; rw++) {
-          const b = cols.tapOf[rw][vw];
-          if (b < 0 || b >= kW) continue;
-          const sourceBase = (a * kW + b) * inC * outC;
-          const channelBase = targetBase + (rh * phasesW + rw) * inC;
-          for (let c = 0; c < inC; c++) {
-            const sourceRow = sourceBase + c * outC;
-            for (let o = 0; o < outC; o++) target[channelBase + o * outChannels + c] = source[sourceRow + o];
-          }
-        }
+  for (let vh = 0; vh < row.window; vh++) {
+    for (let vw = 0; vw < col.window; vw++) {
+      const sourceBase = (row.tapOf[vh] * kW + col.tapOf[vw]) * inC * outC;
+      const targetBase = (vh * col.window + vw) * outC * inC;
+      for (let c = 0; c < inC; c++) {
+        const sourceRow = sourceBase + c * outC;
+        for (let o = 0; o < outC; o++) target[targetBase + o * inC + c] = source[sourceRow + o];
       }
     }
   }
@@ -226,9 +209,8 @@ function phaseFilter(
 }
 
 /**
- * Input gradient: each of the stride*stride output phases is a stride-1 correlation of dy with a
- * sub-filter; one forward convolution computes all of them as channel groups, and a reshape/transpose
- * interleaves them into the input's rows and columns.
+ * Input gradient as one forward convolution per stride phase, each with only its own taps (no multiply
+ * spent on structural zeros), the phases then interleaved into the input's rows and columns.
  */
 function conv2DBackpropInput(args: { inputs: NamedTensorInfoMap; backend: BackendWasm; attrs: NamedAttrMap }): TensorInfo {
   const { backend } = args;
@@ -237,40 +219,52 @@ function conv2DBackpropInput(args: { inputs: NamedTensorInfoMap; backend: Backen
   const filter = args.inputs.filter as TensorInfo;
   const info = convInfoOf(attrs.inputShape, filter.shape as [number, number, number, number], attrs);
   const [rowAxis, colAxis] = axesOf(info);
-  const rows = inputGradientAxisPlan(rowAxis);
-  const cols = inputGradientAxisPlan(colAxis);
+  const rows = inputGradientPhasePlan(rowAxis);
+  const cols = inputGradientPhasePlan(colAxis);
   const [batch, inH, inW, inC] = attrs.inputShape;
   const temps = new Intermediates(backend);
   try {
-    const subFilters = temps.keep(phaseFilter(backend, filter, rows, cols));
-    const { input, padding } = cropForPadding(backend, temps, dy, rows.padding, cols.padding);
-    let result = runWasmKernel(backend, 'Conv2D', { x: input, filter: subFilters }, {
-      strides: [1, 1],
-      dilations: [1, 1],
-      pad: padding,
-      dataFormat: 'NHWC',
-    });
-    const phasesH = info.strideHeight;
-    const phasesW = info.strideWidth;
-    if (phasesH * phasesW > 1) {
-      temps.keep(result);
-      const grouped = temps.keep(
-        runWasmKernel(backend, 'Reshape', { x: result }, {
-          shape: [batch, rows.phaseLength, cols.phaseLength, phasesH, phasesW, inC],
-        }),
-      );
-      const interleaved = temps.keep(
-        runWasmKernel(backend, 'Transpose', { x: grouped }, { perm: [0, 1, 3, 2, 4, 5] }),
-      );
-      result = runWasmKernel(backend, 'Reshape', { x: interleaved }, {
-        shape: [batch, rows.phaseLength * phasesH, cols.phaseLength * phasesW, inC],
+    const phaseOutputs: { rh: number; rw: number; output: TensorInfo }[] = [];
+    rows.phases.forEach((row, rh) => {
+      cols.phases.forEach((col, rw) => {
+        if (row.window === 0 || col.window === 0) return;
+        const subFilter = temps.keep(singlePhaseFilter(backend, filter, row, col));
+        const { input, padding } = cropForPadding(backend, temps, dy, row.padding, col.padding);
+        const output = runWasmKernel(backend, 'Conv2D', { x: input, filter: subFilter }, {
+          strides: [1, 1],
+          dilations: [1, 1],
+          pad: padding,
+          dataFormat: 'NHWC',
+        });
+        phaseOutputs.push({ rh, rw, output });
       });
+    });
+    const strideH = info.strideHeight;
+    const strideW = info.strideWidth;
+    if (strideH === 1 && strideW === 1 && phaseOutputs.length === 1) return phaseOutputs[0].output;
+    for (const phase of phaseOutputs) temps.keep(phase.output);
+    const out = backend.makeOutput([batch, inH, inW, inC], 'float32');
+    const target = backend.typedArrayFromHeap(out) as Float32Array;
+    if (phaseOutputs.length < strideH * strideW) target.fill(0);
+    const lengthH = rows.phaseLength;
+    const lengthW = cols.phaseLength;
+    for (const { rh, rw, output } of phaseOutputs) {
+      const source = backend.typedArrayFromHeap(output) as Float32Array;
+      for (let b = 0; b < batch; b++) {
+        for (let q = 0; q < lengthH; q++) {
+          const i = strideH * q + rh;
+          if (i >= inH) break;
+          for (let p = 0; p < lengthW; p++) {
+            const j = strideW * p + rw;
+            if (j >= inW) break;
+            const from = ((b * lengthH + q) * lengthW + p) * inC;
+            const to = ((b * inH + i) * inW + j) * inC;
+            for (let c = 0; c < inC; c++) target[to + c] = source[from + c];
+          }
+        }
+      }
     }
-    if (result.shape[1] !== inH || result.shape[2] !== inW) {
-      temps.keep(result);
-      result = runWasmKernel(backend, 'Slice', { x: result }, { begin: [0, 0, 0, 0], size: [batch, inH, inW, inC] });
-    }
-    return result;
+    return out;
   } finally {
     temps.dispose();
   }
