@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 
 import { GanEngine } from '../../src/model/engine';
 import { noiseShape } from '../../src/model/networks';
-import { createUniform, truncatedNormal } from '../../src/model/random';
+import { createUniform, truncatedNormal } from '../../src/music/random';
 import { createRoll, PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../../src/music/pianoRoll';
 
 /** Windows per batch and critic steps per generator step, as the benchmark's task fixes them. */

@@ -14,7 +14,7 @@
 import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrackInfo } from '../music/pianoRoll';
 import { MelodyError } from './errors';
 import { OUTPUT_TRACKS } from './networks';
-import { createUniform, mixSeed, truncatedNormal } from './random';
+import { createUniform, mixSeed, truncatedNormal } from '../music/random';
 
 /** The soprano range of the training chorales: the register the model expects a melody in. */
 export const MODEL_MELODY_LOW = 60;

@@ -28,7 +28,7 @@ import {
 } from './accompany';
 import { TrainingDataError } from './errors';
 import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, buildCritic, buildGenerator, noiseShape } from './networks';
-import { createUniform, mixSeed, truncatedNormal } from './random';
+import { createUniform, mixSeed, truncatedNormal } from '../music/random';
 import { BatchSampler, checkTrainingWindows } from './sampler';
 import { installFastCpuKernels } from './cpuKernels';
 import { installSecondOrderGradients } from './secondOrder';

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
-import { mixSeed } from './random';
+import { mixSeed } from '../music/random';
 
 /** Tracks the generator writes: soprano (the melody, regenerated), alto, tenor, bass. */
 export const OUTPUT_TRACKS = 4;

@@ -7,7 +7,7 @@
 import { PITCHES, WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll';
 import { TrainingDataError } from './errors';
 import { OUTPUT_TRACKS } from './networks';
-import { createUniform, mixSeed, shuffledIndices } from './random';
+import { createUniform, mixSeed, shuffledIndices } from '../music/random';
 
 /** Checks that windows have the shape the model trains on (2 bars, 128 pitches, 4 tracks, melody first). */
 export function checkTrainingWindows(windows: TrainingWindows): void {

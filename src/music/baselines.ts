@@ -6,6 +6,7 @@
 import { MusicInputError } from './errors';
 import { estimateRollKey, scalePitchClasses, type Key } from './keys';
 import { PITCHES, createRoll, type PianoRoll, type TrackInfo } from './pianoRoll';
+import { createUniform } from './random';
 
 /** Pitch ranges (MIDI, inclusive) of the lower voices, as in the JSB chorales. */
 export const VOICE_RANGES = {
@@ -21,21 +22,6 @@ export class BaselineError extends MusicInputError {
     super('empty-melody', message);
     this.name = 'BaselineError';
   }
-}
-
-/**
- * A small seeded pseudo-random generator (mulberry32): returns a function giving numbers in [0, 1),
- * the same sequence for the same 32-bit seed.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function satbTracks(melody: PianoRoll): TrackInfo[] {
@@ -140,7 +126,7 @@ export function randomInKey(melody: PianoRoll, seed: number, options: RandomInKe
     for (let pitch = low; pitch <= high; pitch++) if (inKey.has(pitch % 12)) pitches.push(pitch);
     return pitches;
   });
-  const random = mulberry32(seed);
+  const random = createUniform(seed);
   for (let beatStart = 0; beatStart < melody.steps; beatStart += melody.stepsPerBeat) {
     const beatEnd = Math.min(melody.steps, beatStart + melody.stepsPerBeat);
     for (let voice = 1; voice <= 3; voice++) {

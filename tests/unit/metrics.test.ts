@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BaselineError, DOUBLING_OFFSETS, VOICE_RANGES, mulberry32, octaveDoubling, randomInKey } from '../../src/music/baselines';
+import { BaselineError, DOUBLING_OFFSETS, VOICE_RANGES, octaveDoubling, randomInKey } from '../../src/music/baselines';
 import { estimateKey, estimateRollKey, isInScale, keyName, pitchClassHistogram, scalePitchClasses } from '../../src/music/keys';
 import {
   computeMetrics,
@@ -21,6 +21,7 @@ import {
 } from '../../src/music/metrics';
 import { PITCHES, cellIndex, createRoll, type PianoRoll, type TrackInfo } from '../../src/music/pianoRoll';
 import type { MetricSet as ProtocolMetricSet } from '../../src/protocol/messages';
+import { createUniform } from '../../src/music/random';
 
 const C4 = 60;
 
@@ -425,14 +426,14 @@ describe('baselines', () => {
   });
 
   it('has a seeded generator spread over [0, 1)', () => {
-    const random = mulberry32(123);
+    const random = createUniform(123);
     const values = Array.from({ length: 10_000 }, random);
     expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...values)).toBeLessThan(1);
     const mean = values.reduce((s, v) => s + v, 0) / values.length;
     expect(mean).toBeGreaterThan(0.48);
     expect(mean).toBeLessThan(0.52);
-    expect(mulberry32(123)()).toBe(values[0]);
+    expect(createUniform(123)()).toBe(values[0]);
   });
 });
 

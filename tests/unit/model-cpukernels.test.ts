@@ -2,7 +2,7 @@ import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installFastCpuKernels, originalCpuBackpropFilter } from '../../src/model/cpuKernels';
-import { createUniform } from '../../src/model/random';
+import { createUniform } from '../../src/music/random';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

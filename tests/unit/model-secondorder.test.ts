@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFastCpuKernels } from '../../src/model/cpuKernels';
 import { buildCritic } from '../../src/model/networks';
-import { createUniform } from '../../src/model/random';
+import { createUniform } from '../../src/music/random';
 import { installSecondOrderGradients } from '../../src/model/secondOrder';
 import { startWasmBackendInNode } from '../../src/model/wasm/node';
 import { gradientPenalty } from '../../src/model/wgan';

@@ -1,5 +1,5 @@
 /**
- * Seeded random numbers for everything the engine draws (batch order, noise, penalty mixing), so the same
+ * Seeded random numbers for everything Cantus draws (batch order, noise, penalty mixing, baselines), so the same
  * seed gives the same run on every backend. Draws are keyed by position (seed, iteration, step, ...) rather
  * than by a running generator state, so a resumed run needs no random state saved beside its weights.
  */
