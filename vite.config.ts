@@ -1,6 +1,28 @@
-import { defineConfig } from 'vite';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { pianoSamplesPlugin } from './src/audio/vitePianoSamples';
+
+/**
+ * Ships the pretrained models under models/ with the build, at the same /models/... addresses the dev
+ * server serves them from (it serves the project root as it is).
+ */
+function bundledModelsPlugin(): Plugin {
+  const root = join(import.meta.dirname, 'models');
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  return {
+    name: 'cantus-bundled-models',
+    apply: 'build',
+    generateBundle() {
+      if (!existsSync(root)) return;
+      for (const file of files(root)) {
+        this.emitFile({ type: 'asset', fileName: `models/${relative(root, file)}`, source: readFileSync(file) });
+      }
+    },
+  };
+}
 
 // The training worker's dependencies are pre-bundled up front: Vite's scan does not follow
 // `new Worker(new URL(...))`, and discovering them late re-optimises and reloads the page.
@@ -8,7 +30,7 @@ import { pianoSamplesPlugin } from './src/audio/vitePianoSamples';
 // as a module. Its .wasm binaries are given to setWasmPaths as `?url` assets (src/worker/backend.ts),
 // so pre-bundling does not break their URLs.
 export default defineConfig({
-  plugins: [react(), pianoSamplesPlugin()],
+  plugins: [react(), pianoSamplesPlugin(), bundledModelsPlugin()],
   worker: { format: 'es' },
   optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'idb'] },
   server: { host: '127.0.0.1', port: 5173 },

@@ -175,6 +175,13 @@ export class Controller {
     if (saved) this.restore(saved);
     else this.loadSample(SAMPLE_MELODIES[0].id);
     this.unsubscribes.push(this.store.subscribe(() => this.scheduleSave()));
+    // Accompany waits on this: a click while the engine or its model is still loading is served once they are ready.
+    this.readyPromise = this.startEngine(generation, saved?.storedModel ?? null);
+    await this.readyPromise;
+  }
+
+  /** Starts the worker and loads the model to begin with; reports failures, never throws. */
+  private async startEngine(generation: number, storedModel: string | null): Promise<void> {
     try {
       this.trainer = this.deps.createTrainer();
       this.unsubscribes.push(this.trainer.on((event) => this.onWorkerEvent(event)));
@@ -185,8 +192,7 @@ export class Controller {
       this.report('training', new Error(`The training engine could not start: ${messageOf(error)}`));
       return;
     }
-    this.readyPromise = this.loadStartModel(saved?.storedModel ?? null);
-    await this.readyPromise;
+    await this.loadStartModel(storedModel);
   }
 
   /** Stops listening and frees the worker. */
@@ -344,10 +350,10 @@ export class Controller {
     const { melody, melodyName, model } = this.store.get();
     try {
       if (!melody) throw new PageActionError('Choose a melody first: open a MIDI file, pick a sample or record one.');
-      if (!this.trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
-      await this.readyPromise;
-      if (!this.store.get().model && !model) throw new PageActionError('There is no model yet: train one, or load a saved model from files.');
       this.store.set({ generating: true, resultSeed: seed });
+      await this.readyPromise;
+      if (!this.trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
+      if (!this.store.get().model && !model) throw new PageActionError('There is no model yet: train one, or load a saved model from files.');
       const result = await this.trainer.generate(melody, seed);
       this.store.set({ result });
       this.listenTo(result, `${melodyName} (accompaniment, seed ${seed})`);

@@ -199,3 +199,42 @@ describe('Controller', () => {
     expect(store.get().model?.origin).toBe('stored');
   });
 });
+
+describe('Controller start-up', () => {
+  it('serves an Accompany click made while the engine and the default model are still loading', async () => {
+    const store = createStore<AppState>(initialState());
+    let releaseInit: () => void = () => undefined;
+    class SlowTrainer extends FakeTrainer {
+      override init() {
+        return new Promise<{ backend: 'webgpu' }>((done) => (releaseInit = () => done({ backend: 'webgpu' })));
+      }
+      override async load(source: { kind: string; name?: string }) {
+        this.loaded.push(`${source.kind}:${source.name ?? ''}`);
+        return (await import('../../src/protocol/config')).DEFAULT_HYPERPARAMS;
+      }
+    }
+    const trainer = new SlowTrainer();
+    const controller = new Controller({
+      store,
+      player: new FakePlayer(),
+      createTrainer: () => trainer,
+      data: { jsb: async () => { throw new Error('unused'); }, ownMidi: async () => { throw new Error('unused'); } },
+      rollToMidi: () => new Uint8Array(),
+      memory: { load: async () => undefined, save: async () => undefined },
+      download: () => undefined,
+      defaultModelUrl: '/models/default/model.json',
+      fetch: async () => new Response('{"format":"cantus-accompaniment-gan"}', { status: 200 }),
+    });
+    const started = controller.start();
+    // Let start() reach the engine's init, then click before init has answered.
+    for (let i = 0; i < 5 && trainer.listeners.size === 0; i++) await new Promise((r) => setTimeout(r, 0));
+    const clicked = controller.generate();
+    expect(store.get().generating).toBe(true);
+    releaseInit();
+    await Promise.all([started, clicked]);
+    expect(trainer.loaded).toEqual(['url:']);
+    expect(store.get().error).toBeNull();
+    expect(store.get().result?.tracks).toHaveLength(2);
+    controller.dispose();
+  });
+});
