@@ -1,6 +1,6 @@
 /** Listen: the piano roll, transport, tempo, loop, the per-track mixer and MIDI export. */
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
-import { audibleTracks } from '../audio/schedule';
+import { audibleTracks, countByTrack, scheduleRoll } from '../audio/schedule';
 import { INSTRUMENTS, type InstrumentName } from '../audio/instruments';
 import type { PlayerSnapshot } from '../audio/player';
 import { PIANO_ATTRIBUTION, PIANO_LICENSE_URL } from '../audio/pianoSamples';
@@ -27,6 +27,8 @@ export function PlayerPanel() {
   const tempoId = useId();
   const roll = listening?.roll ?? null;
   const silent = useMemo(() => audibleTracks(roll?.tracks.length ?? 0, mix).map((a) => !a), [roll, mix]);
+  // The mixer shows how many notes each track has; what is scheduled while playing is on data-scheduled-notes.
+  const notesPerTrack = useMemo(() => (roll ? countByTrack(scheduleRoll(roll), roll.tracks.length) : []), [roll]);
   const getPlayback = useCallback(() => ({ seconds: player.position, tempoBpm: player.snapshot().tempoBpm, playing: player.snapshot().state === 'playing' }), [player]);
   const tempo = tempoOverride ?? roll?.tempoBpm ?? 120;
 
@@ -105,7 +107,7 @@ export function PlayerPanel() {
                   <td>
                     <input type="range" min={-40} max={6} step={1} aria-label={`Volume of ${name}`} aria-valuetext={`${m?.volumeDb ?? 0} decibels`} value={m?.volumeDb ?? 0} onChange={(e) => controller.setTrackMix(i, { volumeDb: Number(e.target.value) })} />
                   </td>
-                  <td className="num">{snap.scheduledPerTrack[i] ?? 0}</td>
+                  <td className="num">{notesPerTrack[i] ?? 0}</td>
                 </tr>
               );
             })}
