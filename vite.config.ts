@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { pianoSamplesPlugin } from './src/audio/vitePianoSamples';
+import { pianoSamplesPlugin } from './src/audio/vitePianoSamples.ts';
 
 /**
  * Ships the pretrained models under models/ with the build, at the same /models/... addresses the dev
