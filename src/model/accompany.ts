@@ -11,7 +11,7 @@
  * A "bar" here is 16 steps, the half-window the network's bottleneck sees as one time position, whatever
  * the time signature.
  */
-import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrackInfo } from '../music/pianoRoll';
+import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrackInfo, sameGrid } from '../music/pianoRoll';
 import { MelodyError } from './errors';
 import { OUTPUT_TRACKS } from './networks';
 import { createUniform, mixSeed, truncatedNormal } from '../music/random';
@@ -218,9 +218,7 @@ export function accompaniedRoll(melody: PianoRoll, joined: Float32Array, shift: 
   const source = melody.tracks[0];
   const tracks: TrackInfo[] = [{ name: 'Melody', program: source.program, isDrum: source.isDrum }, ...ACCOMPANIMENT_TRACKS];
   const out = createRoll(melody.steps, tracks, {
-    stepsPerBeat: melody.stepsPerBeat,
-    tempoBpm: melody.tempoBpm,
-    beatsPerBar: melody.beatsPerBar,
+    ...sameGrid(melody),
     withOnsets: true,
     withVelocities: melody.velocities !== null,
   });

@@ -5,7 +5,7 @@
  */
 import { MusicInputError } from './errors';
 import { estimateRollKey, scalePitchClasses, type Key } from './keys';
-import { PITCHES, createRoll, type PianoRoll, type TrackInfo } from './pianoRoll';
+import { PITCHES, createRoll, type PianoRoll, type TrackInfo, sameGrid } from './pianoRoll';
 import { createUniform } from './random';
 
 /** Pitch ranges (MIDI, inclusive) of the lower voices, as in the JSB chorales. */
@@ -42,9 +42,7 @@ function emptySatb(melody: PianoRoll): { out: PianoRoll; onsets: Uint8Array } {
   const expected = melody.steps * PITCHES * melody.tracks.length;
   if (melody.active.length !== expected) throw new RangeError(`a roll of ${melody.steps} steps and ${melody.tracks.length} tracks needs ${expected} cells, got ${melody.active.length}`);
   const out = createRoll(melody.steps, satbTracks(melody), {
-    stepsPerBeat: melody.stepsPerBeat,
-    tempoBpm: melody.tempoBpm,
-    beatsPerBar: melody.beatsPerBar,
+    ...sameGrid(melody),
     withOnsets: false,
     withVelocities: melody.velocities !== null,
   });

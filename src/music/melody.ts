@@ -9,7 +9,7 @@
  */
 import { MidiInputError } from './errors';
 import { midiToRoll, type ParsedMidi } from './midiIn';
-import { PITCHES, cellIndex, createRoll, stepsPerBar, type PianoRoll } from './pianoRoll';
+import { PITCHES, cellIndex, createRoll, stepsPerBar, type PianoRoll, sameGrid } from './pianoRoll';
 import { sliceSteps } from './windows';
 
 /** The track Cantus takes as melody when the user picks none: the first non-drum track with notes, or null. */
@@ -27,9 +27,7 @@ export function topLine(roll: PianoRoll, track = 0): PianoRoll {
     throw new RangeError(`track must be 0..${roll.tracks.length - 1}, got ${track}`);
   }
   const out = createRoll(roll.steps, [roll.tracks[track]], {
-    stepsPerBeat: roll.stepsPerBeat,
-    tempoBpm: roll.tempoBpm,
-    beatsPerBar: roll.beatsPerBar,
+    ...sameGrid(roll),
     withOnsets: true,
     withVelocities: roll.velocities !== null,
   });

@@ -59,6 +59,11 @@ export interface CreateRollOptions {
   withVelocities?: boolean;
 }
 
+/** The grid and tempo of `roll`, as `createRoll` options: for a new roll that lines up with it. */
+export function sameGrid(roll: Pick<PianoRoll, 'stepsPerBeat' | 'tempoBpm' | 'beatsPerBar'>): Pick<CreateRollOptions, 'stepsPerBeat' | 'tempoBpm' | 'beatsPerBar'> {
+  return { stepsPerBeat: roll.stepsPerBeat, tempoBpm: roll.tempoBpm, beatsPerBar: roll.beatsPerBar };
+}
+
 /** An empty roll of the given length and tracks. */
 export function createRoll(steps: number, tracks: TrackInfo[], options: CreateRollOptions = {}): PianoRoll {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be a whole number >= 0, got ${steps}`);
@@ -127,7 +132,7 @@ export function selectTracks(roll: PianoRoll, tracks: number[]): PianoRoll {
   const out = createRoll(
     roll.steps,
     tracks.map((t) => roll.tracks[t]),
-    { stepsPerBeat: roll.stepsPerBeat, tempoBpm: roll.tempoBpm, beatsPerBar: roll.beatsPerBar, withOnsets: roll.onsets !== null, withVelocities: roll.velocities !== null },
+    { ...sameGrid(roll), withOnsets: roll.onsets !== null, withVelocities: roll.velocities !== null },
   );
   const m = tracks.length;
   for (let cell = 0; cell < roll.steps * PITCHES; cell++) {

@@ -2,7 +2,7 @@
  * Transposition: by semitones in general, and by whole octaves to bring a melody into the range the
  * model learned (the JSB soprano range) and back, so the result sounds where the user wrote it.
  */
-import { PITCHES, cloneRoll, createRoll, type PianoRoll } from './pianoRoll';
+import { PITCHES, cloneRoll, createRoll, type PianoRoll, sameGrid } from './pianoRoll';
 
 /** Lowest pitch of the JSB soprano voice (C4), the model's melody range. */
 export const MELODY_LOW_PITCH = 60;
@@ -28,9 +28,7 @@ export function transposeRoll(roll: PianoRoll, semitones: number): PianoRoll {
   if (!Number.isInteger(semitones)) throw new RangeError(`semitones must be a whole number, got ${semitones}`);
   if (semitones === 0) return cloneRoll(roll);
   const out = createRoll(roll.steps, roll.tracks, {
-    stepsPerBeat: roll.stepsPerBeat,
-    tempoBpm: roll.tempoBpm,
-    beatsPerBar: roll.beatsPerBar,
+    ...sameGrid(roll),
     withOnsets: roll.onsets !== null,
     withVelocities: roll.velocities !== null,
   });

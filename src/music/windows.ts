@@ -3,7 +3,7 @@
  * windows into the `TrainingWindows` the model trains on. Rolls are step-major, so a range of steps is
  * one contiguous block of every array: slicing is a copy, never a per-cell loop.
  */
-import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrainingWindows } from './pianoRoll';
+import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrainingWindows, sameGrid } from './pianoRoll';
 
 /** Default hop between training windows: one bar of 4/4 at 4 steps per beat, so windows start on bar lines. */
 export const DEFAULT_HOP_STEPS = 16;
@@ -21,9 +21,7 @@ export function sliceSteps(roll: PianoRoll, start: number, end: number): PianoRo
   checkSteps('start', start, 0);
   checkSteps('end', end, start);
   const out = createRoll(end - start, roll.tracks, {
-    stepsPerBeat: roll.stepsPerBeat,
-    tempoBpm: roll.tempoBpm,
-    beatsPerBar: roll.beatsPerBar,
+    ...sameGrid(roll),
     withOnsets: roll.onsets !== null,
     withVelocities: roll.velocities !== null,
   });
@@ -64,9 +62,7 @@ export function joinWindows(windows: PianoRoll[], totalSteps: number): PianoRoll
     if (w.tracks.length !== trackCount) throw new RangeError(`every window needs ${trackCount} tracks, got one with ${w.tracks.length}`);
   }
   const out = createRoll(totalSteps, first.tracks, {
-    stepsPerBeat: first.stepsPerBeat,
-    tempoBpm: first.tempoBpm,
-    beatsPerBar: first.beatsPerBar,
+    ...sameGrid(first),
     withOnsets: windows.every((w) => w.onsets !== null),
     withVelocities: windows.every((w) => w.velocities !== null),
   });
@@ -96,9 +92,7 @@ export function stackTracks(rolls: PianoRoll[]): PianoRoll {
   }
   const tracks = rolls.flatMap((r) => r.tracks);
   const out = createRoll(first.steps, tracks, {
-    stepsPerBeat: first.stepsPerBeat,
-    tempoBpm: first.tempoBpm,
-    beatsPerBar: first.beatsPerBar,
+    ...sameGrid(first),
     withOnsets: rolls.some((r) => r.onsets !== null),
     withVelocities: rolls.some((r) => r.velocities !== null),
   });
