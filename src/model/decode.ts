@@ -135,7 +135,10 @@ export function decodeChorale(
     }
   }
 
-  // Per slot: each voice's K candidate pitches and their mean log-probabilities over the slot.
+  // Per slot: each voice's K candidate pitches and their mean log-probabilities over the slot. Each voice's
+  // candidates lie at or below the highest candidate of the voice above (the melody for the alto), so an
+  // in-order triple always exists; only where that leaves a voice no pitch in its range (a melody note
+  // below the alto's range) does the voice take its best pitches in range and cross, at a cost.
   const candidate = new Int16Array(slots * VOICES * K).fill(-1);
   const candidateScore = new Float32Array(slots * VOICES * K).fill(-Infinity);
   const mean = new Float32Array(PITCHES);
@@ -143,6 +146,7 @@ export function decodeChorale(
     if (melodyAt[s] < 0) continue;
     const first = s * w.slotSteps;
     const last = Math.min(steps, first + w.slotSteps);
+    let ceiling = melodyAt[s];
     for (let v = 0; v < VOICES; v++) {
       mean.fill(0);
       for (let step = first; step < last; step++) {
@@ -150,12 +154,15 @@ export function decodeChorale(
         for (let p = 0; p < PITCHES; p++) mean[p] += logp[base + p] / (last - first);
       }
       const [low, high] = DECODE_VOICE_RANGES[v];
+      const top = Math.min(high, ceiling) >= low ? Math.min(high, ceiling) : high;
       const order: number[] = [];
-      for (let p = low; p <= high; p++) order.push(p);
+      for (let p = low; p <= top; p++) order.push(p);
       order.sort((x, y) => mean[y] - mean[x]);
+      ceiling = -1;
       for (let k = 0; k < K && k < order.length; k++) {
         candidate[(s * VOICES + v) * K + k] = order[k];
         candidateScore[(s * VOICES + v) * K + k] = mean[order[k]];
+        ceiling = Math.max(ceiling, order[k]);
       }
     }
   }
