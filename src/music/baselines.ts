@@ -218,7 +218,8 @@ interface Voicing {
  * this order of importance: every voice in its range; no parallel fifths or octaves with the previous beat
  * (`previous`, the voices sounding just before, with the soprano as it sounds at the boundary); the four
  * voices holding every note of the triad; no more than an octave between soprano and alto or alto and
- * tenor; the bass nearest to the previous bass; and the alto and tenor nearest below the soprano.
+ * tenor; the bass nearest to the previous bass; the alto nearest below the soprano; the tenor nearest below
+ * the alto.
  */
 function voiceChord(soprano: number, chord: HarmonizerChord, previous: Voicing | null, sopranoAtBoundary: number): Voicing {
   const [root] = chord.pitchClasses;
@@ -246,7 +247,8 @@ function voiceChord(soprano: number, chord: HarmonizerChord, previous: Voicing |
         const held = new Set([soprano % 12, alto % 12, tenor % 12, bass % 12]);
         const missing = chord.pitchClasses.filter((pc) => !held.has(pc)).length;
         const wide = (soprano - alto > 12 ? 1 : 0) + (alto - tenor > 12 ? 1 : 0);
-        const score = outOfRange * 1e6 + parallels * 1e5 + missing * 1e4 + wide * 1e3 + Math.abs(bass - bassTarget) * 30 + (soprano - alto) + (alto - tenor);
+        // Each rule outweighs all the later ones together (every distance here is under 100 semitones).
+        const score = outOfRange * 1e9 + parallels * 1e8 + missing * 1e7 + wide * 1e6 + Math.abs(bass - bassTarget) * 1e4 + (soprano - alto) * 100 + (alto - tenor);
         if (score < bestScore) {
           bestScore = score;
           best = { soprano, alto, tenor, bass };
