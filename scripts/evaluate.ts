@@ -36,7 +36,8 @@ const USAGE = `Usage: npm run evaluate -- [--model DIR] [--data FILE] [--split N
   --split NAME      split to evaluate (default valid; a file without one uses test)
   --limit N         evaluate the first N chorales only
   --melodies LIST   instead of chorales: "builtin" (the page's tunes) and/or MIDI files, comma-separated;
-                    each file's melody is its suggested melody track, as on the page`;
+                    each file's melody is its suggested melody track, as on the page; melody i is
+                    accompanied with seed + i, and judged in the key estimated from the melody`;
 
 /** The listener metrics (src/music/voiceMetrics.ts): JSON key, field, short table header. */
 const LISTENER_COLUMNS = [
@@ -68,6 +69,15 @@ const MUSEGAN_COLUMNS = [
 
 /** The name of every reported metric. */
 export type MetricKey = (typeof LISTENER_COLUMNS)[number][0] | (typeof MUSEGAN_COLUMNS)[number][0];
+/** The listener metrics of one roll (or their mean) under their report names. */
+export type ListenerReport = Record<(typeof LISTENER_COLUMNS)[number][0], number>;
+
+/** The listener metrics under their report names (snake case, as in the JSON). */
+function listenerReport(metrics: VoiceMetrics): ListenerReport {
+  const out: Partial<ListenerReport> = {};
+  for (const [name, field] of LISTENER_COLUMNS) out[name] = metrics[field];
+  return out as ListenerReport;
+}
 /** The metrics of one roll, or their mean over rolls. */
 export type MetricReport = Record<MetricKey, number>;
 /** A system's line of the report: its metrics (macro means over chorales) and its distance to Bach. */
@@ -102,10 +112,8 @@ export interface EvaluationReport {
 
 /** The metrics of one four-voice roll: the listener metrics against `key`, and the MuseGAN-style ones. */
 export function rollReport(roll: PianoRoll, key: Key | null): MetricReport {
-  const voice = voiceMetrics(roll, { key });
   const musegan = evaluationMetrics([roll]);
-  const out: Partial<MetricReport> = {};
-  for (const [name, field] of LISTENER_COLUMNS) out[name] = voice[field];
+  const out: Partial<MetricReport> = listenerReport(voiceMetrics(roll, { key }));
   for (const [name, field] of MUSEGAN_COLUMNS) out[name] = musegan[field];
   return out as MetricReport;
 }
@@ -260,10 +268,10 @@ export function formatTable(result: EvaluationReport): string {
 
 /** The report of `evaluateMelodies`: the model's listener metrics per melody and their mean. */
 export interface MelodyReport {
-  melodies: Record<string, VoiceMetrics>;
+  melodies: Record<string, ListenerReport>;
   /** The key each melody was judged in (estimated from the melody alone). */
   keys: Record<string, string>;
-  mean: VoiceMetrics;
+  mean: ListenerReport;
 }
 
 /** A melody to accompany: a name for the report and its one-track roll. */
@@ -309,11 +317,11 @@ export async function evaluateMelodies(options: { model: string; melodies: strin
   const accompanyOptions = options.accompanyOptions ?? buildAccompanyOptions();
   const engine = await loadEngine(options.model);
   try {
-    const report: MelodyReport = { melodies: {}, keys: {}, mean: {} as VoiceMetrics };
+    const report: MelodyReport = { melodies: {}, keys: {}, mean: {} as ListenerReport };
     for (const [i, { name, roll }] of melodies.entries()) {
       const key = estimateRollKey(roll, [0]);
       const accompanied = await engine.accompany(roll, options.seed + i, accompanyOptions);
-      report.melodies[name] = voiceMetrics(accompanied, { key });
+      report.melodies[name] = listenerReport(voiceMetrics(accompanied, { key }));
       report.keys[name] = key ? keyName(key) : 'none';
     }
     report.mean = meanOverRolls(Object.values(report.melodies));
@@ -325,10 +333,10 @@ export async function evaluateMelodies(options: { model: string; melodies: strin
 
 /** The melody report as a fixed-width table, one row per melody and a mean row. */
 export function formatMelodyTable(result: MelodyReport): string {
-  const rows: Record<string, VoiceMetrics> = {};
+  const rows: Record<string, ListenerReport> = {};
   for (const [name, m] of Object.entries(result.melodies)) rows[`${name} (${result.keys[name]})`] = m;
   rows.mean = result.mean;
-  const columns = LISTENER_COLUMNS.map(([, field, h]) => [field, h] as const);
+  const columns = LISTENER_COLUMNS.map(([key, , h]) => [key, h] as const);
   return [
     `The model's accompaniment of ${Object.keys(result.melodies).length} melodies (key estimated from each melody)`,
     ...formatRows(rows, columns, 'melody'),

@@ -150,7 +150,7 @@ describe('npm run evaluate -- --melodies', () => {
     expect(Object.keys(report.melodies)).toEqual(['tune.mid']);
     expect(report.keys['tune.mid']).toBe('C major');
     const m = report.melodies['tune.mid'];
-    for (const key of ['voiceRestRate', 'chordRate', 'inKeyRate', 'melodyConsonance'] as const) {
+    for (const key of ['voice_rest_rate', 'chord_rate', 'in_key_rate', 'melody_consonance'] as const) {
       expect(m[key], key).toBeGreaterThanOrEqual(0);
       expect(m[key], key).toBeLessThanOrEqual(1);
     }
