@@ -1,5 +1,5 @@
 /**
- * Naive accompaniments for the evaluation report: the bars a trained model has to clear. Each takes a
+ * Baseline accompaniments for the evaluation report: the bars a trained model has to clear. Each takes a
  * melody (track 0 of the given roll; other tracks are ignored) and returns a new 4-track roll, soprano
  * (the melody, unchanged), alto, tenor, bass. Inputs are never modified.
  */
@@ -51,6 +51,21 @@ function emptySatb(melody: PianoRoll): { out: PianoRoll; onsets: Uint8Array } {
   return { out, onsets };
 }
 
+/** Copies the melody (track 0) into track 0 of a new SATB roll, onsets and velocities included. */
+function copyMelody(melody: PianoRoll, out: PianoRoll, onsets: Uint8Array): void {
+  const inTracks = melody.tracks.length;
+  for (let step = 0; step < melody.steps; step++) {
+    for (let pitch = 0; pitch < PITCHES; pitch++) {
+      const from = (step * PITCHES + pitch) * inTracks;
+      if (!melody.active[from]) continue;
+      const to = (step * PITCHES + pitch) * 4;
+      out.active[to] = 1;
+      onsets[to] = melody.onsets ? melody.onsets[from] : step === 0 || !melody.active[from - PITCHES * inTracks] ? 1 : 0;
+      if (out.velocities && melody.velocities) out.velocities[to] = melody.velocities[from];
+    }
+  }
+}
+
 /** Semitones below the melody of the alto, tenor and bass in `octaveDoubling`: an octave, a twelfth, two octaves. */
 export const DOUBLING_OFFSETS: readonly number[] = [12, 19, 24];
 
@@ -97,7 +112,6 @@ export interface RandomInKeyOptions {
  */
 export function randomInKey(melody: PianoRoll, seed: number, options: RandomInKeyOptions = {}): PianoRoll {
   const { out, onsets } = emptySatb(melody);
-  const inTracks = melody.tracks.length;
   const key = options.key ?? estimateRollKey(melody, [0]);
   if (!key) {
     throw new BaselineError('The melody has no notes, so there is no key to choose accompaniment notes from. Add some notes to the melody first.');
@@ -105,17 +119,7 @@ export function randomInKey(melody: PianoRoll, seed: number, options: RandomInKe
   const velocity = options.velocity ?? 80;
   if (!Number.isInteger(velocity) || velocity < 1 || velocity > 127) throw new RangeError(`velocity must be a whole number 1..127, got ${velocity}`);
 
-  // Copy the melody as soprano, onsets included.
-  for (let step = 0; step < melody.steps; step++) {
-    for (let pitch = 0; pitch < PITCHES; pitch++) {
-      const from = (step * PITCHES + pitch) * inTracks;
-      if (!melody.active[from]) continue;
-      const to = (step * PITCHES + pitch) * 4;
-      out.active[to] = 1;
-      onsets[to] = melody.onsets ? melody.onsets[from] : step === 0 || !melody.active[from - PITCHES * inTracks] ? 1 : 0;
-      if (out.velocities && melody.velocities) out.velocities[to] = melody.velocities[from];
-    }
-  }
+  copyMelody(melody, out, onsets);
 
   const inKey = new Set(scalePitchClasses(key));
   const ranges = [VOICE_RANGES.alto, VOICE_RANGES.tenor, VOICE_RANGES.bass];
@@ -135,6 +139,193 @@ export function randomInKey(melody: PianoRoll, seed: number, options: RandomInKe
       onsets[onset] = 1;
       if (out.velocities) out.velocities[onset] = velocity;
     }
+  }
+  return out;
+}
+
+/** A chord of the rule-based harmonizer: its Roman numeral and its pitch classes, root, third, fifth. */
+export interface HarmonizerChord {
+  numeral: string;
+  pitchClasses: readonly [number, number, number];
+}
+
+/** The triads the harmonizer picks from, as scale degrees (semitones above the tonic), in order of preference. */
+const TRIADS: Record<Key['mode'], readonly { numeral: string; degrees: readonly [number, number, number] }[]> = {
+  // The primary triads first (I, IV, V), then the secondary ones (vi, ii, iii); vii° is left out, as in
+  // the textbook rule of thumb, because a diminished chord in root position is rare in four-part writing.
+  major: [
+    { numeral: 'I', degrees: [0, 4, 7] },
+    { numeral: 'IV', degrees: [5, 9, 0] },
+    { numeral: 'V', degrees: [7, 11, 2] },
+    { numeral: 'vi', degrees: [9, 0, 4] },
+    { numeral: 'ii', degrees: [2, 5, 9] },
+    { numeral: 'iii', degrees: [4, 7, 11] },
+  ],
+  // Harmonic minor's dominant: a major V with the leading tone, which is what makes a minor key sound minor
+  // at cadences; the natural-minor III stands in for the augmented III of the harmonic minor.
+  minor: [
+    { numeral: 'i', degrees: [0, 3, 7] },
+    { numeral: 'iv', degrees: [5, 8, 0] },
+    { numeral: 'V', degrees: [7, 11, 2] },
+    { numeral: 'VI', degrees: [8, 0, 3] },
+    { numeral: 'ii°', degrees: [2, 5, 8] },
+    { numeral: 'III', degrees: [3, 7, 10] },
+  ],
+};
+
+/** The harmonizer's chords of a key, in order of preference. */
+export function harmonizerChords(key: Key): HarmonizerChord[] {
+  const pc = (degree: number): number => (key.tonic + degree) % 12;
+  return TRIADS[key.mode].map(({ numeral, degrees: [root, third, fifth] }) => ({ numeral, pitchClasses: [pc(root), pc(third), pc(fifth)] }));
+}
+
+/**
+ * The chord for a melody pitch class: the first of the key's chords (I, IV, V, vi, ii, iii; minor: i, iv,
+ * V, VI, ii°, III) that holds it; when none does (a chromatic note), the previous chord is kept, or the
+ * tonic chord at the start.
+ */
+export function chooseChord(melodyPitchClass: number, key: Key, previous: HarmonizerChord | null): HarmonizerChord {
+  const chords = harmonizerChords(key);
+  const pc = ((melodyPitchClass % 12) + 12) % 12;
+  return chords.find((c) => c.pitchClasses.includes(pc)) ?? previous ?? chords[0];
+}
+
+/** Where the bass starts when it has no previous note: C3, the middle of a chorale bass line. */
+const BASS_HOME = 48;
+
+function inRange(pitch: number, range: { low: number; high: number }): boolean {
+  return pitch >= range.low && pitch <= range.high;
+}
+
+/** Whether two voices move from one perfect fifth or octave (mod 12) to the same one, in the same direction. */
+function isParallel(upperBefore: number, upperAfter: number, lowerBefore: number, lowerAfter: number): boolean {
+  if (upperBefore === upperAfter || Math.sign(upperAfter - upperBefore) !== Math.sign(lowerAfter - lowerBefore)) return false;
+  const before = Math.abs(upperBefore - lowerBefore) % 12;
+  return before === Math.abs(upperAfter - lowerAfter) % 12 && (before === 0 || before === 7);
+}
+
+/** The four voices of one beat, top down; null for a voice with no place (a melody too low to fit it under). */
+interface Voicing {
+  soprano: number;
+  alto: number | null;
+  tenor: number | null;
+  bass: number | null;
+}
+
+/**
+ * The alto, tenor and bass of one beat under `soprano`: the bass on the chord's root, the alto and tenor on
+ * chord tones, in order (soprano > alto > tenor >= bass). Among all such voicings it takes the best by, in
+ * this order of importance: every voice in its range; no parallel fifths or octaves with the previous beat
+ * (`previous`, the voices sounding just before, with the soprano as it sounds at the boundary); the four
+ * voices holding every note of the triad; no more than an octave between soprano and alto or alto and
+ * tenor; the bass nearest to the previous bass; the alto nearest below the soprano; the tenor nearest below
+ * the alto.
+ */
+function voiceChord(soprano: number, chord: HarmonizerChord, previous: Voicing | null, sopranoAtBoundary: number): Voicing {
+  const [root] = chord.pitchClasses;
+  const bassTarget = previous?.bass ?? BASS_HOME;
+  let best: Voicing = { soprano, alto: null, tenor: null, bass: null };
+  let bestScore = Infinity;
+  for (let bass = root; bass < soprano; bass += 12) {
+    const tones: number[] = [];
+    for (let pitch = bass; pitch < soprano; pitch++) if (chord.pitchClasses.includes(pitch % 12)) tones.push(pitch);
+    for (const alto of tones) {
+      for (const tenor of tones) {
+        if (tenor >= alto) break;
+        const outOfRange = [inRange(alto, VOICE_RANGES.alto), inRange(tenor, VOICE_RANGES.tenor), inRange(bass, VOICE_RANGES.bass)].filter((ok) => !ok).length;
+        let parallels = 0;
+        if (previous) {
+          const before = [previous.soprano, previous.alto, previous.tenor, previous.bass];
+          const after = [sopranoAtBoundary, alto, tenor, bass];
+          for (let i = 0; i < 4; i++) {
+            for (let j = i + 1; j < 4; j++) {
+              const [a0, a1, b0, b1] = [before[i], after[i], before[j], after[j]];
+              if (a0 !== null && a1 !== null && b0 !== null && b1 !== null && a0 >= 0 && a1 >= 0 && isParallel(a0, a1, b0, b1)) parallels++;
+            }
+          }
+        }
+        const held = new Set([soprano % 12, alto % 12, tenor % 12, bass % 12]);
+        const missing = chord.pitchClasses.filter((pc) => !held.has(pc)).length;
+        const wide = (soprano - alto > 12 ? 1 : 0) + (alto - tenor > 12 ? 1 : 0);
+        // Each rule outweighs all the later ones together (every distance here is under 100 semitones).
+        const score = outOfRange * 1e9 + parallels * 1e8 + missing * 1e7 + wide * 1e6 + Math.abs(bass - bassTarget) * 1e4 + (soprano - alto) * 100 + (alto - tenor);
+        if (score < bestScore) {
+          bestScore = score;
+          best = { soprano, alto, tenor, bass };
+        }
+      }
+    }
+    // A melody too low for three voices under it: keep what fits (the bass alone, or nothing).
+    if (bestScore === Infinity && bass >= 0) best = { soprano, alto: null, tenor: null, bass };
+  }
+  return best;
+}
+
+/** Options of `ruleHarmonizer`. */
+export interface RuleHarmonizerOptions {
+  /** The key; default the key estimated from the melody. */
+  key?: Key;
+  /** Velocity of the added notes when the melody has velocities; default 80. */
+  velocity?: number;
+}
+
+/**
+ * A rule-based four-part harmonizer of the kind a first harmony course teaches, as the bar a model must
+ * clear on harmony. For every beat where the melody sounds, it takes the melody note at the beat (the
+ * first one sounding in the beat) and:
+ * - picks the chord with `chooseChord` (the key's primary triads first, then the secondary ones; a
+ *   chromatic note keeps the previous chord);
+ * - puts the chord's root in the bass, in the bass range, nearest to the previous bass note;
+ * - puts the alto and tenor on the nearest chord tones below the melody, in their ranges and in order,
+ *   completing the triad where it can;
+ * - as a harmony student would, gives up nearness (and the chord's fifth, if need be) to avoid parallel
+ *   fifths and octaves with the previous beat (see `voiceChord` for the order of these rules);
+ * - holds every voice for the whole beat, and ties a voice into the next beat when its pitch repeats.
+ * Beats where the melody is silent are silent. Throws BaselineError when the melody has no notes.
+ */
+export function ruleHarmonizer(melody: PianoRoll, options: RuleHarmonizerOptions = {}): PianoRoll {
+  const { out, onsets } = emptySatb(melody);
+  const key = options.key ?? estimateRollKey(melody, [0]);
+  if (!key) {
+    throw new BaselineError('The melody has no notes, so there is no key to harmonize it in. Add some notes to the melody first.');
+  }
+  const velocity = options.velocity ?? 80;
+  if (!Number.isInteger(velocity) || velocity < 1 || velocity > 127) throw new RangeError(`velocity must be a whole number 1..127, got ${velocity}`);
+  copyMelody(melody, out, onsets);
+
+  const inTracks = melody.tracks.length;
+  const melodyTop = (step: number): number => {
+    for (let pitch = PITCHES - 1; pitch >= 0; pitch--) if (melody.active[(step * PITCHES + pitch) * inTracks]) return pitch;
+    return -1;
+  };
+  let chord: HarmonizerChord | null = null;
+  // The voices of the previous beat, null after a silent beat (then nothing is tied or compared).
+  let previous: Voicing | null = null;
+  for (let beatStart = 0; beatStart < melody.steps; beatStart += melody.stepsPerBeat) {
+    const beatEnd = Math.min(melody.steps, beatStart + melody.stepsPerBeat);
+    let top = -1;
+    for (let step = beatStart; step < beatEnd && top < 0; step++) top = melodyTop(step);
+    if (top < 0) {
+      previous = null;
+      continue;
+    }
+    chord = chooseChord(top % 12, key, chord);
+    // The soprano just before the beat, as the parallels count hears it (-1 when it rests there).
+    const before = previous && beatStart > 0 ? { ...previous, soprano: melodyTop(beatStart - 1) } : null;
+    const voicing = voiceChord(top, chord, before, melodyTop(beatStart));
+    const pitches = [voicing.alto, voicing.tenor, voicing.bass];
+    const held = previous ? [previous.alto, previous.tenor, previous.bass] : [null, null, null];
+    for (let voice = 1; voice <= 3; voice++) {
+      const pitch = pitches[voice - 1];
+      if (pitch === null) continue;
+      for (let step = beatStart; step < beatEnd; step++) out.active[(step * PITCHES + pitch) * 4 + voice] = 1;
+      if (held[voice - 1] !== pitch) {
+        const onset = (beatStart * PITCHES + pitch) * 4 + voice;
+        onsets[onset] = 1;
+        if (out.velocities) out.velocities[onset] = velocity;
+      }
+    }
+    previous = voicing;
   }
   return out;
 }

@@ -33,6 +33,26 @@ const datasetSchema = z.object({
   valid: z.array(chorale).optional(),
   test: z.array(chorale).optional(),
 });
+/** An evaluation file needs no training split: any one non-empty split will do (for example only `test`). */
+const evaluationSchema = z
+  .object({
+    train: z.array(chorale).optional(),
+    valid: z.array(chorale).optional(),
+    test: z.array(chorale).optional(),
+  })
+  .refine((d) => (d.train?.length ?? 0) + (d.valid?.length ?? 0) + (d.test?.length ?? 0) > 0, {
+    message: 'it should be an object with at least one non-empty "train", "valid" or "test" list of chorales',
+  });
+
+/** Options of `parseJsbDataset` and `parseJsbJson`. */
+export interface JsbParseOptions {
+  /**
+   * Whether the file must hold a non-empty `train` split (default true: training needs one). An evaluation
+   * passes false, so that a file holding only a `valid` or only a `test` split is accepted; the missing
+   * splits are then empty lists.
+   */
+  requireTrain?: boolean;
+}
 
 /** Where in the data set a problem lies, in words (zod gives a path such as ["train", 12, 40, 2]). */
 function describePath(path: PropertyKey[]): string {
@@ -49,32 +69,32 @@ function describePath(path: PropertyKey[]): string {
  * Checks parsed JSON against the JSB "separated" format. Throws `DatasetFormatError` ('bad-shape')
  * saying where the first problem is.
  */
-export function parseJsbDataset(json: unknown): JsbDataset {
-  const result = datasetSchema.safeParse(json);
+export function parseJsbDataset(json: unknown, options: JsbParseOptions = {}): JsbDataset {
+  const result = (options.requireTrain ?? true ? datasetSchema : evaluationSchema).safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = describePath(issue.path);
     let what: string;
-    if (issue.path.length === 0) what = 'it should be an object with a "train" list of chorales';
+    if (issue.path.length === 0) what = issue.code === 'custom' ? issue.message : 'it should be an object with a "train" list of chorales';
     else if (issue.path.length === 4) what = 'each pitch must be a whole MIDI number from 0 to 127, or -1 for a rest';
     else if (issue.path.length === 3) what = 'each step must list exactly four pitches (soprano, alto, tenor, bass)';
     else if (issue.path.length === 2) what = 'each chorale must be a non-empty list of steps';
     else what = 'each split must be a non-empty list of chorales';
     throw new DatasetFormatError('bad-shape', `This is not a JSB chorales file in the expected format (Jsb16thSeparated.json): at ${where || 'the top level'}, ${what}.`);
   }
-  const { train, valid = [], test = [] } = result.data;
+  const { train = [], valid = [], test = [] } = result.data;
   return { train, valid, test };
 }
 
 /** Parses the text of a Jsb16thSeparated.json file (downloaded or picked by the user). */
-export function parseJsbJson(text: string): JsbDataset {
+export function parseJsbJson(text: string, options: JsbParseOptions = {}): JsbDataset {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
     throw new DatasetFormatError('not-json', 'This file is not a JSB chorales data file: it is not valid JSON. Pick the Jsb16thSeparated.json file.', { cause });
   }
-  return parseJsbDataset(json);
+  return parseJsbDataset(json, options);
 }
 
 /** The `TrackInfo`s of a chorale roll. */

@@ -13,6 +13,7 @@
  *   NaN, meaning "not measurable", never a made-up 0.
  * Every metric is one pass over the roll's typed arrays (linear in steps x 128 x tracks).
  */
+import { isChord } from './chords';
 import { estimateKey, scaleMask, type Key } from './keys';
 import { PITCHES, stepsPerBar, type PianoRoll } from './pianoRoll';
 
@@ -33,6 +34,10 @@ export interface MetricSet {
   inScaleRate: number;
   /** Mean Euclidean distance between the melody's and a track's tonal centroids, over beats where both sound. */
   tonalDistance: number;
+  /** Fraction of (step, track) pairs, at steps where the melody sounds, where the track is silent. */
+  voiceRestRate: number;
+  /** Fraction of beats where the melody and every track sound whose pitch classes form a chord (see chords.ts). */
+  chordRate: number;
 }
 
 /** The metrics of the evaluation report: the training metrics plus two voice-leading ones. */
@@ -73,7 +78,7 @@ export const CONSONANT_INTERVALS: readonly number[] = [0, 3, 4, 7, 8, 9];
 const CONSONANT_MASK = CONSONANT_INTERVALS.reduce((mask, interval) => mask | (1 << interval), 0);
 
 /** What one pass over a roll gathers about one track. */
-interface TrackAnalysis {
+export interface TrackAnalysis {
   /** steps x 12: number of active pitches of each pitch class at each step. */
   chroma: Uint8Array;
   /** Number of active pitches at each step. */
@@ -103,8 +108,11 @@ function checkTrack(roll: PianoRoll, track: number): void {
   }
 }
 
-/** One pass over the roll: per-track chroma, sounding counts, top pitches, and notes. */
-function analyzeRoll(roll: PianoRoll): TrackAnalysis[] {
+/**
+ * One pass over the roll: per-track chroma, sounding counts, top pitches, and notes (in the order they end,
+ * not sorted). The one roll reader every metric here and in voiceMetrics.ts builds on.
+ */
+export function analyzeRoll(roll: PianoRoll): TrackAnalysis[] {
   checkRoll(roll);
   const trackCount = roll.tracks.length;
   const steps = roll.steps;
@@ -177,6 +185,12 @@ interface Tally {
   cellsUnderMelody: number;
   consonantCells: number;
   parallels: number;
+  /** (step, track) pairs at steps where the melody sounds, and how many of them the track is silent at. */
+  pairsUnderMelody: number;
+  restingPairs: number;
+  /** Beats (beat-start steps) where the melody and every measured track sound, and how many are chords. */
+  fullBeats: number;
+  chordBeats: number;
 }
 
 function emptyTally(): Tally {
@@ -195,6 +209,10 @@ function emptyTally(): Tally {
     cellsUnderMelody: 0,
     consonantCells: 0,
     parallels: 0,
+    pairsUnderMelody: 0,
+    restingPairs: 0,
+    fullBeats: 0,
+    chordBeats: 0,
   };
 }
 
@@ -307,11 +325,50 @@ function tallyConsonance(roll: PianoRoll, melodyTop: Int16Array, tracks: readonl
 }
 
 /**
+ * Counts the voice rests under a melody: `pairs` (step, voice) at steps where the melody sounds, and how many
+ * of them (`resting`) find the voice silent.
+ */
+export function countVoiceRests(melody: TrackAnalysis, voices: readonly TrackAnalysis[]): { pairs: number; resting: number } {
+  let pairs = 0;
+  let resting = 0;
+  for (let step = 0; step < melody.sounding.length; step++) {
+    if (melody.sounding[step] === 0) continue;
+    for (const voice of voices) {
+      pairs++;
+      if (voice.sounding[step] === 0) resting++;
+    }
+  }
+  return { pairs, resting };
+}
+
+/**
+ * Counts the chords on the beats: `beats` where every one of `voices` sounds at the beat's first step, and
+ * how many of them (`chords`) have a pitch-class set (all voices' sounding pitches together) that `isChord`
+ * accepts: a triad or seventh chord, complete or with its root and third. A unison or a bare fifth is not.
+ */
+export function countChordBeats(roll: Pick<PianoRoll, 'steps' | 'stepsPerBeat'>, voices: readonly TrackAnalysis[]): { beats: number; chords: number } {
+  let beats = 0;
+  let chords = 0;
+  for (let step = 0; step < roll.steps; step += roll.stepsPerBeat) {
+    let mask = 0;
+    let all = true;
+    for (const voice of voices) {
+      if (voice.sounding[step] === 0) all = false;
+      mask |= voice.pcMask[step];
+    }
+    if (!all) continue;
+    beats++;
+    if (isChord(mask)) chords++;
+  }
+  return { beats, chords };
+}
+
+/**
  * Counts parallel fifths and octaves between two voices (top pitch per step, -1 when silent): consecutive
  * steps where both voices sound, both move in the same direction, and form the same perfect interval
  * (7 = fifth, 0 = unison/octave, mod 12) before and after. A fifth moving to an octave is not counted.
  */
-function countParallels(upper: Int16Array, lower: Int16Array): number {
+export function countParallels(upper: Int16Array, lower: Int16Array): number {
   let count = 0;
   for (let step = 1; step < upper.length; step++) {
     const a0 = upper[step - 1];
@@ -364,6 +421,12 @@ function tallyRoll(roll: PianoRoll, options: MetricOptions, evaluation: boolean,
   const others = resolved.tracks.filter((t) => t !== resolved.melodyTrack);
   for (const track of resolved.tracks) tallyTrack(roll, analyses[track], resolved.minQualifiedSteps, keyMask, tally);
   for (const track of others) tallyTonalDistance(melodyChroma, beatChroma(roll, analyses[track]), tally);
+  const rests = countVoiceRests(melody, others.map((t) => analyses[t]));
+  tally.pairsUnderMelody += rests.pairs;
+  tally.restingPairs += rests.resting;
+  const chords = countChordBeats(roll, [melody, ...others.map((t) => analyses[t])]);
+  tally.fullBeats += chords.beats;
+  tally.chordBeats += chords.chords;
   if (!evaluation) return;
   tallyConsonance(roll, melody.top, others, tally);
   const voices = [resolved.melodyTrack, ...others];
@@ -380,6 +443,8 @@ function metricSetOf(tally: Tally): MetricSet {
     polyphonicRate: tally.polyphonicSteps / tally.steps,
     inScaleRate: tally.inScaleNotes / tally.scaleNotes,
     tonalDistance: tally.tonalDistanceSum / tally.sharedBeats,
+    voiceRestRate: tally.restingPairs / tally.pairsUnderMelody,
+    chordRate: tally.chordBeats / tally.fullBeats,
   };
 }
 
@@ -395,6 +460,10 @@ function metricSetOf(tally: Tally): MetricSet {
  *   its tracks, melody included, unless `options.key` is given).
  * - tonalDistance: Euclidean distance between the tonal centroids of the melody's and a measured track's
  *   chroma per beat, summed over (roll, measured track, beat) where both sound / their number.
+ * - voiceRestRate: (step, measured track) pairs where the melody sounds and the track is silent / all
+ *   (step, measured track) pairs where the melody sounds: how often the accompaniment drops out.
+ * - chordRate: beats (their first step) where the melody and every measured track sound whose pitch classes
+ *   form a triad or seventh chord with its root and third (`isChord`) / all such beats.
  * A ratio with an empty denominator is NaN.
  */
 export function computeMetrics(rolls: readonly PianoRoll[], options: MetricOptions = {}): MetricSet {

@@ -6,10 +6,15 @@
  * changes are dropped (the roll has one tempo); likewise the first time signature sets the bar length.
  * Every dropped detail is listed in `ParsedMidi.warnings` so the page can tell the user.
  */
-import { Midi } from '@tonejs/midi';
+import * as tonejsMidi from '@tonejs/midi';
 import { parseMidi as parseMidiEvents, type MidiData } from 'midi-file';
 import { MidiInputError } from './errors';
 import { DEFAULT_STEPS_PER_BEAT, PITCHES, cellIndex, createRoll, type PianoRoll, type TrackInfo } from './pianoRoll';
+
+// Node (the command-line scripts) loads @tonejs/midi's CommonJS bundle, whose named exports it cannot see, so
+// `Midi` is on the default export there; bundlers and Vitest expose it by name. Take it from either.
+const { Midi } = (tonejsMidi as typeof tonejsMidi & { default?: typeof tonejsMidi }).default ?? tonejsMidi;
+type Midi = InstanceType<typeof Midi>;
 
 /** Largest MIDI file accepted, in bytes: real songs are far smaller, and parsing is all in memory. */
 export const MAX_MIDI_BYTES = 8 * 1024 * 1024;

@@ -11,6 +11,8 @@ const LOSS_SERIES: ChartSeries[] = [
 ];
 
 const METRICS: { key: keyof MetricSet; label: string; color: string }[] = [
+  { key: 'voiceRestRate', label: 'Voice rests', color: '#e5533d' },
+  { key: 'chordRate', label: 'Chords on beats', color: '#1f6feb' },
   { key: 'qualifiedNoteRate', label: 'Qualified notes', color: '#2da44e' },
   { key: 'polyphonicRate', label: 'Polyphony', color: '#a371f7' },
   { key: 'inScaleRate', label: 'In scale', color: '#d29922' },

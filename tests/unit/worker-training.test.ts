@@ -83,8 +83,8 @@ describe('TrainerHandler with the real engine', () => {
     ]);
     const metrics = log.of('metrics');
     expect(metrics.map((m) => m.epoch)).toEqual([1, 2]);
-    // Reference: the synthetic chorales hold one pitch per voice, every bar sounding.
-    expect(metrics[0].reference).toMatchObject({ emptyBarRate: 0, usedPitchClasses: expect.any(Number), polyphonicRate: 0 });
+    // Reference: the synthetic chorales hold one pitch per voice, every bar sounding, a triad on every beat.
+    expect(metrics[0].reference).toMatchObject({ emptyBarRate: 0, usedPitchClasses: expect.any(Number), polyphonicRate: 0, voiceRestRate: 0, chordRate: 1 });
     expect(metrics[1].reference).toEqual(metrics[0].reference);
     expect(Object.keys(metrics[0].generated).sort()).toEqual(Object.keys(metrics[0].reference).sort());
     expect(log.of('checkpoint')).toEqual([
