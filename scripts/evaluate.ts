@@ -23,6 +23,7 @@ import { selectTracks, type PianoRoll } from '../src/music/pianoRoll';
 import { SAMPLE_MELODIES, sampleToRoll } from '../src/music/samples';
 import { meanOverRolls, voiceMetrics, type VoiceMetrics } from '../src/music/voiceMetrics';
 import type { AccompanyOptions, GanEngine } from '../src/model/engine';
+import { VOICINGS, type Voicing } from '../src/protocol/messages';
 import { importModel } from '../src/model/io';
 import { readModelDir } from './lib/modelDir';
 import { startNodeBackend, type NodeBackend } from './lib/tfNode';
@@ -35,6 +36,7 @@ const USAGE = `Usage: npm run evaluate -- [--model DIR] [--data FILE] [--split N
                     a file with only a "valid" or only a "test" split will do
   --split NAME      split to evaluate (default valid; a file without one uses test)
   --limit N         evaluate the first N chorales only
+  --voicing NAME    how the model's scores become notes: chorale (default, as on the page), single or chords
   --melodies LIST   instead of chorales: "builtin" (the page's tunes) and/or MIDI files, comma-separated;
                     each file's melody is its suggested melody track, as on the page; melody i is
                     accompanied with seed + i, and judged in the key estimated from the melody`;
@@ -168,8 +170,10 @@ export function chooseSplit(dataset: Record<string, JsbChorale[] | undefined>, a
  * The options of every `engine.accompany` call of the evaluation, built in this one place so that the
  * command line can choose them (a decoding flag belongs here).
  */
-export function buildAccompanyOptions(): AccompanyOptions {
-  return {};
+export function buildAccompanyOptions(voicing: string | undefined = undefined): AccompanyOptions {
+  if (voicing === undefined) return {};
+  if (!(VOICINGS as readonly string[]).includes(voicing)) throw new Error(`--voicing must be one of ${VOICINGS.join(', ')}, got "${voicing}"`);
+  return { voicing: voicing as Voicing };
 }
 
 /** Options of `evaluate`. */
@@ -358,6 +362,7 @@ if (process.argv[1]?.endsWith('scripts/evaluate.ts')) {
         limit: { type: 'string' },
         backend: { type: 'string' },
         melodies: { type: 'string' },
+        voicing: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -384,7 +389,7 @@ if (process.argv[1]?.endsWith('scripts/evaluate.ts')) {
   try {
     await startNodeBackend(backend);
     const model = resolve(values.model ?? 'models/default');
-    const accompanyOptions = buildAccompanyOptions();
+    const accompanyOptions = buildAccompanyOptions(values.voicing);
     if (values.melodies !== undefined) {
       const result = await evaluateMelodies({ model, melodies: values.melodies, seed, accompanyOptions });
       console.log(formatMelodyTable(result));
