@@ -28,14 +28,17 @@ export interface ChoraleDecodeOptions {
   slotSteps: number;
   /** Candidate pitches per voice and slot (default 5; the search looks at candidates^3 triples). */
   candidates: number;
-  /** Bonus when melody and voices form a chord at a beat (default 1.5) and between beats (default 0.5). */
+  /** Bonus when melody and voices form a chord at a beat (default 2.5) and between beats (default 0.5). */
   chordBonus: number;
   offbeatChordBonus: number;
   /** Cost of each voice dissonant with the melody at a beat (2nds, 7ths, tritones; a 4th against the bass). */
   dissonanceCost: number;
   /** Cost of each note outside the melody's key (Bach's chromatic notes are rare, not absent). */
   outOfKeyCost: number;
-  /** Cost of a voice changing pitch, and per semitone of a leap beyond a whole tone (bass: `bassLeapCost`). */
+  /**
+   * Cost of a voice changing pitch (negative: a small reward), and per semitone of a leap beyond a whole tone
+   * (bass: `bassLeapCost`, as basses leap more).
+   */
   changeCost: number;
   leapCost: number;
   bassLeapCost: number;
@@ -50,17 +53,22 @@ export interface ChoraleDecodeOptions {
   spacingCost: number;
 }
 
-/** The weights the page and `npm run evaluate` use. */
+/**
+ * The weights the page, `npm run accompany` and `npm run evaluate` use. Chosen on the valid split's
+ * melodies and checked on melodies of other kinds (see models/default/README.md): the network's scores change
+ * slowly from step to step, so a small reward for moving (a negative change cost) brings note lengths to
+ * Bach's, and a firm leap cost keeps the inner voices stepwise, as his are.
+ */
 export const DEFAULT_DECODE_OPTIONS: ChoraleDecodeOptions = {
   slotSteps: 2,
   candidates: 5,
-  chordBonus: 1.5,
+  chordBonus: 2.5,
   offbeatChordBonus: 0.5,
   dissonanceCost: 1,
   outOfKeyCost: 0.7,
-  changeCost: 0.3,
-  leapCost: 0.15,
-  bassLeapCost: 0.05,
+  changeCost: -0.1,
+  leapCost: 0.5,
+  bassLeapCost: 0.15,
   parallelCost: 2,
   crossingCost: 4,
   spacingCost: 1,
