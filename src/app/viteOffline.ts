@@ -38,24 +38,45 @@ export function contentSecurityPolicy(): string {
     .join('; ');
 }
 
+/** Where `vite preview` takes violation reports (logged as warnings, so tests and developers see them). */
+export const CSP_REPORT_PATH = '/__csp-report';
+
+/** The policy `vite preview` sends as a header: the same, with violations reported to CSP_REPORT_PATH. */
+export function previewContentSecurityPolicy(): string {
+  return `${contentSecurityPolicy()}; report-uri ${CSP_REPORT_PATH}`;
+}
+
+/** Start of the warning `vite preview` logs for each violation report. */
+export const CSP_VIOLATION_WARNING = 'Content-Security-Policy violation:';
+
 /**
  * Puts the policy in the built index.html (a <meta> element, so it holds on any static host) and sends
- * it as a header from `vite preview` (so workers, which a page's <meta> does not cover, get it too).
+ * it as a header from `vite preview`, so workers, which a page's <meta> does not cover, get it too;
+ * there the browser reports every violation, of the page or of a worker, and preview logs it.
  */
 export function contentSecurityPolicyPlugin(): Plugin {
-  const policy = contentSecurityPolicy();
   return {
     name: 'cantus-content-security-policy',
     transformIndexHtml: {
       order: 'post',
       handler(_html, context) {
         if (context.server) return undefined;
-        return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head-prepend' }];
+        return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy() }, injectTo: 'head-prepend' }];
       },
     },
     configurePreviewServer(server) {
-      server.middlewares.use((_request, response, next) => {
-        response.setHeader('Content-Security-Policy', policy);
+      server.middlewares.use((request, response, next) => {
+        if (request.method === 'POST' && request.url === CSP_REPORT_PATH) {
+          let body = '';
+          request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          request.on('end', () => {
+            server.config.logger.warn(`${CSP_VIOLATION_WARNING} ${body}`);
+            response.statusCode = 204;
+            response.end();
+          });
+          return;
+        }
+        response.setHeader('Content-Security-Policy', previewContentSecurityPolicy());
         next();
       });
     },

@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AxeResults } from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { build, createLogger, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentSecurityPolicy } from '../../src/app/viteOffline';
-import { collectPageErrors, launchBrowser, screenshot } from './harness';
+import { contentSecurityPolicy, CSP_VIOLATION_WARNING, previewContentSecurityPolicy } from '../../src/app/viteOffline';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, collectPageErrors, launchBrowser, screenshot } from './harness';
 import { MELODY, multiTrackMidi } from './page-fixtures';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -45,10 +46,24 @@ async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-/** Violations of the page's CSP seen by the page and its workers so far. */
+/** Violation reports the preview server received (from the page and its workers), in arrival order. */
+const reported: string[] = [];
+
+/** Violations of the CSP so far: seen in the page, reported to the server by the page or a worker, or logged. */
 async function cspViolations(page: Page, errors: string[]): Promise<string[]> {
   const seen = await page.evaluate(() => (window as unknown as { cantusCspViolations?: string[] }).cantusCspViolations ?? []);
-  return [...seen, ...errors.filter((e) => /Content Security Policy|Refused to/i.test(e))];
+  return [...seen, ...reported, ...errors.filter((e) => /Content Security Policy|Refused to/i.test(e))];
+}
+
+/** Vite's logger, keeping the preview server's violation reports in `reported`. */
+function reportCollectingLogger() {
+  const logger = createLogger('error');
+  const warn = logger.warn.bind(logger);
+  logger.warn = (message, options) => {
+    if (message.startsWith(CSP_VIOLATION_WARNING)) reported.push(message);
+    else warn(message, options);
+  };
+  return logger;
 }
 
 describe('the built app: CSP, damaged files, accessibility, offline', () => {
@@ -63,7 +78,13 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'cantus-dist-'));
     await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    server = await preview({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+    server = await preview({
+      root: ROOT,
+      configFile: join(ROOT, 'vite.config.ts'),
+      customLogger: reportCollectingLogger(),
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 0, strictPort: false },
+    });
     const address = server.httpServer.address();
     if (!address || typeof address === 'string') throw new Error('vite preview did not report a port');
     url = `http://127.0.0.1:${address.port}/`;
@@ -86,7 +107,7 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
 
   it('serves the page under the strict CSP, and the page loads its model, worker and wasm without a violation', async () => {
     const response = await page.goto(url);
-    expect(response?.headers()['content-security-policy']).toBe(contentSecurityPolicy());
+    expect(response?.headers()['content-security-policy']).toBe(previewContentSecurityPolicy());
     const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(meta).toBe(contentSecurityPolicy());
     expect(meta).toContain("script-src 'self' 'wasm-unsafe-eval'");
@@ -94,16 +115,21 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
     await expect.poll(() => page.getByTestId('backend-label').textContent(), { timeout: 60_000 }).toMatch(/webgpu|webgl|wasm|cpu/i);
     expect(await cspViolations(page, errors)).toEqual([]);
+    console.log(`built app under CSP: backend ${await page.getByTestId('backend-label').textContent()}`);
     // The policy is enforced: an inline script is refused, and the refusal is seen.
     await page.evaluate(() => {
       const script = document.createElement('script');
       script.textContent = 'window.cantusInlineRan = true';
       document.head.append(script);
     });
-    await expect.poll(async () => (await cspViolations(page, errors)).length).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate(() => (window as unknown as { cantusCspViolations: string[] }).cantusCspViolations.length)).toBeGreaterThan(0);
+    // ...and reported to the server, the way a worker's violation would be.
+    await expect.poll(() => reported.length).toBeGreaterThan(0);
+    expect(reported[0]).toContain('inline');
     expect(await page.evaluate(() => (window as unknown as { cantusInlineRan?: boolean }).cantusInlineRan)).toBeUndefined();
     // That refusal was the test's own doing: forget it, so later checks see only the app's.
     await page.evaluate(() => ((window as unknown as { cantusCspViolations: string[] }).cantusCspViolations.length = 0));
+    reported.length = 0;
     errors.length = 0;
   });
 
@@ -218,5 +244,24 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     }
     expect(await cspViolations(page, errors)).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('runs the WebAssembly backend under the CSP, in a browser without WebGPU and WebGL', async () => {
+    const plain = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-3d-apis', '--disable-gpu', '--disable-software-rasterizer'] });
+    try {
+      const wasmPage = await plain.newPage({ viewport: { width: 1280, height: 800 } });
+      const wasmErrors = collectPageErrors(wasmPage);
+      reported.length = 0;
+      await wasmPage.goto(url);
+      await expect.poll(() => wasmPage.getByTestId('backend-label').textContent(), { timeout: 120_000 }).toMatch(/wasm/i);
+      await expect.poll(() => wasmPage.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
+      await wasmPage.getByTestId('generate-button').click();
+      await expect.poll(() => wasmPage.getByTestId('track-row').count(), { timeout: 180_000 }).toBe(4);
+      // Reports travel separately from the page: give any late one time to arrive.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await cspViolations(wasmPage, wasmErrors)).toEqual([]);
+    } finally {
+      await plain.close();
+    }
   });
 });
