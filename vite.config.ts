@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { pianoSamplesPlugin } from './src/audio/vitePianoSamples.ts';
+import { contentSecurityPolicyPlugin, offlineAppPlugin } from './src/app/viteOffline.ts';
 
 /**
  * Ships the pretrained models under models/ with the build, at the same /models/... addresses the dev
@@ -30,7 +31,7 @@ function bundledModelsPlugin(): Plugin {
 // as a module. Its .wasm binaries are given to setWasmPaths as `?url` assets (src/worker/backend.ts),
 // so pre-bundling does not break their URLs.
 export default defineConfig({
-  plugins: [react(), pianoSamplesPlugin(), bundledModelsPlugin()],
+  plugins: [react(), pianoSamplesPlugin(), bundledModelsPlugin(), contentSecurityPolicyPlugin(), offlineAppPlugin()],
   worker: { format: 'es' },
   optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'idb'] },
   server: { host: '127.0.0.1', port: 5173 },

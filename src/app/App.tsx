@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { Player } from '../audio/player';
 import { PIANO_ATTRIBUTION, PIANO_LICENSE_URL } from '../audio/pianoSamples';
+import { readMidiOffThread } from '../data/midiReader';
 import { rollToMidi } from '../music/midiOut';
 import { TrainerClient } from '../worker/client';
 import { AccompanyPanel } from '../ui/AccompanyPanel';
@@ -41,6 +42,7 @@ function createServices(): PageServices {
     player,
     createTrainer: () => TrainerClient.create(),
     data: browserTrainingData(),
+    readMidi: (bytes) => readMidiOffThread(bytes),
     rollToMidi: (roll) => rollToMidi(roll, { title: 'Cantus accompaniment' }),
     memory: indexedDbMemory(),
     download,

@@ -1,5 +1,6 @@
 /** The page's training data: the JSB chorales (downloaded once, then cached) or files the user picks. */
 import { loadJsbTrainingWindows } from '../data/jsbDownload';
+import { readMidiOffThread } from '../data/midiReader';
 import { midiFilesToTrainingWindows } from '../data/ownMidiFiles';
 import { jsbToTrainingWindows, parseJsbJson } from '../music/jsb';
 import type { TrainingDataSource } from '../ui/controller';
@@ -18,7 +19,7 @@ export function browserTrainingData(): TrainingDataSource {
         return jsbToTrainingWindows(parseJsbJson(await json.text()).train);
       }
       note(`Reading ${files.length} MIDI file${files.length === 1 ? '' : 's'}…`);
-      return midiFilesToTrainingWindows(files);
+      return midiFilesToTrainingWindows(files, {}, (bytes) => readMidiOffThread(bytes));
     },
   };
 }

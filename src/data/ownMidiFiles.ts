@@ -12,15 +12,18 @@ export interface NamedBytesSource {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
+/** Parses one MIDI file: `parseMidi` here, or the page's off-thread reader (midiReader.ts). */
+export type MidiParser = (bytes: Uint8Array) => ParsedMidi | Promise<ParsedMidi>;
+
 /**
  * Reads and parses picked MIDI files; a file Cantus cannot use throws its `MidiInputError` with the
  * file's name in front of the message, so the user knows which one to fix.
  */
-export async function readMidiFiles(files: NamedBytesSource[]): Promise<ParsedMidi[]> {
+export async function readMidiFiles(files: NamedBytesSource[], parse: MidiParser = parseMidi): Promise<ParsedMidi[]> {
   const parsed: ParsedMidi[] = [];
   for (const file of files) {
     try {
-      parsed.push(parseMidi(new Uint8Array(await file.arrayBuffer())));
+      parsed.push(await parse(new Uint8Array(await file.arrayBuffer())));
     } catch (error) {
       if (error instanceof MidiInputError) throw new MidiInputError(error.code, `"${file.name}": ${error.message}`, { cause: error });
       throw error;
@@ -30,7 +33,7 @@ export async function readMidiFiles(files: NamedBytesSource[]): Promise<ParsedMi
 }
 
 /** Training windows from picked MIDI files (track roles and windows as in `ownMidiToTrainingWindows`). */
-export async function midiFilesToTrainingWindows(files: NamedBytesSource[], options: OwnMidiWindowOptions = {}): Promise<TrainingWindows> {
+export async function midiFilesToTrainingWindows(files: NamedBytesSource[], options: OwnMidiWindowOptions = {}, parse: MidiParser = parseMidi): Promise<TrainingWindows> {
   if (files.length === 0) throw new MidiInputError('no-notes', 'No MIDI files were picked: choose one or more MIDI files to train on.');
-  return ownMidiToTrainingWindows(await readMidiFiles(files), options);
+  return ownMidiToTrainingWindows(await readMidiFiles(files, parse), options);
 }

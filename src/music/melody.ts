@@ -8,14 +8,91 @@
  * the rest, already has its bar lines shifted; Cantus trusts the file's bar lines as written.)
  */
 import { MidiInputError } from './errors';
-import { midiToRoll, type ParsedMidi } from './midiIn';
+import { midiToRoll, type MidiTrackSummary, type ParsedMidi } from './midiIn';
 import { PITCHES, cellIndex, createRoll, stepsPerBar, type PianoRoll, sameGrid } from './pianoRoll';
 import { sliceSteps } from './windows';
 
-/** The track Cantus takes as melody when the user picks none: the first non-drum track with notes, or null. */
+/** Track names that say "this is the tune" (in English and a few other languages), and names that say it is not. */
+const MELODY_NAMES = /melod|lead|vocal|voice|voix|stimme|canto|cantus|soprano|sopran|tune|theme|solo|right hand|\brh\b|r\.h\.|flute|fl[oö]te|violin ?(i\b|1)|vln\.? ?(i\b|1)|violino ?(i\b|1)|v(iolin)?\.? ?1\b|oboe|trumpet|sing/i;
+const ACCOMPANIMENT_NAMES = /bass|drum|percussion|perc\b|kit|left hand|\blh\b|l\.h\.|accomp|chord|pad|rhythm|comp\b|pizz|timpani|harmony|alto|tenor|viola|cello|string|arp/i;
+
+/** General MIDI programs that usually carry a tune: flute to pan flute, voices, leads, solo brass and reeds, violin. */
+function isLeadProgram(program: number): boolean {
+  return program === 40 || (program >= 52 && program <= 54) || (program >= 56 && program <= 57) || (program >= 64 && program <= 79) || (program >= 80 && program <= 87);
+}
+/** Programs that rarely do: basses, pads, string ensembles, percussive effects. */
+function isAccompanimentProgram(program: number): boolean {
+  return (program >= 32 && program <= 39) || (program >= 88 && program <= 103) || program === 48 || program === 49 || program === 45 || program >= 112;
+}
+
+/** How a track's score breaks down, for tests and for the page to explain its pick. */
+export interface MelodyTrackScore {
+  index: number;
+  /** The sum of the parts; the highest wins. */
+  total: number;
+  /** 0..1: notes relative to the busiest usable track, on a log scale. */
+  notes: number;
+  /** 0..1: share of the piece the track sounds in. */
+  coverage: number;
+  /** 0..1: share of its sounding time with one note at a time. */
+  monophony: number;
+  /** 0..1: mean pitch within the usable tracks' range, a little less above a high soprano's register. */
+  register: number;
+  /** -1, 0 or 1: the name or instrument says accompaniment, nothing, or tune. */
+  name: number;
+}
+
+// Weights of the parts. Coverage and note count keep a short part (a bar of pizzicato, an intro) from
+// winning on register alone; monophony and register pick the tune out of full-length parts; a name
+// decides between parts that sound alike.
+const WEIGHTS = { notes: 1.5, coverage: 2, monophony: 1.5, register: 1.5, name: 1.5 };
+
+/** Scores every usable track (not drums, with notes) as a melody candidate; see `suggestMelodyTrack`. */
+export function scoreMelodyTracks(tracks: readonly MidiTrackSummary[]): MelodyTrackScore[] {
+  const usable = tracks.filter((t) => !t.isDrum && t.noteCount > 0);
+  if (usable.length === 0) return [];
+  const mostNotes = Math.max(...usable.map((t) => t.noteCount));
+  const means = usable.map((t) => t.meanPitch ?? 60);
+  const low = Math.min(...means);
+  const high = Math.max(...means);
+  return usable.map((t) => {
+    const mean = t.meanPitch ?? 60;
+    let register = high > low ? (mean - low) / (high - low) : 1;
+    // Above a soprano's range (C6) a part is more often a descant, piccolo or glockenspiel than the tune.
+    if (mean > 84) register *= 0.6;
+    const notes = Math.log1p(t.noteCount) / Math.log1p(mostNotes);
+    const label = t.name.toLowerCase();
+    const name = ACCOMPANIMENT_NAMES.test(label)
+      ? -1
+      : MELODY_NAMES.test(label)
+        ? 1
+        : isLeadProgram(t.program)
+          ? 0.5
+          : isAccompanimentProgram(t.program)
+            ? -0.5
+            : 0;
+    const monophony = t.monophony;
+    const coverage = t.coverage;
+    const total =
+      WEIGHTS.notes * notes + WEIGHTS.coverage * coverage + WEIGHTS.monophony * monophony + WEIGHTS.register * register + WEIGHTS.name * name;
+    return { index: t.index, total, notes, coverage, monophony, register, name };
+  });
+}
+
+/**
+ * The track the page suggests as the melody: the best of `scoreMelodyTracks` (note count, how much of
+ * the piece it covers, how often it plays one note at a time, register and its name). Never drums;
+ * for a file without usable tracks, the first track.
+ */
+export function suggestMelodyTrack(tracks: readonly MidiTrackSummary[]): number {
+  const scores = scoreMelodyTracks(tracks);
+  if (scores.length === 0) return tracks[0]?.index ?? 0;
+  return scores.reduce((best, s) => (s.total > best.total ? s : best)).index;
+}
+
+/** The track Cantus takes as melody when the user picks none: `suggestMelodyTrack`'s choice, or null without usable tracks. */
 export function defaultMelodyTrack(parsed: ParsedMidi): number | null {
-  const track = parsed.tracks.find((t) => !t.isDrum && t.noteCount > 0);
-  return track ? track.index : null;
+  return parsed.tracks.some((t) => !t.isDrum && t.noteCount > 0) ? suggestMelodyTrack(parsed.tracks) : null;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * MIDI file in: bytes -> notes (read with @tonejs/midi) -> a piano roll on the 16th-note grid.
+ * MIDI file in: bytes -> notes (read with the bounded reader in smf.ts) -> a piano roll on the 16th-note grid.
  *
  * Quantisation works in ticks and beats through the file's ticks-per-beat, never in seconds, so tempo
  * changes cannot smear notes off the grid. The first tempo becomes the roll's tempo and later tempo
@@ -7,8 +7,8 @@
  * Every dropped detail is listed in `ParsedMidi.warnings` so the page can tell the user.
  */
 import * as tonejsMidi from '@tonejs/midi';
-import { parseMidi as parseMidiEvents, type MidiData } from 'midi-file';
 import { MidiInputError } from './errors';
+import { readSmf, type SmfEvent } from './smf';
 import { DEFAULT_STEPS_PER_BEAT, PITCHES, cellIndex, createRoll, type PianoRoll, type TrackInfo } from './pianoRoll';
 
 // Node (the command-line scripts) loads @tonejs/midi's CommonJS bundle, whose named exports it cannot see, so
@@ -20,10 +20,7 @@ type Midi = InstanceType<typeof Midi>;
 export const MAX_MIDI_BYTES = 8 * 1024 * 1024;
 /** Longest piece accepted, in 16th-note steps: 1024 bars of 4/4 (about 34 minutes at 120 bpm). */
 export const MAX_PIECE_STEPS = 16_384;
-/**
- * Most notes accepted in one file. Real pieces within MAX_PIECE_STEPS hold far fewer; the cap keeps
- * @tonejs/midi's note pairing (quadratic in the notes per channel) near a second at worst.
- */
+/** Most notes accepted in one file: real pieces within MAX_PIECE_STEPS hold far fewer. */
 export const MAX_MIDI_NOTES = 25_000;
 /** Slowest tempo accepted, in beats per minute. */
 export const MIN_TEMPO_BPM = 10;
@@ -63,6 +60,10 @@ export interface MidiTrackSummary {
   meanPitch: number | null;
   /** Most notes sounding at once (1 = a single line). */
   maxPolyphony: number;
+  /** Share of the piece (first note to last note end, all tracks) during which this track sounds, 0..1. */
+  coverage: number;
+  /** Share of this track's sounding time with exactly one note sounding, 0..1 (1 = a single line). */
+  monophony: number;
 }
 
 /** A track with its notes. */
@@ -89,80 +90,9 @@ export interface ParsedMidi {
   warnings: string[];
 }
 
-interface ContainerInfo {
-  /** The Standard MIDI File bytes (unwrapped from a RIFF RMID file where needed). */
-  smf: Uint8Array;
-  format: number;
-  /** Ticks per quarter note, or null for SMPTE timing. */
-  ticksPerBeat: number | null;
-  /** Ticks per second for SMPTE timing, else null. */
-  ticksPerSecond: number | null;
-}
-
-const ascii = (bytes: Uint8Array, at: number) => String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
-const uint32 = (bytes: Uint8Array, at: number) => ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
-const uint16 = (bytes: Uint8Array, at: number) => (bytes[at] << 8) | bytes[at + 1];
-
-const NOT_MIDI_MESSAGE =
-  'This is not a MIDI file. Export your melody from your notation program or sequencer as a MIDI file (.mid) and try again.';
-const TRUNCATED_MESSAGE =
-  'This MIDI file is cut short (incomplete download or copy?). Save or download it again and retry.';
-
-/**
- * Checks the chunk structure before the parser sees it: the parser reads past the end of a cut file
- * without complaint, so a truncated file is caught here, by its declared chunk lengths.
- */
-function checkContainer(bytes: Uint8Array): ContainerInfo {
-  let smf = bytes;
-  if (bytes.length >= 12 && ascii(bytes, 0) === 'RIFF' && ascii(bytes, 8) === 'RMID') {
-    // RIFF-wrapped MIDI (.rmi): the standard file sits in a "data" chunk.
-    let start = -1;
-    for (let i = 12; i + 4 <= Math.min(bytes.length, 256); i++) {
-      if (ascii(bytes, i) === 'MThd') {
-        start = i;
-        break;
-      }
-    }
-    if (start < 0) throw new MidiInputError('not-midi', NOT_MIDI_MESSAGE);
-    smf = bytes.subarray(start);
-  }
-  if (smf.length < 4 || ascii(smf, 0) !== 'MThd') {
-    throw new MidiInputError('not-midi', NOT_MIDI_MESSAGE);
-  }
-  if (smf.length < 14) throw new MidiInputError('truncated', TRUNCATED_MESSAGE);
-  const headerLength = uint32(smf, 4);
-  if (headerLength < 6 || 8 + headerLength > smf.length) throw new MidiInputError('truncated', TRUNCATED_MESSAGE);
-  const format = uint16(smf, 8);
-  const trackCount = uint16(smf, 10);
-  const division = uint16(smf, 12);
-  if (format > 2) throw new MidiInputError('damaged', `This MIDI file says it is of format ${format}, which does not exist (0, 1 and 2 do). The file is probably damaged.`);
-  if (trackCount === 0) throw new MidiInputError('no-notes', 'This MIDI file has no tracks, so there are no notes to use.');
-
-  let offset = 8 + headerLength;
-  let tracksSeen = 0;
-  while (tracksSeen < trackCount) {
-    if (offset + 8 > smf.length) throw new MidiInputError('truncated', TRUNCATED_MESSAGE);
-    const id = ascii(smf, offset);
-    const length = uint32(smf, offset + 4);
-    if (offset + 8 + length > smf.length) throw new MidiInputError('truncated', TRUNCATED_MESSAGE);
-    if (id === 'MTrk') tracksSeen++;
-    offset += 8 + length;
-  }
-  // The parser counts every chunk as a track; cut off anything after the last declared track.
-  smf = smf.subarray(0, offset);
-
-  if (division & 0x8000) {
-    const framesPerSecond = 256 - (division >> 8);
-    const ticksPerFrame = division & 0xff;
-    if (framesPerSecond <= 0 || ticksPerFrame === 0) throw new MidiInputError('damaged', 'This MIDI file has an impossible time base; it is probably damaged.');
-    return { smf, format, ticksPerBeat: null, ticksPerSecond: framesPerSecond * ticksPerFrame };
-  }
-  if (division === 0) throw new MidiInputError('damaged', 'This MIDI file has zero ticks per beat, which is impossible; it is probably damaged.');
-  return { smf, format, ticksPerBeat: division, ticksPerSecond: null };
-}
-
-/** Most notes sounding at once; a note ending where another starts does not overlap it. */
-function maxPolyphony(notes: MidiNote[]): number {
+/** How a track sounds over time: most notes at once, ticks with any note, ticks with exactly one. */
+function lineShape(notes: MidiNote[]): { maxPolyphony: number; soundingTicks: number; singleTicks: number } {
+  // A note ending where another starts does not overlap it (ends sort before starts).
   const events: Array<[number, number]> = [];
   for (const n of notes) {
     events.push([n.startTick, 1], [n.startTick + Math.max(n.durationTicks, 1), -1]);
@@ -170,11 +100,86 @@ function maxPolyphony(notes: MidiNote[]): number {
   events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let sounding = 0;
   let most = 0;
-  for (const [, change] of events) {
+  let soundingTicks = 0;
+  let singleTicks = 0;
+  let last = 0;
+  for (const [tick, change] of events) {
+    if (sounding > 0) soundingTicks += tick - last;
+    if (sounding === 1) singleTicks += tick - last;
+    last = tick;
     sounding += change;
     if (sounding > most) most = sounding;
   }
-  return most;
+  return { maxPolyphony: most, soundingTicks, singleTicks };
+}
+
+/**
+ * Splits tracks so that each holds one channel with one program, the way @tonejs/midi does (format-0
+ * files put every part in one track): events without a channel stay with the track's first part.
+ */
+function splitParts(tracks: SmfEvent[][]): SmfEvent[][] {
+  const parts: SmfEvent[][] = [];
+  for (const track of tracks) {
+    const first = parts.length;
+    const partOf = new Map<string, number>();
+    const program = new Array<number>(16).fill(0);
+    for (const event of track) {
+      let target = first;
+      if ('channel' in event) {
+        if (event.kind === 'program') program[event.channel] = event.program;
+        const key = `${program[event.channel]} ${event.channel}`;
+        const known = partOf.get(key);
+        if (known === undefined) {
+          target = first + partOf.size;
+          partOf.set(key, target);
+        } else target = known;
+      }
+      while (parts.length <= target) parts.push([]);
+      parts[target].push(event);
+    }
+  }
+  return parts;
+}
+
+/**
+ * Pairs each note-on with the first later note-off of its pitch, in linear time; a note-on without
+ * one is dropped. Returns the notes by start and the channel of the part's notes (0 without notes).
+ */
+function pairNotes(events: SmfEvent[]): { notes: MidiNote[]; channel: number } {
+  const offs = new Map<number, number[]>();
+  for (const e of events) {
+    if (e.kind !== 'noteOff') continue;
+    const list = offs.get(e.pitch);
+    if (list) list.push(e.tick);
+    else offs.set(e.pitch, [e.tick]);
+  }
+  const next = new Map<number, number>();
+  const notes: MidiNote[] = [];
+  let channel = 0;
+  for (const e of events) {
+    if (e.kind !== 'noteOn') continue;
+    channel = e.channel;
+    if (e.pitch >= PITCHES) continue;
+    const list = offs.get(e.pitch) ?? [];
+    let i = next.get(e.pitch) ?? 0;
+    while (i < list.length && list[i] < e.tick) i++;
+    if (i < list.length) {
+      notes.push({ pitch: e.pitch, startTick: e.tick, durationTicks: list[i] - e.tick, velocity: Math.max(1, e.velocity) });
+      i++;
+    }
+    next.set(e.pitch, i);
+  }
+  notes.sort((a, b) => a.startTick - b.startTick);
+  return { notes, channel };
+}
+
+/** A scratch track whose instrument object names General MIDI programs (its name table is not exported). */
+const nameTrack = new Midi().addTrack();
+
+/** The General MIDI name of a program, e.g. 40 -> "violin". */
+function instrumentName(program: number): string {
+  nameTrack.instrument.number = program;
+  return nameTrack.instrument.name;
 }
 
 function formatBpm(bpm: number): string {
@@ -208,26 +213,24 @@ export function parseMidi(bytes: Uint8Array): ParsedMidi {
       `This file is ${mb(bytes.length)} MB; Cantus reads MIDI files of up to ${mb(MAX_MIDI_BYTES)} MB. A melody's MIDI file is usually well under 1 MB: export only the part you need.`,
     );
   }
-  const container = checkContainer(bytes);
+  const smf = readSmf(bytes);
 
-  // A first, linear pass over the raw events refuses oversized pieces before @tonejs/midi pairs
-  // note-ons with note-offs, which takes time quadratic in the notes of a channel.
-  let events: MidiData;
-  try {
-    events = parseMidiEvents(container.smf);
-  } catch (cause) {
-    throw new MidiInputError('damaged', `This MIDI file is damaged and cannot be read (${String(cause)}). Open it in a music program and save it again as MIDI.`, { cause });
-  }
+  // Refuse oversized pieces before pairing notes and building tracks.
   let noteCount = 0;
   let lastTick = 0;
   let firstTempo: { tick: number; bpm: number } | null = null;
-  for (const track of events.tracks) {
-    let tick = 0;
+  const tempoTicks: { tick: number; bpm: number }[] = [];
+  const signatures: { tick: number; numerator: number; denominator: number }[] = [];
+  for (const track of smf.tracks) {
     for (const event of track) {
-      tick += event.deltaTime;
-      if (event.type === 'noteOn') noteCount++;
-      if (event.type === 'noteOn' || event.type === 'noteOff') lastTick = Math.max(lastTick, tick);
-      if (event.type === 'setTempo' && (firstTempo === null || tick < firstTempo.tick)) firstTempo = { tick, bpm: 60_000_000 / event.microsecondsPerBeat };
+      if (event.kind === 'noteOn') noteCount++;
+      if (event.kind === 'noteOn' || event.kind === 'noteOff') lastTick = Math.max(lastTick, event.tick);
+      if (event.kind === 'tempo') {
+        const bpm = 60_000_000 / event.microsecondsPerBeat;
+        tempoTicks.push({ tick: event.tick, bpm });
+        if (firstTempo === null || event.tick < firstTempo.tick) firstTempo = { tick: event.tick, bpm };
+      }
+      if (event.kind === 'timeSignature') signatures.push(event);
     }
   }
   if (noteCount === 0) throw new MidiInputError('no-notes', 'This MIDI file contains no notes. Pick a file with a melody in it.');
@@ -246,30 +249,24 @@ export function parseMidi(bytes: Uint8Array): ParsedMidi {
       `This MIDI file's tempo is ${Number.isFinite(tempoBpm) ? formatBpm(tempoBpm) : 'infinite'} beats per minute; Cantus plays tempos from ${MIN_TEMPO_BPM} to ${MAX_TEMPO_BPM} bpm. Set a realistic tempo in your music program and export again.`,
     );
   }
-  const ticksPerBeat = container.ticksPerBeat ?? ((container.ticksPerSecond as number) * 60) / tempoBpm;
-  const firstSignature = events.tracks.flat().find((e) => e.type === 'timeSignature');
-  const roughBeatsPerBar = firstSignature?.type === 'timeSignature' ? (firstSignature.numerator * 4) / firstSignature.denominator : 4;
+  const ticksPerBeat = smf.ticksPerBeat ?? ((smf.ticksPerSecond as number) * 60) / tempoBpm;
+  // Stable sorts: at equal ticks the file's own order decides, as players do.
+  signatures.sort((a, b) => a.tick - b.tick);
+  const firstSignature = signatures[0];
+  const roughBeatsPerBar = firstSignature && firstSignature.denominator > 0 ? (firstSignature.numerator * 4) / firstSignature.denominator : 4;
   checkLength(Math.round((lastTick * DEFAULT_STEPS_PER_BEAT) / ticksPerBeat), roughBeatsPerBar, tempoBpm);
 
-  let midi: Midi;
-  try {
-    midi = new Midi(container.smf);
-  } catch (cause) {
-    throw new MidiInputError('damaged', `This MIDI file is damaged and cannot be read (${String(cause)}). Open it in a music program and save it again as MIDI.`, { cause });
-  }
-
-  const tempos = [...midi.header.tempos].sort((a, b) => a.ticks - b.ticks);
-  const laterTempos = tempos.slice(1).filter((t) => Math.abs(t.bpm - tempoBpm) > 1e-6);
+  tempoTicks.sort((a, b) => a.tick - b.tick);
+  const laterTempos = tempoTicks.slice(1).filter((t) => Math.abs(t.bpm - tempoBpm) > 1e-6);
   if (laterTempos.length > 0) {
     warnings.push(`The piece changes tempo ${laterTempos.length} time(s); Cantus keeps the first tempo (${formatBpm(tempoBpm)} bpm) throughout.`);
   }
 
-  if (container.ticksPerBeat === null) warnings.push('This file is timed in SMPTE frames; its notes were placed on beats using its first tempo.');
+  if (smf.ticksPerBeat === null) warnings.push('This file is timed in SMPTE frames; its notes were placed on beats using its first tempo.');
 
-  const signatures = [...midi.header.timeSignatures].sort((a, b) => a.ticks - b.ticks);
   let beatsPerBar = 4;
-  if (signatures.length > 0) {
-    const [numerator, denominator] = signatures[0].timeSignature;
+  if (firstSignature) {
+    const { numerator, denominator } = firstSignature;
     const quarterBeats = (numerator * 4) / denominator;
     // Keep bars a whole number of 16th notes; anything else (a damaged signature) falls back to 4/4.
     if (Number.isFinite(quarterBeats) && quarterBeats > 0 && quarterBeats <= 32 && Number.isInteger(quarterBeats * DEFAULT_STEPS_PER_BEAT)) {
@@ -277,22 +274,20 @@ export function parseMidi(bytes: Uint8Array): ParsedMidi {
     } else {
       warnings.push(`The time signature ${numerator}/${denominator} cannot be used; bars of 4/4 are assumed.`);
     }
-    const laterSignatures = signatures.slice(1).filter((s) => s.timeSignature[0] !== numerator || s.timeSignature[1] !== denominator);
+    const laterSignatures = signatures.slice(1).filter((s) => s.numerator !== numerator || s.denominator !== denominator);
     if (laterSignatures.length > 0) {
       warnings.push(`The time signature changes ${laterSignatures.length} time(s); Cantus counts bars in ${numerator}/${denominator} throughout.`);
     }
   }
 
+  const parts = splitParts(smf.tracks);
+  // A format-1 file's first track is usually the conductor track (tempo and names only): leave it out.
+  if (smf.format === 1 && parts.length > 1 && !parts[0].some((e) => e.kind === 'noteOn')) parts.shift();
+
   let totalTicks = 0;
-  const tracks: ParsedMidiTrack[] = midi.tracks.map((track, index) => {
-    const notes: MidiNote[] = track.notes
-      .filter((n) => n.midi >= 0 && n.midi < PITCHES)
-      .map((n) => ({
-        pitch: n.midi,
-        startTick: n.ticks,
-        durationTicks: Math.max(0, n.durationTicks),
-        velocity: Math.min(127, Math.max(1, Math.round(n.velocity * 127))),
-      }));
+  let firstTick = Infinity;
+  const tracks: ParsedMidiTrack[] = parts.map((events, index) => {
+    const { notes, channel } = pairNotes(events);
     let lowest = PITCHES;
     let highest = -1;
     let pitchSum = 0;
@@ -301,23 +296,33 @@ export function parseMidi(bytes: Uint8Array): ParsedMidi {
       if (n.pitch > highest) highest = n.pitch;
       pitchSum += n.pitch;
       totalTicks = Math.max(totalTicks, n.startTick + n.durationTicks);
+      firstTick = Math.min(firstTick, n.startTick);
     }
-    const isDrum = track.channel === DRUM_CHANNEL;
-    const fallbackName = isDrum ? 'drums' : track.instrument.name;
+    const isDrum = channel === DRUM_CHANNEL;
+    const nameEvent = events.find((e) => e.kind === 'trackName');
+    const programEvent = events.find((e) => e.kind === 'program');
+    const program = programEvent?.kind === 'program' ? programEvent.program : 0;
+    const fallbackName = isDrum ? 'drums' : instrumentName(program);
+    const name = nameEvent?.kind === 'trackName' ? nameEvent.text.trim() : '';
+    const shape = lineShape(notes);
     return {
       index,
-      name: track.name.trim() || `Track ${index + 1} (${fallbackName})`,
-      program: track.instrument.number,
-      channel: track.channel,
+      name: name || `Track ${index + 1} (${fallbackName})`,
+      program,
+      channel,
       isDrum,
       noteCount: notes.length,
       lowestPitch: notes.length ? lowest : null,
       highestPitch: notes.length ? highest : null,
       meanPitch: notes.length ? pitchSum / notes.length : null,
-      maxPolyphony: maxPolyphony(notes),
+      maxPolyphony: shape.maxPolyphony,
+      coverage: shape.soundingTicks,
+      monophony: shape.soundingTicks > 0 ? shape.singleTicks / shape.soundingTicks : 0,
       notes,
     };
   });
+  const span = Math.max(1, totalTicks - (Number.isFinite(firstTick) ? firstTick : 0));
+  for (const t of tracks) t.coverage = Math.min(1, t.coverage / span);
 
   const withNotes = tracks.filter((t) => t.noteCount > 0);
   if (withNotes.length === 0) throw new MidiInputError('no-notes', 'This MIDI file contains no notes. Pick a file with a melody in it.');
@@ -329,7 +334,7 @@ export function parseMidi(bytes: Uint8Array): ParsedMidi {
   for (const t of tracks) for (const n of t.notes) totalSteps = Math.max(totalSteps, quantiseNote(n, ticksPerBeat)[1]);
   checkLength(totalSteps, beatsPerBar, tempoBpm);
 
-  return { format: container.format, ticksPerBeat, tempoBpm, beatsPerBar, totalTicks, totalSteps, tracks, warnings };
+  return { format: smf.format, ticksPerBeat, tempoBpm, beatsPerBar, totalTicks, totalSteps, tracks, warnings };
 }
 
 /** A note's first step and the step after its last: nearest steps, at least one step long. */

@@ -115,10 +115,10 @@ export function KeyboardRecorder() {
         <label htmlFor={tempoId}>Tempo</label>
         <input id={tempoId} type="number" min={40} max={240} value={tempo} onChange={(e) => setTempo(Number(e.target.value) || 100)} className="narrow" />
         <span className="hint">bpm</span>
-        <button type="button" onClick={() => setLowestC((c) => Math.max(24, c - 12))} aria-label="Octave down">
+        <button type="button" onClick={() => setLowestC((c) => Math.max(24, c - 12))} aria-label="Oct − (one octave down)">
           Oct −
         </button>
-        <button type="button" onClick={() => setLowestC((c) => Math.min(96, c + 12))} aria-label="Octave up">
+        <button type="button" onClick={() => setLowestC((c) => Math.min(96, c + 12))} aria-label="Oct + (one octave up)">
           Oct +
         </button>
         {hasWebMidi && (

@@ -130,7 +130,7 @@ export function PianoRollView({ roll, label, getPlayback, playing, silent }: Pro
           </button>
         </div>
       </div>
-      <div className="roll-scroll" ref={scrollRef} onScroll={draw} tabIndex={0} aria-label="Scroll the piano roll with the arrow keys">
+      <div className="roll-scroll" ref={scrollRef} onScroll={draw} tabIndex={0} role="region" aria-label="Scroll the piano roll with the arrow keys">
         <canvas ref={canvasRef} className="roll-canvas" data-testid="piano-roll-canvas" data-notes={events.length} />
         <div style={{ width: totalWidth, height: 1 }} />
       </div>

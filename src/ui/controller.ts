@@ -4,8 +4,8 @@
  */
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import { cellIndex, createRoll, PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
-import { parseMidi, summarizeTracks, type MidiTrackSummary } from '../music/midiIn';
-import { extractMelody } from '../music/melody';
+import { parseMidi, summarizeTracks, type ParsedMidi } from '../music/midiIn';
+import { extractMelody, suggestMelodyTrack } from '../music/melody';
 import { sampleMelodyRoll, SAMPLE_MELODIES } from '../music/samples';
 import type { HyperParams, HyperParamsInput } from '../protocol/config';
 import { VOICINGS, type BackendName, type ModelFiles, type ModelSource, type Voicing, type WorkerEvent } from '../protocol/messages';
@@ -92,6 +92,11 @@ export interface ControllerDeps {
   /** URL of the pretrained default model's model.json. */
   defaultModelUrl: string;
   fetch: typeof fetch;
+  /**
+   * Parses a MIDI file the user opened; the page reads it in a worker with a time budget
+   * (src/data/midiReader.ts). Default: `parseMidi` on this thread.
+   */
+  readMidi?: (bytes: Uint8Array) => Promise<ParsedMidi>;
 }
 
 /** Thrown for things the user asked at the wrong moment; the message says what to do. */
@@ -105,14 +110,8 @@ export class PageActionError extends Error {
 /** Name under which the page keeps the last trained model in the worker's IndexedDB. */
 export const TRAINED_MODEL_NAME = 'cantus-last-trained';
 
-/** The track the page suggests as melody: the highest-sounding track that is a single line, else the highest. */
-export function suggestMelodyTrack(tracks: readonly MidiTrackSummary[]): number {
-  const usable = tracks.filter((t) => !t.isDrum && t.noteCount > 0);
-  if (usable.length === 0) return tracks[0]?.index ?? 0;
-  const lines = usable.filter((t) => t.maxPolyphony <= 1);
-  const pool = lines.length ? lines : usable;
-  return pool.reduce((best, t) => ((t.meanPitch ?? 0) > (best.meanPitch ?? 0) ? t : best)).index;
-}
+/** The track the page suggests as melody (kept here for the page's callers; it lives with the melody code). */
+export { suggestMelodyTrack };
 
 /**
  * The 2-bar window of a melody the snapshots accompany: the first window with a note in it, as a one-track roll.
@@ -174,7 +173,7 @@ export class Controller {
     }
     if (generation !== this.generation) return;
     if (saved) this.restore(saved);
-    else this.loadSample(SAMPLE_MELODIES[0].id);
+    else this.showSample(SAMPLE_MELODIES[0].id);
     this.unsubscribes.push(this.store.subscribe(() => this.scheduleSave()));
     // Accompany waits on this: a click while the engine or its model is still loading is served once they are ready.
     this.readyPromise = this.startEngine(generation, saved?.storedModel ?? null);
@@ -217,13 +216,18 @@ export class Controller {
     this.store.set({ error: null });
   }
 
+  /** A user action worked: an earlier error message is out of date and goes. */
+  private succeeded(): void {
+    if (this.store.get().error) this.store.set({ error: null });
+  }
+
   // ---- melody ----
 
   /** Reads a MIDI file; a file with several usable tracks waits for `chooseTrack`. */
   async openMidiFile(file: File): Promise<void> {
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const parsed = parseMidi(bytes);
+      const parsed = await (this.deps.readMidi ?? (async (b: Uint8Array) => parseMidi(b)))(bytes);
       const tracks = summarizeTracks(parsed).filter((t) => !t.isDrum && t.noteCount > 0);
       const name = file.name.replace(/\.(mid|midi)$/i, '');
       if (tracks.length === 1) {
@@ -232,6 +236,7 @@ export class Controller {
         this.store.set({ pendingMidi: null });
       } else {
         this.store.set({ pendingMidi: { fileName: name, parsed, tracks, suggested: suggestMelodyTrack(tracks) } });
+        this.succeeded();
       }
     } catch (error) {
       this.store.set({ pendingMidi: null });
@@ -260,16 +265,28 @@ export class Controller {
 
   /** Takes a built-in tune as the melody. */
   loadSample(id: string): void {
+    if (this.showSample(id)) this.succeeded();
+  }
+
+  /** Puts a built-in tune in place without touching the error message (the page's own start-up does this). */
+  private showSample(id: string): boolean {
     try {
       const sample = SAMPLE_MELODIES.find((s) => s.id === id);
-      this.setMelody(sampleMelodyRoll(id), sample?.title ?? id);
+      this.useMelody(sampleMelodyRoll(id), sample?.title ?? id);
+      return true;
     } catch (error) {
       this.report('melody', error);
+      return false;
     }
   }
 
   /** Uses a melody (from a file, a sample or a recording); the old accompaniment no longer fits and goes. */
   setMelody(melody: PianoRoll, name: string, warnings: string[] = []): void {
+    this.useMelody(melody, name, warnings);
+    this.succeeded();
+  }
+
+  private useMelody(melody: PianoRoll, name: string, warnings: string[] = []): void {
     const one = melody.tracks.length === 1 ? melody : midiTrack0(melody);
     this.deps.player.stop();
     this.store.set({ melody: one, melodyName: name, melodyWarnings: warnings, result: null });
@@ -323,6 +340,7 @@ export class Controller {
       note(`Training on ${data.count} two-bar windows.`);
       this.store.set({ losses: resume ? s.losses : [], metrics: resume ? s.metrics : [], snapshots: resume ? s.snapshots : [], progress: null });
       trainer.start(checked.value, data, window ? [window] : [], resume);
+      this.succeeded();
     } catch (error) {
       note('');
       this.report('training', error);
@@ -358,6 +376,7 @@ export class Controller {
       const result = await this.trainer.generate(melody, seed, voicing);
       this.store.set({ result });
       this.listenTo(result, `${melodyName} (accompaniment, seed ${seed})`);
+      this.succeeded();
     } catch (error) {
       this.report('accompany', error);
     } finally {
@@ -387,6 +406,7 @@ export class Controller {
       if (!this.trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
       const config = await this.trainer.load({ kind: 'files', modelJson: await json.text(), weights: await weights.arrayBuffer() });
       this.store.set({ model: { origin: 'files', label: `${json.name} (width ${config.baseWidth})` }, draft: draftFrom(config) });
+      this.succeeded();
     } catch (error) {
       this.report('accompany', error);
     }
@@ -596,7 +616,7 @@ export class Controller {
       this.deps.player.setInstruments(this.store.get().instruments);
       this.deps.player.setLoop(this.store.get().loop);
     } else {
-      this.loadSample(SAMPLE_MELODIES[0].id);
+      this.showSample(SAMPLE_MELODIES[0].id);
     }
   }
 

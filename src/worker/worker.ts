@@ -2,6 +2,7 @@
  * The training worker: a thin shell that wires messages to TrainerHandler with the real backend chooser,
  * GAN engine and IndexedDB store. Start it as a module worker (see client.ts).
  */
+import '../protocol/noEval';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { chooseBackend, watchDeviceLoss } from './backend';
 import { ganEngineFactory } from './ganEngine';

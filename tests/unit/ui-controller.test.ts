@@ -1,27 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Controller, snapshotWindow, suggestMelodyTrack, weightsFileName, type PlayerControl, type Trainer, type SavedPage } from '../../src/ui/controller';
+import { Controller, snapshotWindow, weightsFileName, type ControllerDeps, type PageMemory, type PlayerControl, type Trainer, type SavedPage } from '../../src/ui/controller';
+import type { Store } from '../../src/ui/store';
+import { parseMidi } from '../../src/music/midiIn';
+import { buildMidi } from './music-midi-helpers';
 import { createStore } from '../../src/ui/store';
 import { initialState, type AppState } from '../../src/ui/state';
 import { pitchRange, noteRect, stepAt } from '../../src/ui/rollGeometry';
 import { cellIndex, createRoll, WINDOW_STEPS, type PianoRoll } from '../../src/music/pianoRoll';
 import { sampleMelodyRoll } from '../../src/music/samples';
 import { scheduleRoll, type TrackMix } from '../../src/audio/schedule';
-import type { MidiTrackSummary } from '../../src/music/midiIn';
 import type { WorkerEvent } from '../../src/protocol/messages';
 import type { HyperParamsInput } from '../../src/protocol/config';
-
-function summary(index: number, meanPitch: number, maxPolyphony: number, extra: Partial<MidiTrackSummary> = {}): MidiTrackSummary {
-  return { index, name: `T${index}`, program: 0, channel: index, isDrum: false, noteCount: 10, lowestPitch: 40, highestPitch: 80, meanPitch, maxPolyphony, ...extra };
-}
-
-describe('suggestMelodyTrack', () => {
-  it('prefers the highest single line over a higher chordal track, and never drums', () => {
-    expect(suggestMelodyTrack([summary(0, 50, 1), summary(1, 70, 1), summary(2, 80, 4), summary(3, 90, 1, { isDrum: true })])).toBe(1);
-  });
-  it('takes the highest track when every track plays chords', () => {
-    expect(suggestMelodyTrack([summary(0, 50, 3), summary(1, 60, 2)])).toBe(1);
-  });
-});
 
 describe('snapshotWindow', () => {
   it('takes the first two bars that hold a note, as one 32-step track', () => {
@@ -126,7 +115,17 @@ function setup(saved?: Partial<SavedPage>) {
   const trainer = new FakeTrainer();
   const player = new FakePlayer();
   const memory = { page: undefined as SavedPage | undefined, load: async () => saved, save: async (p: SavedPage) => void (memory.page = p) };
-  const controller = new Controller({
+  const controller = new Controller(depsFor(store, trainer, player, memory));
+  return { store, trainer, player, controller, memory };
+}
+
+/** The deps of a controller over an existing test set-up's store, trainer and player. */
+function ownDeps(context: ReturnType<typeof setup>): ControllerDeps {
+  return depsFor(context.store, context.trainer, context.player, context.memory);
+}
+
+function depsFor(store: Store<AppState>, trainer: FakeTrainer, player: FakePlayer, memory: PageMemory): ControllerDeps {
+  return {
     store,
     player,
     createTrainer: () => trainer,
@@ -137,8 +136,7 @@ function setup(saved?: Partial<SavedPage>) {
     defaultModelUrl: '/models/default/model.json',
     // A dev server answers a missing file with the HTML page.
     fetch: async () => new Response('<!doctype html>', { status: 200 }),
-  });
-  return { store, trainer, player, controller, memory };
+  };
 }
 
 describe('Controller', () => {
@@ -236,5 +234,65 @@ describe('Controller start-up', () => {
     expect(store.get().error).toBeNull();
     expect(store.get().result?.tracks).toHaveLength(2);
     controller.dispose();
+  });
+});
+
+describe('Controller messages', () => {
+  const file = (name: string, bytes: Uint8Array | string) => new File([typeof bytes === 'string' ? bytes : bytes.slice().buffer as ArrayBuffer], name);
+  const oneTrack = () => buildMidi([{ name: 'Tune', notes: [{ pitch: 67, start: 0, steps: 4 }, { pitch: 69, start: 4, steps: 4 }] }]);
+  const twoTracks = () => buildMidi([{ name: 'Bass', notes: [{ pitch: 40, start: 0, steps: 8 }] }, { name: 'Lead', notes: [{ pitch: 72, start: 0, steps: 8 }] }]);
+
+  async function withRefusedFile() {
+    const context = setup();
+    await context.controller.start();
+    await context.controller.openMidiFile(file('bad.mid', 'MThd this is not MIDI'));
+    expect(context.store.get().error?.region).toBe('melody');
+    return context;
+  }
+
+  it('clears a refused file\'s message when the next upload works', async () => {
+    const { store, controller } = await withRefusedFile();
+    await controller.openMidiFile(file('good.mid', oneTrack()));
+    expect(store.get().melodyName).toBe('good');
+    expect(store.get().error).toBeNull();
+  });
+
+  it('clears it when a file with several tracks opens its track choice', async () => {
+    const { store, controller } = await withRefusedFile();
+    await controller.openMidiFile(file('two.mid', twoTracks()));
+    expect(store.get().pendingMidi?.tracks).toHaveLength(2);
+    expect(store.get().error).toBeNull();
+  });
+
+  it('clears it when a sample or a recording becomes the melody, or an accompaniment is written', async () => {
+    let context = await withRefusedFile();
+    context.controller.loadSample('twinkle');
+    expect(context.store.get().error).toBeNull();
+
+    context = await withRefusedFile();
+    context.controller.setMelody(sampleMelodyRoll('greensleeves'), 'Recorded melody');
+    expect(context.store.get().error).toBeNull();
+
+    context = await withRefusedFile();
+    context.trainer.emit({ type: 'state', state: 'done' });
+    await new Promise((r) => setTimeout(r, 0));
+    await context.controller.generate();
+    expect(context.store.get().result).not.toBeNull();
+    expect(context.store.get().error).toBeNull();
+  });
+
+  it('keeps the message when the next action fails too, and reads through the given MIDI reader', async () => {
+    const { store, controller } = await withRefusedFile();
+    const count = store.get().errorCount;
+    await controller.openMidiFile(file('empty.mid', new Uint8Array(0)));
+    expect(store.get().errorCount).toBe(count + 1);
+    expect(store.get().error?.message).toMatch(/empty/);
+
+    const read: number[] = [];
+    const own = setup();
+    const controller2 = new Controller({ ...ownDeps(own), readMidi: async (bytes) => { read.push(bytes.length); return parseMidi(bytes); } });
+    await controller2.openMidiFile(file('good.mid', oneTrack()));
+    expect(read).toEqual([oneTrack().length]);
+    expect(own.store.get().melodyName).toBe('good');
   });
 });

@@ -1,0 +1,267 @@
+/**
+ * The built app as users get it (`vite build`, served by `vite preview`): under its strict
+ * Content-Security-Policy with no violation anywhere, a damaged MIDI file answered with a message, no
+ * serious or critical accessibility violations (axe-core) in the page's main states, every control
+ * reachable by keyboard, and, once visited, the whole app working offline from its service worker.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AxeResults } from 'axe-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build, createLogger, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentSecurityPolicy, CSP_VIOLATION_WARNING, previewContentSecurityPolicy } from '../../src/app/viteOffline';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, collectPageErrors, launchBrowser, screenshot } from './harness';
+import { MELODY, multiTrackMidi } from './page-fixtures';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** A real file made unreadable: 16 bytes of 0xff written inside its second track, among the notes. */
+function damagedMidi(): Uint8Array {
+  const bytes = multiTrackMidi().slice();
+  let offset = 14;
+  const tracks: number[] = [];
+  while (offset + 8 <= bytes.length) {
+    tracks.push(offset);
+    offset += 8 + ((bytes[offset + 4] << 24) | (bytes[offset + 5] << 16) | (bytes[offset + 6] << 8) | bytes[offset + 7]);
+  }
+  const second = tracks[1];
+  bytes.fill(0xff, second + 40, second + 56);
+  return bytes;
+}
+
+/** Serious and critical axe-core violations on the page as it is, in words for the failure message. */
+async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
+  // Evaluated through the debugging protocol, which the page's CSP does not govern (a <script> would be blocked).
+  await page.evaluate(AXE_SOURCE);
+  const results = await page.evaluate(() =>
+    (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ['violations'] }),
+  );
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Violation reports the preview server received (from the page and its workers), in arrival order. */
+const reported: string[] = [];
+
+/** Violations of the CSP so far: seen in the page, reported to the server by the page or a worker, or logged. */
+async function cspViolations(page: Page, errors: string[]): Promise<string[]> {
+  const seen = await page.evaluate(() => (window as unknown as { cantusCspViolations?: string[] }).cantusCspViolations ?? []);
+  return [...seen, ...reported, ...errors.filter((e) => /Content Security Policy|Refused to/i.test(e))];
+}
+
+/** Vite's logger, keeping the preview server's violation reports in `reported`. */
+function reportCollectingLogger() {
+  const logger = createLogger('error');
+  const warn = logger.warn.bind(logger);
+  logger.warn = (message, options) => {
+    if (message.startsWith(CSP_VIOLATION_WARNING)) reported.push(message);
+    else warn(message, options);
+  };
+  return logger;
+}
+
+describe('the built app: CSP, damaged files, accessibility, offline', () => {
+  let outDir: string;
+  let server: PreviewServer;
+  let url: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'cantus-dist-'));
+    await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    server = await preview({
+      root: ROOT,
+      configFile: join(ROOT, 'vite.config.ts'),
+      customLogger: reportCollectingLogger(),
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 0, strictPort: false },
+    });
+    const address = server.httpServer.address();
+    if (!address || typeof address === 'string') throw new Error('vite preview did not report a port');
+    url = `http://127.0.0.1:${address.port}/`;
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Every CSP violation the page sees, kept across reloads in the page's own memory of this load.
+    await context.addInitScript(() => {
+      const list: string[] = [];
+      (window as unknown as { cantusCspViolations: string[] }).cantusCspViolations = list;
+      document.addEventListener('securitypolicyviolation', (e) => list.push(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`));
+    });
+    page = await context.newPage();
+    errors = collectPageErrors(page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((done) => (server ? server.httpServer.close(() => done()) : done()));
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('serves the page under the strict CSP, and the page loads its model, worker and wasm without a violation', async () => {
+    const response = await page.goto(url);
+    expect(response?.headers()['content-security-policy']).toBe(previewContentSecurityPolicy());
+    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(meta).toBe(contentSecurityPolicy());
+    expect(meta).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    await page.getByTestId('melody-name').filter({ hasText: 'Ode to Joy' }).waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
+    await expect.poll(() => page.getByTestId('backend-label').textContent(), { timeout: 60_000 }).toMatch(/webgpu|webgl|wasm|cpu/i);
+    expect(await cspViolations(page, errors)).toEqual([]);
+    console.log(`built app under CSP: backend ${await page.getByTestId('backend-label').textContent()}`);
+    // The policy is enforced: an inline script is refused, and the refusal is seen.
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.cantusInlineRan = true';
+      document.head.append(script);
+    });
+    await expect.poll(() => page.evaluate(() => (window as unknown as { cantusCspViolations: string[] }).cantusCspViolations.length)).toBeGreaterThan(0);
+    // ...and reported to the server, the way a worker's violation would be.
+    await expect.poll(() => reported.length).toBeGreaterThan(0);
+    expect(reported[0]).toContain('inline');
+    expect(await page.evaluate(() => (window as unknown as { cantusInlineRan?: boolean }).cantusInlineRan)).toBeUndefined();
+    // That refusal was the test's own doing: forget it, so later checks see only the app's.
+    await page.evaluate(() => ((window as unknown as { cantusCspViolations: string[] }).cantusCspViolations.length = 0));
+    reported.length = 0;
+    errors.length = 0;
+  });
+
+  it('answers a damaged MIDI file with a message, keeps the melody, and the next good action clears it', async () => {
+    const before = Number(await page.getByTestId('error-message').getAttribute('data-error-count'));
+    const started = Date.now();
+    await page.getByTestId('melody-file-input').setInputFiles({ name: 'damaged.mid', mimeType: 'audio/midi', buffer: Buffer.from(damagedMidi()) });
+    await expect.poll(async () => Number(await page.getByTestId('error-message').getAttribute('data-error-count')), { timeout: 15_000 }).toBeGreaterThan(before);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await page.getByTestId('error-message').getAttribute('data-region')).toBe('melody');
+    expect(await page.getByTestId('error-message').textContent()).toMatch(/damaged/);
+    expect(await page.getByTestId('melody-name').textContent()).toContain('Ode to Joy');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'built-damaged-file');
+    // The page still answers, and a good file replaces the message with its track choice.
+    await page.getByTestId('melody-file-input').setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
+    await page.getByTestId('track-select').waitFor();
+    expect(await page.getByTestId('error-message').isHidden()).toBe(true);
+    expect(await page.getByTestId('track-select').locator('option:checked').textContent()).toContain('Lead');
+  });
+
+  it('has no serious or critical accessibility violations with the track choice open and after accompanying', async () => {
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByTestId('track-use-button').click();
+    await expect.poll(() => page.getByTestId('melody-name').textContent()).toContain('Lead');
+    expect(Number(await page.getByTestId('piano-roll-canvas').getAttribute('data-notes'))).toBe(MELODY.length);
+    await page.getByTestId('generate-button').click();
+    await expect.poll(() => page.getByTestId('track-row').count(), { timeout: 180_000 }).toBe(4);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByTestId('dataset-own').check();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByTestId('dataset-jsb').check();
+  });
+
+  it('reaches every control with the Tab key and accompanies and plays a tune with the keyboard alone', async () => {
+    // Mark each visible control that should take focus; the piano keys are played from their group, and
+    // a radio group is one stop (arrow keys move within it), as browsers do.
+    const controls = await page.evaluate(() => {
+      const selector = 'a[href], button, input, select, textarea, [tabindex]';
+      const marked = new Map<string, string>();
+      document.querySelectorAll<HTMLElement>(selector).forEach((el, i) => {
+        const visible = el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+        const disabled = (el as HTMLButtonElement).disabled === true;
+        if (!visible || disabled || el.tabIndex < 0) return;
+        const radio = el instanceof HTMLInputElement && el.type === 'radio' && el.name ? `radio:${el.name}` : null;
+        const key = radio ?? String(i);
+        el.dataset.kbd = key;
+        marked.set(key, `${el.tagName.toLowerCase()} ${el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 30) ?? ''}`);
+      });
+      return [...marked];
+    });
+    expect(controls.length).toBeGreaterThan(20);
+    await page.locator('body').click({ position: { x: 2, y: 2 } });
+    const reached = new Set<string>();
+    for (let i = 0; i < controls.length * 2 + 10; i++) {
+      await page.keyboard.press('Tab');
+      const mark = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.kbd ?? '');
+      if (mark) reached.add(mark);
+    }
+    const missed = controls.filter(([key]) => !reached.has(key)).map(([, what]) => what);
+    expect(missed).toEqual([]);
+
+    // Keyboard only: choose a tune in the select, accompany it, play it.
+    await page.getByTestId('sample-melody-select').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.getByTestId('melody-name').textContent()).not.toContain('Lead');
+    await page.getByTestId('generate-button').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('track-row').count(), { timeout: 180_000 }).toBe(4);
+    await page.getByTestId('play-button').focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByTestId('transport').getAttribute('data-transport-state'), { timeout: 60_000 }).toBe('playing');
+    await page.getByTestId('stop-button').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('transport').getAttribute('data-transport-state')).toBe('stopped');
+  });
+
+  it('works offline after one visit: reloads, accompanies a built-in tune and plays it', async () => {
+    // The service worker installed on the first visit controls the page once it has precached everything.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);
+    const cached = await page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+      return urls;
+    });
+    expect(cached.some((u) => u.startsWith('/models/default/model.json'))).toBe(true);
+    expect(cached.some((u) => u.startsWith('/models/default/model.weights.bin'))).toBe(true);
+    expect(cached.some((u) => u.endsWith('.wasm'))).toBe(true);
+    expect(cached.filter((u) => u.startsWith('/piano-samples/')).length).toBeGreaterThan(20);
+
+    await context.setOffline(true);
+    try {
+      expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+      await page.reload();
+      await page.getByTestId('sample-melody-select').waitFor({ timeout: 60_000 });
+      await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
+      await page.getByTestId('sample-melody-select').selectOption('greensleeves');
+      await expect.poll(() => page.getByTestId('melody-name').textContent()).toContain('Greensleeves');
+      await page.getByTestId('generate-button').click();
+      await expect.poll(() => page.getByTestId('track-row').count(), { timeout: 180_000 }).toBe(4);
+      await page.getByTestId('play-button').click();
+      await expect.poll(() => page.getByTestId('transport').getAttribute('data-transport-state'), { timeout: 60_000 }).toBe('playing');
+      expect(Number(await page.getByTestId('track-row').first().getAttribute('data-scheduled-notes'))).toBeGreaterThan(10);
+      await screenshot(page, 'built-offline-playing');
+      await page.getByTestId('stop-button').click();
+    } finally {
+      await context.setOffline(false);
+    }
+    expect(await cspViolations(page, errors)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('runs the WebAssembly backend under the CSP, in a browser without WebGPU and WebGL', async () => {
+    const plain = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-3d-apis', '--disable-gpu', '--disable-software-rasterizer'] });
+    try {
+      const wasmPage = await plain.newPage({ viewport: { width: 1280, height: 800 } });
+      const wasmErrors = collectPageErrors(wasmPage);
+      reported.length = 0;
+      await wasmPage.goto(url);
+      await expect.poll(() => wasmPage.getByTestId('backend-label').textContent(), { timeout: 120_000 }).toMatch(/wasm/i);
+      await expect.poll(() => wasmPage.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
+      await wasmPage.getByTestId('generate-button').click();
+      await expect.poll(() => wasmPage.getByTestId('track-row').count(), { timeout: 180_000 }).toBe(4);
+      // Reports travel separately from the page: give any late one time to arrive.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await cspViolations(wasmPage, wasmErrors)).toEqual([]);
+    } finally {
+      await plain.close();
+    }
+  });
+});
