@@ -24,6 +24,7 @@ import { SAMPLE_MELODIES, sampleToRoll } from '../src/music/samples';
 import { meanOverRolls, voiceMetrics, type VoiceMetrics } from '../src/music/voiceMetrics';
 import type { AccompanyOptions, GanEngine } from '../src/model/engine';
 import { VOICINGS, type Voicing } from '../src/protocol/messages';
+import { DEFAULT_DECODE_OPTIONS, type ChoraleDecodeOptions } from '../src/model/decode';
 import { importModel } from '../src/model/io';
 import { readModelDir } from './lib/modelDir';
 import { startNodeBackend, type NodeBackend } from './lib/tfNode';
@@ -37,6 +38,7 @@ const USAGE = `Usage: npm run evaluate -- [--model DIR] [--data FILE] [--split N
   --split NAME      split to evaluate (default valid; a file without one uses test)
   --limit N         evaluate the first N chorales only
   --voicing NAME    how the model's scores become notes: chorale (default, as on the page), single or chords
+  --decode JSON     override weights of the chorale decoding, for ablations, e.g. '{"chordBonus":0}'
   --melodies LIST   instead of chorales: "builtin" (the page's tunes) and/or MIDI files, comma-separated;
                     each file's melody is its suggested melody track, as on the page; melody i is
                     accompanied with seed + i, and judged in the key estimated from the melody`;
@@ -170,10 +172,28 @@ export function chooseSplit(dataset: Record<string, JsbChorale[] | undefined>, a
  * The options of every `engine.accompany` call of the evaluation, built in this one place so that the
  * command line can choose them (a decoding flag belongs here).
  */
-export function buildAccompanyOptions(voicing: string | undefined = undefined): AccompanyOptions {
-  if (voicing === undefined) return {};
-  if (!(VOICINGS as readonly string[]).includes(voicing)) throw new Error(`--voicing must be one of ${VOICINGS.join(', ')}, got "${voicing}"`);
-  return { voicing: voicing as Voicing };
+export function buildAccompanyOptions(voicing: string | undefined = undefined, decode: string | undefined = undefined): AccompanyOptions {
+  const options: AccompanyOptions = {};
+  if (voicing !== undefined) {
+    if (!(VOICINGS as readonly string[]).includes(voicing)) throw new Error(`--voicing must be one of ${VOICINGS.join(', ')}, got "${voicing}"`);
+    options.voicing = voicing as Voicing;
+  }
+  if (decode !== undefined) {
+    let weights: unknown;
+    try {
+      weights = JSON.parse(decode);
+    } catch {
+      throw new Error(`--decode takes a JSON object of decoding weights, e.g. '{"chordBonus":0}'; got ${decode}`);
+    }
+    const known = Object.keys(DEFAULT_DECODE_OPTIONS);
+    if (weights === null || typeof weights !== 'object' || Array.isArray(weights)) throw new Error(`--decode takes a JSON object, got ${decode}`);
+    for (const [name, value] of Object.entries(weights)) {
+      if (!known.includes(name)) throw new Error(`--decode: unknown weight "${name}"; the weights are ${known.join(', ')}`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`--decode: ${name} must be a number, got ${JSON.stringify(value)}`);
+    }
+    options.decodeWeights = weights as Partial<ChoraleDecodeOptions>;
+  }
+  return options;
 }
 
 /** Options of `evaluate`. */
@@ -363,6 +383,7 @@ if (process.argv[1]?.endsWith('scripts/evaluate.ts')) {
         backend: { type: 'string' },
         melodies: { type: 'string' },
         voicing: { type: 'string' },
+        decode: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -389,7 +410,7 @@ if (process.argv[1]?.endsWith('scripts/evaluate.ts')) {
   try {
     await startNodeBackend(backend);
     const model = resolve(values.model ?? 'models/default');
-    const accompanyOptions = buildAccompanyOptions(values.voicing);
+    const accompanyOptions = buildAccompanyOptions(values.voicing, values.decode);
     if (values.melodies !== undefined) {
       const result = await evaluateMelodies({ model, melodies: values.melodies, seed, accompanyOptions });
       console.log(formatMelodyTable(result));

@@ -15,7 +15,7 @@ import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrackInfo, same
 import { MelodyError } from './errors';
 import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from './networks';
 import { createUniform, mixSeed, truncatedNormal } from '../music/random';
-import { estimateKey, pitchClassHistogram } from '../music/keys';
+import { pitchClassHistogram } from '../music/keys';
 import { decodeChorale, type ChoraleDecodeOptions } from './decode';
 
 /** The soprano range of the training chorales: the register the model expects a melody in. */
@@ -279,7 +279,7 @@ export function accompaniedRoll(
     const lines = decodeChorale(joined, melodyTop(melody, shift), {
       tracks: OUTPUT_TRACKS,
       stepsPerBeat: melody.stepsPerBeat,
-      key: estimateKey(pitchClassHistogram(melody, [0]))?.key ?? null,
+      melodyChroma: pitchClassHistogram(melody, [0]),
       logitScale: VOICE_LOGIT_SCALE,
       weights: decodeWeights,
     });

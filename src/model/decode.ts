@@ -5,14 +5,14 @@
  * - each voice's candidates in a slot are its few best-scoring pitches inside its range;
  * - a triple earns the network's log-probabilities of its three pitches, a bonus when the four voices
  *   (melody included) form a chord, and costs for dissonance against the melody, notes outside the
- *   melody's key, voice crossing and wide spacing;
+ *   piece's key, voice crossing and wide spacing;
  * - moving from one triple to the next costs a little per voice that changes pitch, more per semitone of a
  *   leap, and a lot for parallel fifths or octaves between any two voices.
  * Wherever the melody sounds, every voice sounds (a rest only where the melody rests for a whole slot), so
  * the accompaniment never drops out; notes last at least a slot. Pure code: no tensors.
  */
 import { isChord } from '../music/chords';
-import { scaleMask, type Key } from '../music/keys';
+import { estimateKey, scaleMask, type Key } from '../music/keys';
 import { PITCHES } from '../music/pianoRoll';
 
 /** Pitch ranges (MIDI, inclusive) of alto, tenor and bass in the model's register (the chorales' ranges). */
@@ -28,12 +28,12 @@ export interface ChoraleDecodeOptions {
   slotSteps: number;
   /** Candidate pitches per voice and slot (default 5; the search looks at candidates^3 triples). */
   candidates: number;
-  /** Bonus when melody and voices form a chord at a beat (default 2.5) and between beats (default 0.5). */
+  /** Bonus when melody and voices form a chord at a beat, and between beats. */
   chordBonus: number;
   offbeatChordBonus: number;
   /** Cost of each voice dissonant with the melody at a beat (2nds, 7ths, tritones; a 4th against the bass). */
   dissonanceCost: number;
-  /** Cost of each note outside the melody's key (Bach's chromatic notes are rare, not absent). */
+  /** Cost of each note outside the piece's key (Bach's chromatic notes are rare, not absent). */
   outOfKeyCost: number;
   /**
    * Cost of a voice changing pitch (negative: a small reward), and per semitone of a leap beyond a whole tone
@@ -64,12 +64,12 @@ export const DEFAULT_DECODE_OPTIONS: ChoraleDecodeOptions = {
   candidates: 5,
   chordBonus: 2.5,
   offbeatChordBonus: 0.5,
-  dissonanceCost: 1,
-  outOfKeyCost: 0.7,
+  dissonanceCost: 0.3,
+  outOfKeyCost: 1.5,
   changeCost: -0.1,
   leapCost: 0.5,
   bassLeapCost: 0.15,
-  parallelCost: 2,
+  parallelCost: 4,
   crossingCost: 4,
   spacingCost: 1,
 };
@@ -100,6 +100,42 @@ function logProbabilities(scores: Float32Array, steps: number, tracks: number, s
   return out;
 }
 
+/**
+ * The pitch-class histogram the network expects of its voices: per voice and step where the melody sounds,
+ * its pitch distribution summed into pitch classes, summed over steps and voices.
+ */
+export function voiceChroma(logp: Float32Array, steps: number, melodyTop: Int16Array): Float64Array {
+  const chroma = new Float64Array(12);
+  for (let step = 0; step < steps; step++) {
+    if (melodyTop[step] < 0) continue;
+    for (let v = 0; v < VOICES; v++) {
+      const base = (step * VOICES + v) * PITCHES;
+      for (let p = 0; p < PITCHES; p++) chroma[p % 12] += Math.exp(logp[base + p]);
+    }
+  }
+  return chroma;
+}
+
+/**
+ * The key of the piece as heard from the melody and the voices the network proposes, each weighing half: a
+ * melody alone often cannot tell a minor key from its relative major (the leading tone is in the other
+ * voices), and a key that is off by that makes the key cost fight the harmony.
+ */
+function pieceKey(melodyChroma: ArrayLike<number>, logp: Float32Array, steps: number, melodyTop: Int16Array): Key | null {
+  const voices = voiceChroma(logp, steps, melodyTop);
+  let melodyTotal = 0;
+  let voiceTotal = 0;
+  for (let pc = 0; pc < 12; pc++) {
+    melodyTotal += melodyChroma[pc];
+    voiceTotal += voices[pc];
+  }
+  const histogram = new Float64Array(12);
+  for (let pc = 0; pc < 12; pc++) {
+    histogram[pc] = (melodyTotal > 0 ? melodyChroma[pc] / melodyTotal : 0) + (voiceTotal > 0 ? voices[pc] / voiceTotal : 0);
+  }
+  return estimateKey(histogram)?.key ?? null;
+}
+
 function isParallel(x0: number, x1: number, y0: number, y1: number): boolean {
   const dx = x1 - x0;
   const dy = y1 - y0;
@@ -112,12 +148,21 @@ function isParallel(x0: number, x1: number, y0: number, y1: number): boolean {
  * Decodes alto, tenor and bass from `scores` ([steps, 128, tracks] raw tanh outputs, tracks 1..3 the
  * voices) under `melodyTop` (the melody's highest sounding pitch per step in the same register, -1 when
  * silent). Returns one Int16Array per voice with the pitch sounding at each step, -1 for a rest.
- * `key` is the melody's key (null: no key cost); `logitScale` turns scores into logits.
+ * `logitScale` turns scores into logits. The key is `key` where given (null: no key cost); else it is
+ * estimated from `melodyChroma` (the melody's duration-weighted pitch-class histogram) together with the
+ * pitch classes the network expects of its voices (see `voiceChroma`).
  */
 export function decodeChorale(
   scores: Float32Array,
   melodyTop: Int16Array,
-  options: { tracks: number; stepsPerBeat: number; key: Key | null; logitScale: number; weights?: Partial<ChoraleDecodeOptions> },
+  options: {
+    tracks: number;
+    stepsPerBeat: number;
+    key?: Key | null;
+    melodyChroma?: ArrayLike<number>;
+    logitScale: number;
+    weights?: Partial<ChoraleDecodeOptions>;
+  },
 ): Int16Array[] {
   const w: ChoraleDecodeOptions = { ...DEFAULT_DECODE_OPTIONS, ...options.weights };
   const steps = melodyTop.length;
@@ -127,19 +172,21 @@ export function decodeChorale(
   if (!Number.isInteger(w.slotSteps) || w.slotSteps < 1) throw new RangeError(`slotSteps must be a whole number >= 1, got ${w.slotSteps}`);
   if (!Number.isInteger(w.candidates) || w.candidates < 1) throw new RangeError(`candidates must be a whole number >= 1, got ${w.candidates}`);
   const logp = logProbabilities(scores, steps, options.tracks, options.logitScale);
-  const keyMask = options.key ? scaleMask(options.key) : 0xfff;
+  const key = options.key !== undefined ? options.key : pieceKey(options.melodyChroma ?? new Float64Array(12), logp, steps, melodyTop);
+  const keyMask = key ? scaleMask(key) : 0xfff;
   const slots = Math.ceil(steps / w.slotSteps);
   const K = w.candidates;
   const S = K * K * K;
 
-  // The melody pitch each slot is voiced against: its first sounding step's pitch; -1 for a silent slot.
+  // The melody pitch each slot is voiced against (its first sounding step's), and the one it ends on (which
+  // the next slot's motion is heard against, for parallels); -1 for a silent slot.
   const melodyAt = new Int16Array(slots).fill(-1);
+  const melodyEnd = new Int16Array(slots).fill(-1);
   for (let s = 0; s < slots; s++) {
     for (let step = s * w.slotSteps; step < Math.min(steps, (s + 1) * w.slotSteps); step++) {
-      if (melodyTop[step] >= 0) {
-        melodyAt[s] = melodyTop[step];
-        break;
-      }
+      if (melodyTop[step] < 0) continue;
+      if (melodyAt[s] < 0) melodyAt[s] = melodyTop[step];
+      melodyEnd[s] = melodyTop[step];
     }
   }
 
@@ -252,7 +299,7 @@ export function decodeChorale(
       prevA = stateA.slice();
       prevT = stateT.slice();
       prevB = stateB.slice();
-      const m0 = melodyAt[s - 1];
+      const m0 = melodyEnd[s - 1];
       const m1 = melodyAt[s];
       fillStates(s);
       for (let j = 0; j < S; j++) {

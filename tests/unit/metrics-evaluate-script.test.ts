@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
+  buildAccompanyOptions,
   SPREAD_FLOOR_ABSOLUTE,
   SYSTEM_NAMES,
   distanceToBach,
@@ -156,5 +157,17 @@ describe('npm run evaluate -- --melodies', () => {
     }
     expect(report.mean).toEqual(m);
     expect(formatMelodyTable(report)).toMatch(/tune\.mid \(C major\)[\s\S]*mean/);
+  });
+});
+
+describe('evaluate --voicing and --decode', () => {
+  it('pass a voicing and decoding weights to the model, and refuse unknown ones with a clear message', () => {
+    expect(buildAccompanyOptions()).toEqual({});
+    expect(buildAccompanyOptions('single')).toEqual({ voicing: 'single' });
+    expect(buildAccompanyOptions(undefined, '{"chordBonus":0,"leapCost":0.1}')).toEqual({ decodeWeights: { chordBonus: 0, leapCost: 0.1 } });
+    expect(() => buildAccompanyOptions('jazz')).toThrow(/--voicing must be one of chorale, single, chords/);
+    expect(() => buildAccompanyOptions(undefined, '{chordBonus:0}')).toThrow(/JSON object/);
+    expect(() => buildAccompanyOptions(undefined, '{"chordBonuz":0}')).toThrow(/unknown weight "chordBonuz"/);
+    expect(() => buildAccompanyOptions(undefined, '{"chordBonus":"big"}')).toThrow(/chordBonus must be a number/);
   });
 });
