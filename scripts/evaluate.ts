@@ -102,10 +102,10 @@ export const SPREAD_FLOOR_ABSOLUTE = 0.02;
 export const SPREAD_FLOOR_RELATIVE = 0.05;
 
 export interface EvaluationReport {
+  systems: Record<SystemName, SystemReport>;
   data: string;
   split: string;
   chorales: number;
-  systems: Record<SystemName, SystemReport>;
   /** The metrics `distance_to_bach` averages over: every reported metric defined (not NaN) for Bach. */
   distance_metrics: MetricKey[];
   /** Bach's spread per metric (std over chorales, floored) that the distance divides by. */
@@ -243,7 +243,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
     const { distances, ...distance } = distanceToBach(means, perChorale.bach);
     const systems = {} as Record<SystemName, SystemReport>;
     for (const name of SYSTEM_NAMES) systems[name] = { ...means[name], distance_to_bach: distances[name] };
-    return { data: options.data, split, chorales: chorales.length, systems, ...distance };
+    return { systems, data: options.data, split, chorales: chorales.length, ...distance };
   } finally {
     engine.dispose();
   }

@@ -1,5 +1,7 @@
 /**
- * Objective music metrics in the MuseGAN family, computed on binarized piano rolls (`active`), per bar and
+ * Objective music metrics in the MuseGAN family, plus the voice rest rate and chord rate a listener notices
+ * first (the four-voice listener metrics of the evaluation build on this file's analysis, in voiceMetrics.ts),
+ * computed on binarized piano rolls (`active`), per bar and
  * per track, following the definitions in docs/reference.md rather than the reference code's known bugs:
  * the empty bar rate counts EMPTY bars (not non-empty ones), and used pitch classes counts DISTINCT pitch
  * classes (not active cells, not groups of adjacent pitches).
@@ -424,9 +426,12 @@ function tallyRoll(roll: PianoRoll, options: MetricOptions, evaluation: boolean,
   const rests = countVoiceRests(melody, others.map((t) => analyses[t]));
   tally.pairsUnderMelody += rests.pairs;
   tally.restingPairs += rests.resting;
-  const chords = countChordBeats(roll, [melody, ...others.map((t) => analyses[t])]);
-  tally.fullBeats += chords.beats;
-  tally.chordBeats += chords.chords;
+  if (others.length > 0) {
+    // With no accompaniment there is no chord to hear: the chord rate stays unmeasured (NaN).
+    const chords = countChordBeats(roll, [melody, ...others.map((t) => analyses[t])]);
+    tally.fullBeats += chords.beats;
+    tally.chordBeats += chords.chords;
+  }
   if (!evaluation) return;
   tallyConsonance(roll, melody.top, others, tally);
   const voices = [resolved.melodyTrack, ...others];

@@ -223,6 +223,8 @@ describe('dashboard metrics (computeMetrics)', () => {
     // Pooled: 8 resting pairs of 16 + 48 pairs.
     expect(computeMetrics([two, r]).voiceRestRate).toBe(8 / 64);
     expect(computeMetrics([two, r]).chordRate).toBe(4 / 6);
+    // A melody alone has no chords to measure.
+    expect(computeMetrics([r], { tracks: [] }).chordRate).toBeNaN();
   });
 });
 
