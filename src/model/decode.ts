@@ -11,7 +11,7 @@
  * Wherever the melody sounds, every voice sounds (a rest only where the melody rests for a whole slot), so
  * the accompaniment never drops out; notes last at least a slot. Pure code: no tensors.
  */
-import { isChord } from '../music/chords';
+import { isChordMask } from '../music/chords';
 import { estimateKey, scaleMask, type Key } from '../music/keys';
 import { PITCHES } from '../music/pianoRoll';
 
@@ -248,7 +248,7 @@ export function decodeChorale(
           }
           let e = candidateScore[base + i] + candidateScore[base + K + k] + candidateScore[base + 2 * K + l];
           const mask = (1 << (m % 12)) | (1 << (a % 12)) | (1 << (t % 12)) | (1 << (b % 12));
-          if (isChord(mask)) e += onBeat ? w.chordBonus : w.offbeatChordBonus;
+          if (isChordMask(mask)) e += onBeat ? w.chordBonus : w.offbeatChordBonus;
           if (onBeat) {
             if (!(UPPER_CONSONANT & (1 << Math.abs(m - a) % 12))) e -= w.dissonanceCost;
             if (!(UPPER_CONSONANT & (1 << Math.abs(m - t) % 12))) e -= w.dissonanceCost;

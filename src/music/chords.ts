@@ -1,60 +1,57 @@
 /**
- * Chord recognition on pitch-class sets, for the chord rate of src/music/metrics.ts: is this set of pitch
- * classes a triad or a seventh chord, complete or incomplete with its third?
+ * Which sets of pitch classes a listener hears as a chord: the triads (major, minor, diminished, augmented)
+ * and seventh chords (dominant, major, minor, half-diminished, diminished) of common-practice harmony,
+ * complete or incomplete as long as the chord's third and its root or fifth are there (so a seventh chord
+ * missing both root and fifth does not make a bare fifth a "chord"). A bare fifth, a unison or a cluster is
+ * not a chord. Sets are 12-bit masks, bit `pc` for pitch class `pc` (0 = C).
  */
 
-/** A chord type: its name and its intervals above the root, root first and third second. */
-export interface ChordType {
-  name: string;
-  intervals: readonly number[];
-}
-
-/** The chords a four-part harmony is made of: the four triads and the five common seventh chords. */
-export const CHORD_TYPES: readonly ChordType[] = [
-  { name: 'major', intervals: [0, 4, 7] },
-  { name: 'minor', intervals: [0, 3, 7] },
-  { name: 'diminished', intervals: [0, 3, 6] },
-  { name: 'augmented', intervals: [0, 4, 8] },
-  { name: 'dominant seventh', intervals: [0, 4, 7, 10] },
-  { name: 'major seventh', intervals: [0, 4, 7, 11] },
-  { name: 'minor seventh', intervals: [0, 3, 7, 10] },
-  { name: 'half-diminished seventh', intervals: [0, 3, 6, 10] },
-  { name: 'diminished seventh', intervals: [0, 3, 6, 9] },
+/** Chord shapes as semitones above the root; index 1 is always the third, index 2 the fifth. */
+const CHORD_SHAPES: readonly (readonly number[])[] = [
+  [0, 4, 7], // major
+  [0, 3, 7], // minor
+  [0, 3, 6], // diminished
+  [0, 4, 8], // augmented
+  [0, 4, 7, 10], // dominant seventh
+  [0, 4, 7, 11], // major seventh
+  [0, 3, 7, 10], // minor seventh
+  [0, 3, 6, 10], // half-diminished seventh
+  [0, 3, 6, 9], // diminished seventh
 ];
 
-/** A set of pitch classes as a 12-bit mask (bit `pc` set when pitch class `pc` is in the set). */
-export function pitchClassMask(pitchClasses: Iterable<number>): number {
-  let mask = 0;
-  for (const pc of pitchClasses) mask |= 1 << (((pc % 12) + 12) % 12);
-  return mask;
+function maskOf(pitchClasses: readonly number[]): number {
+  return pitchClasses.reduce((mask, pc) => mask | (1 << (((pc % 12) + 12) % 12)), 0);
 }
 
-/**
- * CHORD_MASKS[mask] is 1 when the pitch-class set `mask` (2 or more pitch classes) lies inside one of
- * CHORD_TYPES on some root AND holds that chord's root and third. The root is required as well as the
- * third because otherwise a bare fifth would pass as the third and seventh of a seventh chord (C-G inside
- * A-C-E-G); with it, a bare fifth and a unison never count, while a root and its third (C-E), a triad
- * without its fifth plus a seventh (C-E-Bb) and every complete chord do.
- */
-const CHORD_MASKS: Uint8Array = (() => {
-  const table = new Uint8Array(1 << 12);
-  for (const type of CHORD_TYPES) {
+/** CHORD_TABLE[mask] = 1 when the pitch-class set `mask` is a chord (see the file comment). */
+const CHORD_TABLE: Uint8Array = (() => {
+  const table = new Uint8Array(4096);
+  for (const shape of CHORD_SHAPES) {
     for (let root = 0; root < 12; root++) {
-      const full = pitchClassMask(type.intervals.map((i) => root + i));
-      const required = pitchClassMask([root, root + type.intervals[1]]);
-      // Every subset of the chord that keeps root and third: the required bits plus any of the others.
-      const optional = full & ~required;
-      for (let extra = optional; ; extra = (extra - 1) & optional) {
-        table[required | extra] = 1;
-        if (extra === 0) break;
+      const full = maskOf(shape.map((interval) => root + interval));
+      const third = 1 << ((root + shape[1]) % 12);
+      const rootOrFifth = (1 << root) | (1 << ((root + shape[2]) % 12));
+      // Every subset of the chord that keeps its third and its root or fifth.
+      for (let subset = full; subset > 0; subset = (subset - 1) & full) {
+        if (subset & third && subset & rootOrFifth) table[subset] = 1;
       }
     }
   }
   return table;
 })();
 
-/** Whether a pitch-class set (12-bit mask) is a triad or seventh chord, complete or with root and third (see CHORD_TYPES). */
-export function isChord(mask: number): boolean {
-  if (!Number.isInteger(mask) || mask < 0 || mask >= 1 << 12) throw new RangeError(`a pitch-class mask is a whole number 0..4095, got ${mask}`);
-  return CHORD_MASKS[mask] === 1;
+/** Whether the pitch-class set `mask` (12 bits) is a triad or seventh chord, complete or with its third. */
+export function isChordMask(mask: number): boolean {
+  if (!Number.isInteger(mask) || mask < 0 || mask > 4095) throw new RangeError(`a pitch-class mask has 12 bits, got ${mask}`);
+  return CHORD_TABLE[mask] === 1;
+}
+
+/** Whether the MIDI pitches sound as a chord together (octaves and doublings do not matter). */
+export function isChord(pitches: readonly number[]): boolean {
+  return isChordMask(maskOf(pitches));
+}
+
+/** The 12-bit pitch-class mask of MIDI pitches. */
+export function pitchClassMask(pitches: readonly number[]): number {
+  return maskOf(pitches);
 }

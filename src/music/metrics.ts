@@ -15,7 +15,7 @@
  *   NaN, meaning "not measurable", never a made-up 0.
  * Every metric is one pass over the roll's typed arrays (linear in steps x 128 x tracks).
  */
-import { isChord } from './chords';
+import { isChordMask } from './chords';
 import { estimateKey, scaleMask, type Key } from './keys';
 import { PITCHES, stepsPerBar, type PianoRoll } from './pianoRoll';
 
@@ -345,8 +345,9 @@ export function countVoiceRests(melody: TrackAnalysis, voices: readonly TrackAna
 
 /**
  * Counts the chords on the beats: `beats` where every one of `voices` sounds at the beat's first step, and
- * how many of them (`chords`) have a pitch-class set (all voices' sounding pitches together) that `isChord`
- * accepts: a triad or seventh chord, complete or with its root and third. A unison or a bare fifth is not.
+ * how many of them (`chords`) have a pitch-class set (all voices' sounding pitches together) that
+ * `isChordMask` accepts: a triad or seventh chord, complete or with its third and its root or fifth. A unison
+ * or a bare fifth is not.
  */
 export function countChordBeats(roll: Pick<PianoRoll, 'steps' | 'stepsPerBeat'>, voices: readonly TrackAnalysis[]): { beats: number; chords: number } {
   let beats = 0;
@@ -360,7 +361,7 @@ export function countChordBeats(roll: Pick<PianoRoll, 'steps' | 'stepsPerBeat'>,
     }
     if (!all) continue;
     beats++;
-    if (isChord(mask)) chords++;
+    if (isChordMask(mask)) chords++;
   }
   return { beats, chords };
 }
@@ -468,7 +469,7 @@ function metricSetOf(tally: Tally): MetricSet {
  * - voiceRestRate: (step, measured track) pairs where the melody sounds and the track is silent / all
  *   (step, measured track) pairs where the melody sounds: how often the accompaniment drops out.
  * - chordRate: beats (their first step) where the melody and every measured track sound whose pitch classes
- *   form a triad or seventh chord with its root and third (`isChord`) / all such beats.
+ *   form a triad or seventh chord with its third and its root or fifth (`isChordMask`) / all such beats.
  * A ratio with an empty denominator is NaN.
  */
 export function computeMetrics(rolls: readonly PianoRoll[], options: MetricOptions = {}): MetricSet {

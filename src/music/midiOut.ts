@@ -2,9 +2,12 @@
  * Piano roll out: notes (held steps merged, repeated notes kept apart by onsets) and a MIDI file with
  * one track per voice, each on its own channel with its name and General MIDI program.
  */
-import { Midi } from '@tonejs/midi';
+import * as tonejsMidi from '@tonejs/midi';
 import { PITCHES, cellIndex, type PianoRoll } from './pianoRoll';
 import { DRUM_CHANNEL } from './midiIn';
+
+// As in midiIn.ts: under Node the class is on @tonejs/midi's default export, under bundlers it is named.
+const { Midi } = (tonejsMidi as typeof tonejsMidi & { default?: typeof tonejsMidi }).default ?? tonejsMidi;
 
 /** Velocity of notes whose roll carries none: a moderate mezzo-forte. */
 export const DEFAULT_VELOCITY = 80;

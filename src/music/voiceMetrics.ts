@@ -18,7 +18,7 @@ import { stepsPerBar, type PianoRoll } from './pianoRoll';
 export interface VoiceMetrics {
   /** Share of (step, accompaniment voice) pairs, over the steps where the melody sounds, where the voice is silent. */
   voiceRestRate: number;
-  /** Share of the beats where all four voices sound whose pitch classes form a triad or seventh chord (root and third at least). */
+  /** Share of the beats where all four voices sound whose pitch classes form a triad or seventh chord (with its third). */
   chordRate: number;
   /** Share of (beat, accompaniment voice) pairs, where both sound at the beat's start, consonant with the melody. */
   melodyConsonance: number;
@@ -106,8 +106,9 @@ function finiteMean(values: readonly number[]): number {
  *   (step, accompaniment voice) pairs where the melody sounds.
  * - chordRate: beat-start steps where all four voices sound whose pitch-class set (all sounding pitches)
  *   has 2 or more pitch classes, lies inside a major, minor, diminished or augmented triad or a dominant,
- *   major, minor, half-diminished or diminished seventh chord, and holds that chord's root and third (see
- *   chords.ts) / all beat-start steps where the four voices sound. A bare fifth or a unison is not a chord.
+ *   major, minor, half-diminished or diminished seventh chord, and holds that chord's third and its root or
+ *   fifth (`isChordMask` of chords.ts, the same test the chorale decoding uses) / all beat-start steps where
+ *   the four voices sound. A bare fifth or a unison is not a chord.
  * - melodyConsonance: over beat-start steps where the melody sounds, (step, accompaniment voice) pairs where
  *   the voice sounds and its interval to the melody mod 12 is a unison/octave, third, fifth or sixth
  *   (CONSONANT_INTERVALS), or a fourth for the alto and tenor (a fourth above the bass is consonant, against
