@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DECODE_VOICE_RANGES, DEFAULT_DECODE_OPTIONS, decodeChorale } from '../../src/model/decode';
+import { DECODE_VOICE_RANGES, DEFAULT_DECODE_OPTIONS, decodeChorale, voiceChroma } from '../../src/model/decode';
 import { isChord, isChordMask, pitchClassMask } from '../../src/music/chords';
 import { PITCHES } from '../../src/music/pianoRoll';
 import { createUniform } from '../../src/music/random';
@@ -111,5 +111,21 @@ describe('chorale decoding', () => {
 
   it('refuses scores of the wrong size', () => {
     expect(() => decode(new Float32Array(10), melody)).toThrow(RangeError);
+  });
+});
+
+describe('the key the decoding hears', () => {
+  it('sums the pitch classes the network expects of its voices where the melody sounds', () => {
+    // Two steps, the second silent; each voice's log-probability is all on one pitch.
+    const logp = new Float32Array(2 * 3 * PITCHES).fill(-Infinity);
+    const sure = (step: number, voice: number, pitch: number) => (logp[(step * 3 + voice) * PITCHES + pitch] = 0);
+    sure(0, 0, 69); // A
+    sure(0, 1, 56); // G#
+    sure(0, 2, 45); // A
+    sure(1, 0, 60); // under a silent melody step: not counted
+    const chroma = voiceChroma(logp, 2, Int16Array.from([72, -1]));
+    expect(chroma[9]).toBeCloseTo(2, 6);
+    expect(chroma[8]).toBeCloseTo(1, 6);
+    expect(chroma[0]).toBe(0);
   });
 });
