@@ -195,7 +195,10 @@ export class Player {
       if (this.loop && (from < bounds.start || from >= bounds.end)) from = bounds.start;
       transport.start('+0.05', from);
     } else if (this.state === 'paused') {
-      transport.start();
+      const bounds = this.loopBounds();
+      const at = transport.seconds;
+      if (this.loop && (at < bounds.start || at >= bounds.end)) transport.start(undefined, bounds.start);
+      else transport.start();
     }
     this.state = 'playing';
     this.emit();

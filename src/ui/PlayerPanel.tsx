@@ -105,7 +105,13 @@ export function PlayerPanel() {
         onSeek={mine ? (seconds) => controller.seek(seconds) : undefined}
       />
 
-      <div className="row transport" data-testid="transport" data-transport-state={mine ? snap.state : 'stopped'} data-loading={snap.loading}>
+      <div
+        className="row transport"
+        data-testid="transport"
+        data-transport-state={mine ? snap.state : 'stopped'}
+        data-loading={snap.loading}
+        data-loop={snap.loop ? (snap.loopRange ? `${snap.loopRange.start}-${snap.loopRange.end}` : 'all') : 'off'}
+      >
         <button
           type="button"
           className="play-toggle"
