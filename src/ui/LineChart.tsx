@@ -93,7 +93,7 @@ export function LineChart({ title, xLabel, yLabel, series, data, testId, height 
     plotRef.current?.setData(data.map((d) => [...d]) as uPlot.AlignedData);
   }, [data]);
 
-  const summary = hasData ? `${title}. After ${xLabel} ${lastX}: ${series.map((s, i) => `${s.label} ${format(latest[i], digits)}`).join(', ')}.` : `${title}: ${emptyText}`;
+  const summary = hasData ? `${title}: ${yLabel} by ${xLabel}. After ${xLabel} ${lastX}: ${series.map((s, i) => `${s.label} ${format(latest[i], digits)}`).join(', ')}.` : `${title}: ${emptyText}`;
 
   return (
     <figure className={hasData ? 'chart' : 'chart empty'} data-testid={testId} data-points={points}>

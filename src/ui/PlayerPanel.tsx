@@ -222,7 +222,7 @@ export function PlayerPanel() {
                     <input type="range" min={-40} max={6} step={1} aria-label={`Volume of ${name}`} aria-valuetext={`${m?.volumeDb ?? 0} decibels`} value={m?.volumeDb ?? 0} onChange={(e) => controller.setTrackMix(i, { volumeDb: Number(e.target.value) })} />
                   </td>
                   <td className="num" data-label="Notes">
-                    {notesPerTrack[i] ?? 0}
+                    <span>{notesPerTrack[i] ?? 0}</span>
                   </td>
                 </tr>
               );

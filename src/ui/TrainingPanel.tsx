@@ -74,7 +74,7 @@ export function TrainingPanel() {
 
   return (
     <section className="panel" aria-labelledby="training-heading">
-      <h2 id="training-heading"><span className="step-number" aria-hidden="true">3</span> Train your own model</h2>
+      <h2 id="training-heading">Training: data, progress, snapshots</h2>
       <fieldset className="dataset" disabled={running}>
         <legend>Training data</legend>
         <label>
