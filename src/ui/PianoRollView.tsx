@@ -25,6 +25,8 @@ interface Props {
   range?: { low: number; high: number };
   height?: number;
   testId?: string;
+  /** Index into the zoom levels to start at (pixels per step 1, 2, 3, 4, 6, 8, 12, 16, 24); default 4 (6 px). */
+  initialZoom?: number;
 }
 
 const ZOOMS = [1, 2, 3, 4, 6, 8, 12, 16, 24] as const;
@@ -36,8 +38,8 @@ function pitchName(pitch: number): string {
 }
 
 /** Draws a roll; long pieces scroll sideways and only the visible part is drawn. */
-export function PianoRollView({ roll, label, getPlayback, playing, showPlayhead, positionKey = 0, silent, onSeek, range: fixedRange, height = 280, testId = 'piano-roll-canvas' }: Props) {
-  const [zoomIndex, setZoomIndex] = useState(4);
+export function PianoRollView({ roll, label, getPlayback, playing, showPlayhead, positionKey = 0, silent, onSeek, range: fixedRange, height = 280, testId = 'piano-roll-canvas', initialZoom = 4 }: Props) {
+  const [zoomIndex, setZoomIndex] = useState(initialZoom);
   const pxPerStep = ZOOMS[zoomIndex];
   const scrollRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);

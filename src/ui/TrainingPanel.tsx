@@ -34,7 +34,7 @@ const METRIC_CHARTS: { key: keyof MetricSet; title: string; series: ChartSeries[
   title: m.label,
   series: [
     { label: 'generated', color: m.color, description: MEASURE_NOTES[m.key] },
-    { label: 'training data', color: '#59636e', dash: [5, 4] },
+    { label: 'training data', color: '#24292f', dash: [5, 4] },
   ],
 }));
 const RATE_RANGE: [number, number] = [0, 1];
@@ -209,6 +209,7 @@ function SnapshotPlayer() {
         silent={[]}
         range={range}
         height={160}
+        initialZoom={7}
         testId="snapshot-roll-canvas"
       />
       <div className="row buttons">
