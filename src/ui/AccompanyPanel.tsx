@@ -44,7 +44,10 @@ export function AccompanyPanel() {
           ))}
         </select>
         {active && active.id !== DEFAULT_MODEL_ID && !busyTraining && (
-          <button type="button" className="small" onClick={() => void controller.forgetModel(active.id)} data-testid="forget-model-button">
+          <button type="button" className="small" onClick={() => {
+              // Forgetting cannot be undone from the page, so it is asked first.
+              if (window.confirm(`Forget “${active.label}”? It leaves the list for good; save it as files first to keep a copy.`)) void controller.forgetModel(active.id);
+            }} data-testid="forget-model-button">
             Forget
           </button>
         )}
@@ -54,10 +57,11 @@ export function AccompanyPanel() {
         {active?.detail ? ` · ${active.detail}` : ''}
       </p>
       <div className="row buttons">
-        <button type="button" className="primary" data-testid="generate-button" disabled={!melody || generating} onClick={() => void controller.generate()}>
+        {/* Busy buttons stay focusable (aria-disabled): a disabled button would drop the keyboard focus to the page. */}
+        <button type="button" className="primary" data-testid="generate-button" disabled={!melody} aria-disabled={generating} onClick={() => !generating && void controller.generate()}>
           {generating ? 'Writing…' : 'Accompany my melody'}
         </button>
-        <button type="button" data-testid="variation-button" disabled={!melody || generating || !result} onClick={() => void controller.nextVariation()}>
+        <button type="button" data-testid="variation-button" disabled={!melody || !result} aria-disabled={generating} onClick={() => !generating && void controller.nextVariation()}>
           Another variation
         </button>
         <label htmlFor={seedId}>Variation</label>

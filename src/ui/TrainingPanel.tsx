@@ -93,7 +93,8 @@ export function TrainingPanel() {
       </fieldset>
 
       <div className="row buttons">
-        <button type="button" className="primary" data-testid="train-button" disabled={running || !valid} onClick={() => void controller.train()} title={valid ? undefined : 'Fix the settings marked in red first'}>
+        {/* Train stays focusable while training runs (aria-disabled), so the keyboard focus does not fall to the page. */}
+        <button type="button" className="primary" data-testid="train-button" disabled={!valid} aria-disabled={running} onClick={() => !running && void controller.train()} title={valid ? undefined : 'Fix the settings marked in red first'}>
           Train
         </button>
         <button type="button" data-testid="pause-button" disabled={!running} onClick={() => (state === 'paused' ? controller.resumeTraining() : controller.pauseTraining())}>
