@@ -67,8 +67,8 @@ export function AccompanyPanel() {
         <label htmlFor={seedId}>Variation</label>
         <CommitNumber id={seedId} className="narrow" min={0} value={seed} onCommit={(n) => void controller.generate(Math.max(0, n))} data-testid="variation-seed-input" disabled={!melody} />
       </div>
-      <p className="announce" role="status" aria-live="polite" data-testid="announcement">
-        {generating ? 'Writing the accompaniment…' : announcement}
+      <p className={announcement || generating ? 'announce' : 'announce idle'} role="status" aria-live="polite" data-testid="announcement">
+        {generating ? 'Writing the accompaniment…' : announcement || (result ? '' : 'Press “Accompany my melody” to write the voices under your melody, then Play.')}
       </p>
       <details className="model-files">
         <summary>Model files</summary>
