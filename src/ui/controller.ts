@@ -700,7 +700,7 @@ export class Controller {
         label: `Trained here ${shortDate(savedAt)}, ${epochs} epoch${epochs === 1 ? '' : 's'}${s.training === 'stopped' ? ' (stopped)' : ''}`,
         detail: [data, settings].filter(Boolean).join('; '),
         savedAt,
-        history: { losses: s.losses, metrics: s.metrics, snapshots: s.snapshots },
+        history: { losses: thinLosses(s.losses), metrics: s.metrics, snapshots: s.snapshots },
       };
       this.store.set((now) => ({ models: [...now.models, entry], activeModelId: id, model: { origin: 'trained', label: entry.label } }));
       this.scheduleSave(0);
@@ -800,6 +800,18 @@ function restoredModels(saved: Partial<SavedPage>): Pick<AppState, 'models' | 'a
     return { models, activeModelId: saved.storedModel };
   }
   return { models, activeModelId: saved.activeModelId ?? DEFAULT_MODEL_ID };
+}
+
+/** Most loss points a kept model stores: more than a chart can show, few enough to save the page quickly. */
+export const KEPT_LOSS_POINTS = 2000;
+
+/** Every k-th loss point (and the last) when there are more than KEPT_LOSS_POINTS, so long runs stay cheap to keep. */
+export function thinLosses<T>(points: readonly T[], limit = KEPT_LOSS_POINTS): T[] {
+  if (points.length <= limit) return [...points];
+  const every = Math.ceil(points.length / (limit - 1));
+  const kept = points.filter((_, i) => i % every === 0);
+  if ((points.length - 1) % every !== 0) kept.push(points[points.length - 1]);
+  return kept;
 }
 
 /** Whole bars of a roll (a last partial bar counts). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Controller, snapshotWindow, suggestMelodyTrack, weightsFileName, type PlayerControl, type Trainer, type SavedPage } from '../../src/ui/controller';
+import { Controller, thinLosses, snapshotWindow, suggestMelodyTrack, weightsFileName, type PlayerControl, type Trainer, type SavedPage } from '../../src/ui/controller';
 import { createStore } from '../../src/ui/store';
 import { initialState, type AppState } from '../../src/ui/state';
 import { pitchRange, noteRect, stepAt } from '../../src/ui/rollGeometry';
@@ -343,5 +343,17 @@ describe('Controller: kept models, export as heard, transport', () => {
     expect(player.tempos.at(-1)).toBe(store.get().melody!.tempoBpm);
     expect(player.loops.at(-1)).toBe('all');
     controller.dispose();
+  });
+});
+
+describe('thinLosses', () => {
+  it('keeps short runs whole and thins long ones to the limit, first and last point kept', () => {
+    expect(thinLosses([1, 2, 3], 5)).toEqual([1, 2, 3]);
+    const long = Array.from({ length: 10_001 }, (_, i) => i);
+    const thin = thinLosses(long, 2000);
+    expect(thin.length).toBeLessThanOrEqual(2000);
+    expect(thin[0]).toBe(0);
+    expect(thin.at(-1)).toBe(10_000);
+    expect(thin).toEqual([...thin].sort((a, b) => a - b));
   });
 });
