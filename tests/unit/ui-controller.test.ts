@@ -284,6 +284,19 @@ describe('Controller: kept models, export as heard, transport', () => {
     controller.dispose();
   });
 
+  it('keeps a model loaded from files as its own entry, stored in the browser', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    await controller.loadModelFiles([new File(['{}'], 'my model.json'), new File([new Uint8Array(4)], 'my model.weights.bin')]);
+    const entry = store.get().models.at(-1)!;
+    expect(entry.origin).toBe('files');
+    expect(entry.label).toContain('my model.json');
+    expect(trainer.saved).toEqual([`indexeddb:${entry.id}`]);
+    expect(store.get().activeModelId).toBe(entry.id);
+    expect(store.get().models[0].id).toBe('default');
+    controller.dispose();
+  });
+
   it('exports what is heard: mixer programs, the tempo in use, muted tracks left out and named', async () => {
     let written: { options: unknown; name: string } | null = null;
     const store = createStore<AppState>(initialState());
