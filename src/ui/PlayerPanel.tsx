@@ -118,7 +118,7 @@ export function PlayerPanel() {
           data-testid="play-button"
           disabled={!roll}
           aria-keyshortcuts="Space"
-          onClick={() => void controller.togglePlay()}
+          onClick={() => void controller.togglePlay(true)}
         >
           {playing ? '❚❚ Pause' : snap.loading ? 'Loading piano…' : mine && snap.state === 'paused' ? '▶ Resume' : '▶ Play'}
         </button>

@@ -519,9 +519,12 @@ export class Controller {
     }
   }
 
-  /** Plays when paused or stopped, pauses when playing: the transport's one button and the Space key. */
-  async togglePlay(): Promise<void> {
-    if (this.store.get().audition) this.backToAccompaniment();
+  /**
+   * Plays when paused or stopped, pauses when playing: the Space key (whatever is loaded, a snapshot too) and
+   * the Listen panel's one button (`leaveSnapshot`: it belongs to the accompaniment, so it goes back to it first).
+   */
+  async togglePlay(leaveSnapshot = false): Promise<void> {
+    if (leaveSnapshot && this.store.get().audition) this.backToAccompaniment();
     if (this.deps.player.snapshot().state === 'playing') this.pause();
     else await this.play();
   }
