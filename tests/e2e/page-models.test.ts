@@ -105,6 +105,12 @@ describe('kept models, their curves and snapshots', () => {
     expect(high - low).toBeLessThanOrEqual(60);
     await page.getByTestId('snapshot-player').scrollIntoViewIfNeeded();
     await screenshot(page, 'page-1280-snapshot');
+    // Space pauses the snapshot where it is; the snapshot stays open.
+    await expect.poll(() => page.getByTestId('snapshot-play-button').textContent(), { timeout: 60_000 }).toContain('Pause');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByTestId('snapshot-play-button').textContent()).toContain('Play snapshot');
+    expect(await page.getByTestId('snapshot-player').isVisible()).toBe(true);
 
     await page.getByTestId('back-to-accompaniment').click();
     await expect.poll(() => page.getByTestId('snapshot-player').count()).toBe(0);
