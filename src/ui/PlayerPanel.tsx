@@ -120,12 +120,12 @@ export function PlayerPanel() {
           aria-keyshortcuts="Space"
           onClick={() => void controller.togglePlay(true)}
         >
-          {playing ? '❚❚ Pause' : snap.loading ? 'Loading piano…' : mine && snap.state === 'paused' ? '▶ Resume' : '▶ Play'}
+          {!mine ? '▶ Play' : playing ? '❚❚ Pause' : snap.loading ? 'Loading piano…' : snap.state === 'paused' ? '▶ Resume' : '▶ Play'}
         </button>
         <button type="button" data-testid="stop-button" disabled={!roll} onClick={() => controller.stop()}>
           ■ Stop
         </button>
-        {roll && <PositionReadout roll={roll} tempoBpm={snap.tempoBpm} duration={snap.duration} />}
+        {roll && mine && <PositionReadout roll={roll} tempoBpm={snap.tempoBpm} duration={snap.duration} />}
         <span className="hint shortcut">Space plays and pauses; click the roll to jump.</span>
       </div>
       <div className="row transport">
