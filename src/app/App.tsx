@@ -43,7 +43,7 @@ function createServices(): PageServices {
     createTrainer: () => TrainerClient.create(),
     data: browserTrainingData(),
     readMidi: (bytes) => readMidiOffThread(bytes),
-    rollToMidi: (roll) => rollToMidi(roll, { title: 'Cantus accompaniment' }),
+    rollToMidi: (roll, options) => rollToMidi(roll, options),
     memory: indexedDbMemory(),
     download,
     defaultModelUrl: `${import.meta.env.BASE_URL}models/default/model.json`,
@@ -75,14 +75,20 @@ export function App() {
           <RegionBoundary region="melody" title="melody" onError={report}>
             <MelodyPanel />
           </RegionBoundary>
-          <RegionBoundary region="accompany" title="accompany" onError={report}>
-            <AccompanyPanel />
-          </RegionBoundary>
         </div>
         <div className="column">
-          <RegionBoundary region="player" title="listening" onError={report}>
-            <PlayerPanel />
-          </RegionBoundary>
+          {/* Step 2: the model and the Accompany button sit right above the roll they fill. */}
+          <section className="panel wide" aria-labelledby="listen-heading">
+            <h2 id="listen-heading">
+              <span className="step-number" aria-hidden="true">2</span> Accompany and listen
+            </h2>
+            <RegionBoundary region="accompany" title="accompany" onError={report}>
+              <AccompanyPanel />
+            </RegionBoundary>
+            <RegionBoundary region="player" title="listening" onError={report}>
+              <PlayerPanel />
+            </RegionBoundary>
+          </section>
         </div>
         <div className="column">
           <RegionBoundary region="settings" title="settings" onError={report}>

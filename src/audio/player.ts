@@ -24,6 +24,16 @@ export interface PlayerSnapshot {
   scheduledPerTrack: number[];
   /** True while the piano samples are still loading. */
   loading: boolean;
+  /** Position in seconds when the snapshot was taken (read `Player.position` for the live one while playing). */
+  position: Seconds;
+  /** The looped stretch in grid steps, or null for the whole piece. */
+  loopRange: StepRange | null;
+}
+
+/** A stretch of the piece in grid steps: `start` inclusive, `end` exclusive. */
+export interface StepRange {
+  start: number;
+  end: number;
 }
 
 /** Options of a player, all optional. */
@@ -87,6 +97,9 @@ export class Player {
   private tempoBpm = 120;
   private tempoOverride: number | null = null;
   private loop = false;
+  private loopRange: StepRange | null = null;
+  /** Where playback starts from when stopped (a seek while stopped moves it). */
+  private cue: Seconds = 0;
   private state: TransportState = 'stopped';
   private scheduledPerTrack: number[] = [];
   private loading = false;
@@ -102,6 +115,7 @@ export class Player {
   /** Loads a piece (melody and accompaniment tracks); stops what was playing. */
   setRoll(roll: PianoRoll | null): void {
     this.stop();
+    this.cue = 0;
     this.roll = roll;
     if (roll && this.tempoOverride === null) this.tempoBpm = roll.tempoBpm;
     const count = roll?.tracks.length ?? 0;
@@ -135,6 +149,7 @@ export class Player {
     const transport = Tone.getTransport();
     const ratio = this.tempoBpm / bpm;
     const position = transport.seconds * ratio;
+    this.cue *= ratio;
     this.tempoBpm = bpm;
     this.tempoOverride = bpm;
     if (this.state !== 'stopped') {
@@ -144,9 +159,16 @@ export class Player {
     this.emit();
   }
 
-  /** Turns looping of the whole piece on or off. */
-  setLoop(loop: boolean): void {
+  /**
+   * Turns looping on or off; `range` (grid steps) loops that stretch, null the whole piece.
+   * A range is clamped to the piece and must hold at least one step.
+   */
+  setLoop(loop: boolean, range: StepRange | null = this.loopRange): void {
+    if (range && !(Number.isFinite(range.start) && Number.isFinite(range.end) && range.end > range.start && range.start >= 0)) {
+      throw new RangeError(`a loop must end after it starts, got steps ${range.start} to ${range.end}`);
+    }
     this.loop = loop;
+    this.loopRange = range ? { ...range } : null;
     this.applyLoop();
     if (this.state !== 'stopped') this.reschedule();
     this.emit();
@@ -167,9 +189,16 @@ export class Player {
     const transport = Tone.getTransport();
     if (this.state === 'stopped') {
       this.reschedule();
-      transport.start('+0.05', 0);
+      let from = this.cue;
+      // Looping a stretch starts inside it, so the first thing heard is what loops.
+      const bounds = this.loopBounds();
+      if (this.loop && (from < bounds.start || from >= bounds.end)) from = bounds.start;
+      transport.start('+0.05', from);
     } else if (this.state === 'paused') {
-      transport.start();
+      const bounds = this.loopBounds();
+      const at = transport.seconds;
+      if (this.loop && (at < bounds.start || at >= bounds.end)) transport.start(undefined, bounds.start);
+      else transport.start();
     }
     this.state = 'playing';
     this.emit();
@@ -186,18 +215,42 @@ export class Player {
 
   /** Stops and rewinds to the start. */
   stop(): void {
-    if (this.state === 'stopped') return;
+    if (this.state === 'stopped') {
+      // Stop when stopped rewinds a position chosen by seeking.
+      if (this.cue !== 0) {
+        this.cue = 0;
+        this.emit();
+      }
+      return;
+    }
     const transport = Tone.getTransport();
     transport.stop();
     this.clearEvents();
     this.releaseAll();
     this.state = 'stopped';
+    this.cue = 0;
     this.emit();
   }
 
-  /** Current playback position in seconds (0 when stopped). */
+  /**
+   * Moves playback to `seconds` from the start (clamped to the piece); playing goes on from there,
+   * a paused or stopped player starts there next.
+   */
+  seek(seconds: Seconds): void {
+    if (!Number.isFinite(seconds)) throw new RangeError(`a position must be a number of seconds, got ${seconds}`);
+    const duration = this.roll ? rollDuration(this.roll, this.tempoBpm) : 0;
+    const to = Math.min(Math.max(0, seconds), duration);
+    if (this.state === 'stopped') this.cue = to;
+    else {
+      this.releaseAll();
+      Tone.getTransport().seconds = to;
+    }
+    this.emit();
+  }
+
+  /** Current playback position in seconds (where the next play starts when stopped). */
   get position(): Seconds {
-    if (this.state === 'stopped') return 0;
+    if (this.state === 'stopped') return this.cue;
     return Tone.getTransport().seconds;
   }
 
@@ -210,6 +263,8 @@ export class Player {
       loop: this.loop,
       scheduledPerTrack: [...this.scheduledPerTrack],
       loading: this.loading,
+      position: this.position,
+      loopRange: this.loopRange,
     };
     return this.snapshotCache;
   }
@@ -286,12 +341,21 @@ export class Player {
     });
   }
 
+  /** The looped stretch in seconds at the tempo in use: the loop range, else the whole piece. */
+  private loopBounds(): { start: Seconds; end: Seconds } {
+    const duration = this.roll ? rollDuration(this.roll, this.tempoBpm) : 0;
+    const secondsPerStep = this.roll ? 60 / (this.tempoBpm * this.roll.stepsPerBeat) : 0;
+    if (!this.loopRange) return { start: 0, end: duration };
+    return { start: Math.min(this.loopRange.start * secondsPerStep, duration), end: Math.min(this.loopRange.end * secondsPerStep, duration) };
+  }
+
   private applyLoop(): void {
     const transport = Tone.getTransport();
-    const duration = this.roll ? rollDuration(this.roll, this.tempoBpm) : 0;
-    transport.loop = this.loop && duration > 0;
-    transport.loopStart = 0;
-    transport.loopEnd = Math.max(duration, 0.001);
+    const { start, end } = this.loopBounds();
+    transport.loop = this.loop && end > start;
+    // Tone refuses a loop end at or before its start, so an empty stretch becomes a tiny one (and does not loop).
+    transport.loopStart = start;
+    transport.loopEnd = Math.max(end, start + 0.001);
   }
 
   private clearEvents(): void {

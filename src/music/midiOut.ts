@@ -73,6 +73,12 @@ export interface RollToMidiOptions {
   defaultVelocity?: number;
   /** The song's title, written into the file. */
   title?: string;
+  /** Tempo to write, in beats per minute (default the roll's own): the tempo the piece is played at. */
+  tempoBpm?: number;
+  /** General MIDI program (0..127) of each track, in track order (default each track's own `program`). */
+  programs?: readonly number[];
+  /** Which tracks to write, in track order (default all); a track left out is not in the file at all. */
+  include?: readonly boolean[];
 }
 
 /**
@@ -85,20 +91,23 @@ export function rollToMidi(roll: PianoRoll, options: RollToMidiOptions = {}): Ui
   if (!Number.isInteger(defaultVelocity) || defaultVelocity < 1 || defaultVelocity > 127) {
     throw new RangeError(`defaultVelocity must be a whole number 1..127, got ${defaultVelocity}`);
   }
+  const tempoBpm = options.tempoBpm ?? roll.tempoBpm;
+  if (!(tempoBpm > 0 && tempoBpm < 1000)) throw new RangeError(`tempoBpm must be above 0 and below 1000, got ${tempoBpm}`);
   const midi = new Midi();
   midi.header.name = options.title ?? '';
   // Tempo and time signature go in before any note, as @tonejs/midi times notes by the tempo map.
-  midi.header.setTempo(roll.tempoBpm);
+  midi.header.setTempo(tempoBpm);
   midi.header.timeSignatures = [{ ticks: 0, timeSignature: timeSignatureOf(roll.beatsPerBar) }];
   midi.header.update();
   // A new file has 480 ticks per beat, divisible by every usual steps-per-beat.
   const ticksPerStep = midi.header.ppq / roll.stepsPerBeat;
   let melodic = 0;
   roll.tracks.forEach((info, t) => {
+    if (options.include && !options.include[t]) return;
     const track = midi.addTrack();
     track.name = info.name;
     track.channel = info.isDrum ? DRUM_CHANNEL : MELODIC_CHANNELS[melodic++ % MELODIC_CHANNELS.length];
-    track.instrument.number = Math.min(127, Math.max(0, Math.round(info.program)));
+    track.instrument.number = Math.min(127, Math.max(0, Math.round(options.programs?.[t] ?? info.program)));
     for (const note of rollToNotes(roll, t, defaultVelocity)) {
       track.addNote({
         midi: note.pitch,

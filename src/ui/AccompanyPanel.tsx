@@ -1,37 +1,74 @@
-/** Accompany: which model is loaded, generate and variations, save and load models as files. */
+/** Accompany: the model picker, the one primary action (accompany), variations, and model files. */
 import { useId } from 'react';
 import type { Voicing } from '../protocol/messages';
+import { DEFAULT_MODEL_ID } from './state';
 import { useAppState, usePage } from './context';
+import { CommitNumber } from './CommitNumber';
 
-/** The accompany section. */
+/** The accompany controls (inside step 2, above the roll). */
 export function AccompanyPanel() {
   const { controller } = usePage();
   const model = useAppState((s) => s.model);
+  const models = useAppState((s) => s.models);
+  const activeModelId = useAppState((s) => s.activeModelId);
   const melody = useAppState((s) => s.melody);
   const generating = useAppState((s) => s.generating);
   const seed = useAppState((s) => s.resultSeed);
   const result = useAppState((s) => s.result);
   const training = useAppState((s) => s.training);
+  const announcement = useAppState((s) => s.announcement);
   const loadId = useId();
   const seedId = useId();
   const voicingId = useId();
   const voicing = useAppState((s) => s.voicing);
+  const pickerId = useId();
+  const detailId = useId();
+  const busyTraining = training === 'training' || training === 'paused';
+  const active = models.find((m) => m.id === activeModelId);
 
   return (
-    <section className="panel" aria-labelledby="accompany-heading">
-      <h2 id="accompany-heading">Accompany</h2>
-      <p className="current">
-        Model: <strong data-testid="model-label" data-origin={model?.origin ?? ''}>{model ? model.label : 'none yet: train one or load one from files'}</strong>
+    <div className="accompany">
+      <div className="row model-row">
+        <label htmlFor={pickerId}>Model</label>
+        <select
+          id={pickerId}
+          value={activeModelId ?? ''}
+          onChange={(e) => void controller.chooseModel(e.target.value)}
+          disabled={busyTraining || models.length === 0}
+          aria-describedby={detailId}
+          data-testid="model-select"
+          data-count={models.length}
+        >
+          {activeModelId === null && <option value="">{model ? model.label : 'Loading…'}</option>}
+          {models.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.label}
+            </option>
+          ))}
+        </select>
+        {active && active.id !== DEFAULT_MODEL_ID && !busyTraining && (
+          <button type="button" className="small" onClick={() => {
+              // Forgetting cannot be undone from the page, so it is asked first.
+              if (window.confirm(`Forget “${active.label}”? It leaves the list for good; save it as files first to keep a copy.`)) void controller.forgetModel(active.id);
+            }} data-testid="forget-model-button">
+            Forget
+          </button>
+        )}
+      </div>
+      <p className="hint" id={detailId}>
+        In use: <strong data-testid="model-label" data-origin={model?.origin ?? ''}>{model ? model.label : 'none yet: train one or load one from files'}</strong>
+        {active?.detail ? ` · ${active.detail}` : ''}
       </p>
       <div className="row buttons">
-        <button type="button" className="primary" data-testid="generate-button" disabled={!melody || generating} onClick={() => void controller.generate()}>
+        {/* Busy buttons stay focusable (aria-disabled): a disabled button would drop the keyboard focus to the page. */}
+        <button type="button" className="primary" data-testid="generate-button" disabled={!melody} aria-disabled={generating} onClick={() => !generating && void controller.generate()}>
           {generating ? 'Writing…' : 'Accompany my melody'}
         </button>
-        <button type="button" data-testid="variation-button" disabled={!melody || generating || !result} onClick={() => void controller.nextVariation()}>
+        <button type="button" data-testid="variation-button" disabled={!melody || !result} aria-disabled={generating} onClick={() => !generating && void controller.nextVariation()}>
           Another variation
         </button>
         <label htmlFor={seedId}>Variation</label>
-        <input id={seedId} type="number" className="narrow" min={0} value={seed} onChange={(e) => void controller.generate(Math.max(0, Math.floor(Number(e.target.value) || 0)))} data-testid="variation-seed-input" disabled={generating || !melody} />
+        <CommitNumber id={seedId} className="narrow" min={0} value={seed} onCommit={(n) => void controller.generate(Math.max(0, n))} data-testid="variation-seed-input" disabled={!melody} />
       </div>
       <div className="row">
         <label htmlFor={voicingId}>Voices</label>
@@ -45,27 +82,33 @@ export function AccompanyPanel() {
         How the model's output becomes notes. Chorale decodes alto, tenor and bass together so they sound under every
         melody note and form chords; the other two show the network's raw choices.
       </p>
-      <div className="row buttons">
-        <button type="button" data-testid="save-model-button" disabled={!model || training === 'training'} onClick={() => void controller.saveModelFiles()}>
-          Save model as files
-        </button>
-        <label htmlFor={loadId} className="file-button">
-          Load model files…
-        </label>
-        <input
-          id={loadId}
-          type="file"
-          multiple
-          accept=".json,.bin"
-          className="sr-only"
-          data-testid="model-files-input"
-          onChange={(e) => {
-            void controller.loadModelFiles([...(e.target.files ?? [])]);
-            e.target.value = '';
-          }}
-        />
-      </div>
-      <p className="hint">Pick both model.json and its weights file when loading.</p>
-    </section>
+      <p className={announcement || generating ? 'announce' : 'announce idle'} role="status" aria-live="polite" data-testid="announcement">
+        {generating ? 'Writing the accompaniment…' : announcement || (result ? '' : 'Press “Accompany my melody” to write the voices under your melody, then Play.')}
+      </p>
+      <details className="model-files">
+        <summary>Model files</summary>
+        <div className="row buttons">
+          <button type="button" data-testid="save-model-button" disabled={!model || busyTraining} onClick={() => void controller.saveModelFiles()}>
+            Save model as files
+          </button>
+          <input
+            id={loadId}
+            type="file"
+            multiple
+            accept=".json,.bin"
+            className="sr-only file-input"
+            data-testid="model-files-input"
+            onChange={(e) => {
+              void controller.loadModelFiles([...(e.target.files ?? [])]);
+              e.target.value = '';
+            }}
+          />
+          <label htmlFor={loadId} className="file-button">
+            Load model files…
+          </label>
+        </div>
+        <p className="hint">Pick both model.json and its weights file when loading; a loaded model joins the list above.</p>
+      </details>
+    </div>
   );
 }

@@ -1,7 +1,7 @@
 /** Records a melody from the on-screen keyboard, the computer keyboard, or a Web MIDI keyboard. */
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { usePage } from './context';
-import { NoteRecorder, pitchForComputerKey } from './recording';
+import { COMPUTER_KEYS, NoteRecorder, pitchForComputerKey } from './recording';
 
 const NAMES = ['C', 'C♯', 'D', 'D♯', 'E', 'F', 'F♯', 'G', 'G♯', 'A', 'A♯', 'B'];
 const BLACK = new Set([1, 3, 6, 8, 10]);
@@ -112,7 +112,7 @@ export function KeyboardRecorder() {
         <button type="button" className={recording ? 'record recording' : 'record'} onClick={toggleRecording} aria-pressed={recording} data-testid="record-button">
           {recording ? '■ Stop recording' : '● Record'}
         </button>
-        <label htmlFor={tempoId}>Tempo</label>
+        <label htmlFor={tempoId}>Recording tempo</label>
         <input id={tempoId} type="number" min={40} max={240} value={tempo} onChange={(e) => setTempo(Number(e.target.value) || 100)} className="narrow" />
         <span className="hint">bpm</span>
         <button type="button" onClick={() => setLowestC((c) => Math.max(24, c - 12))} aria-label="Oct − (one octave down)">
@@ -157,6 +157,15 @@ export function KeyboardRecorder() {
         })}
       </div>
       <p className="hint">{recording ? 'Recording… play your melody, then press Stop.' : 'Press Record, play, then Stop: notes snap to sixteenth notes.'}</p>
+      <p className="hint key-map">
+        Computer keys, with the keyboard focused:{' '}
+        {COMPUTER_KEYS.map((key, i) => (
+          <kbd key={key} title={`${NAMES[(lowestC + i) % 12]}${Math.floor((lowestC + i) / 12) - 1}`}>
+            {key.toUpperCase()}
+          </kbd>
+        ))}{' '}
+        play C{lowestC / 12 - 1} upwards (A is C, W is C♯, S is D…).
+      </p>
     </div>
   );
 }

@@ -11,10 +11,11 @@ export function MelodyPanel() {
   const pending = useAppState((s) => s.pendingMidi);
   const warnings = useAppState((s) => s.melodyWarnings);
   const [dragging, setDragging] = useState(false);
-  const [sample, setSample] = useState('');
   const fileId = useId();
   const sampleId = useId();
   const trackId = useId();
+  // The picker shows the tune in use, so it never says "Choose a tune" while one is loaded.
+  const currentSample = SAMPLE_MELODIES.find((s) => s.title === melodyName)?.id;
 
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
@@ -25,7 +26,9 @@ export function MelodyPanel() {
 
   return (
     <section className="panel" aria-labelledby="melody-heading">
-      <h2 id="melody-heading">Melody</h2>
+      <h2 id="melody-heading">
+        <span className="step-number" aria-hidden="true">1</span> Your melody
+      </h2>
       <p className="current">
         Now: <strong data-testid="melody-name">{melodyName || 'none'}</strong>
       </p>
@@ -73,13 +76,14 @@ export function MelodyPanel() {
         <select
           id={sampleId}
           data-testid="sample-melody-select"
-          value={sample}
+          value={currentSample ?? ''}
           onChange={(e) => {
-            setSample(e.target.value);
             if (e.target.value) controller.loadSample(e.target.value);
           }}
         >
-          <option value="">Choose a tune…</option>
+          <option value="" disabled>
+            {melodyName ? 'Your own melody (above)' : 'Choose a tune…'}
+          </option>
           {SAMPLE_MELODIES.map((s) => (
             <option key={s.id} value={s.id}>
               {s.title}

@@ -1,5 +1,8 @@
-/** The piano-roll view: every track's notes on one canvas, a legend, a playhead, scroll and zoom. */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+/**
+ * The piano-roll view: every track's notes on one canvas, a legend, a playhead, scroll and zoom.
+ * A click or drag on the notes moves playback there (when `onSeek` is given).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import type { PianoRoll } from '../music/pianoRoll';
 import { scheduleRoll } from '../audio/schedule';
 import { noteRect, pitchRange, stepAt, trackColor } from './rollGeometry';
@@ -10,23 +13,56 @@ interface Props {
   /** Seconds of playback so far and the tempo it runs at, read every frame while playing. */
   getPlayback: () => { seconds: number; tempoBpm: number; playing: boolean };
   playing: boolean;
+  /** Whether the playhead is drawn (also when paused or moved by a seek while stopped). */
+  showPlayhead: boolean;
+  /** Changes whenever the position may have changed while not playing (a seek), to redraw the playhead. */
+  positionKey?: number;
   /** Tracks that are silent now (muted or not soloed), drawn faded. */
   silent: readonly boolean[];
+  /** Moves playback to this many seconds; without it the roll does not seek. */
+  onSeek?: (seconds: number) => void;
+  /** Pitches to show; default the notes' own range. */
+  range?: { low: number; high: number };
+  height?: number;
+  testId?: string;
+  /** Index into the zoom levels to start at (pixels per step 1, 2, 3, 4, 6, 8, 12, 16, 24); default 4 (6 px). */
+  initialZoom?: number;
 }
 
-const HEIGHT = 280;
 const ZOOMS = [1, 2, 3, 4, 6, 8, 12, 16, 24] as const;
+const NAMES = ['C', 'C♯', 'D', 'D♯', 'E', 'F', 'F♯', 'G', 'G♯', 'A', 'A♯', 'B'];
+
+/** "C4". */
+function pitchName(pitch: number): string {
+  return `${NAMES[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
+}
 
 /** Draws a roll; long pieces scroll sideways and only the visible part is drawn. */
-export function PianoRollView({ roll, label, getPlayback, playing, silent }: Props) {
-  const [zoomIndex, setZoomIndex] = useState(4);
+export function PianoRollView({ roll, label, getPlayback, playing, showPlayhead, positionKey = 0, silent, onSeek, range: fixedRange, height = 280, testId = 'piano-roll-canvas', initialZoom = 4 }: Props) {
+  const [zoomIndex, setZoomIndex] = useState(initialZoom);
   const pxPerStep = ZOOMS[zoomIndex];
   const scrollRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const events = useMemo(() => (roll ? scheduleRoll(roll) : []), [roll]);
-  const range = useMemo(() => pitchRange(events), [events]);
+  const ownRange = useMemo(() => pitchRange(events), [events]);
+  const range = fixedRange ?? ownRange;
   const totalWidth = (roll?.steps ?? 0) * pxPerStep;
   const playheadRef = useRef<number | null>(null);
+  const HEIGHT = height;
+
+  // A text alternative for the canvas: what is drawn, in words.
+  const description = useMemo(() => {
+    if (!roll) return 'Empty piano roll.';
+    const bars = Math.ceil(roll.steps / (roll.beatsPerBar * roll.stepsPerBeat));
+    const parts = roll.tracks.map((track, i) => {
+      const notes = events.filter((e) => e.track === i);
+      if (notes.length === 0) return `${track.name || `Track ${i + 1}`}: no notes`;
+      const low = Math.min(...notes.map((e) => e.pitch));
+      const high = Math.max(...notes.map((e) => e.pitch));
+      return `${track.name || `Track ${i + 1}`}: ${notes.length} notes from ${pitchName(low)} to ${pitchName(high)}`;
+    });
+    return `Piano roll of ${label || 'the piece'}, ${bars} bar${bars === 1 ? '' : 's'}. ${parts.join('; ')}.`;
+  }, [roll, events, label]);
 
   const draw = useCallback(() => {
     const canvas = canvasRef.current;
@@ -52,11 +88,6 @@ export function PianoRollView({ roll, label, getPlayback, playing, silent }: Pro
         ctx.fillStyle = '#f1f3f6';
         ctx.fillRect(0, (range.high - pitch) * rowHeight, width, rowHeight);
       }
-      if (pitch % 12 === 0) {
-        ctx.fillStyle = '#8c959f';
-        ctx.font = '10px system-ui, sans-serif';
-        ctx.fillText(`C${pitch / 12 - 1}`, 2, (range.high - pitch + 1) * rowHeight - 2);
-      }
     }
     if (roll) {
       const barSteps = roll.beatsPerBar * roll.stepsPerBeat;
@@ -75,12 +106,22 @@ export function PianoRollView({ roll, label, getPlayback, playing, silent }: Pro
       }
       ctx.globalAlpha = 1;
     }
+    // Pitch labels last, on top of the notes, in a colour with 4.5:1 contrast or more on white.
+    ctx.font = '11px system-ui, sans-serif';
+    for (let pitch = range.low; pitch <= range.high; pitch++) {
+      if (pitch % 12 !== 0) continue;
+      const y = (range.high - pitch + 1) * rowHeight - 2;
+      ctx.fillStyle = 'rgba(255,255,255,0.85)';
+      ctx.fillRect(0, y - 10, 24, 12);
+      ctx.fillStyle = '#424a53';
+      ctx.fillText(`C${pitch / 12 - 1}`, 2, y);
+    }
     const playhead = playheadRef.current;
     if (playhead !== null) {
       ctx.fillStyle = '#111';
       ctx.fillRect(playhead * pxPerStep - left, 0, 2, HEIGHT);
     }
-  }, [events, range, pxPerStep, roll, silent]);
+  }, [events, range, pxPerStep, roll, silent, HEIGHT]);
 
   useEffect(() => {
     draw();
@@ -91,34 +132,54 @@ export function PianoRollView({ roll, label, getPlayback, playing, silent }: Pro
     return () => observer.disconnect();
   }, [draw]);
 
-  useEffect(() => {
-    if (!playing || !roll) {
-      playheadRef.current = null;
-      draw();
-      return;
-    }
-    let frame = 0;
-    const tick = () => {
+  const placePlayhead = useCallback(
+    (follow: boolean) => {
+      if (!roll || !showPlayhead) {
+        playheadRef.current = null;
+        if (canvasRef.current) delete canvasRef.current.dataset.playhead;
+        return;
+      }
       const playback = getPlayback();
       const step = stepAt(playback.seconds, playback.tempoBpm, roll.stepsPerBeat);
       playheadRef.current = step;
       // Exposed for tests and assistive tools: the playhead's step, whole.
       if (canvasRef.current) canvasRef.current.dataset.playhead = String(Math.floor(step));
       const scroller = scrollRef.current;
-      if (scroller) {
+      if (scroller && follow) {
         const x = step * pxPerStep;
         // Follow the playhead a page at a time, so the notes do not slide under the reader's eyes.
         if (x < scroller.scrollLeft || x > scroller.scrollLeft + scroller.clientWidth - 20) scroller.scrollLeft = Math.max(0, x - 20);
       }
+    },
+    [roll, showPlayhead, getPlayback, pxPerStep],
+  );
+
+  useEffect(() => {
+    if (!playing || !roll) {
+      placePlayhead(false);
+      draw();
+      return;
+    }
+    let frame = 0;
+    const tick = () => {
+      placePlayhead(true);
       draw();
       frame = requestAnimationFrame(tick);
     };
     frame = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(frame);
-  }, [playing, roll, getPlayback, draw, pxPerStep]);
+  }, [playing, roll, draw, placePlayhead, positionKey]);
+
+  const seekTo = (event: PointerEvent<HTMLCanvasElement>) => {
+    const scroller = scrollRef.current;
+    if (!onSeek || !roll || !scroller) return;
+    const x = event.clientX - event.currentTarget.getBoundingClientRect().left + scroller.scrollLeft;
+    const step = Math.min(Math.max(0, x / pxPerStep), roll.steps);
+    onSeek((step * 60) / (getPlayback().tempoBpm * roll.stepsPerBeat));
+  };
 
   return (
-    <figure className="piano-roll" aria-label={`Piano roll: ${label}`}>
+    <figure className="piano-roll">
       <div className="roll-toolbar">
         <figcaption>{label || 'No melody yet'}</figcaption>
         <div className="zoom" role="group" aria-label="Zoom">
@@ -130,8 +191,26 @@ export function PianoRollView({ roll, label, getPlayback, playing, silent }: Pro
           </button>
         </div>
       </div>
-      <div className="roll-scroll" ref={scrollRef} onScroll={draw} tabIndex={0} role="region" aria-label="Scroll the piano roll with the arrow keys">
-        <canvas ref={canvasRef} className="roll-canvas" data-testid="piano-roll-canvas" data-notes={events.length} />
+      <div className="roll-scroll" ref={scrollRef} onScroll={draw} tabIndex={0} role="region" aria-label="Piano roll; scroll it with the arrow keys">
+        <canvas
+          ref={canvasRef}
+          className={onSeek ? 'roll-canvas seekable' : 'roll-canvas'}
+          role="img"
+          aria-label={description}
+          title={onSeek ? 'Click or drag to move playback here' : undefined}
+          data-testid={testId}
+          data-notes={events.length}
+          data-range-low={range.low}
+          data-range-high={range.high}
+          onPointerDown={(e) => {
+            if (!onSeek || e.button !== 0) return;
+            e.currentTarget.setPointerCapture(e.pointerId);
+            seekTo(e);
+          }}
+          onPointerMove={(e) => {
+            if (onSeek && e.currentTarget.hasPointerCapture(e.pointerId)) seekTo(e);
+          }}
+        />
         <div style={{ width: totalWidth, height: 1 }} />
       </div>
       {roll && (
@@ -140,6 +219,7 @@ export function PianoRollView({ roll, label, getPlayback, playing, silent }: Pro
             <li key={i} className={silent[i] ? 'silent' : ''}>
               <span className="swatch" style={{ background: trackColor(i) }} aria-hidden="true" />
               {track.name || `Track ${i + 1}`}
+              {silent[i] && <span className="sr-only"> (silent)</span>}
             </li>
           ))}
         </ul>

@@ -44,7 +44,9 @@ export function SettingsPanel() {
 
   return (
     <section className="panel" aria-labelledby="settings-heading">
-      <h2 id="settings-heading">Training settings</h2>
+      <h2 id="settings-heading">
+        <span className="step-number" aria-hidden="true">3</span> Train your own model
+      </h2>
       <fieldset disabled={locked} className="settings">
         <legend className="sr-only">Training settings</legend>
         <Field field="epochs" label="Epochs" problem={problems.epochs} help="Passes over the training data. More passes learn more, and take longer.">

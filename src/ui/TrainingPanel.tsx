@@ -1,14 +1,26 @@
 /** Training dashboard: data, start/pause/resume/stop, progress, live charts, backend and snapshots. */
-import { useId, useMemo } from 'react';
+import { useCallback, useId, useMemo } from 'react';
 import type { MetricSet } from '../protocol/messages';
+import { scheduleRoll } from '../audio/schedule';
 import { useAppState, usePage } from './context';
 import { checkDraft, formatDuration } from './hyperForm';
 import { LineChart, type ChartSeries } from './LineChart';
+import { PianoRollView } from './PianoRollView';
+import { pitchRange } from './rollGeometry';
+import { usePlayerSnapshot } from './usePlayer';
 
 const LOSS_SERIES: ChartSeries[] = [
-  { label: 'Critic loss', color: '#e5533d' },
-  { label: 'Generator loss', color: '#1f6feb' },
+  { label: 'Critic loss', color: '#c2410c', description: 'how far apart the critic rates real and written parts; it shrinks as the generator learns' },
+  { label: 'Generator loss', color: '#1f6feb', dash: [6, 4], description: 'the critic’s verdict on the written parts; steady is good, wild swings are not' },
 ];
+
+/** What each measure is and which way is good; measures without an entry are shown with their name only. */
+const MEASURE_NOTES: Partial<Record<string, string>> = {
+  qualifiedNoteRate: 'notes at least half a beat long; closer to the data is better (too low means choppy parts)',
+  polyphonicRate: 'steps where one voice sounds two pitches at once; four-part chorale voices sing one note each, so the data is 0 and near 0 is good',
+  inScaleRate: 'notes in the key of the melody; closer to the data (and higher) is better',
+  emptyBarRate: 'bars where a voice is silent; closer to the data is better (higher means the voices drop out)',
+};
 
 const METRICS: { key: keyof MetricSet; label: string; color: string }[] = [
   { key: 'voiceRestRate', label: 'Voice rests', color: '#e5533d' },
@@ -18,10 +30,16 @@ const METRICS: { key: keyof MetricSet; label: string; color: string }[] = [
   { key: 'inScaleRate', label: 'In scale', color: '#d29922' },
   { key: 'emptyBarRate', label: 'Empty bars', color: '#8c959f' },
 ];
-const METRIC_SERIES: ChartSeries[] = METRICS.flatMap((m) => [
-  { label: `${m.label} (generated)`, color: m.color },
-  { label: `${m.label} (data)`, color: m.color, dash: [4, 4] },
-]);
+/** Each measure gets its own small chart: the generated parts solid in its colour, the training data dashed grey. */
+const METRIC_CHARTS: { key: keyof MetricSet; title: string; series: ChartSeries[] }[] = METRICS.map((m) => ({
+  key: m.key,
+  title: m.label,
+  series: [
+    { label: 'generated', color: m.color, description: MEASURE_NOTES[m.key] },
+    { label: 'training data', color: '#24292f', dash: [5, 4] },
+  ],
+}));
+const RATE_RANGE: [number, number] = [0, 1];
 
 const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
@@ -45,16 +63,20 @@ export function TrainingPanel() {
 
   const lossData = useMemo(() => [losses.map((p) => p.iteration), losses.map((p) => p.critic), losses.map((p) => p.generator)], [losses]);
   const metricData = useMemo(
-    () => [metrics.map((m) => m.epoch), ...METRICS.flatMap((m) => [metrics.map((x) => x.generated[m.key]), metrics.map((x) => x.reference[m.key])])],
+    () => METRIC_CHARTS.map((c) => [metrics.map((m) => m.epoch), metrics.map((x) => x.generated[c.key]), metrics.map((x) => x.reference[c.key])]),
     [metrics],
   );
+  const audition = useAppState((s) => s.audition);
+  const models = useAppState((s) => s.models);
+  const activeModelId = useAppState((s) => s.activeModelId);
+  const active = models.find((m) => m.id === activeModelId);
   const latest = metrics.at(-1);
   const done = progress ? (progress.epoch - 1) * progress.iterationsPerEpoch + progress.iteration : 0;
   const total = progress ? progress.epochs * progress.iterationsPerEpoch : 1;
 
   return (
     <section className="panel" aria-labelledby="training-heading">
-      <h2 id="training-heading">Train</h2>
+      <h2 id="training-heading">Training: data, progress, snapshots</h2>
       <fieldset className="dataset" disabled={running}>
         <legend>Training data</legend>
         <label>
@@ -73,7 +95,8 @@ export function TrainingPanel() {
       </fieldset>
 
       <div className="row buttons">
-        <button type="button" className="primary" data-testid="train-button" disabled={running || !valid} onClick={() => void controller.train()} title={valid ? undefined : 'Fix the settings marked in red first'}>
+        {/* Train stays focusable while training runs (aria-disabled), so the keyboard focus does not fall to the page. */}
+        <button type="button" className="primary" data-testid="train-button" disabled={!valid} aria-disabled={running} onClick={() => !running && void controller.train()} title={valid ? undefined : 'Fix the settings marked in red first'}>
           Train
         </button>
         <button type="button" data-testid="pause-button" disabled={!running} onClick={() => (state === 'paused' ? controller.resumeTraining() : controller.pauseTraining())}>
@@ -94,14 +117,28 @@ export function TrainingPanel() {
         <p aria-live="polite">
           {progress
             ? `Epoch ${progress.epoch} of ${progress.epochs} · iteration ${progress.iteration}/${progress.iterationsPerEpoch} · ${progress.samplesPerSecond.toPrecision(2)} windows/s · ${formatDuration(progress.secondsLeft)} left`
-            : note || (state === 'idle' ? 'Not trained yet.' : '')}
+            : note || (state === 'idle' ? (active?.history ? `Showing how “${active.label}” was trained.` : 'Not trained yet: the curves and snapshots of a run appear here.') : '')}
           {progress && state !== 'training' && ` · ${state}`}
         </p>
         {progress && note && <p className="hint">{note}</p>}
       </div>
 
-      <LineChart title="Losses (lower critic loss and a steady generator loss are good signs)" xLabel="iteration" series={LOSS_SERIES} data={lossData} testId="loss-chart" />
-      <LineChart title="Measures of the generated parts (solid) against the training data (dashed)" xLabel="epoch" series={METRIC_SERIES} data={metricData} testId="metrics-chart" />
+      <LineChart title="Losses" xLabel="iteration" yLabel="loss (WGAN-GP)" series={LOSS_SERIES} data={lossData} testId="loss-chart" emptyText="The losses appear here after the first training step." />
+      <div className="metric-charts" data-testid="metrics-chart" data-points={metrics.length}>
+        <h3>Measures per epoch</h3>
+        {metrics.length === 0 ? (
+          <p className="chart-empty">Measures of the written parts, against the training data, appear after each epoch.</p>
+        ) : (
+          <>
+            <p className="hint">Solid: the parts the model writes. Dashed: the training data. Rates from 0 to 1.</p>
+            <div className="metric-grid">
+              {METRIC_CHARTS.map((c, i) => (
+                <LineChart key={c.key} title={c.title} xLabel="epoch" yLabel="rate" series={c.series} data={metricData[i]} height={120} yRange={RATE_RANGE} />
+              ))}
+            </div>
+          </>
+        )}
+      </div>
       {latest && (
         <table className="metrics-table">
           <caption>After epoch {latest.epoch}</caption>
@@ -139,15 +176,53 @@ export function TrainingPanel() {
         {snapshots.length === 0 && <li className="hint">Accompaniments written during training appear here, to hear the model learn.</li>}
         {snapshots.map((s) => (
           <li key={s.epoch}>
-            <button type="button" onClick={() => {
-                controller.listenToSnapshot(s.epoch);
-                void controller.play();
-              }} data-testid={`snapshot-${s.epoch}`}>
+            <button type="button" aria-pressed={audition?.epoch === s.epoch} onClick={() => void controller.playSnapshot(s.epoch)} data-testid={`snapshot-${s.epoch}`}>
               ▶ Epoch {s.epoch}
             </button>
           </li>
         ))}
       </ul>
+      {audition && <SnapshotPlayer />}
     </section>
+  );
+}
+
+/** The snapshot being heard, drawn on the melody's own pitch range, with the way back to the accompaniment. */
+function SnapshotPlayer() {
+  const { controller, player } = usePage();
+  const audition = useAppState((s) => s.audition);
+  const melody = useAppState((s) => s.melody);
+  const snap = usePlayerSnapshot();
+  const getPlayback = useCallback(() => ({ seconds: player.position, tempoBpm: player.snapshot().tempoBpm, playing: player.snapshot().state === 'playing' }), [player]);
+  // The melody's range, reaching down two octaves for the voices under it: an untrained model's stray notes
+  // far away would otherwise squash the picture to nothing.
+  const range = useMemo(() => {
+    const own = pitchRange(melody ? scheduleRoll(melody) : []);
+    return { low: Math.max(0, own.low - 24), high: own.high };
+  }, [melody]);
+  if (!audition) return null;
+  return (
+    <div className="snapshot-player" data-testid="snapshot-player" data-epoch={audition.epoch}>
+      <PianoRollView
+        roll={audition.roll}
+        label={`Snapshot after epoch ${audition.epoch}`}
+        getPlayback={getPlayback}
+        playing={snap.state === 'playing'}
+        showPlayhead={snap.state !== 'stopped'}
+        silent={[]}
+        range={range}
+        height={160}
+        initialZoom={7}
+        testId="snapshot-roll-canvas"
+      />
+      <div className="row buttons">
+        <button type="button" onClick={() => (snap.state === 'playing' ? player.pause() : void controller.play())} data-testid="snapshot-play-button">
+          {snap.state === 'playing' ? '❚❚ Pause' : '▶ Play snapshot'}
+        </button>
+        <button type="button" className="primary-outline" onClick={() => controller.backToAccompaniment()} data-testid="back-to-accompaniment">
+          ← Back to my accompaniment
+        </button>
+      </div>
+    </div>
   );
 }

@@ -9,12 +9,14 @@ import { extractMelody, suggestMelodyTrack } from '../music/melody';
 import { sampleMelodyRoll, SAMPLE_MELODIES } from '../music/samples';
 import type { HyperParams, HyperParamsInput } from '../protocol/config';
 import { VOICINGS, type BackendName, type ModelFiles, type ModelSource, type Voicing, type WorkerEvent } from '../protocol/messages';
+import type { RollToMidiOptions } from '../music/midiOut';
 import { DEFAULT_TRACK_MIX, type TrackMix } from '../audio/schedule';
 import { defaultInstrument, type InstrumentName } from '../audio/instruments';
-import type { PlayerSnapshot } from '../audio/player';
+import type { PlayerSnapshot, StepRange } from '../audio/player';
 import type { Store } from './store';
-import type { AppState, DatasetChoice, Region } from './state';
+import { DEFAULT_MODEL_ID, type AppState, type DatasetChoice, type KeptModel, type LoopBars, type Region, type TrainingHistory } from './state';
 import { checkDraft, draftFrom, type FormField } from './hyperForm';
+import { planExport, trackName } from './exportPlan';
 
 /** The worker client as the page uses it (the worker helper's TrainerClient satisfies it). */
 export interface Trainer {
@@ -36,10 +38,13 @@ export interface PlayerControl {
   setMix(mix: readonly TrackMix[]): void;
   setInstruments(instruments: readonly InstrumentName[]): void;
   setTempo(bpm: number): void;
-  setLoop(loop: boolean): void;
+  /** Loops the whole piece, or the stretch `range` (grid steps) when given. */
+  setLoop(loop: boolean, range?: StepRange | null): void;
   play(): Promise<void>;
   pause(): void;
   stop(): void;
+  /** Moves playback to `seconds` from the start. */
+  seek(seconds: number): void;
   readonly position: number;
   snapshot(): PlayerSnapshot;
   subscribe(listener: (snapshot: PlayerSnapshot) => void): () => void;
@@ -64,12 +69,16 @@ export interface SavedPage {
   result: PianoRoll | null;
   resultSeed: number;
   voicing: Voicing;
-  /** Name of the trained model saved in the worker's IndexedDB, if any. */
+  /** Name of the trained model saved in the worker's IndexedDB, if any (pages saved before the model picker). */
   storedModel: string | null;
+  /** The models the user keeps (the default included) and the one chosen. */
+  models: KeptModel[];
+  activeModelId: string | null;
   mix: TrackMix[];
   instruments: InstrumentName[];
   tempoBpm: number | null;
   loop: boolean;
+  loopBars: LoopBars | null;
 }
 
 /** Reads and writes `SavedPage` (src/ui/persist.ts does it with IndexedDB). */
@@ -85,7 +94,7 @@ export interface ControllerDeps {
   /** Creates the worker client; failures are shown, and the page works without training. */
   createTrainer: () => Trainer;
   data: TrainingDataSource;
-  rollToMidi: (roll: PianoRoll) => Uint8Array;
+  rollToMidi: (roll: PianoRoll, options: RollToMidiOptions) => Uint8Array;
   memory: PageMemory;
   /** Hands a file to the user (a download in the browser). */
   download: (name: string, bytes: Uint8Array | string, mimeType: string) => void;
@@ -107,8 +116,28 @@ export class PageActionError extends Error {
   }
 }
 
-/** Name under which the page keeps the last trained model in the worker's IndexedDB. */
+/** Name under which pages saved before the model picker kept their one trained model. */
 export const TRAINED_MODEL_NAME = 'cantus-last-trained';
+
+/** The pretrained default model's picker entry (always there). */
+export const DEFAULT_MODEL_ENTRY: KeptModel = {
+  id: DEFAULT_MODEL_ID,
+  origin: 'default',
+  label: 'Pretrained default (Bach chorales)',
+  detail: 'trained on the JSB chorales; see models/default/README.md',
+  savedAt: 0,
+};
+
+/** A date as the picker shows it: "30 Nov, 14:05". */
+function shortDate(ms: number): string {
+  return new Date(ms).toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+/** Keeps the saved list usable: the default first, entries without an id or label dropped. */
+function cleanModels(saved: readonly KeptModel[] | undefined): KeptModel[] {
+  const kept = (saved ?? []).filter((m) => m && typeof m.id === 'string' && m.id !== DEFAULT_MODEL_ID && typeof m.label === 'string');
+  return [DEFAULT_MODEL_ENTRY, ...kept];
+}
 
 /** The track the page suggests as melody (kept here for the page's callers; it lives with the melody code). */
 export { suggestMelodyTrack };
@@ -151,7 +180,6 @@ export class Controller {
   private trainer: Trainer | null = null;
   private unsubscribes: (() => void)[] = [];
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private storedModel: string | null = null;
   private readyPromise: Promise<void> = Promise.resolve();
   /** Bumped by start and dispose, so a start that was disposed mid-way (React's strict mode) stops there. */
   private generation = 0;
@@ -173,15 +201,18 @@ export class Controller {
     }
     if (generation !== this.generation) return;
     if (saved) this.restore(saved);
-    else this.showSample(SAMPLE_MELODIES[0].id);
+    else {
+      this.store.set({ models: [DEFAULT_MODEL_ENTRY], activeModelId: DEFAULT_MODEL_ID });
+      this.showSample(SAMPLE_MELODIES[0].id);
+    }
     this.unsubscribes.push(this.store.subscribe(() => this.scheduleSave()));
     // Accompany waits on this: a click while the engine or its model is still loading is served once they are ready.
-    this.readyPromise = this.startEngine(generation, saved?.storedModel ?? null);
+    this.readyPromise = this.startEngine(generation, this.store.get().activeModelId);
     await this.readyPromise;
   }
 
   /** Starts the worker and loads the model to begin with; reports failures, never throws. */
-  private async startEngine(generation: number, storedModel: string | null): Promise<void> {
+  private async startEngine(generation: number, activeModelId: string | null): Promise<void> {
     try {
       this.trainer = this.deps.createTrainer();
       this.unsubscribes.push(this.trainer.on((event) => this.onWorkerEvent(event)));
@@ -192,7 +223,7 @@ export class Controller {
       this.report('training', new Error(`The training engine could not start: ${messageOf(error)}`));
       return;
     }
-    await this.loadStartModel(storedModel);
+    await this.loadStartModel(activeModelId);
   }
 
   /** Stops listening and frees the worker. */
@@ -289,8 +320,10 @@ export class Controller {
   private useMelody(melody: PianoRoll, name: string, warnings: string[] = []): void {
     const one = melody.tracks.length === 1 ? melody : midiTrack0(melody);
     this.deps.player.stop();
-    this.store.set({ melody: one, melodyName: name, melodyWarnings: warnings, result: null });
+    // A new tune plays at its own tempo and loops as a whole: the last tune's choices do not fit it.
+    this.store.set({ melody: one, melodyName: name, melodyWarnings: warnings, result: null, tempoBpm: null, loopBars: null, audition: null, announcement: '' });
     this.listenTo(one, name);
+    this.deps.player.setLoop(this.store.get().loop, null);
   }
 
   // ---- settings ----
@@ -338,7 +371,8 @@ export class Controller {
       const melody = s.melody ?? sampleMelodyRoll(SAMPLE_MELODIES[0].id);
       const window = snapshotWindow(melody) ?? snapshotWindow(sampleMelodyRoll(SAMPLE_MELODIES[0].id));
       note(`Training on ${data.count} two-bar windows.`);
-      this.store.set({ losses: resume ? s.losses : [], metrics: resume ? s.metrics : [], snapshots: resume ? s.snapshots : [], progress: null });
+      this.store.set({ losses: resume ? s.losses : [], metrics: resume ? s.metrics : [], snapshots: resume ? s.snapshots : [], progress: null, audition: null });
+      if (s.audition) this.backToAccompaniment();
       trainer.start(checked.value, data, window ? [window] : [], resume);
       this.succeeded();
     } catch (error) {
@@ -374,8 +408,11 @@ export class Controller {
       if (!this.trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
       if (!this.store.get().model && !model) throw new PageActionError('There is no model yet: train one, or load a saved model from files.');
       const result = await this.trainer.generate(melody, seed, voicing);
-      this.store.set({ result });
-      this.listenTo(result, `${melodyName} (accompaniment, seed ${seed})`);
+      this.store.set({ result, audition: null });
+      this.listenTo(result, `${melodyName} (accompaniment, variation ${seed})`);
+      const voices = result.tracks.slice(1).map((_, i) => trackName(result, i + 1));
+      const bars = Math.ceil(result.steps / (result.stepsPerBeat * result.beatsPerBar));
+      this.store.set({ announcement: `Accompaniment ready: ${joinWords(voices)} under ${bars} bar${bars === 1 ? '' : 's'} of ${melodyName}, variation ${seed}. Press Play to hear it.` });
       this.succeeded();
     } catch (error) {
       this.report('accompany', error);
@@ -404,8 +441,13 @@ export class Controller {
       const weights = files.find((f) => !f.name.toLowerCase().endsWith('.json'));
       if (!json || !weights) throw new PageActionError('Pick both files of a saved model: model.json and its weights (.bin) file.');
       if (!this.trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
+      if (this.isTraining()) throw new PageActionError('A model is being trained: stop training before loading another model.');
       const config = await this.trainer.load({ kind: 'files', modelJson: await json.text(), weights: await weights.arrayBuffer() });
-      this.store.set({ model: { origin: 'files', label: `${json.name} (width ${config.baseWidth})` }, draft: draftFrom(config) });
+      const savedAt = Date.now();
+      const entry: KeptModel = { id: `cantus-files-${savedAt}`, origin: 'files', label: `${json.name} (loaded ${shortDate(savedAt)})`, detail: `loaded from files; width ${config.baseWidth}`, savedAt };
+      // Kept in the browser, so the picker offers it after a reload too; the files stay the user's.
+      await this.trainer.save('indexeddb', entry.id);
+      this.store.set((s) => ({ models: [...s.models, entry], activeModelId: entry.id, model: { origin: 'files', label: entry.label }, draft: draftFrom(config), ...emptyHistory() }));
       this.succeeded();
     } catch (error) {
       this.report('accompany', error);
@@ -428,17 +470,26 @@ export class Controller {
   /** Downloads what is being listened to (melody and accompaniment) as a multi-track MIDI file. */
   exportMidi(): void {
     try {
-      const listening = this.store.get().listening;
-      if (!listening) throw new PageActionError('There is nothing to export yet: choose a melody and generate an accompaniment.');
-      const bytes = this.deps.rollToMidi(listening.roll);
-      const base = this.store.get().melodyName.replace(/[^\w\- ]+/g, '').trim() || 'cantus';
-      this.deps.download(`${base} - accompanied.mid`, bytes, 'audio/midi');
+      const plan = this.exportPlan();
+      if (!plan) throw new PageActionError('There is nothing to export yet: choose a melody and generate an accompaniment.');
+      if (plan.written.length === 0) throw new PageActionError('Every track is muted: unmute at least one track to export it.');
+      const s = this.store.get();
+      const bytes = this.deps.rollToMidi(s.listening!.roll, { title: `${s.melodyName} (Cantus)`, tempoBpm: plan.tempoBpm, programs: plan.programs, include: plan.include });
+      this.deps.download(plan.fileName, bytes, 'audio/midi');
     } catch (error) {
       this.report('player', error);
     }
   }
 
   // ---- playback ----
+
+  /** What Export MIDI would write now (null with nothing to export). */
+  exportPlan() {
+    const s = this.store.get();
+    if (!s.listening) return null;
+    const roll = s.listening.roll;
+    return planExport(roll, s.mix, s.instruments, s.tempoBpm ?? roll.tempoBpm, s.melodyName);
+  }
 
   /** Puts a roll on the piano roll view and in the player. */
   listenTo(roll: PianoRoll, label: string): void {
@@ -448,17 +499,44 @@ export class Controller {
     const mix = sameShape ? s.mix : Array.from({ length: count }, () => ({ ...DEFAULT_TRACK_MIX }));
     const instruments = sameShape && s.instruments.length === count ? s.instruments : Array.from({ length: count }, (_, i) => defaultInstrument(i));
     this.store.set({ listening: { roll, label }, mix, instruments });
-    this.deps.player.setRoll(roll);
-    this.deps.player.setMix(mix);
-    this.deps.player.setInstruments(instruments);
-    if (s.tempoBpm !== null) this.deps.player.setTempo(s.tempoBpm);
+    this.loadIntoPlayer(roll);
   }
 
-  /** Listens to a training snapshot. */
-  listenToSnapshot(epoch: number, index = 0): void {
+  /** Hands the roll, mixer, tempo and loop of the page to the player. */
+  private loadIntoPlayer(roll: PianoRoll): void {
+    const s = this.store.get();
+    const player = this.deps.player;
+    player.setRoll(roll);
+    player.setMix(s.mix);
+    player.setInstruments(s.instruments);
+    player.setTempo(s.tempoBpm ?? roll.tempoBpm);
+    player.setLoop(s.loop, loopSteps(roll, s.loopBars));
+  }
+
+  /** Plays a training snapshot in the training panel; the accompaniment stays, to go back to. */
+  async playSnapshot(epoch: number, index = 0): Promise<void> {
     const snapshot = this.store.get().snapshots.find((s) => s.epoch === epoch);
     const roll = snapshot?.rolls[index];
-    if (roll) this.listenTo(roll, `Snapshot after epoch ${epoch}`);
+    if (!roll) return;
+    const s = this.store.get();
+    this.store.set({ audition: { epoch, roll } });
+    const player = this.deps.player;
+    player.setRoll(roll);
+    // Every voice of the snapshot sounds, on the instruments chosen for the accompaniment where they match.
+    player.setMix(roll.tracks.map(() => ({ ...DEFAULT_TRACK_MIX })));
+    player.setInstruments(roll.tracks.map((_, i) => s.instruments[i] ?? defaultInstrument(i)));
+    player.setTempo(s.tempoBpm ?? roll.tempoBpm);
+    player.setLoop(false, null);
+    await this.play();
+  }
+
+  /** Leaves the snapshot and puts the accompaniment (or melody) back in the player, as it was. */
+  backToAccompaniment(): void {
+    const s = this.store.get();
+    if (!s.audition) return;
+    this.store.set({ audition: null });
+    if (s.listening) this.loadIntoPlayer(s.listening.roll);
+    else this.deps.player.setRoll(null);
   }
 
   /** Starts playback (call from the click handler: the browser allows audio only after a gesture). */
@@ -467,6 +545,25 @@ export class Controller {
       await this.deps.player.play();
     } catch (error) {
       this.report('player', new Error(`Playback could not start: ${messageOf(error)}`));
+    }
+  }
+
+  /**
+   * Plays when paused or stopped, pauses when playing: the Space key (whatever is loaded, a snapshot too) and
+   * the Listen panel's one button (`leaveSnapshot`: it belongs to the accompaniment, so it goes back to it first).
+   */
+  async togglePlay(leaveSnapshot = false): Promise<void> {
+    if (leaveSnapshot && this.store.get().audition) this.backToAccompaniment();
+    if (this.deps.player.snapshot().state === 'playing') this.pause();
+    else await this.play();
+  }
+
+  /** Moves playback to `seconds` from the start of what is being listened to. */
+  seek(seconds: number): void {
+    try {
+      this.deps.player.seek(seconds);
+    } catch (error) {
+      this.report('player', error);
     }
   }
 
@@ -494,7 +591,7 @@ export class Controller {
     this.deps.player.setInstruments(instruments);
   }
 
-  /** Plays at another tempo; null returns to the piece's own. */
+  /** Plays at another tempo; null returns to the piece's own (a new tune also goes back to its own). */
   setTempo(bpm: number | null): void {
     try {
       const own = this.store.get().listening?.roll.tempoBpm ?? 120;
@@ -507,8 +604,67 @@ export class Controller {
 
   /** Turns looping on or off. */
   setLoop(loop: boolean): void {
-    this.deps.player.setLoop(loop);
+    const s = this.store.get();
     this.store.set({ loop });
+    if (!s.audition) this.deps.player.setLoop(loop, s.listening ? loopSteps(s.listening.roll, s.loopBars) : null);
+  }
+
+  /**
+   * Loops bars `from` to `to` (1-based, inclusive), or the whole piece with null. Bars past the end are
+   * clamped to it; a range that ends before it starts is refused with a message.
+   */
+  setLoopBars(bars: LoopBars | null): void {
+    const s = this.store.get();
+    try {
+      let range = bars;
+      if (range) {
+        const total = s.listening ? barCount(s.listening.roll) : 1;
+        if (!Number.isInteger(range.from) || !Number.isInteger(range.to) || range.from < 1) throw new PageActionError('Loop bars must be whole numbers from 1 up.');
+        if (range.to < range.from) throw new PageActionError(`The loop must end at or after bar ${range.from}.`);
+        range = { from: Math.min(range.from, total), to: Math.min(range.to, total) };
+      }
+      this.store.set({ loopBars: range });
+      if (!s.audition) this.deps.player.setLoop(s.loop, s.listening ? loopSteps(s.listening.roll, range) : null);
+    } catch (error) {
+      this.report('player', error);
+    }
+  }
+
+  // ---- models ----
+
+  /** Loads a kept model (see `models` in the state) into the engine and shows its training history. */
+  async chooseModel(id: string): Promise<void> {
+    const entry = this.store.get().models.find((m) => m.id === id);
+    try {
+      if (!entry) throw new PageActionError('That model is no longer kept in this browser.');
+      if (this.isTraining()) throw new PageActionError('A model is being trained: stop training before switching models.');
+      await this.readyPromise;
+      if (!this.trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
+      await this.loadEntry(entry);
+    } catch (error) {
+      this.report('accompany', error);
+    }
+  }
+
+  /** Forgets a kept model (its entry; the default cannot be forgotten) and goes back to the default if it was in use. */
+  async forgetModel(id: string): Promise<void> {
+    if (id === DEFAULT_MODEL_ID || this.isTraining()) return;
+    const wasActive = this.store.get().activeModelId === id;
+    this.store.set((s) => ({ models: s.models.filter((m) => m.id !== id) }));
+    if (wasActive) await this.chooseModel(DEFAULT_MODEL_ID);
+  }
+
+  private isTraining(): boolean {
+    const state = this.store.get().training;
+    return state === 'training' || state === 'paused';
+  }
+
+  private async loadEntry(entry: KeptModel): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    if (entry.id === DEFAULT_MODEL_ID) await trainer.load({ kind: 'url', url: this.deps.defaultModelUrl });
+    else await trainer.load({ kind: 'indexeddb', name: entry.id });
+    this.store.set({ activeModelId: entry.id, model: { origin: entry.origin, label: entry.label }, ...(entry.history ?? emptyHistory()), progress: null, trainingNote: '', training: this.isTraining() ? this.store.get().training : 'idle' });
   }
 
   // ---- internals ----
@@ -534,11 +690,12 @@ export class Controller {
       case 'snapshot':
         this.store.set((s) => ({
           snapshots: [...s.snapshots.filter((x) => x.epoch !== event.epoch), { epoch: event.epoch, rolls: event.rolls }],
-          model: { origin: 'trained', label: `trained here (epoch ${event.epoch})` },
+          model: { origin: 'trained', label: `being trained here (epoch ${event.epoch})` },
+          activeModelId: null,
         }));
         break;
       case 'checkpoint':
-        this.store.set({ model: { origin: 'trained', label: `trained here (epoch ${event.epoch})` } });
+        this.store.set({ model: { origin: 'trained', label: `being trained here (epoch ${event.epoch})` }, activeModelId: null });
         break;
       case 'generated':
       case 'saved':
@@ -555,31 +712,50 @@ export class Controller {
     }
   }
 
+  /** A finished or stopped run becomes a new entry of the picker, with its curves and snapshots; nothing is replaced. */
   private async keepTrainedModel(): Promise<void> {
     if (!this.trainer) return;
+    const s = this.store.get();
+    // A run that stopped before its first iteration made no model worth keeping.
+    if (s.losses.length === 0 && s.snapshots.length === 0) return;
     try {
-      await this.trainer.save('indexeddb', TRAINED_MODEL_NAME);
-      this.storedModel = TRAINED_MODEL_NAME;
-      const epoch = this.store.get().progress?.epoch;
-      this.store.set({ model: { origin: 'trained', label: `trained here${epoch ? ` (${epoch} epoch${epoch === 1 ? '' : 's'})` : ''}` } });
+      const savedAt = Date.now();
+      const id = `cantus-trained-${savedAt}`;
+      await this.trainer.save('indexeddb', id);
+      const epochs = s.progress?.epoch ?? s.metrics.at(-1)?.epoch ?? 0;
+      const checked = checkDraft(s.draft);
+      const settings = checked.ok ? `width ${checked.value.baseWidth}, learning rate ${checked.value.learningRate}, batch ${checked.value.batchSize}, ${checked.value.updateRatio} critic steps, seed ${checked.value.seed}` : '';
+      const data = s.dataset === 'jsb' ? 'Bach chorales' : `${s.ownFiles.length} own file${s.ownFiles.length === 1 ? '' : 's'}`;
+      const entry: KeptModel = {
+        id,
+        origin: 'trained',
+        label: `Trained here ${shortDate(savedAt)}, ${epochs} epoch${epochs === 1 ? '' : 's'}${s.training === 'stopped' ? ' (stopped)' : ''}`,
+        detail: [data, settings].filter(Boolean).join('; '),
+        savedAt,
+        history: { losses: thinLosses(s.losses), metrics: s.metrics, snapshots: s.snapshots },
+      };
+      this.store.set((now) => ({ models: [...now.models, entry], activeModelId: id, model: { origin: 'trained', label: entry.label } }));
       this.scheduleSave(0);
     } catch (error) {
       this.report('training', new Error(`The trained model could not be kept for next time: ${messageOf(error)}`));
     }
   }
 
-  private async loadStartModel(storedModel: string | null): Promise<void> {
+  /** Loads the model chosen last time (falling back to the default when it is gone). */
+  private async loadStartModel(activeModelId: string | null): Promise<void> {
     const trainer = this.trainer;
     if (!trainer) return;
-    if (storedModel) {
+    const entry = this.store.get().models.find((m) => m.id === activeModelId);
+    // Set again once the model is in: until then no model is in use.
+    this.store.set({ activeModelId: null });
+    if (entry && entry.id !== DEFAULT_MODEL_ID) {
       try {
-        await trainer.load({ kind: 'indexeddb', name: storedModel });
-        this.storedModel = storedModel;
-        this.store.set({ model: { origin: 'stored', label: 'trained here (kept from last time)' } });
+        await this.loadEntry(entry);
         return;
-      } catch {
-        // The stored model is gone (storage cleared); fall back to the default.
-        this.storedModel = null;
+      } catch (error) {
+        // The stored model is gone (storage cleared): say so, drop it and fall back to the default.
+        this.store.set((s) => ({ models: s.models.filter((m) => m.id !== entry.id) }));
+        this.report('accompany', new Error(`“${entry.label}” could not be loaded (${messageOf(error)}); using the pretrained default instead.`));
       }
     }
     try {
@@ -587,8 +763,7 @@ export class Controller {
       const text = response.ok ? await response.text() : '';
       // A dev server answers a missing file with the page itself, so only real JSON counts as a model.
       if (!text.trimStart().startsWith('{')) return;
-      await trainer.load({ kind: 'url', url: this.deps.defaultModelUrl });
-      this.store.set({ model: { origin: 'default', label: 'pretrained default (JSB chorales)' } });
+      await this.loadEntry(DEFAULT_MODEL_ENTRY);
     } catch (error) {
       this.report('accompany', new Error(`The pretrained model could not be loaded (${messageOf(error)}); train one or load one from files.`));
     }
@@ -605,16 +780,16 @@ export class Controller {
       resultSeed: saved.resultSeed ?? 1,
       voicing: saved.voicing && VOICINGS.includes(saved.voicing) ? saved.voicing : 'chorale',
       loop: saved.loop ?? false,
+      loopBars: saved.loopBars ?? null,
       tempoBpm: saved.tempoBpm ?? null,
+      ...restoredModels(saved),
     });
     const roll = saved.result ?? saved.melody;
     if (roll) {
-      this.listenTo(roll, saved.result ? `${saved.melodyName ?? ''} (accompaniment, seed ${saved.resultSeed ?? 1})` : (saved.melodyName ?? 'Melody'));
+      this.listenTo(roll, saved.result ? `${saved.melodyName ?? ''} (accompaniment, variation ${saved.resultSeed ?? 1})` : (saved.melodyName ?? 'Melody'));
       if (saved.mix?.length === roll.tracks.length) this.store.set({ mix: saved.mix });
       if (saved.instruments?.length === roll.tracks.length) this.store.set({ instruments: saved.instruments });
-      this.deps.player.setMix(this.store.get().mix);
-      this.deps.player.setInstruments(this.store.get().instruments);
-      this.deps.player.setLoop(this.store.get().loop);
+      this.loadIntoPlayer(roll);
     } else {
       this.showSample(SAMPLE_MELODIES[0].id);
     }
@@ -632,15 +807,65 @@ export class Controller {
         result: s.result,
         resultSeed: s.resultSeed,
         voicing: s.voicing,
-        storedModel: this.storedModel,
+        storedModel: null,
+        models: s.models.filter((m) => m.id !== DEFAULT_MODEL_ID),
+        activeModelId: s.activeModelId,
         mix: s.mix,
         instruments: s.instruments,
         tempoBpm: s.tempoBpm,
         loop: s.loop,
+        loopBars: s.loopBars,
       };
       this.deps.memory.save(page).catch((error: unknown) => this.report('page', new Error(`Your work could not be saved in this browser: ${messageOf(error)}`)));
     }, delayMs);
   }
+}
+
+/** An empty training history: what the training panel shows for a model not trained here. */
+function emptyHistory(): TrainingHistory {
+  return { losses: [], metrics: [], snapshots: [] };
+}
+
+/** The picker's list and choice from a saved page; a page saved before the picker had one "last trained" model. */
+function restoredModels(saved: Partial<SavedPage>): Pick<AppState, 'models' | 'activeModelId'> {
+  const models = cleanModels(saved.models);
+  if (saved.storedModel && !models.some((m) => m.id === saved.storedModel)) {
+    models.push({ id: saved.storedModel, origin: 'trained', label: 'Trained here (kept from before)', detail: 'trained here before models were listed', savedAt: 0 });
+    return { models, activeModelId: saved.storedModel };
+  }
+  return { models, activeModelId: saved.activeModelId ?? DEFAULT_MODEL_ID };
+}
+
+/** Most loss points a kept model stores: more than a chart can show, few enough to save the page quickly. */
+export const KEPT_LOSS_POINTS = 2000;
+
+/** Every k-th loss point (and the last) when there are more than KEPT_LOSS_POINTS, so long runs stay cheap to keep. */
+export function thinLosses<T>(points: readonly T[], limit = KEPT_LOSS_POINTS): T[] {
+  if (points.length <= limit) return [...points];
+  const every = Math.ceil(points.length / (limit - 1));
+  const kept = points.filter((_, i) => i % every === 0);
+  if ((points.length - 1) % every !== 0) kept.push(points[points.length - 1]);
+  return kept;
+}
+
+/** Whole bars of a roll (a last partial bar counts). */
+export function barCount(roll: PianoRoll): number {
+  return Math.max(1, Math.ceil(roll.steps / (roll.beatsPerBar * roll.stepsPerBeat)));
+}
+
+/** The grid steps of a bar range (1-based, inclusive), or null for the whole piece. */
+export function loopSteps(roll: PianoRoll, bars: LoopBars | null): StepRange | null {
+  if (!bars) return null;
+  const barSteps = roll.beatsPerBar * roll.stepsPerBeat;
+  const start = (bars.from - 1) * barSteps;
+  const end = Math.min(roll.steps, bars.to * barSteps);
+  return end > start ? { start, end } : null;
+}
+
+/** "a, b and c". */
+function joinWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 
 /** The first track of a roll as a one-track roll (the melody of a multi-track input). */

@@ -42,6 +42,42 @@ export interface ModelInfo {
   label: string;
 }
 
+/** What a training run left behind: its curves and the snapshots it took. */
+export interface TrainingHistory {
+  losses: LossPoint[];
+  metrics: { epoch: number; generated: MetricSet; reference: MetricSet }[];
+  snapshots: { epoch: number; rolls: PianoRoll[] }[];
+}
+
+/** A model the user keeps: the pretrained default, one trained here, or one loaded from files. */
+export interface KeptModel {
+  /** 'default' for the pretrained model, else its name in the worker's IndexedDB. */
+  id: string;
+  origin: Exclude<ModelOrigin, 'stored'>;
+  /** Short name shown in the picker. */
+  label: string;
+  /** What it is: epochs, settings, data, date. */
+  detail: string;
+  savedAt: number;
+  /** The run that made it (models trained here only). */
+  history?: TrainingHistory;
+}
+
+/** The id of the pretrained default model in the picker. */
+export const DEFAULT_MODEL_ID = 'default';
+
+/** A training snapshot being listened to in the training panel, with the accompaniment kept aside. */
+export interface Audition {
+  epoch: number;
+  roll: PianoRoll;
+}
+
+/** A looped stretch in bars, 1-based and inclusive. */
+export interface LoopBars {
+  from: number;
+  to: number;
+}
+
 /** Training data choice. */
 export type DatasetChoice = 'jsb' | 'own';
 
@@ -66,6 +102,14 @@ export interface AppState {
   backend: BackendName | null;
   backendNote: string;
   model: ModelInfo | null;
+  /** Every model the user keeps, the pretrained default first. */
+  models: KeptModel[];
+  /** The picker's choice (a KeptModel id), or null while none is loaded. */
+  activeModelId: string | null;
+  /** A snapshot being played in the training panel; the accompaniment waits in `listening`. */
+  audition: Audition | null;
+  /** Said to screen readers (and shown) when something finishes, such as an accompaniment. */
+  announcement: string;
   /** The melody with its accompaniment, from the last generate. */
   result: PianoRoll | null;
   resultSeed: number;
@@ -78,6 +122,8 @@ export interface AppState {
   instruments: InstrumentName[];
   tempoBpm: number | null;
   loop: boolean;
+  /** The looped bars; null loops the whole piece. */
+  loopBars: LoopBars | null;
   error: ShownError | null;
   /** Count of errors so far (a test hook, shown as a data attribute). */
   errorCount: number;
@@ -102,6 +148,10 @@ export function initialState(): AppState {
     backend: null,
     backendNote: '',
     model: null,
+    models: [],
+    activeModelId: null,
+    audition: null,
+    announcement: '',
     result: null,
     resultSeed: 1,
     voicing: 'chorale',
@@ -111,6 +161,7 @@ export function initialState(): AppState {
     instruments: [],
     tempoBpm: null,
     loop: false,
+    loopBars: null,
     error: null,
     errorCount: 0,
   };

@@ -107,7 +107,7 @@ describe('the page: train, accompany, play, export, reload', () => {
 
   it('keeps the trained model, the melody and the result after a reload', async () => {
     await page.reload();
-    await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('stored');
+    await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('trained');
     expect(await page.getByTestId('melody-name').textContent()).toContain('Lead');
     expect(await page.getByTestId('track-row').count()).toBeGreaterThanOrEqual(4);
     expect(await page.getByTestId('epochs-input').inputValue()).toBe('1');

@@ -129,6 +129,24 @@ describe('rollToMidi', () => {
     expect(channels).toEqual([0, 1, 9, 2, 3, 4, 5, 6, 7, 8, 10]);
   });
 
+  it('writes the tempo, programs and tracks it is given: the file plays as the page played it', () => {
+    const roll = createRoll(8, [
+      { name: 'Melody', program: 0, isDrum: false },
+      { name: 'Alto', program: 52, isDrum: false },
+      { name: 'Tenor', program: 52, isDrum: false },
+    ]);
+    [0, 1, 2].forEach((t) => (roll.active[cellIndex(roll, 0, 60 + t, t)] = 1));
+    const midi = new Midi(rollToMidi(roll, { tempoBpm: 106, programs: [73, 19, 49], include: [true, false, true] }));
+    expect(midi.header.tempos[0].bpm).toBeCloseTo(106, 3);
+    expect(midi.tracks.map((t) => [t.name, t.instrument.number])).toEqual([
+      ['Melody', 73],
+      ['Tenor', 49],
+    ]);
+    // A quarter note at 106 bpm lasts 60/106 s.
+    expect(midi.tracks[0].notes[0].duration).toBeCloseTo(60 / 106 / 4, 4);
+    expect(() => rollToMidi(roll, { tempoBpm: 0 })).toThrow(RangeError);
+  });
+
   it('refuses a velocity outside 1..127', () => {
     expect(() => rollToMidi(createRoll(1, [{ name: 'a', program: 0, isDrum: false }]), { defaultVelocity: 0 })).toThrow(RangeError);
   });

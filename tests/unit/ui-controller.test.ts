@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Controller, snapshotWindow, weightsFileName, type ControllerDeps, type PageMemory, type PlayerControl, type Trainer, type SavedPage } from '../../src/ui/controller';
+import { Controller, thinLosses, snapshotWindow, weightsFileName, type ControllerDeps, type PageMemory, type PlayerControl, type Trainer, type SavedPage } from '../../src/ui/controller';
 import type { Store } from '../../src/ui/store';
 import { parseMidi } from '../../src/music/midiIn';
 import { buildMidi } from './music-midi-helpers';
@@ -96,14 +96,21 @@ class FakePlayer implements PlayerControl {
     this.mix = mix;
   }
   setInstruments() {}
-  setTempo() {}
-  setLoop() {}
+  setTempo(bpm: number) {
+    this.tempos.push(bpm);
+  }
+  loops: (string | null)[] = [];
+  tempos: number[] = [];
+  setLoop(loop: boolean, range?: { start: number; end: number } | null) {
+    this.loops.push(loop ? (range ? `${range.start}-${range.end}` : 'all') : null);
+  }
+  seek() {}
   async play() {}
   pause() {}
   stop() {}
   position = 0;
   snapshot() {
-    return { state: 'stopped' as const, duration: 0, tempoBpm: 120, loop: false, scheduledPerTrack: [], loading: false };
+    return { state: 'stopped' as const, duration: 0, tempoBpm: 120, loop: false, scheduledPerTrack: [], loading: false, position: 0, loopRange: null };
   }
   subscribe() {
     return () => undefined;
@@ -180,7 +187,8 @@ describe('Controller', () => {
     expect(store.get().losses).toEqual([{ iteration: 4, critic: 1.5, generator: -0.5 }]);
     trainer.emit({ type: 'state', state: 'done' });
     await new Promise((r) => setTimeout(r, 0));
-    expect(trainer.saved).toEqual(['indexeddb:cantus-last-trained']);
+    expect(trainer.saved).toHaveLength(1);
+    expect(trainer.saved[0]).toMatch(/^indexeddb:cantus-trained-\d+$/);
     expect(store.get().model?.origin).toBe('trained');
     await controller.generate();
     expect(store.get().result?.tracks).toHaveLength(2);
@@ -194,7 +202,9 @@ describe('Controller', () => {
     expect(store.get().melodyName).toBe('Twinkle');
     expect(store.get().draft.epochs).toBe('7');
     expect(trainer.loaded).toEqual(['indexeddb:cantus-last-trained']);
-    expect(store.get().model?.origin).toBe('stored');
+    expect(store.get().model?.origin).toBe('trained');
+    // The pretrained default stays in the picker next to the model kept from before the picker existed.
+    expect(store.get().models.map((m) => m.id)).toEqual(['default', 'cantus-last-trained']);
   });
 });
 
@@ -274,9 +284,10 @@ describe('Controller messages', () => {
     expect(context.store.get().error).toBeNull();
 
     context = await withRefusedFile();
-    context.trainer.emit({ type: 'state', state: 'done' });
-    await new Promise((r) => setTimeout(r, 0));
+    // A model in use (how it came does not matter here): the accompaniment can be written.
+    context.store.set({ model: { origin: 'default', label: 'pretrained default' } });
     await context.controller.generate();
+    expect(context.store.get().error?.message ?? null).toBeNull();
     expect(context.store.get().result).not.toBeNull();
     expect(context.store.get().error).toBeNull();
   });
@@ -294,5 +305,127 @@ describe('Controller messages', () => {
     await controller2.openMidiFile(file('good.mid', oneTrack()));
     expect(read).toEqual([oneTrack().length]);
     expect(own.store.get().melodyName).toBe('good');
+  });
+});
+
+describe('Controller: kept models, export as heard, transport', () => {
+  const progress = { epoch: 1, epochs: 1, iteration: 1, iterationsPerEpoch: 1, criticLoss: 1, generatorLoss: 0, wasserstein: 0, gradientPenalty: 0, samplesPerSecond: 4, secondsLeft: 0 };
+  const tick = () => new Promise((r) => setTimeout(r, 2));
+
+  it('keeps every trained model as its own entry next to the default, each with its own curves', async () => {
+    const { store, trainer, controller, memory } = setup();
+    await controller.start();
+    await controller.train();
+    trainer.emit({ type: 'progress', ...progress, criticLoss: 3 });
+    trainer.emit({ type: 'state', state: 'done' });
+    await tick();
+    await controller.train();
+    trainer.emit({ type: 'progress', ...progress, criticLoss: 5 });
+    trainer.emit({ type: 'progress', ...progress, iteration: 1, criticLoss: 6 });
+    trainer.emit({ type: 'state', state: 'done' });
+    await tick();
+    const models = store.get().models;
+    expect(models.map((m) => m.origin)).toEqual(['default', 'trained', 'trained']);
+    expect(new Set(models.map((m) => m.id)).size).toBe(3);
+    expect(store.get().activeModelId).toBe(models[2].id);
+    expect(models[1].history?.losses.map((p) => p.critic)).toEqual([3]);
+    expect(models[2].history?.losses.map((p) => p.critic)).toEqual([5, 6]);
+
+    // Choosing the first run loads it from IndexedDB and shows its curves.
+    await controller.chooseModel(models[1].id);
+    expect(trainer.loaded.at(-1)).toBe(`indexeddb:${models[1].id}`);
+    expect(store.get().losses.map((p) => p.critic)).toEqual([3]);
+    expect(store.get().model?.origin).toBe('trained');
+    // The saved page lists both runs (the default is always added back at start).
+    await new Promise((r) => setTimeout(r, 450));
+    expect(memory.page?.models.map((m) => m.id)).toEqual([models[1].id, models[2].id]);
+    expect(memory.page?.activeModelId).toBe(models[1].id);
+    controller.dispose();
+  });
+
+  it('keeps a model loaded from files as its own entry, stored in the browser', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    await controller.loadModelFiles([new File(['{}'], 'my model.json'), new File([new Uint8Array(4)], 'my model.weights.bin')]);
+    const entry = store.get().models.at(-1)!;
+    expect(entry.origin).toBe('files');
+    expect(entry.label).toContain('my model.json');
+    expect(trainer.saved).toEqual([`indexeddb:${entry.id}`]);
+    expect(store.get().activeModelId).toBe(entry.id);
+    expect(store.get().models[0].id).toBe('default');
+    controller.dispose();
+  });
+
+  it('exports what is heard: mixer programs, the tempo in use, muted tracks left out and named', async () => {
+    let written: { options: unknown; name: string } | null = null;
+    const store = createStore<AppState>(initialState());
+    const controller = new Controller({
+      store,
+      player: new FakePlayer(),
+      createTrainer: () => new FakeTrainer(),
+      data: { jsb: async () => { throw new Error('unused'); }, ownMidi: async () => { throw new Error('unused'); } },
+      rollToMidi: (_roll, options) => {
+        written = { options, name: '' };
+        return new Uint8Array([1]);
+      },
+      memory: { load: async () => undefined, save: async () => undefined },
+      download: (name) => {
+        if (written) written.name = name;
+      },
+      defaultModelUrl: '/m.json',
+      fetch: async () => new Response('', { status: 404 }),
+    });
+    controller.loadSample('twinkle');
+    const roll = createRoll(store.get().melody!.steps, [
+      { name: 'Melody', program: 0, isDrum: false },
+      { name: 'Alto', program: 52, isDrum: false },
+      { name: 'Tenor', program: 52, isDrum: false },
+    ]);
+    controller.listenTo(roll, 'test');
+    controller.setTrackInstrument(0, 'flute');
+    controller.setTrackInstrument(1, 'organ');
+    controller.setTrackMix(2, { muted: true });
+    controller.setTempo(106);
+    expect(controller.exportPlan()?.leftOut).toEqual(['Tenor']);
+    controller.exportMidi();
+    expect(written!.options).toMatchObject({ tempoBpm: 106, programs: [73, 19, 19], include: [true, true, false] });
+    expect(written!.name).toBe('Twinkle, Twinkle, Little Star - melody, alto - 106 bpm.mid');
+    // Every track muted: a message, no file.
+    controller.setTrackMix(0, { muted: true });
+    controller.setTrackMix(1, { muted: true });
+    written = null;
+    controller.exportMidi();
+    expect(written).toBeNull();
+    expect(store.get().error?.message).toMatch(/Every track is muted/);
+  });
+
+  it('goes back to a new tune’s own tempo and whole-piece loop, and loops a bar range as steps', async () => {
+    const { store, player, controller } = setup();
+    await controller.start();
+    controller.setTempo(150);
+    controller.setLoop(true);
+    controller.setLoopBars({ from: 2, to: 3 });
+    const barSteps = store.get().listening!.roll.beatsPerBar * store.get().listening!.roll.stepsPerBeat;
+    expect(player.loops.at(-1)).toBe(`${barSteps}-${3 * barSteps}`);
+    controller.setLoopBars({ from: 3, to: 2 });
+    expect(store.get().error?.message).toMatch(/end at or after bar 3/);
+    controller.loadSample('twinkle');
+    expect(store.get().tempoBpm).toBeNull();
+    expect(store.get().loopBars).toBeNull();
+    expect(player.tempos.at(-1)).toBe(store.get().melody!.tempoBpm);
+    expect(player.loops.at(-1)).toBe('all');
+    controller.dispose();
+  });
+});
+
+describe('thinLosses', () => {
+  it('keeps short runs whole and thins long ones to the limit, first and last point kept', () => {
+    expect(thinLosses([1, 2, 3], 5)).toEqual([1, 2, 3]);
+    const long = Array.from({ length: 10_001 }, (_, i) => i);
+    const thin = thinLosses(long, 2000);
+    expect(thin.length).toBeLessThanOrEqual(2000);
+    expect(thin[0]).toBe(0);
+    expect(thin.at(-1)).toBe(10_000);
+    expect(thin).toEqual([...thin].sort((a, b) => a - b));
   });
 });

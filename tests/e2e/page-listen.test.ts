@@ -1,0 +1,225 @@
+/**
+ * Listening as a musician: with the pretrained default model, the export holds what the mixer plays (programs,
+ * tempo, muted tracks left out), one Play/Pause toggle keeps focus and Space works anywhere outside text fields,
+ * a click or drag on the roll moves the playhead, a bar range loops, the Variation field acts on commit only,
+ * a new tune plays at its own tempo, and a phone-sized screen never scrolls sideways.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Midi } from '@tonejs/midi';
+import type { Browser, Page } from 'playwright-core';
+import { collectPageErrors, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+import { MELODY, multiTrackMidi } from './page-fixtures';
+
+/** The page's document width against its viewport width (equal when nothing scrolls sideways). */
+async function widths(page: Page): Promise<{ document: number; viewport: number; widest: string }> {
+  return page.evaluate(() => {
+    const viewport = window.innerWidth;
+    // Names the widest element, so a failure says what overflows.
+    let widest = '';
+    let right = 0;
+    for (const el of document.querySelectorAll<HTMLElement>('body *')) {
+      const r = el.getBoundingClientRect().right;
+      if (r > right) {
+        right = r;
+        widest = `${el.tagName.toLowerCase()}.${el.className} (${Math.round(r)}px)`;
+      }
+    }
+    return { document: document.documentElement.scrollWidth, viewport, widest };
+  });
+}
+
+async function accompanyUpload(page: Page): Promise<void> {
+  await page.getByTestId('melody-file-input').setInputFiles({ name: 'listen test.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
+  await page.getByTestId('track-use-button').click();
+  await page.getByTestId('generate-button').click();
+  await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
+  await expect.poll(() => page.getByTestId('track-row').count(), { timeout: 180_000 }).toBe(4);
+}
+
+const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+const transportState = (page: Page) => page.getByTestId('transport').getAttribute('data-transport-state');
+
+describe('listening, transport and export', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    app = await startApp();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    errors = collectPageErrors(page);
+    await page.goto(app.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('shows the first visit and announces a finished accompaniment', async () => {
+    await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
+    // The built-in tune in use is shown in the tune picker, not "Choose a tune…".
+    expect(await page.getByTestId('sample-melody-select').inputValue()).not.toBe('');
+    await screenshot(page, 'page-1280-first-visit');
+    await accompanyUpload(page);
+    await expect.poll(() => page.getByTestId('announcement').textContent()).toMatch(/Accompaniment ready: .+ under 8 bars/);
+    expect(await page.getByTestId('announcement').getAttribute('aria-live')).toBe('polite');
+    await screenshot(page, 'page-1280-accompanied');
+  });
+
+  it('exports the mixer’s instruments at the tempo in use, leaving muted tracks out and saying so', async () => {
+    const selects = page.getByTestId('instrument-select');
+    await selects.nth(0).selectOption('flute');
+    await selects.nth(1).selectOption('organ');
+    await selects.nth(2).selectOption('bass');
+    await page.getByTestId('mute-checkbox').nth(3).check();
+    // 120 bpm down to 106 with the keyboard, as a user without a mouse would.
+    await page.getByTestId('tempo-input').focus();
+    for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.getByTestId('tempo-value').textContent()).toBe('106 bpm');
+    const note = page.getByTestId('export-note');
+    await expect.poll(() => note.textContent()).toMatch(/at 106 bpm; leaves out Bass/);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-midi-button').click()]);
+    const fileName = download.suggestedFilename();
+    expect(fileName).toBe(await note.getAttribute('data-file-name'));
+    expect(fileName).toMatch(/melody, alto, tenor - 106 bpm\.mid$/);
+    const midi = new Midi(readFileSync((await download.path())!));
+    expect(midi.header.tempos[0].bpm).toBeCloseTo(106, 2);
+    expect(midi.tracks.map((t) => t.name), fileName).toEqual(['Melody', 'Alto', 'Tenor']);
+    // Flute, Church Organ, Acoustic Bass in General MIDI numbering.
+    expect(midi.tracks.map((t) => t.instrument.number)).toEqual([73, 19, 32]);
+    // The melody plays at 106 bpm: each beat lasts 60/106 s.
+    const beat = 60 / 106;
+    const melody = midi.tracks[0].notes.map((n) => [n.midi, Math.round((n.time / beat) * 100) / 100, Math.round((n.duration / beat) * 100) / 100]);
+    expect(melody).toEqual(MELODY.map((n) => [n.pitch, n.beat, n.beats]));
+    await page.getByTestId('mute-checkbox').nth(3).uncheck();
+  });
+
+  it('plays and pauses with one toggle that keeps focus, and with Space anywhere outside text fields', async () => {
+    const toggle = page.getByTestId('play-button');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => transportState(page), { timeout: 60_000 }).toBe('playing');
+    expect(await focusedTestId(page)).toBe('play-button');
+    // Space on the focused toggle pauses (the button's own Space), and focus stays on it.
+    await page.keyboard.press('Space');
+    await expect.poll(() => transportState(page)).toBe('paused');
+    expect(await focusedTestId(page)).toBe('play-button');
+    expect(await toggle.textContent()).toContain('Resume');
+
+    // Space with nothing focused plays and pauses.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Space');
+    await expect.poll(() => transportState(page)).toBe('playing');
+    await page.keyboard.press('Space');
+    await expect.poll(() => transportState(page)).toBe('paused');
+
+    // In a text field Space types instead.
+    await page.getByTestId('loop-from-input').focus();
+    await page.keyboard.press('Space');
+    await page.waitForTimeout(300);
+    expect(await transportState(page)).toBe('paused');
+    await page.getByTestId('stop-button').click();
+    await expect.poll(() => transportState(page)).toBe('stopped');
+    expect(await focusedTestId(page)).toBe('stop-button');
+  });
+
+  it('moves the playhead where the roll is clicked or dragged, and plays on from there', async () => {
+    const canvas = page.getByTestId('piano-roll-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    const scrollLeft = await page.locator('.listen .roll-scroll').evaluate((el) => el.scrollLeft);
+    const pxPerStep = 6;
+    await page.mouse.click(box.x + 300, box.y + box.height / 2);
+    await expect.poll(() => canvas.getAttribute('data-playhead')).toBe(String(Math.floor((300 + scrollLeft) / pxPerStep)));
+    // Step 50 at 4 steps a beat is beat 12.5: bar 4, beat 1.
+    if (scrollLeft === 0) expect(await page.getByTestId('position-readout').locator('.bar-beat').textContent()).toBe('4:1');
+
+    await page.mouse.move(box.x + 120, box.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 240, box.y + 60, { steps: 4 });
+    await page.mouse.move(box.x + 420, box.y + 60, { steps: 4 });
+    await page.mouse.up();
+    const dragged = Math.floor((420 + scrollLeft) / pxPerStep);
+    await expect.poll(() => canvas.getAttribute('data-playhead')).toBe(String(dragged));
+    await screenshot(page, 'page-1280-seek');
+
+    await page.getByTestId('play-button').click();
+    await expect.poll(() => transportState(page), { timeout: 60_000 }).toBe('playing');
+    await page.waitForTimeout(400);
+    expect(Number(await canvas.getAttribute('data-playhead'))).toBeGreaterThanOrEqual(dragged);
+    await page.getByTestId('play-button').click();
+    await expect.poll(() => transportState(page)).toBe('paused');
+    // Seeking while paused moves the position too.
+    await page.mouse.click(box.x + 60, box.y + box.height / 2);
+    const target = (60 + (await page.locator('.listen .roll-scroll').evaluate((el) => el.scrollLeft))) / pxPerStep;
+    // The position goes through seconds and back to steps: allow one step of rounding.
+    await expect.poll(async () => Math.abs(Number(await canvas.getAttribute('data-playhead')) - target)).toBeLessThanOrEqual(1);
+    await page.getByTestId('stop-button').click();
+  });
+
+  it('loops a bar range and starts playing inside it', async () => {
+    await page.getByTestId('loop-checkbox').check();
+    await page.getByTestId('loop-from-input').fill('2');
+    await page.getByTestId('loop-from-input').press('Enter');
+    await page.getByTestId('loop-to-input').fill('3');
+    await page.getByTestId('loop-to-input').press('Enter');
+    // Bars 2 and 3 of a 4/4 tune at 4 steps a beat: steps 16 to 48.
+    await expect.poll(() => page.getByTestId('transport').getAttribute('data-loop')).toBe('16-48');
+    await page.getByTestId('play-button').click();
+    await expect.poll(() => transportState(page), { timeout: 60_000 }).toBe('playing');
+    for (let i = 0; i < 4; i++) {
+      await page.waitForTimeout(250);
+      const step = Number(await page.getByTestId('piano-roll-canvas').getAttribute('data-playhead'));
+      expect(step).toBeGreaterThanOrEqual(16);
+      expect(step).toBeLessThan(48);
+    }
+    await page.getByTestId('stop-button').click();
+    await page.getByTestId('loop-checkbox').uncheck();
+    expect(await page.getByTestId('transport').getAttribute('data-loop')).toBe('off');
+  });
+
+  it('writes a new variation only when the Variation field is committed', async () => {
+    const caption = page.locator('.listen .roll-toolbar figcaption');
+    const before = await caption.textContent();
+    const field = page.getByTestId('variation-seed-input');
+    await field.fill('');
+    await field.pressSequentially('75');
+    await page.waitForTimeout(500);
+    expect(await caption.textContent()).toBe(before);
+    expect(await page.getByTestId('generate-button').textContent()).toBe('Accompany my melody');
+    await field.press('Enter');
+    await expect.poll(() => caption.textContent(), { timeout: 180_000 }).toContain('variation 75');
+  });
+
+  it('plays a new tune at its own tempo, with the tune picker showing it', async () => {
+    expect(await page.getByTestId('tempo-value').textContent()).toBe('106 bpm');
+    await page.getByTestId('sample-melody-select').selectOption('twinkle');
+    expect(await page.getByTestId('sample-melody-select').inputValue()).toBe('twinkle');
+    await expect.poll(() => page.getByTestId('tempo-value').textContent()).not.toBe('106 bpm');
+    expect(await page.getByTestId('transport').getAttribute('data-loop')).toBe('off');
+    expect(errors).toEqual([]);
+  });
+
+  it('fits a 390x844 phone screen: no sideways scrolling, the mixer stacked', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    const phoneErrors = collectPageErrors(phone);
+    await phone.goto(app.url);
+    await expect.poll(() => phone.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
+    let w = await widths(phone);
+    expect(w.document, w.widest).toBe(w.viewport);
+    expect(w.viewport).toBe(390);
+    await screenshot(phone, 'page-390-first-visit');
+    await accompanyUpload(phone);
+    w = await widths(phone);
+    expect(w.document, w.widest).toBe(w.viewport);
+    // The volume slider of every track is on screen.
+    for (const box of await phone.locator('.mixer input[type=range]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right))) expect(box).toBeLessThanOrEqual(390);
+    await screenshot(phone, 'page-390-accompanied');
+    expect(phoneErrors).toEqual([]);
+    await phone.close();
+  });
+});
