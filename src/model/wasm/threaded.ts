@@ -17,6 +17,8 @@ import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 interface EmscriptenModule {
   cwrap(name: string, returnType: string | null, argTypes: string[]): (...args: number[]) => unknown;
   tfjs?: Record<string, unknown>;
+  /** Emscripten's pthread bookkeeping; in Node its workers are worker_threads Workers. */
+  PThread?: { runningWorkers: { unref?: () => void }[]; unusedWorkers: { unref?: () => void }[] };
 }
 
 /** The threaded build's Emscripten factory (`tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js`). */
@@ -113,7 +115,14 @@ export function registerThreadedWasmBackend(sources: ThreadedWasmSources, thread
   if (tf.findBackendFactory(BACKEND)) tf.removeBackend(BACKEND);
   tf.registerBackend(
     BACKEND,
-    async () => new BackendWasm((await instantiate(sources, count)) as unknown as ConstructorParameters<typeof BackendWasm>[0]),
+    async () => {
+      const module = await instantiate(sources, count);
+      // The constructor starts XNNPACK's pool: its pthreads live (and wait) for as long as the backend does.
+      const backend = new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]);
+      // In Node a running worker keeps the process alive; the pool's idle threads must not, or no script would end.
+      for (const worker of [...(module.PThread?.runningWorkers ?? []), ...(module.PThread?.unusedWorkers ?? [])]) worker.unref?.();
+      return backend;
+    },
     WASM_PRIORITY,
   );
   registeredThreads = count;
