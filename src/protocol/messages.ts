@@ -23,6 +23,12 @@ export interface BackendRate {
 /** How the engine was chosen: timed now, from an earlier visit's timings, the user's choice, or the first that works. */
 export type EngineChoiceHow = 'measured' | 'cached' | 'override' | 'first-working';
 
+/** What the page asks of the engine choice: the model width to time, and the user's own pick. */
+export interface EngineOptions {
+  width?: number;
+  override?: BackendName;
+}
+
 /** The engine the worker runs on, as its 'ready' event reports it. */
 export interface EngineReady {
   backend: BackendName;
@@ -32,6 +38,8 @@ export interface EngineReady {
   rates?: BackendRate[];
   /** WebAssembly threads in use (wasm only). */
   threads?: number;
+  /** The model width the rates were timed at. */
+  width?: number;
 }
 
 /** Where a model is stored or read from. */
@@ -59,7 +67,7 @@ export type WorkerRequest =
    * Pick a backend among `backends` (default BACKEND_ORDER): `override` when given and working, else the fastest
    * by measured training rate at model width `width` (default 16), and report it.
    */
-  | { type: 'init'; backends?: BackendName[]; width?: number; override?: BackendName }
+  | ({ type: 'init'; backends?: BackendName[] } & EngineOptions)
   /**
    * Train a new model (or continue the checkpoint in IndexedDB when `resume` is true) on `data`.
    * `snapshotMelodies` are the fixed melodies (1 track, WINDOW_STEPS long) whose accompaniment is kept at snapshot epochs.

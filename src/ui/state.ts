@@ -1,7 +1,7 @@
 /** The page's state: one plain object in one store, changed only by the controller. */
 import type { PianoRoll } from '../music/pianoRoll';
 import type { MidiTrackSummary, ParsedMidi } from '../music/midiIn';
-import type { BackendName, MetricSet, ProgressReport, TrainingState } from '../protocol/messages';
+import type { BackendName, EngineReady, MetricSet, ProgressReport, TrainingState } from '../protocol/messages';
 import type { TrackMix } from '../audio/schedule';
 import type { InstrumentName } from '../audio/instruments';
 import { defaultDraft, type HyperDraft } from './hyperForm';
@@ -65,6 +65,10 @@ export interface AppState {
   snapshots: { epoch: number; rolls: PianoRoll[] }[];
   backend: BackendName | null;
   backendNote: string;
+  /** How the engine was chosen, its measured rates and threads (the worker's last 'ready'). */
+  engine: EngineReady | null;
+  /** The user's own engine choice; null lets measurement decide. */
+  engineOverride: BackendName | null;
   model: ModelInfo | null;
   /** The melody with its accompaniment, from the last generate. */
   result: PianoRoll | null;
@@ -99,6 +103,8 @@ export function initialState(): AppState {
     snapshots: [],
     backend: null,
     backendNote: '',
+    engine: null,
+    engineOverride: null,
     model: null,
     result: null,
     resultSeed: 1,

@@ -33,6 +33,8 @@ export interface BackendChoice {
   rates?: BackendRate[];
   /** WebAssembly threads in use (wasm only). */
   threads?: number;
+  /** The model width the choice was made for. */
+  width?: number;
 }
 
 /** What the page asks for: the model size to measure and, optionally, a backend chosen by the user. */
@@ -301,7 +303,7 @@ export async function chooseBackend(
   for (const backend of candidates) {
     const reason = await deps.probe(backend);
     if (reason === undefined) {
-      const choice: BackendChoice = { backend, skipped, how, rates };
+      const choice: BackendChoice = { backend, skipped, how, rates, width };
       if (skipped.length) choice.fallbackReason = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
       const threads = activeWasmThreads();
       if (threads !== undefined) choice.threads = threads;

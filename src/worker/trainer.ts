@@ -158,6 +158,7 @@ export class TrainerHandler {
     if (choice.how !== undefined && choice.how !== 'first-working') ready.how = choice.how;
     if (choice.rates?.length) ready.rates = choice.rates;
     if (choice.threads !== undefined) ready.threads = choice.threads;
+    if (choice.width !== undefined) ready.width = choice.width;
     this.deps.post(ready);
   }
 
