@@ -180,7 +180,11 @@ export async function measureActiveBackend(width: number, budgetMs: number): Pro
 }
 
 /** What a probe worker answers. */
-export type ProbeReply = { ok: true; iterationsPerSecond: number; note?: string; threads?: number } | { ok: false; reason: string };
+export type ProbeReply =
+  /** The backend started and computed correctly; the timed part begins. */
+  | { ok: 'started' }
+  | { ok: true; iterationsPerSecond: number; note?: string; threads?: number }
+  | { ok: false; reason: string };
 /** What a probe worker is asked. */
 export interface ProbeRequest {
   backend: BackendName;
@@ -188,25 +192,35 @@ export interface ProbeRequest {
   budgetMs: number;
 }
 
-/** Time limit of one backend's whole probe (start-up, warm-up, timed steps), in a worker that is then ended. */
+/** Time limit of one backend's warm-up and timed steps, in a worker that is then ended. */
 export const PROBE_LIMIT_MS = 8_000;
 
-/** Times `backend` in a fresh probe worker, ending the worker when `limitMs` runs out. */
+/** How long a probe worker may take to load and start its backend, before the timed part begins. */
+const PROBE_START_LIMIT_MS = 30_000;
+
+/**
+ * Times `backend` in a fresh probe worker. The worker first starts the backend (module loading and start-up do
+ * not count: on a busy machine they are slow for every backend alike), then has `limitMs` for the warm-up and the
+ * timed steps; it is ended when either limit runs out.
+ */
 export const measureInProbeWorker: RateMeter = (backend, width, limitMs) =>
   new Promise((resolve) => {
     const worker = new Worker(new URL('./probeWorker.ts', import.meta.url), { type: 'module', name: `cantus-probe-${backend}` });
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const finish = (rate: BackendRate): void => {
       clearTimeout(timer);
       worker.terminate();
       resolve(rate);
     };
-    const timer = setTimeout(
-      () => finish({ backend, iterationsPerSecond: null, note: `slower than the ${limitMs / 1000} s probe limit allows (ended)` }),
-      limitMs,
-    );
+    const limit = (ms: number, what: string): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish({ backend, iterationsPerSecond: null, note: what }), ms);
+    };
+    limit(PROBE_START_LIMIT_MS, `did not start within ${PROBE_START_LIMIT_MS / 1000} s`);
     worker.onmessage = (event: MessageEvent<ProbeReply>) => {
       const reply = event.data;
-      if (!reply.ok) finish({ backend, iterationsPerSecond: null, note: reply.reason });
+      if (reply.ok === 'started') limit(limitMs, `slower than the ${limitMs / 1000} s probe limit allows (ended)`);
+      else if (!reply.ok) finish({ backend, iterationsPerSecond: null, note: reply.reason });
       else {
         const rate: BackendRate = { backend, iterationsPerSecond: reply.iterationsPerSecond };
         const notes = [reply.threads !== undefined ? `${reply.threads} thread${reply.threads === 1 ? '' : 's'}` : '', reply.note ?? ''].filter(Boolean);
@@ -215,8 +229,7 @@ export const measureInProbeWorker: RateMeter = (backend, width, limitMs) =>
       }
     };
     worker.onerror = (event) => finish({ backend, iterationsPerSecond: null, note: `the probe failed: ${event.message || 'worker error'}` });
-    // The warm-up inside gets most of the limit; the worker's own start-up takes the rest.
-    worker.postMessage({ backend, width, budgetMs: limitMs * 0.6 } satisfies ProbeRequest);
+    worker.postMessage({ backend, width, budgetMs: limitMs * 0.8 } satisfies ProbeRequest);
   });
 
 /** Rates kept in IndexedDB, keyed by browser and model size. */

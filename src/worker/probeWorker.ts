@@ -32,6 +32,7 @@ scope.onmessage = async (event: MessageEvent<ProbeRequest>) => {
     const reason = await probeBackend(backend);
     if (reason !== undefined) reply = { ok: false, reason };
     else {
+      scope.postMessage({ ok: 'started' } satisfies ProbeReply);
       const measured = await measureActiveBackend(width, budgetMs);
       const notes = [tf.getBackend() === 'webgpu' ? await adapterNote() : undefined, measured.note].filter(Boolean);
       reply = { ok: true, iterationsPerSecond: measured.iterationsPerSecond };
