@@ -91,6 +91,8 @@ const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'C
 
 /** Threads each wasm variant ran on, for the report. */
 const threadsUsed = new Map<BenchBackend, number>();
+/** Average cores each Node backend's process got while measured (CPU time / wall time). */
+const coresUsed = new Map<BenchBackend, number>();
 
 async function benchNode(backend: NodeBenchBackend, widths: number[]): Promise<WidthResult[] | string> {
   if (backend === 'wasm' || backend === 'wasm-1t') {
@@ -104,7 +106,15 @@ async function benchNode(backend: NodeBenchBackend, widths: number[]): Promise<W
       return `failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   } else await tf.setBackend('cpu');
-  return measureBackend(widths, (line) => log(`[node ${backend}] ${line}`));
+  // CPU time over wall time: how many cores this process really got (threads cannot help without a free core).
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const results = await measureBackend(widths, (line) => log(`[node ${backend}] ${line}`));
+  const cpu = process.cpuUsage(cpuBefore);
+  const cores = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
+  coresUsed.set(backend, cores);
+  log(`[node ${backend}] used ${cores.toFixed(2)} cores on average (CPU time / wall time)`);
+  return results;
 }
 
 /**
@@ -227,7 +237,9 @@ function summaryLines(table: Map<BenchBackend, WidthResult[] | string>): string[
   for (const [pair, byWidth] of Object.entries(threadRatios(table))) {
     const [threaded] = pair.split('/') as [BenchBackend];
     for (const [width, ratio] of Object.entries(byWidth)) {
-      rows.push(`${pair} width ${width}: threaded (${threadsUsed.get(threaded) ?? '?'} threads) / one thread = ${ratio.toFixed(2)}x training iterations per second (acceptance >= 1.5)`);
+      const cores = coresUsed.get(threaded);
+      const got = cores === undefined ? '' : `; the threaded run got ${cores.toFixed(2)} cores on average`;
+      rows.push(`${pair} width ${width}: threaded (${threadsUsed.get(threaded) ?? '?'} threads) / one thread = ${ratio.toFixed(2)}x training iterations per second (acceptance >= 1.5${got})`);
     }
   }
   for (const backend of ['wasm', 'browser-wasm'] as const) {
@@ -322,6 +334,7 @@ async function main(): Promise<void> {
         generate_ms_2bar: pick('generateMs2Bar'),
         generate_ms_16bar: pick('generateMs16Bar'),
         wasm_threads: Object.fromEntries(threadsUsed),
+        node_cores_used: Object.fromEntries(coresUsed),
         threaded_over_one_thread: threadRatios(table),
         load_average: { start: loadAtStart, end: loadavg()[0] },
       }),
