@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { jsbToTrainingWindows, parseJsbJson, type JsbDataset } from '../src/music/jsb';
+import { ALL_KEY_TRANSPOSITIONS, jsbToTrainingWindows, parseJsbJson, type JsbDataset } from '../src/music/jsb';
 import type { TrainingWindows } from '../src/music/pianoRoll';
 import { checkHyperParams, MODEL_SIZES, type HyperParams, type HyperParamsInput } from '../src/protocol/config';
 import { exportModel, exportTrainingState, importTrainingState } from '../src/model/io';
@@ -25,9 +25,11 @@ const USAGE = `Usage: npm run train -- [options]
   --data FILE             JSB-format JSON (default ../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json)
   --split NAME            split to train on (default train)
   --hop STEPS             steps between training windows (default 16, one bar)
-  --transpose LIST        extra transpositions in semitones, e.g. -2,2 (default none)
+  --transpose LIST|all    extra transpositions in semitones, e.g. -2,2 (default none); "all" adds every
+                          key within a tritone that keeps each voice inside its range in the data set
   --limit-windows N       train on the first N windows only
   --epochs N  --learning-rate X  --update-ratio N  --batch-size N  --seed N
+  --voice-loss-weight X   weight of the generator's voice term (0 = pure WGAN-GP; default 10)
   --base-width N | --size tiny|small|medium|large|reference
   --max-iterations N      stop (with a checkpoint) once the run has done N iterations in all
   --checkpoint-every N    also checkpoint every N iterations (default 10; epochs always end with one)
@@ -48,6 +50,8 @@ interface RunInfo {
   split: string;
   hop: number;
   transpose: number[];
+  /** Transposed copies keep each voice inside its range in the data set (set by --transpose all). */
+  keepVoiceRanges?: boolean;
   limitWindows: number | null;
   windows: number;
 }
@@ -94,6 +98,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
         'learning-rate': { type: 'string' },
         'update-ratio': { type: 'string' },
         'batch-size': { type: 'string' },
+        'voice-loss-weight': { type: 'string' },
         seed: { type: 'string' },
         'base-width': { type: 'string' },
         size: { type: 'string' },
@@ -118,6 +123,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
   set('updateRatio', number('--update-ratio', v['update-ratio']));
   set('batchSize', number('--batch-size', v['batch-size']));
   set('seed', number('--seed', v.seed));
+  set('voiceLossWeight', number('--voice-loss-weight', v['voice-loss-weight']));
   if (v.size !== undefined && v['base-width'] !== undefined) throw new TrainUsageError('give --size or --base-width, not both');
   if (v.size !== undefined) {
     if (!(v.size in MODEL_SIZES)) throw new TrainUsageError(`--size must be one of ${Object.keys(MODEL_SIZES).join(', ')}, got "${v.size}"`);
@@ -126,7 +132,8 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
   set('baseWidth', number('--base-width', v['base-width']));
   const backend = v.backend ?? 'wasm';
   if (!(NODE_BACKENDS as readonly string[]).includes(backend)) throw new TrainUsageError(`--backend must be ${NODE_BACKENDS.join(', ')}, got "${backend}"`);
-  const transpose = (v.transpose ?? '')
+  const allKeys = v.transpose?.trim() === 'all';
+  const transpose = (allKeys ? ALL_KEY_TRANSPOSITIONS.join(',') : (v.transpose ?? ''))
     .split(',')
     .filter((s) => s.trim() !== '')
     .map((s) => {
@@ -141,6 +148,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
       split: v.split ?? 'train',
       hop: wholeNumber('--hop', v.hop, 1) ?? 16,
       transpose,
+      ...(allKeys ? { keepVoiceRanges: true } : {}),
       limitWindows: wholeNumber('--limit-windows', v['limit-windows'], 1) ?? null,
     },
     hyper: hyper as HyperParamsInput,
@@ -159,15 +167,15 @@ export function loadWindows(run: Omit<RunInfo, 'windows'>): TrainingWindows {
   if (!Array.isArray(chorales) || chorales.length === 0) {
     throw new TrainUsageError(`${run.data} has no "${run.split}" split with chorales in it`);
   }
-  const windows = jsbToTrainingWindows(chorales, { hopSteps: run.hop, transpositions: run.transpose });
+  const windows = jsbToTrainingWindows(chorales, { hopSteps: run.hop, transpositions: run.transpose, keepVoiceRanges: run.keepVoiceRanges ?? false });
   if (run.limitWindows === null || run.limitWindows >= windows.count) return windows;
   const cellsPerWindow = windows.steps * 128 * windows.tracks;
   return { ...windows, count: run.limitWindows, data: windows.data.slice(0, run.limitWindows * cellsPerWindow) };
 }
 
 function sameRun(a: RunInfo, b: RunInfo): string | null {
-  for (const key of ['data', 'split', 'hop', 'limitWindows', 'windows'] as const) {
-    if (a[key] !== b[key]) return `${key} (${String(b[key])} in the checkpoint, ${String(a[key])} now)`;
+  for (const key of ['data', 'split', 'hop', 'limitWindows', 'windows', 'keepVoiceRanges'] as const) {
+    if ((a[key] ?? false) !== (b[key] ?? false)) return `${key} (${String(b[key])} in the checkpoint, ${String(a[key])} now)`;
   }
   if (a.transpose.join() !== b.transpose.join()) return `transpose (${b.transpose.join()} in the checkpoint, ${a.transpose.join()} now)`;
   return null;
@@ -251,7 +259,7 @@ export async function train(options: TrainOptions, log: (line: string) => void =
         log(
           `epoch ${Math.ceil(engine.iteration / perEpoch)}/${config.epochs} iteration ${engine.iteration}/${total}  ` +
             `critic ${losses.criticLoss.toFixed(4)}  generator ${losses.generatorLoss.toFixed(4)}  ` +
-            `W ${losses.wasserstein.toFixed(4)}  GP ${losses.gradientPenalty.toFixed(4)}  ` +
+            `W ${losses.wasserstein.toFixed(4)}  GP ${losses.gradientPenalty.toFixed(4)}  voice ${losses.voiceLoss.toFixed(4)}  ` +
             `${((config.batchSize * (config.updateRatio + 1)) / seconds).toFixed(1)} samples/s  ` +
             `${Math.round((stopAt - engine.iteration) / rate)} s left`,
         );

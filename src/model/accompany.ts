@@ -13,8 +13,10 @@
  */
 import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrackInfo, sameGrid } from '../music/pianoRoll';
 import { MelodyError } from './errors';
-import { OUTPUT_TRACKS } from './networks';
+import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from './networks';
 import { createUniform, mixSeed, truncatedNormal } from '../music/random';
+import { estimateKey, pitchClassHistogram } from '../music/keys';
+import { decodeChorale, type ChoraleDecodeOptions } from './decode';
 
 /** The soprano range of the training chorales: the register the model expects a melody in. */
 export const MODEL_MELODY_LOW = 60;
@@ -25,11 +27,15 @@ export const MODEL_BAR_STEPS = WINDOW_STEPS / 2;
 export const MODEL_STEPS_PER_BEAT = 4;
 
 /**
- * How a voice's raw tanh scores become notes: 'single' lets each voice sing one pitch at a time (its
- * highest-scoring pitch, where that score is above 0), as the chorale voices the model learns from do;
- * 'chords' keeps every cell above 0, the reference's decoding, which lets one voice sound clusters.
+ * How the voices' raw tanh scores become notes (the names live in the worker protocol, which the page shares):
+ * - 'chorale' (the default) decodes alto, tenor and bass together so that they sound wherever the melody
+ *   sounds, stay in range and in order, and form chords (see decode.ts);
+ * - 'single' lets each voice sing its own highest-scoring pitch where that score is above 0, one voice at a
+ *   time (voices may rest, cross and clash);
+ * - 'chords' keeps every cell above 0, the reference's decoding, which lets one voice sound clusters.
  */
-export type Voicing = 'single' | 'chords';
+export { VOICINGS, type Voicing } from '../protocol/messages';
+import type { Voicing } from '../protocol/messages';
 
 /** One step of one voice: the cells above 0. */
 function thresholded(joined: Float32Array, step: number, voice: number): Uint8Array {
@@ -123,6 +129,21 @@ export function octaveShiftIntoRange(active: Uint8Array, steps: number): number 
   return best;
 }
 
+/** The melody's highest sounding pitch per step, moved by `shift` semitones; -1 where it is silent. */
+export function melodyTop(melody: PianoRoll, shift: number): Int16Array {
+  const trackCount = melody.tracks.length;
+  const top = new Int16Array(melody.steps).fill(-1);
+  for (let step = 0; step < melody.steps; step++) {
+    for (let p = PITCHES - 1; p >= 0; p--) {
+      if (melody.active[(step * PITCHES + p) * trackCount]) {
+        top[step] = p + shift;
+        break;
+      }
+    }
+  }
+  return top;
+}
+
 /** Start steps of the windows covering `steps` steps (the last window may run past the end). */
 export function windowStarts(steps: number, join: JoinMode): number[] {
   const bars = Math.max(2, Math.ceil(steps / MODEL_BAR_STEPS));
@@ -214,7 +235,13 @@ export function joinWindows(outputs: Float32Array, starts: number[], steps: numb
  * program) and the generated alto, tenor and bass, decoded as `voicing` says and moved back by `shift`
  * semitones. A note of a generated voice lasts while its pitch keeps sounding from step to step.
  */
-export function accompaniedRoll(melody: PianoRoll, joined: Float32Array, shift: number, voicing: Voicing = 'single'): PianoRoll {
+export function accompaniedRoll(
+  melody: PianoRoll,
+  joined: Float32Array,
+  shift: number,
+  voicing: Voicing = 'chorale',
+  decodeWeights: Partial<ChoraleDecodeOptions> = {},
+): PianoRoll {
   const source = melody.tracks[0];
   const tracks: TrackInfo[] = [{ name: 'Melody', program: source.program, isDrum: source.isDrum }, ...ACCOMPANIMENT_TRACKS];
   const out = createRoll(melody.steps, tracks, {
@@ -248,6 +275,28 @@ export function accompaniedRoll(melody: PianoRoll, joined: Float32Array, shift: 
     ? Math.max(1, Math.min(127, Math.round((ACCOMPANIMENT_VELOCITY_RATIO * velocitySum) / velocityCount)))
     : 0;
   const voiceCell = (step: number, pitch: number, voice: number) => (step * PITCHES + pitch) * outTracks + voice;
+  if (voicing === 'chorale') {
+    const lines = decodeChorale(joined, melodyTop(melody, shift), {
+      tracks: OUTPUT_TRACKS,
+      stepsPerBeat: melody.stepsPerBeat,
+      key: estimateKey(pitchClassHistogram(melody, [0]))?.key ?? null,
+      logitScale: VOICE_LOGIT_SCALE,
+      weights: decodeWeights,
+    });
+    lines.forEach((line, v) => {
+      for (let step = 0; step < melody.steps; step++) {
+        const p = line[step] - shift;
+        if (line[step] < 0 || p < 0 || p >= PITCHES) continue;
+        const to = voiceCell(step, p, v + 1);
+        out.active[to] = 1;
+        if (step === 0 || line[step - 1] !== line[step]) {
+          onsets[to] = 1;
+          if (out.velocities && accompanimentVelocity) out.velocities[to] = accompanimentVelocity;
+        }
+      }
+    });
+    return out;
+  }
   for (let voice = 1; voice < OUTPUT_TRACKS; voice++) {
     let previous: Uint8Array = new Uint8Array(PITCHES);
     for (let step = 0; step < melody.steps; step++) {

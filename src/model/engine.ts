@@ -26,8 +26,9 @@ import {
   type JoinMode,
   type Voicing,
 } from './accompany';
+import type { ChoraleDecodeOptions } from './decode';
 import { TrainingDataError } from './errors';
-import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, buildCritic, buildGenerator, noiseShape } from './networks';
+import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, VOICE_LOGIT_SCALE, buildCritic, buildGenerator, noiseShape } from './networks';
 import { createUniform, mixSeed, truncatedNormal } from '../music/random';
 import { BatchSampler, checkTrainingWindows } from './sampler';
 import { installFastCpuKernels } from './cpuKernels';
@@ -51,14 +52,38 @@ export interface IterationLosses {
   wasserstein: number;
   /** The gradient penalty before weighting. */
   gradientPenalty: number;
+  /** The generator's voice term before weighting (see `voicePitchLoss`); part of `generatorLoss`. */
+  voiceLoss: number;
 }
 
 /** Options of `accompany`. */
 export interface AccompanyOptions {
   /** How neighbouring 2-bar windows are joined (default 'crossfade'; see accompany.ts). */
   join?: JoinMode;
-  /** How each voice's scores become notes (default 'single': one pitch per voice at a time; see accompany.ts). */
+  /** How the voices' scores become notes (default 'chorale': the voices decoded together; see accompany.ts). */
   voicing?: Voicing;
+  /** Weights of the 'chorale' decoding, over its defaults (see decode.ts). */
+  decodeWeights?: Partial<ChoraleDecodeOptions>;
+}
+
+/**
+ * The voice term of the generator's loss: for each accompaniment track (1..3) and step where the real voice
+ * sounds, the cross-entropy between softmax(VOICE_LOGIT_SCALE * output) over the 128 pitches and the real
+ * pitch (several sounding pitches share the target equally), averaged over those (window, step, voice)
+ * cells. A plain L1 term on the -1/+1 roll would reward "silent everywhere"; this asks which pitch to sing.
+ */
+export function voicePitchLoss(fake: tf.Tensor4D, real: tf.Tensor4D): tf.Scalar {
+  return tf.tidy(() => {
+    const voices = OUTPUT_TRACKS - 1;
+    // [n, steps, voices, pitches]: a softmax over pitches along the last axis.
+    const logits = tf.mul(tf.transpose(tf.slice(fake, [0, 0, 0, 1], [-1, -1, -1, voices]), [0, 1, 3, 2]), VOICE_LOGIT_SCALE);
+    const sounding = tf.transpose(tf.div(tf.add(tf.slice(real, [0, 0, 0, 1], [-1, -1, -1, voices]), 1), 2), [0, 1, 3, 2]);
+    const count = tf.sum(sounding, -1, true);
+    const target = tf.div(sounding, tf.maximum(count, 1));
+    const crossEntropy = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), -1));
+    const cells = tf.sum(tf.minimum(count, 1));
+    return tf.div(tf.sum(crossEntropy), tf.maximum(cells, 1)) as tf.Scalar;
+  });
 }
 
 /** Iterations in one epoch: one pass of the critic over `windowCount` windows. */
@@ -157,6 +182,7 @@ export class GanEngine {
         generatorLoss: values[batches.length * 3],
         wasserstein: critic.wasserstein,
         gradientPenalty: critic.penalty,
+        voiceLoss: values[batches.length * 3 + 1],
       };
     } finally {
       tf.dispose(stats);
@@ -189,7 +215,7 @@ export class GanEngine {
     }
   }
 
-  /** One generator step on its own (not counted as an iteration); returns the generator loss. */
+  /** One generator step on its own (not counted as an iteration); returns the generator loss (voice term included). */
   async trainGeneratorStep(batch: TrainingWindows, step = this.config.updateRatio): Promise<number> {
     this.assertLive();
     const loss = this.generatorStep(batch, step);
@@ -242,19 +268,35 @@ export class GanEngine {
     });
   }
 
-  /** One generator step; returns its loss as a 1-element tensor. */
+  /**
+   * One generator step: loss -mean(C(fake)) + voiceLossWeight * voice term against the batch's real voices.
+   * Returns [loss, voice term before weighting] as a tensor.
+   */
   private generatorStep(batch: TrainingWindows, step: number): tf.Tensor {
     return tf.tidy(() => {
-      const { condition } = batchTensors(batch);
+      const { real, condition } = batchTensors(batch);
       const noise = this.trainingNoise(batch.count, step);
       const variables = this.variablesOf(this.generator);
-      const { value, grads } = tf.variableGrads(() => {
-        const fake = this.generator.apply([condition, noise], { training: true }) as tf.Tensor4D;
-        const score = this.critic.apply([fake, condition], { training: true }) as tf.Tensor;
-        return tf.neg(tf.mean(score)) as tf.Scalar;
-      }, variables);
-      this.apply(this.generatorOptimizer, variables, grads);
-      return value;
+      const weight = this.config.voiceLossWeight;
+      const side: { voice?: tf.Scalar } = {};
+      try {
+        const { value, grads } = tf.variableGrads(() => {
+          const fake = this.generator.apply([condition, noise], { training: true }) as tf.Tensor4D;
+          const score = this.critic.apply([fake, condition], { training: true }) as tf.Tensor;
+          const adversarial = tf.neg(tf.mean(score)) as tf.Scalar;
+          if (weight === 0) {
+            side.voice = tf.keep(tf.scalar(0));
+            return adversarial;
+          }
+          const voice = tf.keep(voicePitchLoss(fake, real));
+          side.voice = voice;
+          return tf.add(adversarial, tf.mul(weight, voice)) as tf.Scalar;
+        }, variables);
+        this.apply(this.generatorOptimizer, variables, grads);
+        return tf.stack([value, side.voice as tf.Scalar]);
+      } finally {
+        if (side.voice) side.voice.dispose();
+      }
     });
   }
 
@@ -305,7 +347,7 @@ export class GanEngine {
     const noise = windowNoise(seed, starts, this.noiseChannels, BOTTLENECK_PITCHES);
     const outputs = await this.generateWindows(windows, noise);
     const joined = joinWindows(outputs, starts, melody.steps);
-    return accompaniedRoll(melody, joined, shift, options.voicing ?? 'single');
+    return accompaniedRoll(melody, joined, shift, options.voicing ?? 'chorale', options.decodeWeights);
   }
 
   /** Accompaniments of fixed melodies with the same noise every time, so snapshots across epochs compare. */

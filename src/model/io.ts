@@ -207,9 +207,18 @@ function optimizerState(stored: StoredOptimizer, model: tf.LayersModel, values: 
   return [{ name: 'iter', tensor: tf.scalar(stored.iterations, 'int32') }, ...moments];
 }
 
+/**
+ * Models saved before the generator had a voice term were trained without one: their config reads as
+ * voiceLossWeight 0, not as today's default, so resuming one continues the same objective.
+ */
+function withVoiceLossOfItsTime(config: unknown): unknown {
+  if (config === null || typeof config !== 'object' || 'voiceLossWeight' in config) return config;
+  return { ...config, voiceLossWeight: 0 };
+}
+
 async function read(files: ModelFiles, withOptimizers: boolean): Promise<GanEngine> {
   const manifest = readManifest(files);
-  const checked = checkHyperParams(manifest.config);
+  const checked = checkHyperParams(withVoiceLossOfItsTime(manifest.config));
   if (!checked.ok) {
     const problems = checked.problems.map((p) => `${p.field} ${p.message}`).join('; ');
     throw new ModelFileError('bad-config', `The settings saved in this model are not valid: ${problems}.`);

@@ -10,6 +10,13 @@ import { mixSeed } from '../music/random';
 
 /** Tracks the generator writes: soprano (the melody, regenerated), alto, tenor, bass. */
 export const OUTPUT_TRACKS = 4;
+
+/**
+ * Scale from the generator's tanh output to pitch logits: a voice's scores span [-1, 1], so a softmax over
+ * them alone could never be confident; times 5, one pitch can take almost all the probability.
+ */
+export const VOICE_LOGIT_SCALE = 5;
+
 /** Every convolution is 4x4, as in the reference. */
 const KERNEL_SIZE = 4;
 /** LeakyReLU slope of the reference's encoder and critic. */

@@ -112,6 +112,20 @@ export function firstFullChordStep(chorale: JsbChorale): number | null {
   return i < 0 ? null : i;
 }
 
+/**
+ * The pitch range (MIDI, inclusive) of each voice over the whole data set, soprano to bass: the ranges a
+ * transposed copy keeps when `keepVoiceRanges` is set.
+ */
+export const JSB_VOICE_RANGES: readonly (readonly [number, number])[] = [
+  [60, 81],
+  [52, 74],
+  [46, 69],
+  [36, 66],
+];
+
+/** Every transposition within a tritone either way: with `keepVoiceRanges`, each chorale in all keys that fit. */
+export const ALL_KEY_TRANSPOSITIONS: readonly number[] = [-6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5];
+
 /** Options for `jsbToTrainingWindows`. */
 export interface JsbWindowOptions {
   /** Steps between window starts (default DEFAULT_HOP_STEPS = 16, one bar, so windows start on bar lines). */
@@ -121,6 +135,8 @@ export interface JsbWindowOptions {
    * A shift that would push a chorale off the keyboard (MIDI 0-127) is skipped for that chorale.
    */
   transpositions?: number[];
+  /** Skip a transposed copy that moves any voice outside its JSB_VOICE_RANGES (default false). */
+  keepVoiceRanges?: boolean;
   /** DeepComposer's samples: only the first 2 bars of each chorale (229 windows from the train split). */
   firstWindowOnly?: boolean;
 }
@@ -140,6 +156,7 @@ export function jsbToTrainingWindows(chorales: JsbChorale[], options: JsbWindowO
     hopSteps: options.hopSteps ?? DEFAULT_HOP_STEPS,
     firstWindowOnly: options.firstWindowOnly ?? false,
     transpositions: options.transpositions ?? [],
+    trackRanges: options.keepVoiceRanges ? JSB_VOICE_RANGES : undefined,
     trackNames: [...JSB_VOICES],
   });
 }

@@ -133,6 +133,11 @@ export interface TrainingWindowOptions {
    * (default none). A shift that would push a roll's notes off the keyboard (0-127) is skipped for that roll.
    */
   transpositions?: number[];
+  /**
+   * Per-track pitch ranges [lowest, highest] (MIDI, inclusive) that a transposed copy must keep: a shift
+   * that moves any note of a track outside its range is skipped for that roll (default: the keyboard only).
+   */
+  trackRanges?: readonly (readonly [number, number])[];
   /** Names of the tracks, melody first (default: the first roll's track names). */
   trackNames?: string[];
 }
@@ -161,23 +166,32 @@ export function trainingWindowStarts(roll: PianoRoll, options: TrainingWindowOpt
   return kept;
 }
 
-/** The semitone shifts that keep every note of a roll on the keyboard: 0 first, then the asked ones. */
-function usableShifts(roll: PianoRoll, transpositions: number[]): number[] {
+/**
+ * The semitone shifts that keep every note of a roll on the keyboard, and each track inside its range where
+ * `ranges` gives one: 0 first, then the asked ones.
+ */
+function usableShifts(roll: PianoRoll, transpositions: number[], ranges: readonly (readonly [number, number])[] = []): number[] {
   const shifts = [0];
-  let lowest = PITCHES;
-  let highest = -1;
   const n = roll.tracks.length;
+  const lowest = new Array<number>(n).fill(PITCHES);
+  const highest = new Array<number>(n).fill(-1);
   for (let i = 0; i < roll.active.length; i++) {
     if (!roll.active[i]) continue;
+    const track = i % n;
     const pitch = Math.floor(i / n) % PITCHES;
-    if (pitch < lowest) lowest = pitch;
-    if (pitch > highest) highest = pitch;
+    if (pitch < lowest[track]) lowest[track] = pitch;
+    if (pitch > highest[track]) highest[track] = pitch;
   }
+  const fits = (s: number) =>
+    highest.every((high, track) => {
+      if (high < 0) return true;
+      const [low, top] = ranges[track] ?? [0, PITCHES - 1];
+      return lowest[track] + s >= Math.max(0, low) && high + s <= Math.min(PITCHES - 1, top);
+    });
   for (const s of transpositions) {
     if (!Number.isInteger(s)) throw new RangeError(`transpositions must be whole semitones, got ${s}`);
     if (s === 0 || shifts.includes(s)) continue;
-    if (highest >= 0 && (lowest + s < 0 || highest + s >= PITCHES)) continue;
-    shifts.push(s);
+    if (fits(s)) shifts.push(s);
   }
   return shifts;
 }
@@ -210,7 +224,7 @@ export function buildTrainingWindows(count: number, rollAt: (index: number) => P
     trackNames ??= roll.tracks.map((t) => t.name);
     if (roll.tracks.length !== trackCount) throw new RangeError(`every roll needs ${trackCount} tracks, got one with ${roll.tracks.length}`);
     const starts = trainingWindowStarts(roll, options);
-    const shifts = starts.length > 0 ? usableShifts(roll, transpositions) : [];
+    const shifts = starts.length > 0 ? usableShifts(roll, transpositions, options.trackRanges) : [];
     plan.push({ starts, shifts });
     total += starts.length * shifts.length;
   }

@@ -28,6 +28,13 @@ export const hyperParamsSchema = z.object({
   baseWidth: z.union([z.literal(4), z.literal(8), z.literal(16), z.literal(32), z.literal(64)], { error: 'must be one of 4, 8, 16, 32, 64' }).default(16),
   /** Seed of weight initialisation, batch order and noise: same seed, same run. */
   seed: int(0, 2 ** 31 - 1).default(42),
+  /**
+   * Weight of the voice term in the generator's loss, next to the adversarial one: for the alto, tenor and
+   * bass, the cross-entropy between the generator's pitch scores at each step and the pitch that voice sings
+   * in the real window (pix2pix-style guidance). 0 trains the reference's pure WGAN-GP, whose voices drift
+   * out of key and drop out; about 10 makes each voice learn which pitch to sing under the melody.
+   */
+  voiceLossWeight: z.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(1000, 'must be at most 1000').default(10),
   /** Weight of the WGAN-GP gradient penalty. */
   gradientPenaltyWeight: z.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(1000, 'must be at most 1000').default(10),
   /** Adam's beta1 and beta2 (the reference uses 0.5 and 0.9). */

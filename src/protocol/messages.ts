@@ -59,6 +59,14 @@ export interface ModelFiles {
 /** The objective metrics of a set of rolls, as src/music/metrics.ts defines them. */
 export type { MetricSet } from '../music/metrics';
 
+/**
+ * How the generator's scores become the accompaniment's notes: 'chorale' (the default) decodes the three
+ * voices together into chords that always sound under the melody; 'single' lets each voice take its own
+ * best pitch (they may rest and clash); 'chords' is the reference's threshold, clusters allowed.
+ */
+export const VOICINGS = ['chorale', 'single', 'chords'] as const;
+export type Voicing = (typeof VOICINGS)[number];
+
 export type TrainingState = 'idle' | 'training' | 'paused' | 'stopped' | 'done';
 
 /** Messages from the page to the worker. */
@@ -77,7 +85,7 @@ export type WorkerRequest =
   | { type: 'resume' }
   | { type: 'stop' }
   /** Accompany a melody of any length (one track); `seed` picks the variation. */
-  | { type: 'generate'; requestId: number; melody: PianoRoll; seed: number }
+  | { type: 'generate'; requestId: number; melody: PianoRoll; seed: number; voicing?: Voicing }
   /** Save the current model to IndexedDB under `name`, and/or return it as files. */
   | { type: 'save'; requestId: number; target: 'indexeddb' | 'files'; name?: string }
   | { type: 'load'; requestId: number; source: ModelSource };

@@ -1,5 +1,6 @@
 /** Accompany: which model is loaded, generate and variations, save and load models as files. */
 import { useId } from 'react';
+import type { Voicing } from '../protocol/messages';
 import { useAppState, usePage } from './context';
 
 /** The accompany section. */
@@ -13,6 +14,8 @@ export function AccompanyPanel() {
   const training = useAppState((s) => s.training);
   const loadId = useId();
   const seedId = useId();
+  const voicingId = useId();
+  const voicing = useAppState((s) => s.voicing);
 
   return (
     <section className="panel" aria-labelledby="accompany-heading">
@@ -30,6 +33,18 @@ export function AccompanyPanel() {
         <label htmlFor={seedId}>Variation</label>
         <input id={seedId} type="number" className="narrow" min={0} value={seed} onChange={(e) => void controller.generate(Math.max(0, Math.floor(Number(e.target.value) || 0)))} data-testid="variation-seed-input" disabled={generating || !melody} />
       </div>
+      <div className="row">
+        <label htmlFor={voicingId}>Voices</label>
+        <select id={voicingId} value={voicing} disabled={generating} onChange={(e) => void controller.setVoicing(e.target.value as Voicing)} data-testid="voicing-select" aria-describedby={`${voicingId}-help`}>
+          <option value="chorale">Chorale: always sounding, in chords</option>
+          <option value="single">Independent: each voice its own best note</option>
+          <option value="chords">Reference: every note above the threshold</option>
+        </select>
+      </div>
+      <p className="hint" id={`${voicingId}-help`}>
+        How the model's output becomes notes. Chorale decodes alto, tenor and bass together so they sound under every
+        melody note and form chords; the other two show the network's raw choices.
+      </p>
       <div className="row buttons">
         <button type="button" data-testid="save-model-button" disabled={!model || training === 'training'} onClick={() => void controller.saveModelFiles()}>
           Save model as files

@@ -79,6 +79,19 @@ export function SettingsPanel() {
             </>
           )}
         </Field>
+        <Field
+          field="voiceLossWeight"
+          label="Voice guidance"
+          problem={problems.voiceLossWeight}
+          help="How strongly the generator is also taught which pitch each voice of the real music sings, next to the critic's judgement. 0 is the reference's pure GAN (voices drift out of key and drop out); about 10 learns harmony much faster."
+        >
+          {(ids) => (
+            <>
+              <input type="range" min={0} max={50} value={Number(draft.voiceLossWeight) || 0} onChange={(e) => set('voiceLossWeight')(e.target.value)} aria-label="Voice guidance slider" />
+              <input id={ids.input} type="number" min={0} step="any" className="narrow" value={draft.voiceLossWeight} onChange={(e) => set('voiceLossWeight')(e.target.value)} data-testid="voice-loss-weight-input" aria-describedby={describedBy(ids, 'voiceLossWeight')} aria-invalid={Boolean(problems.voiceLossWeight)} />
+            </>
+          )}
+        </Field>
         <Field field="batchSize" label="Batch size" problem={problems.batchSize} help="Two-bar windows per step. Larger batches give smoother learning but need more memory per step.">
           {(ids) => <input id={ids.input} type="number" className="narrow" value={draft.batchSize} onChange={(e) => set('batchSize')(e.target.value)} data-testid="batch-size-input" aria-describedby={describedBy(ids, 'batchSize')} aria-invalid={Boolean(problems.batchSize)} />}
         </Field>

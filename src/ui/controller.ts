@@ -8,7 +8,7 @@ import { parseMidi, summarizeTracks, type MidiTrackSummary } from '../music/midi
 import { extractMelody } from '../music/melody';
 import { sampleMelodyRoll, SAMPLE_MELODIES } from '../music/samples';
 import type { HyperParams, HyperParamsInput } from '../protocol/config';
-import type { BackendName, EngineOptions, EngineReady, ModelFiles, ModelSource, WorkerEvent } from '../protocol/messages';
+import { VOICINGS, type BackendName, type EngineOptions, type EngineReady, type ModelFiles, type ModelSource, type Voicing, type WorkerEvent } from '../protocol/messages';
 import { DEFAULT_TRACK_MIX, type TrackMix } from '../audio/schedule';
 import { defaultInstrument, type InstrumentName } from '../audio/instruments';
 import type { PlayerSnapshot } from '../audio/player';
@@ -24,7 +24,7 @@ export interface Trainer {
   pause(): void;
   resume(): void;
   stop(): void;
-  generate(melody: PianoRoll, seed: number): Promise<PianoRoll>;
+  generate(melody: PianoRoll, seed: number, voicing?: Voicing): Promise<PianoRoll>;
   save(target: 'indexeddb' | 'files', name?: string): Promise<ModelFiles | undefined>;
   load(source: ModelSource): Promise<HyperParams>;
   dispose(): void;
@@ -63,6 +63,7 @@ export interface SavedPage {
   dataset: DatasetChoice;
   result: PianoRoll | null;
   resultSeed: number;
+  voicing: Voicing;
   /** Name of the trained model saved in the worker's IndexedDB, if any. */
   storedModel: string | null;
   mix: TrackMix[];
@@ -353,14 +354,14 @@ export class Controller {
 
   /** Accompanies the current melody with the model in the worker; `seed` picks the variation. */
   async generate(seed = this.store.get().resultSeed): Promise<void> {
-    const { melody, melodyName, model } = this.store.get();
+    const { melody, melodyName, model, voicing } = this.store.get();
     try {
       if (!melody) throw new PageActionError('Choose a melody first: open a MIDI file, pick a sample or record one.');
       this.store.set({ generating: true, resultSeed: seed });
       await this.readyPromise;
       if (!this.trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
       if (!this.store.get().model && !model) throw new PageActionError('There is no model yet: train one, or load a saved model from files.');
-      const result = await this.trainer.generate(melody, seed);
+      const result = await this.trainer.generate(melody, seed, voicing);
       this.store.set({ result });
       this.listenTo(result, `${melodyName} (accompaniment, seed ${seed})`);
     } catch (error) {
@@ -368,6 +369,14 @@ export class Controller {
     } finally {
       this.store.set({ generating: false });
     }
+  }
+
+  /** Chooses how the voices are decoded; an accompaniment already written is written again that way. */
+  async setVoicing(voicing: Voicing): Promise<void> {
+    if (!VOICINGS.includes(voicing)) return;
+    this.store.set({ voicing });
+    this.scheduleSave();
+    if (this.store.get().result) await this.generate();
   }
 
   /** Generates another variation with the next seed. */
@@ -623,6 +632,7 @@ export class Controller {
       dataset: saved.dataset ?? 'jsb',
       result: saved.result ?? null,
       resultSeed: saved.resultSeed ?? 1,
+      voicing: saved.voicing && VOICINGS.includes(saved.voicing) ? saved.voicing : 'chorale',
       loop: saved.loop ?? false,
       tempoBpm: saved.tempoBpm ?? null,
     });
@@ -650,6 +660,7 @@ export class Controller {
         dataset: s.dataset,
         result: s.result,
         resultSeed: s.resultSeed,
+        voicing: s.voicing,
         storedModel: this.storedModel,
         mix: s.mix,
         instruments: s.instruments,

@@ -5,7 +5,7 @@
 import { checkHyperParams, DEFAULT_HYPERPARAMS, type HyperParams, type HyperParamsInput } from '../protocol/config';
 
 /** The fields the page lets a musician edit. */
-export const FORM_FIELDS = ['epochs', 'learningRate', 'updateRatio', 'batchSize', 'baseWidth', 'seed'] as const;
+export const FORM_FIELDS = ['epochs', 'learningRate', 'updateRatio', 'voiceLossWeight', 'batchSize', 'baseWidth', 'seed'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** The form as typed: text, so a half-typed or wrong value can be shown and explained. */
@@ -22,6 +22,7 @@ export function draftFrom(params: HyperParams): HyperDraft {
     epochs: String(params.epochs),
     learningRate: String(params.learningRate),
     updateRatio: String(params.updateRatio),
+    voiceLossWeight: String(params.voiceLossWeight),
     batchSize: String(params.batchSize),
     baseWidth: String(params.baseWidth),
     seed: String(params.seed),
@@ -47,6 +48,7 @@ export function draftToInput(draft: HyperDraft): HyperParamsInput {
     epochs,
     learningRate: parseNumber(draft.learningRate),
     updateRatio: parseNumber(draft.updateRatio),
+    voiceLossWeight: parseNumber(draft.voiceLossWeight),
     batchSize: parseNumber(draft.batchSize),
     baseWidth: parseNumber(draft.baseWidth) as HyperParamsInput['baseWidth'],
     seed: parseNumber(draft.seed),

@@ -10,7 +10,7 @@
  */
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams, HyperParamsInput } from '../protocol/config';
-import { BACKEND_ORDER, type BackendName, type EngineOptions, type EngineReady, type ModelFiles, type ModelSource, type TrainingState, type WorkerEvent, type WorkerRequest } from '../protocol/messages';
+import { BACKEND_ORDER, type BackendName, type EngineOptions, type EngineReady, type ModelFiles, type ModelSource, type TrainingState, type Voicing, type WorkerEvent, type WorkerRequest } from '../protocol/messages';
 import { TrainerError } from './errors';
 
 export { TrainerError } from './errors';
@@ -143,8 +143,8 @@ export class TrainerClient {
   }
 
   /** Accompanies a one-track melody of any length. The melody is copied, so the caller keeps it intact. */
-  async generate(melody: PianoRoll, seed: number): Promise<PianoRoll> {
-    const reply = await this.request<'generated'>((requestId) => ({ type: 'generate', requestId, melody, seed }));
+  async generate(melody: PianoRoll, seed: number, voicing?: Voicing): Promise<PianoRoll> {
+    const reply = await this.request<'generated'>((requestId) => ({ type: 'generate', requestId, melody, seed, ...(voicing ? { voicing } : {}) }));
     return reply.roll;
   }
 

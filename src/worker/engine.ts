@@ -5,7 +5,7 @@
  */
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams } from '../protocol/config';
-import type { ModelFiles } from '../protocol/messages';
+import type { ModelFiles, Voicing } from '../protocol/messages';
 
 /** The losses of one training iteration (several critic steps and one generator step). */
 export interface IterationLosses {
@@ -18,8 +18,8 @@ export interface IterationLosses {
 /** A usable model: it accompanies melodies and can be exported. */
 export interface WorkerModel {
   readonly config: HyperParams;
-  /** Accompanies a one-track melody of any length; `seed` picks the variation. */
-  accompany(melody: PianoRoll, seed: number): Promise<PianoRoll>;
+  /** Accompanies a one-track melody of any length; `seed` picks the variation, `voicing` the decoding (default 'chorale'). */
+  accompany(melody: PianoRoll, seed: number, voicing?: Voicing): Promise<PianoRoll>;
   /** Accompaniments of fixed melodies with fixed noise, for listening back across epochs. */
   snapshot(melodies: PianoRoll[], noiseSeed: number): Promise<PianoRoll[]>;
   exportModel(): Promise<ModelFiles>;

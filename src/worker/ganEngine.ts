@@ -1,7 +1,7 @@
 /** The worker's EngineFactory on src/model's GanEngine: the one place that knows the engine's own API. */
 import type { TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams } from '../protocol/config';
-import type { ModelFiles } from '../protocol/messages';
+import type { ModelFiles, Voicing } from '../protocol/messages';
 import { GanEngine, iterationsPerEpoch } from '../model/engine';
 import { ModelFileError } from '../model/errors';
 import { exportModel, exportTrainingState, importModel, importTrainingState } from '../model/io';
@@ -15,8 +15,8 @@ class GanModel implements WorkerModel {
     return this.engine.config;
   }
 
-  accompany(melody: Parameters<GanEngine['accompany']>[0], seed: number) {
-    return this.engine.accompany(melody, seed);
+  accompany(melody: Parameters<GanEngine['accompany']>[0], seed: number, voicing?: Voicing) {
+    return this.engine.accompany(melody, seed, voicing ? { voicing } : {});
   }
 
   snapshot(melodies: Parameters<GanEngine['snapshot']>[0], noiseSeed: number) {

@@ -8,11 +8,13 @@ import { PITCHES, rollTransferables, type PianoRoll, type TrainingWindows } from
 import { checkHyperParams, type HyperParams } from '../protocol/config';
 import {
   BACKEND_ORDER,
+  VOICINGS,
   type BackendName,
   type MetricSet,
   type ModelFiles,
   type ModelSource,
   type TrainingState,
+  type Voicing,
   type WorkerEvent,
   type WorkerRequest,
 } from '../protocol/messages';
@@ -127,7 +129,7 @@ export class TrainerHandler {
       case 'stop':
         return this.stop();
       case 'generate':
-        return this.generate(request.requestId, request.melody, request.seed);
+        return this.generate(request.requestId, request.melody, request.seed, request.voicing);
       case 'save':
         return this.save(request.requestId, request.target, request.name);
       case 'load':
@@ -324,12 +326,13 @@ export class TrainerHandler {
     }
   }
 
-  private async generate(requestId: number, melody: PianoRoll, seed: number): Promise<void> {
+  private async generate(requestId: number, melody: PianoRoll, seed: number, voicing: Voicing | undefined): Promise<void> {
     const model = this.model;
     if (!model) throw new NoModelError('accompany a melody');
     checkRoll(melody, 'the melody');
     if (!Number.isFinite(seed)) throw new BadRequestError('The variation seed must be a number.');
-    const roll = await this.exclusive(() => model.accompany(melody, seed));
+    if (voicing !== undefined && !VOICINGS.includes(voicing)) throw new BadRequestError(`Unknown voicing "${String(voicing)}"; use one of ${VOICINGS.join(', ')}.`);
+    const roll = await this.exclusive(() => model.accompany(melody, seed, voicing));
     this.deps.post({ type: 'generated', requestId, roll }, rollTransferables(roll));
   }
 

@@ -51,4 +51,37 @@ describe('the page with the pretrained default model', () => {
     }
     expect(errors).toEqual([]);
   });
+
+  it('accompanies every built-in tune with all three voices sounding under every melody note, below it', async () => {
+    const tunes = await page.getByTestId('sample-melody-select').locator('option').evaluateAll((options) =>
+      options.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''),
+    );
+    expect(tunes.length).toBeGreaterThanOrEqual(3);
+    for (const tune of tunes) {
+      await page.getByTestId('sample-melody-select').selectOption(tune);
+      // The new melody replaces the last accompaniment: the mixer shows the melody alone until Accompany.
+      await expect.poll(() => page.getByTestId('track-row').count(), { timeout: 30_000 }).toBe(1);
+      await page.getByTestId('generate-button').click();
+      await expect.poll(() => page.getByTestId('track-row').count(), { timeout: 120_000 }).toBe(4);
+      await expect.poll(() => page.getByTestId('generate-button').isEnabled(), { timeout: 120_000 }).toBe(true);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-midi-button').click()]);
+      const midi = new Midi(readFileSync((await download.path())!));
+      const voices = midi.tracks.filter((t) => t.notes.length > 0);
+      expect(voices, tune).toHaveLength(4);
+      const [melody, ...accompaniment] = voices;
+      const sixteenth = midi.header.ppq / 4;
+      for (const note of melody.notes) {
+        // Every 16th-note step the melody note covers.
+        for (let tick = note.ticks; tick < note.ticks + note.durationTicks; tick += sixteenth) {
+          for (const voice of accompaniment) {
+            const under = voice.notes.filter((n) => n.ticks <= tick && n.ticks + n.durationTicks > tick);
+            expect(under, `${tune}: ${voice.name} at tick ${tick}`).toHaveLength(1);
+            expect(under[0].midi, `${tune}: ${voice.name} at tick ${tick}`).toBeLessThanOrEqual(note.midi);
+          }
+        }
+      }
+    }
+    await screenshot(page, 'page-default-model-built-in-tune');
+    expect(errors).toEqual([]);
+  });
 });

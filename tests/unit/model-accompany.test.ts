@@ -13,6 +13,7 @@ import {
 import { GanEngine } from '../../src/model/engine';
 import { MelodyError } from '../../src/model/errors';
 import { PITCHES, cellIndex, createRoll } from '../../src/music/pianoRoll';
+import { createUniform } from '../../src/music/random';
 import { melodyRoll, tinyConfig, useCpu } from './model-fixtures';
 
 beforeAll(useCpu);
@@ -123,7 +124,7 @@ describe('accompaniment helpers', () => {
       joined[(step * PITCHES + 67) * 4 + 1] = step < 2 ? 0.9 : 0.4;
       joined[(step * PITCHES + 69) * 4 + 1] = step < 2 ? 0.3 : 0.8;
     }
-    const single = accompaniedRoll(melody, joined, 0);
+    const single = accompaniedRoll(melody, joined, 0, 'single');
     const alto = (roll: typeof single, step: number, pitch: number) => roll.active[cellIndex(roll, step, pitch, 1)];
     expect([0, 1].map((s) => [alto(single, s, 67), alto(single, s, 69)])).toEqual([[1, 0], [1, 0]]);
     expect([2, 3].map((s) => [alto(single, s, 67), alto(single, s, 69)])).toEqual([[0, 1], [0, 1]]);
@@ -145,10 +146,43 @@ describe('single voicing', () => {
     set(2, 50, 0.1);
     set(2, 52, 0.9); // 52 is clearly stronger: the bass moves
     set(3, 52, 0.9);
-    const roll = accompaniedRoll(melody, joined, 0);
+    const roll = accompaniedRoll(melody, joined, 0, 'single');
     const bass = (step: number) => [50, 52].filter((p) => roll.active[cellIndex(roll, step, p, 3)] === 1);
     expect([0, 1, 2, 3].map(bass)).toEqual([[50], [50], [52], [52]]);
     expect(roll.onsets![cellIndex(roll, 2, 52, 3)]).toBe(1);
     expect(HOLD_MARGIN).toBeGreaterThan(0.1);
+  });
+});
+
+describe('chorale voicing', () => {
+  it('sounds one pitch per voice under every melody note, below the voice over it, in the melody’s own register', () => {
+    // Two octaves under the model's melody range: the voices must come back down with it.
+    const melody = melodyRoll(8 * 16, 45);
+    const shift = octaveShiftIntoRange(melodyActive(melody), melody.steps);
+    expect(shift).toBe(24);
+    const uniform = createUniform(5);
+    const joined = Float32Array.from({ length: melody.steps * PITCHES * 4 }, () => uniform() * 2 - 1);
+    const roll = accompaniedRoll(melody, joined, shift);
+    const sounding = (step: number, track: number) => {
+      const pitches: number[] = [];
+      for (let p = 0; p < PITCHES; p++) if (roll.active[cellIndex(roll, step, p, track)]) pitches.push(p);
+      return pitches;
+    };
+    let checked = 0;
+    for (let step = 0; step < melody.steps; step++) {
+      const [top] = sounding(step, 0).slice(-1);
+      if (top === undefined) continue;
+      const voices = [1, 2, 3].map((track) => sounding(step, track));
+      for (const v of voices) expect(v).toHaveLength(1);
+      const [alto, tenor, bass] = voices.map((v) => v[0]);
+      expect(alto).toBeLessThanOrEqual(top);
+      expect(tenor).toBeLessThanOrEqual(alto);
+      expect(bass).toBeLessThanOrEqual(tenor);
+      expect(bass).toBeGreaterThanOrEqual(36 - shift);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(melody.steps / 2);
+    // The default voicing of accompaniedRoll is the chorale one.
+    expect(Array.from(accompaniedRoll(melody, joined, shift, 'chorale').active)).toEqual(Array.from(roll.active));
   });
 });

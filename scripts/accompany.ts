@@ -1,0 +1,118 @@
+/**
+ * `npm run accompany -- --model DIR IN.mid [--track N] [--seed N] [--voicing chorale|single|chords] [--out OUT.mid]`:
+ * accompanies the melody of a MIDI file with a saved model, with the same decoding as the page, and writes
+ * the four-track result (melody, alto, tenor, bass) as a MIDI file. For users who work in batches.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { MusicInputError } from '../src/music/errors';
+import { extractMelody } from '../src/music/melody';
+import { parseMidi, summarizeTracks } from '../src/music/midiIn';
+import { rollToMidi } from '../src/music/midiOut';
+import { VOICINGS, type Voicing } from '../src/model/accompany';
+import { ModelFileError } from '../src/model/errors';
+import { importModel } from '../src/model/io';
+import { readModelDir } from './lib/modelDir';
+import { startNodeBackend } from './lib/tfNode';
+
+const USAGE = `Usage: npm run accompany -- [--model DIR] IN.mid [--track N] [--seed N] [--voicing chorale|single|chords] [--out OUT.mid]
+  --model DIR     a saved model folder with model.json and model.weights.bin (default models/default)
+  --track N       the file's track (1-based, as listed) that holds the melody (default: the suggested one)
+  --seed N        the variation (default 1)
+  --voicing NAME  how the voices are decoded (default chorale)
+  --out FILE      where to write the result (default IN - accompanied.mid beside the input)`;
+
+/** A command line the script cannot follow; the message says what to change. */
+export class AccompanyUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccompanyUsageError';
+  }
+}
+
+export interface AccompanyCommand {
+  model: string;
+  input: string;
+  track: number | null;
+  seed: number;
+  voicing: Voicing;
+  out: string;
+}
+
+/** Reads the command line; throws AccompanyUsageError with what to change. */
+export function parseAccompanyArgs(argv: string[]): AccompanyCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        track: { type: 'string' },
+        seed: { type: 'string' },
+        voicing: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new AccompanyUsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) throw new AccompanyUsageError(USAGE);
+  if (positionals.length !== 1) throw new AccompanyUsageError(`Give exactly one MIDI file to accompany (got ${positionals.length}).\n${USAGE}`);
+  const whole = (flag: string, text: string | undefined, min: number): number | null => {
+    if (text === undefined) return null;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min) throw new AccompanyUsageError(`${flag} must be a whole number >= ${min}, got "${text}"`);
+    return value;
+  };
+  const voicing = (values.voicing ?? 'chorale') as Voicing;
+  if (!VOICINGS.includes(voicing)) throw new AccompanyUsageError(`--voicing must be one of ${VOICINGS.join(', ')}, got "${values.voicing}"`);
+  const input = resolve(positionals[0]);
+  const track = whole('--track', values.track, 1);
+  return {
+    model: resolve(values.model ?? 'models/default'),
+    input,
+    track: track === null ? null : track - 1,
+    seed: whole('--seed', values.seed, 0) ?? 1,
+    voicing,
+    out: resolve(values.out ?? join(dirname(input), `${basename(input, extname(input))} - accompanied.mid`)),
+  };
+}
+
+/** Accompanies the file as the command says and writes the result; returns lines to print. */
+export async function accompanyFile(command: AccompanyCommand): Promise<string[]> {
+  if (!existsSync(command.input)) throw new AccompanyUsageError(`No file at ${command.input}`);
+  const parsed = parseMidi(new Uint8Array(readFileSync(command.input)));
+  const melody = extractMelody(parsed, command.track === null ? {} : { track: command.track });
+  const engine = await importModel(readModelDir(command.model));
+  try {
+    const result = await engine.accompany(melody.roll, command.seed, { voicing: command.voicing });
+    writeFileSync(command.out, rollToMidi(result, { title: `${basename(command.input, extname(command.input))} - accompanied` }));
+    const trackName = summarizeTracks(parsed)[melody.trackIndex]?.name || `track ${melody.trackIndex + 1}`;
+    const bars = (result.steps / (result.stepsPerBeat * result.beatsPerBar)).toFixed(1);
+    return [
+      `melody: ${trackName} (track ${melody.trackIndex + 1})${melody.trimmedSteps ? `, ${melody.trimmedSteps / result.stepsPerBeat} empty beats at the start left out` : ''}`,
+      ...melody.warnings.map((w) => `note: ${w}`),
+      `wrote ${command.out}: ${bars} bars, melody + alto, tenor, bass (seed ${command.seed}, ${command.voicing} voicing)`,
+    ];
+  } finally {
+    engine.dispose();
+  }
+}
+
+if (process.argv[1]?.endsWith('scripts/accompany.ts')) {
+  try {
+    const command = parseAccompanyArgs(process.argv.slice(2));
+    await startNodeBackend('wasm');
+    for (const line of await accompanyFile(command)) console.log(line);
+  } catch (error) {
+    const known = error instanceof AccompanyUsageError || error instanceof MusicInputError || error instanceof ModelFileError;
+    console.error(error instanceof Error && known ? error.message : error);
+    process.exit(error instanceof AccompanyUsageError ? 2 : 1);
+  }
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { DECODE_VOICE_RANGES, DEFAULT_DECODE_OPTIONS, decodeChorale } from '../../src/model/decode';
+import { isChord, isChordMask, pitchClassMask } from '../../src/music/chords';
+import { PITCHES } from '../../src/music/pianoRoll';
+import { createUniform } from '../../src/music/random';
+
+const TRACKS = 4;
+
+/** Scores [steps, 128, 4] of uniform noise in [-1, 1] (track 0 unused by the decoder). */
+function noiseScores(steps: number, seed: number): Float32Array {
+  const uniform = createUniform(seed);
+  return Float32Array.from({ length: steps * PITCHES * TRACKS }, () => uniform() * 2 - 1);
+}
+
+/** A melody line: pitch per step, -1 for a rest. */
+function line(pitches: number[], stepsEach: number): Int16Array {
+  return Int16Array.from(pitches.flatMap((p) => new Array<number>(stepsEach).fill(p)));
+}
+
+const decode = (scores: Float32Array, melody: Int16Array, weights = {}) =>
+  decodeChorale(scores, melody, { tracks: TRACKS, stepsPerBeat: 4, key: { tonic: 0, mode: 'major' }, logitScale: 5, weights });
+
+describe('chords', () => {
+  it('hears triads and seventh chords, complete or with their third, and nothing else', () => {
+    expect(isChord([60, 64, 67, 48])).toBe(true); // C major, doubled root
+    expect(isChord([57, 60, 64])).toBe(true); // A minor
+    expect(isChord([59, 62, 65])).toBe(true); // B diminished
+    expect(isChord([60, 64, 68])).toBe(true); // augmented
+    expect(isChord([55, 59, 62, 65])).toBe(true); // G7
+    expect(isChord([59, 62, 65, 68])).toBe(true); // diminished seventh
+    expect(isChord([60, 64, 72])).toBe(true); // root and third: an incomplete triad
+    expect(isChord([55, 65, 71])).toBe(true); // G7 without its fifth
+    expect(isChord([60, 67, 72, 48])).toBe(false); // a bare fifth
+    expect(isChord([60, 72, 48])).toBe(false); // a unison
+    expect(isChord([60, 62, 64])).toBe(false); // a cluster
+    expect(isChord([60, 61, 67])).toBe(false);
+    expect(pitchClassMask([60, 72])).toBe(1);
+    expect(() => isChordMask(4096)).toThrow(RangeError);
+  });
+});
+
+describe('chorale decoding', () => {
+  const melody = line([72, 71, 69, -1, -1, 67, 69, 71, 72, 74, 72, 71, 72], 4);
+
+  it('sounds every voice wherever the melody sounds, rests only where it rests, and keeps the voices in range and in order', () => {
+    for (const seed of [1, 2, 3]) {
+      const voices = decode(noiseScores(melody.length, seed), melody);
+      expect(voices).toHaveLength(3);
+      voices.forEach((voice, v) => {
+        const [low, high] = DECODE_VOICE_RANGES[v];
+        for (let step = 0; step < melody.length; step++) {
+          if (melody[step] >= 0) {
+            expect(voice[step], `voice ${v} at step ${step}`).toBeGreaterThanOrEqual(low);
+            expect(voice[step]).toBeLessThanOrEqual(high);
+          } else {
+            expect(voice[step]).toBe(-1);
+          }
+        }
+      });
+      for (let step = 0; step < melody.length; step++) {
+        if (melody[step] < 0) continue;
+        expect(voices[0][step]).toBeLessThanOrEqual(melody[step]);
+        expect(voices[1][step]).toBeLessThanOrEqual(voices[0][step]);
+        expect(voices[2][step]).toBeLessThanOrEqual(voices[1][step]);
+      }
+    }
+  });
+
+  it('writes notes at least an 8th long', () => {
+    const voices = decode(noiseScores(melody.length, 9), melody, { changeCost: 0, leapCost: 0, bassLeapCost: 0 });
+    for (const voice of voices) {
+      let start = 0;
+      for (let step = 1; step <= voice.length; step++) {
+        if (step < voice.length && voice[step] === voice[step - 1]) continue;
+        if (voice[start] >= 0) expect(step - start).toBeGreaterThanOrEqual(DEFAULT_DECODE_OPTIONS.slotSteps);
+        start = step;
+      }
+    }
+  });
+
+  it('chooses chords on the beats where the network has no preference', () => {
+    const flat = new Float32Array(melody.length * PITCHES * TRACKS);
+    const voices = decode(flat, melody);
+    for (let step = 0; step < melody.length; step += 4) {
+      if (melody[step] < 0) continue;
+      expect(isChord([melody[step], voices[0][step], voices[1][step], voices[2][step]]), `beat at step ${step}`).toBe(true);
+    }
+  });
+
+  it('follows the network where it is sure, and avoids the parallel fifths it asks for when they cost', () => {
+    // The network wants the bass a 5th under the tenor on two chords a step apart: C-G then D-A.
+    const melody2 = line([76, 77], 4);
+    const scores = new Float32Array(melody2.length * PITCHES * TRACKS).fill(-1);
+    const want = (step: number, pitch: number, voice: number) => (scores[(step * PITCHES + pitch) * TRACKS + voice] = 1);
+    for (let step = 0; step < 8; step++) {
+      const [alto, tenor, bass] = step < 4 ? [67, 55, 48] : [69, 57, 50];
+      want(step, alto, 1);
+      want(step, tenor, 2);
+      want(step, bass, 3);
+    }
+    const followed = decode(scores, melody2, { parallelCost: 0, chordBonus: 0, offbeatChordBonus: 0, dissonanceCost: 0 });
+    expect([followed[0][0], followed[1][0], followed[2][0], followed[0][4], followed[1][4], followed[2][4]]).toEqual([67, 55, 48, 69, 57, 50]);
+    const avoided = decode(scores, melody2, { parallelCost: 20, chordBonus: 0, offbeatChordBonus: 0, dissonanceCost: 0 });
+    const fifths = (x0: number, x1: number, y0: number, y1: number) =>
+      x1 !== x0 && Math.sign(x1 - x0) === Math.sign(y1 - y0) && Math.abs(x0 - y0) % 12 === 7 && Math.abs(x1 - y1) % 12 === 7;
+    const voices = [line([76, 77], 4), ...avoided];
+    for (let x = 0; x < 4; x++) {
+      for (let y = x + 1; y < 4; y++) expect(fifths(voices[x][3], voices[x][4], voices[y][3], voices[y][4])).toBe(false);
+    }
+  });
+
+  it('refuses scores of the wrong size', () => {
+    expect(() => decode(new Float32Array(10), melody)).toThrow(RangeError);
+  });
+});
