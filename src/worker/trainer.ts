@@ -160,7 +160,8 @@ export class TrainerHandler {
     if (choice.how !== undefined && choice.how !== 'first-working') ready.how = choice.how;
     if (choice.rates?.length) ready.rates = choice.rates;
     if (choice.threads !== undefined) ready.threads = choice.threads;
-    if (choice.width !== undefined) ready.width = choice.width;
+    // The width the rates were timed at; without rates there was nothing timed at any width.
+    if (choice.width !== undefined && choice.rates?.length) ready.width = choice.width;
     this.deps.post(ready);
   }
 

@@ -248,7 +248,7 @@ describe('TrainerClient', () => {
   it('resolves requests from their replies and rejects failures as TrainerError', async () => {
     const ports: InProcessPort[] = [];
     const client = makeClient(ports, ['wasm', 'cpu']);
-    await expect(client.init()).resolves.toEqual({ backend: 'wasm', fallbackReason: 'webgpu: webgpu unavailable; webgl: webgl unavailable' });
+    await expect(client.init()).resolves.toMatchObject({ backend: 'wasm', fallbackReason: 'webgpu: webgpu unavailable; webgl: webgl unavailable' });
     const failure = await client.generate(melodyRoll(), 1).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TrainerError);
     expect((failure as TrainerError).code).toBe('no-model');
@@ -274,7 +274,7 @@ describe('TrainerClient', () => {
     const client = makeClient(ports, working);
     const events: WorkerEvent[] = [];
     client.on((e) => events.push(e));
-    await expect(client.init(['webgl', 'wasm', 'cpu'])).resolves.toEqual({ backend: 'webgl' });
+    await expect(client.init(['webgl', 'wasm', 'cpu'])).resolves.toMatchObject({ backend: 'webgl' });
     // 2 windows, batch 1, ratio 1: 2 iterations per epoch.
     client.start({ ...tinyConfig, batchSize: 1, epochs: 200, snapshotEpochs: [] }, syntheticWindows(2), []);
     await until(() => events.some((e) => e.type === 'checkpoint' && e.epoch >= 2));
