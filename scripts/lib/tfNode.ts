@@ -13,7 +13,7 @@ export type NodeBackend = (typeof NODE_BACKENDS)[number];
 
 /** Options for starting a backend. */
 export interface NodeBackendOptions {
-  /** wasm only: XNNPACK threads (default: every core, at most 8); 1 is the single-threaded build. */
+  /** wasm only: XNNPACK threads (default: CANTUS_WASM_THREADS, else every core, at most 8); 1 is the single-threaded build. */
   threads?: number;
 }
 
@@ -67,11 +67,23 @@ async function startWebGpu(): Promise<string> {
   return `webgpu${name ? ` on ${name}` : ''}`;
 }
 
+/**
+ * The wasm thread count of the Node scripts: CANTUS_WASM_THREADS when set (1 on a machine whose cores are busy
+ * with other work, where threads wait on each other), else every core.
+ */
+export function nodeWasmThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.CANTUS_WASM_THREADS;
+  if (value === undefined || value === '') return defaultNodeThreads();
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`CANTUS_WASM_THREADS must be a whole number of at least 1 (got "${value}").`);
+  return threads;
+}
+
 /** Starts `backend`, makes it the active one and says what runs. */
 export async function startNodeBackend(backend: NodeBackend, options: NodeBackendOptions = {}): Promise<NodeBackendDescription> {
   let description: string;
   if (backend === 'wasm') {
-    const info = await startWasmBackendInNode(options.threads ?? defaultNodeThreads());
+    const info = await startWasmBackendInNode(options.threads ?? nodeWasmThreads());
     description = `wasm, ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
   } else if (backend === 'webgpu') {
     description = await startWebGpu();
