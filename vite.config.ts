@@ -25,6 +25,10 @@ function bundledModelsPlugin(): Plugin {
   };
 }
 
+// Cross-origin isolation (SharedArrayBuffer), so WebAssembly trains on every core; public/_headers sends the
+// same from static hosts, docs/deploying.md covers hosts that set no headers.
+const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 // The training worker's dependencies are pre-bundled up front: Vite's scan does not follow
 // `new Worker(new URL(...))`, and discovering them late re-optimises and reloads the page.
 // tfjs-backend-wasm must be pre-bundled too: it imports a CommonJS file that the browser cannot load
@@ -34,7 +38,7 @@ export default defineConfig({
   plugins: [react(), pianoSamplesPlugin(), bundledModelsPlugin(), contentSecurityPolicyPlugin(), offlineAppPlugin()],
   worker: { format: 'es' },
   optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'idb'] },
-  server: { host: '127.0.0.1', port: 5173 },
-  preview: { host: '127.0.0.1', port: 4173 },
+  server: { host: '127.0.0.1', port: 5173, headers: CROSS_ORIGIN_ISOLATION },
+  preview: { host: '127.0.0.1', port: 4173, headers: CROSS_ORIGIN_ISOLATION },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
 });

@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- --json] [-- --widths 16,64] [-- --backends wasm,cpu,webgpu,webgl,browser-wasm]
+ * `npm run bench [-- --json] [-- --widths 16,64] [-- --backends wasm,wasm-1t,cpu,node-webgpu,webgpu,webgl,browser-wasm,browser-wasm-1t]
  * [-- --browser-limit 600]`: the project's GanEngine timed on every backend, side by side in one run:
  * training iterations per second (`trainIteration`, batch 16, update ratio 5) and `accompany` latency on
- * a 2-bar and a 16-bar melody; wasm and cpu in Node, webgpu, webgl and wasm ("browser-wasm") in headless
- * Chromium, each browser backend under a time limit so a stuck one cannot hang the run.
+ * a 2-bar and a 16-bar melody. In Node: wasm (threaded SIMD build, every core), wasm-1t (one thread), cpu, and
+ * node-webgpu (tfjs-backend-webgpu on Dawn, the `webgpu` package); in headless Chromium (a cross-origin
+ * isolated page): webgpu, webgl, browser-wasm (every core) and browser-wasm-1t, each browser backend under a
+ * time limit so a stuck one cannot hang the run.
  */
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -11,7 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Browser } from 'playwright-core';
 import { createServer } from 'vite';
 
-import { startWasmBackendInNode } from '../src/model/wasm/node';
+import { defaultNodeThreads, startWasmBackendInNode } from '../src/model/wasm/node';
+import { startNodeBackend } from './lib/tfNode';
 import { collectPageErrors, launchBrowser } from '../tests/e2e/harness';
 import {
   BATCH_SIZE,
@@ -23,8 +26,19 @@ import {
 } from './bench/measure';
 import type { PageBenchResult } from './bench/page';
 
-const ALL_BACKENDS = ['wasm', 'cpu', 'webgpu', 'webgl', 'browser-wasm'] as const;
+const ALL_BACKENDS = ['wasm', 'wasm-1t', 'cpu', 'node-webgpu', 'webgpu', 'webgl', 'browser-wasm', 'browser-wasm-1t'] as const;
 type BenchBackend = (typeof ALL_BACKENDS)[number];
+const NODE_BENCH_BACKENDS = ['wasm', 'wasm-1t', 'cpu', 'node-webgpu'] as const;
+type NodeBenchBackend = (typeof NODE_BENCH_BACKENDS)[number];
+/** The browser backends and what the bench page calls them. */
+const BROWSER_NAMES = { webgpu: 'webgpu', webgl: 'webgl', 'browser-wasm': 'wasm', 'browser-wasm-1t': 'wasm-1t' } as const;
+type BrowserBenchBackend = keyof typeof BROWSER_NAMES;
+type PageBackend = (typeof BROWSER_NAMES)[BrowserBenchBackend];
+/** Threaded / one-thread pairs whose ratio the summary reports. */
+const THREAD_PAIRS = [
+  ['wasm', 'wasm-1t'],
+  ['browser-wasm', 'browser-wasm-1t'],
+] as const;
 
 interface Options {
   json: boolean;
@@ -72,10 +86,35 @@ function parseOptions(argv: string[]): Options {
 
 const log = (line: string): void => console.error(line);
 
-async function benchNode(backend: 'wasm' | 'cpu', widths: number[]): Promise<WidthResult[]> {
-  if (backend === 'wasm') await startWasmBackendInNode();
-  else await tf.setBackend('cpu');
-  return measureBackend(widths, (line) => log(`[node] ${line}`));
+/** The headers that make a page cross-origin isolated (the same as vite.config.ts sends). */
+const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/** Threads each wasm variant ran on, for the report. */
+const threadsUsed = new Map<BenchBackend, number>();
+/** Average cores each Node backend's process got while measured (CPU time / wall time). */
+const coresUsed = new Map<BenchBackend, number>();
+
+async function benchNode(backend: NodeBenchBackend, widths: number[]): Promise<WidthResult[] | string> {
+  if (backend === 'wasm' || backend === 'wasm-1t') {
+    const info = await startWasmBackendInNode(backend === 'wasm' ? defaultNodeThreads() : 1);
+    threadsUsed.set(backend, info.threads);
+    log(`[node ${backend}] ${info.build} build, ${info.threads} thread(s)`);
+  } else if (backend === 'node-webgpu') {
+    try {
+      log(`[node ${backend}] ${await startNodeBackend('webgpu')}`);
+    } catch (error) {
+      return `failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  } else await tf.setBackend('cpu');
+  // CPU time over wall time: how many cores this process really got (threads cannot help without a free core).
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const results = await measureBackend(widths, (line) => log(`[node ${backend}] ${line}`));
+  const cpu = process.cpuUsage(cpuBefore);
+  const cores = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
+  coresUsed.set(backend, cores);
+  log(`[node ${backend}] used ${cores.toFixed(2)} cores on average (CPU time / wall time)`);
+  return results;
 }
 
 /**
@@ -87,9 +126,10 @@ async function startBenchServer(): Promise<{ url: string; close(): Promise<void>
     configFile: false,
     root: resolve(import.meta.dirname, '..'),
     logLevel: 'warn',
-    server: { port: 0, host: '127.0.0.1', strictPort: false },
     // Scanning the bench page up front avoids a reload when the optimiser discovers tfjs mid-run.
     optimizeDeps: { entries: ['scripts/bench/page.html'] },
+    // Cross-origin isolation, as the app's own server sends it: SharedArrayBuffer, so wasm can use threads.
+    server: { port: 0, host: '127.0.0.1', strictPort: false, headers: CROSS_ORIGIN_ISOLATION },
   });
   await server.listen();
   const address = server.httpServer?.address();
@@ -104,7 +144,7 @@ const sleep = (ms: number): Promise<'timeout'> => new Promise((done) => setTimeo
  * that runs out of time keeps the widths it finished; the rest are reported as timed out.
  */
 async function benchBrowser(
-  backends: ('webgpu' | 'webgl' | 'wasm')[],
+  backends: PageBackend[],
   widths: number[],
   limitSeconds: number,
 ): Promise<Map<string, WidthResult[] | string>> {
@@ -126,6 +166,8 @@ async function benchBrowser(
       page.setDefaultTimeout(0);
       await page.goto(`${app.url}scripts/bench/page.html`);
       await page.waitForFunction(() => typeof window.cantusBench === 'function', undefined, { timeout: 120_000 });
+      const isolated = await page.evaluate(() => window.crossOriginIsolated);
+      if (!isolated) log(`[chromium ${backend}] warning: the page is not cross-origin isolated, so wasm runs one thread`);
       const run: Promise<PageBenchResult> = page.evaluate(({ name, list }) => window.cantusBench(name, list), { name: backend, list: widths });
       // Closing the page rejects the pending evaluation; that rejection is expected and ignored.
       run.catch(() => {});
@@ -140,6 +182,7 @@ async function benchBrowser(
           ]);
         } else {
           results.set(backend, outcome.unavailable ?? outcome.results);
+          if (outcome.threads !== undefined) pageThreads.set(backend, outcome.threads);
         }
       } catch (error) {
         const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -159,6 +202,9 @@ async function benchBrowser(
   return results;
 }
 
+/** Threads the browser's wasm variants ran on, by page backend name. */
+const pageThreads = new Map<string, number>();
+
 function describeMachine(loadAtStart: number): string {
   const cpuList = cpus();
   return (
@@ -169,9 +215,33 @@ function describeMachine(loadAtStart: number): string {
 
 const format = (value: number | null | undefined, digits: number): string => (value == null ? '-' : value.toFixed(digits));
 
-/** Human-readable summary lines: the acceptance ratios of the wasm kernels. */
+/** Threaded over one-thread training rates, per width, for each pair measured. */
+function threadRatios(table: Map<BenchBackend, WidthResult[] | string>): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [threaded, single] of THREAD_PAIRS) {
+    const a = table.get(threaded);
+    const b = table.get(single);
+    if (!Array.isArray(a) || !Array.isArray(b)) continue;
+    for (const r of a) {
+      const one = b.find((x) => x.width === r.width);
+      if (r.iterationsPerSecond === null || !one || one.iterationsPerSecond === null) continue;
+      (out[`${threaded}/${single}`] ??= {})[String(r.width)] = r.iterationsPerSecond / one.iterationsPerSecond;
+    }
+  }
+  return out;
+}
+
+/** Human-readable summary lines: the acceptance ratios of the wasm kernels and of threads. */
 function summaryLines(table: Map<BenchBackend, WidthResult[] | string>): string[] {
   const rows: string[] = [];
+  for (const [pair, byWidth] of Object.entries(threadRatios(table))) {
+    const [threaded] = pair.split('/') as [BenchBackend];
+    for (const [width, ratio] of Object.entries(byWidth)) {
+      const cores = coresUsed.get(threaded);
+      const got = cores === undefined ? '' : `; the threaded run got ${cores.toFixed(2)} cores on average`;
+      rows.push(`${pair} width ${width}: threaded (${threadsUsed.get(threaded) ?? '?'} threads) / one thread = ${ratio.toFixed(2)}x training iterations per second (acceptance >= 1.5${got})`);
+    }
+  }
   for (const backend of ['wasm', 'browser-wasm'] as const) {
     const results = table.get(backend);
     if (!Array.isArray(results)) continue;
@@ -209,14 +279,15 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0];
   const table = new Map<BenchBackend, WidthResult[] | string>();
   for (const backend of options.backends) {
-    if (backend === 'wasm' || backend === 'cpu') table.set(backend, await benchNode(backend, options.widths));
+    if ((NODE_BENCH_BACKENDS as readonly string[]).includes(backend)) table.set(backend, await benchNode(backend as NodeBenchBackend, options.widths));
   }
-  const browserBackends = options.backends.filter((b) => b === 'webgpu' || b === 'webgl' || b === 'browser-wasm');
+  const browserBackends = options.backends.filter((b): b is BrowserBenchBackend => b in BROWSER_NAMES);
   if (browserBackends.length > 0) {
-    const names = browserBackends.map((b) => (b === 'browser-wasm' ? 'wasm' : b)) as ('webgpu' | 'webgl' | 'wasm')[];
-    const browserResults = await benchBrowser(names, options.widths, options.browserLimitSeconds);
+    const browserResults = await benchBrowser(browserBackends.map((b) => BROWSER_NAMES[b]), options.widths, options.browserLimitSeconds);
     for (const backend of browserBackends) {
-      table.set(backend, browserResults.get(backend === 'browser-wasm' ? 'wasm' : backend) ?? 'not run');
+      table.set(backend, browserResults.get(BROWSER_NAMES[backend]) ?? 'not run');
+      const threads = pageThreads.get(BROWSER_NAMES[backend]);
+      if (threads !== undefined) threadsUsed.set(backend, threads);
     }
   }
 
@@ -227,16 +298,16 @@ async function main(): Promise<void> {
       `on a 2-bar (1 window) and a 16-bar (15 overlapping windows) melody, median ms.`,
   );
   rows.push(`Machine: ${describeMachine(loadAtStart)}; load average at the end ${loadavg()[0].toFixed(1)}.`);
-  rows.push('backend       width  iter/s    how     2-bar ms  16-bar ms  gen-step GFLOP/s  gen-forward GFLOP/s  note');
+  rows.push('backend          width  iter/s    how     2-bar ms  16-bar ms  gen-step GFLOP/s  gen-forward GFLOP/s  note');
   for (const [backend, results] of table) {
     if (typeof results === 'string') {
-      rows.push(`${backend.padEnd(13)} -      unavailable: ${results}`);
+      rows.push(`${backend.padEnd(16)} -      unavailable: ${results}`);
       continue;
     }
     for (const r of [...results].sort((a, b) => a.width - b.width)) {
       const how = r.iterationMethod === 'extrapolated' ? 'extrap.' : (r.iterationMethod ?? 'skipped');
       rows.push(
-        `${backend.padEnd(13)} ${String(r.width).padEnd(6)} ${format(r.iterationsPerSecond, 4).padEnd(9)} ${how.padEnd(7)} ` +
+        `${backend.padEnd(16)} ${String(r.width).padEnd(6)} ${format(r.iterationsPerSecond, 4).padEnd(9)} ${how.padEnd(7)} ` +
           `${format(r.generateMs2Bar, 1).padEnd(9)} ${format(r.generateMs16Bar, 1).padEnd(10)} ` +
           `${format(r.generatorStepGflops, 2).padEnd(17)} ${format(r.generatorForwardGflops, 2).padEnd(20)} ${r.note ?? ''}`,
       );
@@ -262,6 +333,10 @@ async function main(): Promise<void> {
         train_iterations_per_second: pick('iterationsPerSecond'),
         generate_ms_2bar: pick('generateMs2Bar'),
         generate_ms_16bar: pick('generateMs16Bar'),
+        wasm_threads: Object.fromEntries(threadsUsed),
+        node_cores_used: Object.fromEntries(coresUsed),
+        threaded_over_one_thread: threadRatios(table),
+        load_average: { start: loadAtStart, end: loadavg()[0] },
       }),
     );
   }

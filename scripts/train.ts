@@ -16,7 +16,7 @@ import { checkHyperParams, MODEL_SIZES, type HyperParams, type HyperParamsInput 
 import { exportModel, exportTrainingState, importTrainingState } from '../src/model/io';
 import { GanEngine, iterationsPerEpoch } from '../src/model/engine';
 import { hasModel, readModelDir, recoverModelDir, writeModelDir } from './lib/modelDir';
-import { startNodeBackend, type NodeBackend } from './lib/tfNode';
+import { NODE_BACKENDS, startNodeBackend, type NodeBackend } from './lib/tfNode';
 
 export const DEFAULT_DATA = resolve(import.meta.dirname, '../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json');
 
@@ -33,7 +33,8 @@ const USAGE = `Usage: npm run train -- [options]
   --base-width N | --size tiny|small|medium|large|reference
   --max-iterations N      stop (with a checkpoint) once the run has done N iterations in all
   --checkpoint-every N    also checkpoint every N iterations (default 10; epochs always end with one)
-  --backend wasm|cpu      TensorFlow.js backend (default wasm)
+  --backend wasm|cpu|webgpu  TensorFlow.js backend (default wasm, on every core; webgpu uses the
+                          machine's GPU through Dawn, see docs/scaling.md)
   --quiet                 print one line per epoch instead of one per iteration`;
 
 /** A command line the script cannot follow; the message says what to change. */
@@ -130,7 +131,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
   }
   set('baseWidth', number('--base-width', v['base-width']));
   const backend = v.backend ?? 'wasm';
-  if (backend !== 'wasm' && backend !== 'cpu') throw new TrainUsageError(`--backend must be wasm or cpu, got "${backend}"`);
+  if (!(NODE_BACKENDS as readonly string[]).includes(backend)) throw new TrainUsageError(`--backend must be ${NODE_BACKENDS.join(', ')}, got "${backend}"`);
   const allKeys = v.transpose?.trim() === 'all';
   const transpose = (allKeys ? ALL_KEY_TRANSPOSITIONS.join(',') : (v.transpose ?? ''))
     .split(',')
@@ -153,7 +154,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
     hyper: hyper as HyperParamsInput,
     maxIterations: wholeNumber('--max-iterations', v['max-iterations'], 1) ?? null,
     checkpointEvery: wholeNumber('--checkpoint-every', v['checkpoint-every'], 1) ?? 10,
-    backend,
+    backend: backend as NodeBackend,
     quiet: v.quiet ?? false,
   };
 }
@@ -219,7 +220,7 @@ async function openEngine(options: TrainOptions, run: RunInfo, log: (line: strin
 
 /** Trains as the options say; returns the engine's final counters. */
 export async function train(options: TrainOptions, log: (line: string) => void = (l) => console.log(l)): Promise<{ epoch: number; iteration: number; stoppedEarly: boolean }> {
-  await startNodeBackend(options.backend);
+  const backendInUse = await startNodeBackend(options.backend);
   const windows = loadWindows(options.run);
   const run: RunInfo = { ...options.run, windows: windows.count };
   const engine = await openEngine(options, run, log);
@@ -228,7 +229,7 @@ export async function train(options: TrainOptions, log: (line: string) => void =
   const total = config.epochs * perEpoch;
   const stopAt = Math.min(total, options.maxIterations ?? total);
   log(
-    `backend ${options.backend}; ${windows.count} windows; width ${config.baseWidth}, batch ${config.batchSize}, update ratio ${config.updateRatio}, ` +
+    `backend ${backendInUse}; ${windows.count} windows; width ${config.baseWidth}, batch ${config.batchSize}, update ratio ${config.updateRatio}, ` +
       `learning rate ${config.learningRate}; ${perEpoch} iterations per epoch, ${config.epochs} epochs (${total} iterations)`,
   );
   const checkpoint = async () => writeModelDir(join(options.out, 'checkpoint'), await exportTrainingState(engine));

@@ -1,50 +1,38 @@
 /** Browser side of `npm run bench`: exposes one function that measures a backend, driven through Playwright. */
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
-import { registerWasmTrainingKernels } from '../../src/model/wasm';
+import { activeWasmThreads, availableWasmThreads, probeBackend } from '../../src/worker/backend';
 import { measureBackend, type WidthResult } from './measure';
+
+/** The page's backends: the app's three, with wasm on every core or on one thread ('wasm-1t'). */
+export type PageBackend = 'webgpu' | 'webgl' | 'wasm' | 'wasm-1t';
 
 /** What the page hands back to the Node side. */
 export interface PageBenchResult {
   results: WidthResult[];
   /** Set when the backend could not start; nothing was measured. */
   unavailable?: string;
+  /** WebAssembly threads in use (wasm variants only). */
+  threads?: number;
 }
 
 declare global {
   interface Window {
-    cantusBench: (backend: 'webgpu' | 'webgl' | 'wasm', widths: number[]) => Promise<PageBenchResult>;
+    cantusBench: (backend: PageBackend, widths: number[]) => Promise<PageBenchResult>;
     /** Set by the Node side (Playwright's exposeFunction): receives each width's result as soon as it is known. */
     cantusBenchReport?: (result: WidthResult) => Promise<void>;
   }
 }
 
 window.cantusBench = async (backend, widths) => {
-  if (backend === 'wasm') {
-    setWasmPaths({
-      'tfjs-backend-wasm.wasm': wasmUrl,
-      'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
-    });
-    registerWasmTrainingKernels();
-  }
-  let started = false;
-  try {
-    started = await tf.setBackend(backend);
-  } catch (error) {
-    return { results: [], unavailable: error instanceof Error ? error.message : String(error) };
-  }
-  if (!started) return { results: [], unavailable: `${backend} did not start in this browser` };
+  // The app's own start-up path (src/worker/backend.ts): the same binaries, kernels and thread set-up.
+  const reason = await probeBackend(backend === 'wasm-1t' ? 'wasm' : backend, backend === 'wasm-1t' ? 1 : availableWasmThreads());
+  if (reason !== undefined) return { results: [], unavailable: reason };
+  const threads = activeWasmThreads();
   // Progress goes to the console, which the Node side echoes.
   const results = await measureBackend(
     widths,
     (line) => console.log(`[bench] ${line}`),
     (result) => void window.cantusBenchReport?.(result),
   );
-  return { results };
+  return threads === undefined ? { results } : { results, threads };
 };

@@ -11,6 +11,37 @@ import type { MetricSet } from '../music/metrics';
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
 
+/** A backend's measured training speed (iterations per second of a short probe at the model's size). */
+export interface BackendRate {
+  backend: BackendName;
+  /** Null when it could not be timed; `note` says why. */
+  iterationsPerSecond: number | null;
+  /** Threads, adapter (a fallback adapter is named as such), or why it was not timed. */
+  note?: string;
+}
+
+/** How the engine was chosen: timed now, from an earlier visit's timings, the user's choice, or the first that works. */
+export type EngineChoiceHow = 'measured' | 'cached' | 'override' | 'first-working';
+
+/** What the page asks of the engine choice: the model width to time, and the user's own pick. */
+export interface EngineOptions {
+  width?: number;
+  override?: BackendName;
+}
+
+/** The engine the worker runs on, as its 'ready' event reports it. */
+export interface EngineReady {
+  backend: BackendName;
+  fallbackReason?: string;
+  how?: EngineChoiceHow;
+  /** Measured training rates, fastest first. */
+  rates?: BackendRate[];
+  /** WebAssembly threads in use (wasm only). */
+  threads?: number;
+  /** The model width the rates were timed at. */
+  width?: number;
+}
+
 /** Where a model is stored or read from. */
 export type ModelSource =
   | { kind: 'indexeddb'; name: string }
@@ -40,8 +71,11 @@ export type TrainingState = 'idle' | 'training' | 'paused' | 'stopped' | 'done';
 
 /** Messages from the page to the worker. */
 export type WorkerRequest =
-  /** Pick a backend (first that works of `backends`, default BACKEND_ORDER) and report it. */
-  | { type: 'init'; backends?: BackendName[] }
+  /**
+   * Pick a backend among `backends` (default BACKEND_ORDER): `override` when given and working, else the fastest
+   * by measured training rate at model width `width` (default 16), and report it.
+   */
+  | ({ type: 'init'; backends?: BackendName[] } & EngineOptions)
   /**
    * Train a new model (or continue the checkpoint in IndexedDB when `resume` is true) on `data`.
    * `snapshotMelodies` are the fixed melodies (1 track, WINDOW_STEPS long) whose accompaniment is kept at snapshot epochs.
@@ -74,7 +108,7 @@ export interface ProgressReport {
 
 /** Messages from the worker to the page. */
 export type WorkerEvent =
-  | { type: 'ready'; backend: BackendName; fallbackReason?: string }
+  | ({ type: 'ready' } & EngineReady)
   | { type: 'state'; state: TrainingState }
   | ({ type: 'progress' } & ProgressReport)
   | { type: 'metrics'; epoch: number; generated: MetricSet; reference: MetricSet }

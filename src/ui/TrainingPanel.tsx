@@ -1,6 +1,6 @@
 /** Training dashboard: data, start/pause/resume/stop, progress, live charts, backend and snapshots. */
 import { useCallback, useId, useMemo } from 'react';
-import type { MetricSet } from '../protocol/messages';
+import { BACKEND_ORDER, type BackendName, type EngineReady, type MetricSet } from '../protocol/messages';
 import { scheduleRoll } from '../audio/schedule';
 import { useAppState, usePage } from './context';
 import { checkDraft, formatDuration } from './hyperForm';
@@ -57,6 +57,8 @@ export function TrainingPanel() {
   const draft = useAppState((s) => s.draft);
   const backend = useAppState((s) => s.backend);
   const backendNote = useAppState((s) => s.backendNote);
+  const engine = useAppState((s) => s.engine);
+  const engineOverride = useAppState((s) => s.engineOverride);
   const valid = useMemo(() => checkDraft(draft).ok, [draft]);
   const ownId = useId();
   const running = state === 'training' || state === 'paused';
@@ -105,11 +107,13 @@ export function TrainingPanel() {
         <button type="button" data-testid="stop-training-button" disabled={!running} onClick={() => controller.stopTraining()}>
           Stop
         </button>
-        <span className="backend" data-testid="backend-label" data-backend={backend ?? ''} title={backendNote || undefined}>
+        <span className="backend" data-testid="backend-label" data-backend={backend ?? ''} data-threads={engine?.threads ?? ''} title={backendNote || undefined}>
           Engine: {backend ?? 'starting…'}
+          {engine?.threads !== undefined && ` · ${engine.threads} thread${engine.threads === 1 ? '' : 's'}`}
           {backendNote && ' (fallback)'}
         </span>
       </div>
+      <EngineDetails engine={engine} override={engineOverride} disabled={running || backend === null} />
       {backendNote && <p className="hint">{backendNote}</p>}
 
       <div className="progress" data-testid="training-progress" data-state={state} data-epoch={progress?.epoch ?? 0} data-iteration={done}>
@@ -224,5 +228,50 @@ function SnapshotPlayer() {
         </button>
       </div>
     </div>
+  );
+}
+
+const ENGINE_HOW: Record<string, string> = {
+  measured: 'fastest of those timed just now',
+  cached: 'fastest when last timed in this browser',
+  override: 'your choice',
+};
+
+/** The measured training rate of each engine, and the user's override of the choice. */
+function EngineDetails({ engine, override, disabled }: { engine: EngineReady | null; override: BackendName | null; disabled: boolean }) {
+  const selectId = useId();
+  const { controller } = usePage();
+  return (
+    <details className="engine-details" data-testid="engine-details">
+      <summary>Compute engine{engine?.how ? `: ${ENGINE_HOW[engine.how] ?? engine.how}` : ''}</summary>
+      {engine?.rates?.length ? (
+        <ul data-testid="engine-rates">
+          {engine.rates.map((r) => (
+            <li key={r.backend} data-backend={r.backend} data-rate={r.iterationsPerSecond ?? ''}>
+              {r.backend}: {r.iterationsPerSecond === null ? 'not timed' : `${r.iterationsPerSecond.toPrecision(2)} training steps/s`}
+              {r.note ? ` (${r.note})` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="hint">No timings yet.</p>
+      )}
+      {engine?.width !== undefined && <p className="hint">Timed with short training steps of a width-{engine.width} model.</p>}
+      <label htmlFor={selectId}>Use: </label>
+      <select
+        id={selectId}
+        data-testid="engine-override"
+        value={override ?? ''}
+        disabled={disabled}
+        onChange={(e) => void controller.setEngineOverride(e.target.value === '' ? null : (e.target.value as BackendName))}
+      >
+        <option value="">the fastest (automatic)</option>
+        {BACKEND_ORDER.map((b) => (
+          <option key={b} value={b}>
+            {b}
+          </option>
+        ))}
+      </select>
+    </details>
   );
 }

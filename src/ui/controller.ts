@@ -8,7 +8,7 @@ import { parseMidi, summarizeTracks, type ParsedMidi } from '../music/midiIn';
 import { extractMelody, suggestMelodyTrack } from '../music/melody';
 import { sampleMelodyRoll, SAMPLE_MELODIES } from '../music/samples';
 import type { HyperParams, HyperParamsInput } from '../protocol/config';
-import { VOICINGS, type BackendName, type ModelFiles, type ModelSource, type Voicing, type WorkerEvent } from '../protocol/messages';
+import { VOICINGS, type BackendName, type EngineOptions, type EngineReady, type ModelFiles, type ModelSource, type Voicing, type WorkerEvent } from '../protocol/messages';
 import type { RollToMidiOptions } from '../music/midiOut';
 import { DEFAULT_TRACK_MIX, type TrackMix } from '../audio/schedule';
 import { defaultInstrument, type InstrumentName } from '../audio/instruments';
@@ -21,7 +21,7 @@ import { planExport, trackName } from './exportPlan';
 /** The worker client as the page uses it (the worker helper's TrainerClient satisfies it). */
 export interface Trainer {
   on(listener: (event: WorkerEvent) => void): () => void;
-  init(backends?: BackendName[]): Promise<{ backend: BackendName; fallbackReason?: string }>;
+  init(backends?: BackendName[], options?: EngineOptions): Promise<EngineReady>;
   start(config: HyperParamsInput, data: TrainingWindows, snapshotMelodies: PianoRoll[], resume?: boolean): void;
   pause(): void;
   resume(): void;
@@ -216,9 +216,9 @@ export class Controller {
     try {
       this.trainer = this.deps.createTrainer();
       this.unsubscribes.push(this.trainer.on((event) => this.onWorkerEvent(event)));
-      const ready = await this.trainer.init();
+      const ready = await this.trainer.init(undefined, this.engineOptions());
       if (generation !== this.generation) return;
-      this.store.set({ backend: ready.backend, backendNote: ready.fallbackReason ?? '' });
+      this.showEngine(ready);
     } catch (error) {
       this.report('training', new Error(`The training engine could not start: ${messageOf(error)}`));
       return;
@@ -360,6 +360,12 @@ export class Controller {
     }
     if (s.training === 'training' || s.training === 'paused') return;
     const note = (text: string) => this.store.set({ trainingNote: text });
+    // The engine was timed at another model size: time this one (cached per size) before training on it.
+    const timedWidth = s.engine?.width;
+    if (!s.engineOverride && timedWidth !== undefined && timedWidth !== checked.value.baseWidth) {
+      note('Timing the compute engines for this model size…');
+      await this.chooseEngine();
+    }
     try {
       note('Preparing the training data…');
       let data: TrainingWindows;
@@ -667,12 +673,55 @@ export class Controller {
     this.store.set({ activeModelId: entry.id, model: { origin: entry.origin, label: entry.label }, ...(entry.history ?? emptyHistory()), progress: null, trainingNote: '', training: this.isTraining() ? this.store.get().training : 'idle' });
   }
 
+  // ---- compute engine ----
+
+  /**
+   * Uses `backend` for training and generation (null: the fastest measured). The worker switches between
+   * iterations only when idle, so a running training is not touched.
+   */
+  async setEngineOverride(backend: BackendName | null): Promise<void> {
+    const s = this.store.get();
+    if (s.training === 'training' || s.training === 'paused') {
+      this.report('training', new PageActionError('Stop training before changing the compute engine.'));
+      return;
+    }
+    this.store.set({ engineOverride: backend });
+    await this.chooseEngine();
+  }
+
+  /** What the engine choice is asked: the model width of the settings (when valid) and the user's override. */
+  private engineOptions(): EngineOptions {
+    const s = this.store.get();
+    const checked = checkDraft(s.draft);
+    const options: EngineOptions = {};
+    if (checked.ok && checked.value.baseWidth !== undefined) options.width = checked.value.baseWidth;
+    if (s.engineOverride) options.override = s.engineOverride;
+    return options;
+  }
+
+  /** Asks the worker to choose again (another width or override); reports failures, never throws. */
+  private async chooseEngine(): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    try {
+      this.showEngine(await trainer.init(undefined, this.engineOptions()));
+    } catch (error) {
+      this.report('training', new Error(`The compute engine could not be changed: ${messageOf(error)}`));
+    }
+  }
+
+  private showEngine(ready: EngineReady): void {
+    const { type: _type, ...engine } = ready as EngineReady & { type?: string };
+    void _type;
+    this.store.set({ backend: engine.backend, backendNote: engine.fallbackReason ?? '', engine });
+  }
+
   // ---- internals ----
 
   private onWorkerEvent(event: WorkerEvent): void {
     switch (event.type) {
       case 'ready':
-        this.store.set({ backend: event.backend, backendNote: event.fallbackReason ?? '' });
+        this.showEngine(event);
         break;
       case 'state':
         this.store.set({ training: event.state, trainingNote: event.state === 'done' ? 'Training finished.' : event.state === 'stopped' ? 'Training stopped.' : this.store.get().trainingNote });

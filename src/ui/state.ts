@@ -1,7 +1,7 @@
 /** The page's state: one plain object in one store, changed only by the controller. */
 import type { PianoRoll } from '../music/pianoRoll';
 import type { MidiTrackSummary, ParsedMidi } from '../music/midiIn';
-import type { BackendName, MetricSet, ProgressReport, TrainingState, Voicing } from '../protocol/messages';
+import type { BackendName, EngineReady, MetricSet, ProgressReport, TrainingState, Voicing } from '../protocol/messages';
 import type { TrackMix } from '../audio/schedule';
 import type { InstrumentName } from '../audio/instruments';
 import { defaultDraft, type HyperDraft } from './hyperForm';
@@ -101,6 +101,10 @@ export interface AppState {
   snapshots: { epoch: number; rolls: PianoRoll[] }[];
   backend: BackendName | null;
   backendNote: string;
+  /** How the engine was chosen, its measured rates and threads (the worker's last 'ready'). */
+  engine: EngineReady | null;
+  /** The user's own engine choice; null lets measurement decide. */
+  engineOverride: BackendName | null;
   model: ModelInfo | null;
   /** Every model the user keeps, the pretrained default first. */
   models: KeptModel[];
@@ -147,6 +151,8 @@ export function initialState(): AppState {
     snapshots: [],
     backend: null,
     backendNote: '',
+    engine: null,
+    engineOverride: null,
     model: null,
     models: [],
     activeModelId: null,

@@ -10,7 +10,7 @@
  */
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams, HyperParamsInput } from '../protocol/config';
-import { BACKEND_ORDER, type BackendName, type ModelFiles, type ModelSource, type TrainingState, type Voicing, type WorkerEvent, type WorkerRequest } from '../protocol/messages';
+import { BACKEND_ORDER, type BackendName, type EngineOptions, type EngineReady, type ModelFiles, type ModelSource, type TrainingState, type Voicing, type WorkerEvent, type WorkerRequest } from '../protocol/messages';
 import { TrainerError } from './errors';
 
 export { TrainerError } from './errors';
@@ -70,7 +70,8 @@ export class TrainerClient {
   private readonly listeners = new Set<(event: WorkerEvent) => void>();
   private readonly pending = new Map<number, Pending>();
   private nextRequestId = 1;
-  private pendingInit: { resolve: (ready: { backend: BackendName; fallbackReason?: string }) => void; reject: (error: TrainerError) => void } | undefined;
+  private pendingInit: { resolve: (ready: EngineReady) => void; reject: (error: TrainerError) => void } | undefined;
+  private initOptions: EngineOptions = {};
   private backendOrder: BackendName[] = [...BACKEND_ORDER];
   private backend: BackendName | undefined;
   private state: TrainingState = 'idle';
@@ -106,9 +107,13 @@ export class TrainerClient {
     return () => this.listeners.delete(listener);
   }
 
-  /** Picks the first working backend of `backends` (default BACKEND_ORDER); rejects with a 'no-backend' TrainerError. */
-  init(backends?: BackendName[]): Promise<{ backend: BackendName; fallbackReason?: string }> {
+  /**
+   * Picks the backend among `backends` (default BACKEND_ORDER): `options.override` when it works, else the fastest
+   * by measured training rate at model width `options.width`; rejects with a 'no-backend' TrainerError.
+   */
+  init(backends?: BackendName[], options: EngineOptions = {}): Promise<EngineReady> {
     this.backendOrder = backends && backends.length ? [...backends] : [...BACKEND_ORDER];
+    this.initOptions = options;
     return this.sendInit(this.backendOrder);
   }
 
@@ -190,11 +195,15 @@ export class TrainerClient {
     return port;
   }
 
-  private sendInit(order: BackendName[]): Promise<{ backend: BackendName; fallbackReason?: string }> {
+  private sendInit(order: BackendName[]): Promise<EngineReady> {
     this.pendingInit?.reject(new TrainerError('bad-request', 'A newer request to choose the compute engine replaced this one.'));
     return new Promise((resolve, reject) => {
       this.pendingInit = { resolve, reject };
-      this.send({ type: 'init', backends: order });
+      const request: Extract<WorkerRequest, { type: 'init' }> = { type: 'init', backends: order };
+      if (this.initOptions.width !== undefined) request.width = this.initOptions.width;
+      // After a crash the order moves on past the failed backend; an override naming it no longer applies.
+      if (this.initOptions.override !== undefined && order.includes(this.initOptions.override)) request.override = this.initOptions.override;
+      this.send(request);
     });
   }
 
@@ -220,8 +229,8 @@ export class TrainerClient {
     switch (event.type) {
       case 'ready': {
         this.backend = event.backend;
-        const ready: { backend: BackendName; fallbackReason?: string } = { backend: event.backend };
-        if (event.fallbackReason) ready.fallbackReason = event.fallbackReason;
+        const { type: _type, ...ready } = event;
+        void _type;
         this.pendingInit?.resolve(ready);
         this.pendingInit = undefined;
         break;

@@ -32,8 +32,8 @@ export interface TrainerDeps {
   post: PostEvent;
   engines: EngineFactory;
   store: TrainerStore;
-  /** Picks and switches to a backend (backend.ts's chooseBackend in the worker). */
-  chooseBackend?: (order: readonly BackendName[]) => Promise<BackendChoice>;
+  /** Picks and switches to a backend (backend.ts's chooseBackend in the worker), measuring at the given model width. */
+  chooseBackend?: (order: readonly BackendName[], options: { width?: number; override?: BackendName }) => Promise<BackendChoice>;
   /** Called once a backend is chosen; returns a cancel function (backend.ts's watchDeviceLoss in the worker). */
   watchDeviceLoss?: (onLost: (message: string) => void) => () => void;
   /** Objective metrics of a set of rolls; default src/music/metrics.ts's computeMetrics, null sends no 'metrics' events. */
@@ -119,7 +119,7 @@ export class TrainerHandler {
     }
     switch (request.type) {
       case 'init':
-        return this.init(request.backends);
+        return this.init(request.backends, request.width, request.override);
       case 'start':
         return this.start(request.config, request.data, request.snapshotMelodies, request.resume === true);
       case 'pause':
@@ -141,18 +141,27 @@ export class TrainerHandler {
     }
   }
 
-  private async init(backends: BackendName[] | undefined): Promise<void> {
+  private async init(backends: BackendName[] | undefined, width?: number, override?: BackendName): Promise<void> {
     if (this.isTraining()) throw new BusyError('switch the compute engine');
     const order = backends && backends.length ? backends : [...BACKEND_ORDER];
-    const unknown = order.filter((b) => !(BACKEND_ORDER as readonly string[]).includes(b));
+    const unknown = [...order, ...(override === undefined ? [] : [override])].filter((b) => !(BACKEND_ORDER as readonly string[]).includes(b));
     if (unknown.length) throw new BadRequestError(`Unknown compute engine(s): ${unknown.join(', ')}. Use ${BACKEND_ORDER.join(', ')}.`);
     if (!this.deps.chooseBackend) throw new TrainerError('no-backend', 'This worker was built without a way to choose a compute engine.');
-    const choice = await this.deps.chooseBackend(order);
+    const options: { width?: number; override?: BackendName } = {};
+    if (width !== undefined) options.width = width;
+    if (override !== undefined) options.override = override;
+    const choice = await this.deps.chooseBackend(order, options);
     this.backend = choice;
     this.cancelDeviceWatch?.();
     this.cancelDeviceWatch = this.deps.watchDeviceLoss?.((message) => this.onDeviceLost(message));
     const ready: WorkerEvent = { type: 'ready', backend: choice.backend };
     if (choice.fallbackReason) ready.fallbackReason = choice.fallbackReason;
+    // Optional fields are left out when empty, so a choice without measurements reads as before.
+    if (choice.how !== undefined && choice.how !== 'first-working') ready.how = choice.how;
+    if (choice.rates?.length) ready.rates = choice.rates;
+    if (choice.threads !== undefined) ready.threads = choice.threads;
+    // The width the rates were timed at; without rates there was nothing timed at any width.
+    if (choice.width !== undefined && choice.rates?.length) ready.width = choice.width;
     this.deps.post(ready);
   }
 

@@ -14,7 +14,7 @@ import { gradientPenalty } from '../../src/model/wgan';
 
 // The wasm backend trains once src/model/wasm adds its missing filter-gradient kernel; test it where it starts.
 const wasmStarts = await Promise.resolve()
-  .then(startWasmBackendInNode)
+  .then(() => startWasmBackendInNode())
   .then(
   () => true,
   () => false,

@@ -7,12 +7,21 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { HyperParamsInput } from '../../src/protocol/config';
 import type { BackendName, WorkerEvent } from '../../src/protocol/messages';
-import { chooseBackend } from '../../src/worker/backend';
+import { chooseBackend as chooseMeasured, probeBackend, type BackendProbe, type ChooseDeps, type RateMeter } from '../../src/worker/backend';
 import { TrainerClient, TrainerError } from '../../src/worker/client';
 import { NoBackendError } from '../../src/worker/errors';
 import { IdbTrainerStore } from '../../src/worker/store';
 import { TrainerHandler, fetchModelFiles } from '../../src/worker/trainer';
 import { CountingEngineFactory, EventLog, InProcessPort, melodyRoll, syntheticWindows } from './worker-fixtures';
+
+/** Choosing without timing (every rate unknown): the first backend of the order that passes `probe`. */
+const untimed = (probe: BackendProbe): ChooseDeps => ({
+  probe,
+  measure: async (backend) => ({ backend, iterationsPerSecond: null, note: 'not timed in this test' }),
+  cache: { get: async () => undefined, put: async () => {} },
+  limitMs: 1000,
+});
+const chooseBackend = (order?: readonly BackendName[], probe: BackendProbe = (b) => probeBackend(b)) => chooseMeasured(order, {}, untimed(probe));
 
 let dbCounter = 0;
 const freshStore = () => new IdbTrainerStore(`worker-protocol-${dbCounter++}`);
@@ -147,7 +156,55 @@ describe('chooseBackend', () => {
   });
 
   it('really computes on the cpu backend with the default probe', async () => {
-    await expect(chooseBackend(['cpu'])).resolves.toEqual({ backend: 'cpu', skipped: [] });
+    await expect(chooseBackend(['cpu'])).resolves.toMatchObject({ backend: 'cpu', skipped: [] });
+  });
+});
+
+describe('chooseBackend by measurement', () => {
+  const ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+  /** A meter with fixed rates per backend that records which backends it timed, at which width. */
+  const meter = (rates: Partial<Record<BackendName, number | null>>, calls: string[]): RateMeter => async (backend, width) => {
+    calls.push(`${backend}@${width}`);
+    return { backend, iterationsPerSecond: rates[backend] ?? null, note: rates[backend] == null ? 'timed out' : undefined };
+  };
+  const memoryCache = () => {
+    const map = new Map<string, unknown>();
+    return { get: async (k: string) => map.get(k) as never, put: async (k: string, v: unknown) => void map.set(k, v), map };
+  };
+  const works: BackendProbe = async () => undefined;
+
+  it('times every offered GPU and wasm backend (never cpu) and trains on the fastest, not the first', async () => {
+    const calls: string[] = [];
+    // A software WebGPU (fallback adapter) that works but is slow: measured, and loses to wasm.
+    const choice = await chooseMeasured(ORDER, { width: 8 }, { probe: works, measure: meter({ webgpu: 0.01, webgl: 0.05, wasm: 0.7 }, calls), cache: memoryCache(), limitMs: 100 });
+    expect(calls).toEqual(['webgpu@8', 'webgl@8', 'wasm@8']);
+    expect(choice.backend).toBe('wasm');
+    expect(choice.how).toBe('measured');
+    expect(choice.rates?.map((r) => r.backend)).toEqual(['wasm', 'webgl', 'webgpu']);
+  });
+
+  it('reuses the cached rates of the same browser and model size, and measures again for another size', async () => {
+    const cache = memoryCache();
+    const calls: string[] = [];
+    const deps = { probe: works, measure: meter({ webgpu: 3, wasm: 1 }, calls), cache, limitMs: 100 };
+    await chooseMeasured(ORDER, { width: 16 }, deps);
+    const again = await chooseMeasured(ORDER, { width: 16 }, deps);
+    expect(again).toMatchObject({ backend: 'webgpu', how: 'cached' });
+    expect(calls).toEqual(['webgpu@16', 'webgl@16', 'wasm@16']);
+    await chooseMeasured(ORDER, { width: 32 }, deps);
+    expect(calls.slice(3)).toEqual(['webgpu@32', 'webgl@32', 'wasm@32']);
+  });
+
+  it('skips a fastest backend that fails its correctness probe, and honours an override', async () => {
+    const deps = { probe: (async (b) => (b === 'webgpu' ? 'computed wrong values' : undefined)) as BackendProbe, measure: meter({ webgpu: 9, webgl: 2, wasm: 1 }, []), cache: memoryCache(), limitMs: 100 };
+    const choice = await chooseMeasured(ORDER, {}, deps);
+    expect(choice.backend).toBe('webgl');
+    expect(choice.fallbackReason).toMatch(/webgpu: computed wrong values/);
+    await expect(chooseMeasured(ORDER, { override: 'wasm' }, deps)).resolves.toMatchObject({ backend: 'wasm', how: 'override' });
+    // An override that does not work falls back to the measured choice and says why.
+    const failed = await chooseMeasured(ORDER, { override: 'webgpu' }, deps);
+    expect(failed.backend).toBe('webgl');
+    expect(failed.fallbackReason).toMatch(/webgpu \(your choice\): computed wrong values/);
   });
 });
 
@@ -191,7 +248,7 @@ describe('TrainerClient', () => {
   it('resolves requests from their replies and rejects failures as TrainerError', async () => {
     const ports: InProcessPort[] = [];
     const client = makeClient(ports, ['wasm', 'cpu']);
-    await expect(client.init()).resolves.toEqual({ backend: 'wasm', fallbackReason: 'webgpu: webgpu unavailable; webgl: webgl unavailable' });
+    await expect(client.init()).resolves.toMatchObject({ backend: 'wasm', fallbackReason: 'webgpu: webgpu unavailable; webgl: webgl unavailable' });
     const failure = await client.generate(melodyRoll(), 1).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TrainerError);
     expect((failure as TrainerError).code).toBe('no-model');
@@ -217,7 +274,7 @@ describe('TrainerClient', () => {
     const client = makeClient(ports, working);
     const events: WorkerEvent[] = [];
     client.on((e) => events.push(e));
-    await expect(client.init(['webgl', 'wasm', 'cpu'])).resolves.toEqual({ backend: 'webgl' });
+    await expect(client.init(['webgl', 'wasm', 'cpu'])).resolves.toMatchObject({ backend: 'webgl' });
     // 2 windows, batch 1, ratio 1: 2 iterations per epoch.
     client.start({ ...tinyConfig, batchSize: 1, epochs: 200, snapshotEpochs: [] }, syntheticWindows(2), []);
     await until(() => events.some((e) => e.type === 'checkpoint' && e.epoch >= 2));

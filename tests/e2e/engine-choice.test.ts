@@ -1,0 +1,78 @@
+/**
+ * The compute engine in headless Chromium here: the page is cross-origin isolated (so WebAssembly runs threads),
+ * its resources still load under COEP, the engine is chosen by measurement (WebGPU and WebGL are SwiftShader
+ * here, so wasm must win), the label shows the measured rates, and an override takes effect.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
+import { collectPageErrors, launchBrowser, startApp, type RunningApp } from './harness';
+
+const JSB_FILE = resolve(import.meta.dirname, '../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json');
+
+describe('the compute engine', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    app = await startApp();
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    errors = collectPageErrors(page);
+    // No network here: the chorales' public address answers from the shared copy, with the CORS header GitHub sends.
+    await page.route(JSB_DATASET_URL, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/plain', headers: { 'Access-Control-Allow-Origin': '*' }, body: readFileSync(JSB_FILE, 'utf8') }),
+    );
+    await page.goto(app.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('is cross-origin isolated and still loads its model, samples and the chorale download', async () => {
+    expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+    await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 300_000 }).toBe('default');
+    const loads = await page.evaluate(async (jsbUrl) => {
+      const model = await fetch('/models/default/model.json');
+      const sample = await fetch('/piano-samples/A0v10.mp3');
+      const jsb = await fetch(jsbUrl, { mode: 'cors' });
+      return { model: model.ok, sample: sample.ok && sample.headers.get('content-type'), jsb: jsb.ok && Object.keys(await jsb.json()) };
+    }, JSB_DATASET_URL);
+    expect(loads).toEqual({ model: true, sample: 'audio/mpeg', jsb: expect.arrayContaining(['train', 'valid']) });
+  });
+
+  it('settles on wasm with more than one thread, by measurement, and shows the rates', async () => {
+    const label = page.getByTestId('backend-label');
+    await expect.poll(() => label.getAttribute('data-backend'), { timeout: 300_000 }).toBe('wasm');
+    expect(Number(await label.getAttribute('data-threads'))).toBeGreaterThan(1);
+    await page.getByTestId('engine-details').locator('summary').click();
+    const rates = page.getByTestId('engine-rates').locator('li');
+    const measured = await rates.evaluateAll((items) => items.map((li) => [li.getAttribute('data-backend'), li.getAttribute('data-rate'), li.textContent]));
+    // The figures go to the test log: they are the page's own measurement on this machine.
+    console.log(`engine rates: ${measured.map(([, , text]) => text).join(' | ')}`);
+    const byBackend = new Map(measured.map(([backend, rate]) => [backend, rate === '' ? null : Number(rate)]));
+    expect([...byBackend.keys()].sort()).toEqual(['wasm', 'webgl', 'webgpu']);
+    const wasm = byBackend.get('wasm');
+    expect(wasm).toBeGreaterThan(0);
+    // wasm was chosen because it measured fastest: every GPU rate is slower or was cut off by the time limit.
+    for (const gpu of ['webgl', 'webgpu']) expect(byBackend.get(gpu) ?? 0).toBeLessThan(wasm ?? 0);
+    expect(await page.getByTestId('engine-rates').textContent()).toMatch(/wasm: [\d.]+ training steps\/s/);
+    expect(await page.getByTestId('engine-details').locator('summary').textContent()).toMatch(/fastest/);
+  });
+
+  it('switches to the engine the user picks', async () => {
+    await page.getByTestId('engine-override').selectOption('webgl');
+    const label = page.getByTestId('backend-label');
+    await expect.poll(() => label.getAttribute('data-backend'), { timeout: 120_000 }).toBe('webgl');
+    expect(await page.getByTestId('engine-details').locator('summary').textContent()).toMatch(/your choice/);
+    // And back to the measured choice.
+    await page.getByTestId('engine-override').selectOption('');
+    await expect.poll(() => label.getAttribute('data-backend'), { timeout: 120_000 }).toBe('wasm');
+    expect(errors).toEqual([]);
+  });
+});
