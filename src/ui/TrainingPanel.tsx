@@ -16,6 +16,8 @@ const LOSS_SERIES: ChartSeries[] = [
 
 /** What each measure is and which way is good; measures without an entry are shown with their name only. */
 const MEASURE_NOTES: Partial<Record<string, string>> = {
+  voiceRestRate: 'steps where the melody sounds and an accompanying voice is silent; the chorale voicing keeps it at 0, lower is better',
+  chordRate: 'beats where the four voices form a triad or seventh chord; closer to the data (about 0.9 for Bach) is better',
   qualifiedNoteRate: 'notes at least half a beat long; closer to the data is better (too low means choppy parts)',
   polyphonicRate: 'steps where one voice sounds two pitches at once; four-part chorale voices sing one note each, so the data is 0 and near 0 is good',
   inScaleRate: 'notes in the key of the melody; closer to the data (and higher) is better',
