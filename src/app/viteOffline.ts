@@ -14,11 +14,14 @@ export const DATA_DOWNLOAD_ORIGIN = 'https://raw.githubusercontent.com';
  * The built app's Content-Security-Policy, directive by directive. Scripts and workers come only from
  * the app itself; 'wasm-unsafe-eval' lets the WebAssembly backends compile their binaries (it allows
  * no JavaScript eval); blob: covers tfjs's worker and audio buffers; data: images are the favicon's
- * and the charts'.
+ * and the charts'. Scripts also allow blob: because the threaded WebAssembly backend (used when the page is
+ * cross-origin isolated) starts its thread workers from a blob of its own loader script, which each worker
+ * then imports; a blob URL can only be made by a script the page already runs, so this admits no script
+ * from elsewhere.
  */
 export const CONTENT_SECURITY_POLICY: Readonly<Record<string, string>> = {
   'default-src': "'self'",
-  'script-src': "'self' 'wasm-unsafe-eval'",
+  'script-src': "'self' 'wasm-unsafe-eval' blob:",
   'worker-src': "'self' blob:",
   'connect-src': `'self' ${DATA_DOWNLOAD_ORIGIN}`,
   'img-src': "'self' data: blob:",

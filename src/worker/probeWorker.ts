@@ -3,6 +3,7 @@
  * correctly, then times a few training iterations of the requested model size and answers once. Running in its
  * own worker lets the caller end it when its time limit runs out, even in the middle of a long GPU dispatch.
  */
+import '../protocol/noEval';
 import * as tf from '@tensorflow/tfjs';
 
 import { activeWasmThreads, measureActiveBackend, probeBackend, type ProbeReply, type ProbeRequest } from './backend';

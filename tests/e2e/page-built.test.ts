@@ -110,7 +110,7 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     expect(response?.headers()['content-security-policy']).toBe(previewContentSecurityPolicy());
     const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(meta).toBe(contentSecurityPolicy());
-    expect(meta).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(meta).toContain("script-src 'self' 'wasm-unsafe-eval' blob:");
     await page.getByTestId('melody-name').filter({ hasText: 'Ode to Joy' }).waitFor({ timeout: 120_000 });
     await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
     await expect.poll(() => page.getByTestId('backend-label').textContent(), { timeout: 60_000 }).toMatch(/webgpu|webgl|wasm|cpu/i);
@@ -171,7 +171,9 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
       const selector = 'a[href], button, input, select, textarea, [tabindex]';
       const marked = new Map<string, string>();
       document.querySelectorAll<HTMLElement>(selector).forEach((el, i) => {
-        const visible = el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+        // Controls folded inside a closed <details> are reached by opening it from its summary first.
+        const folded = el.closest('details:not([open])') !== null;
+        const visible = !folded && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
         const disabled = (el as HTMLButtonElement).disabled === true;
         if (!visible || disabled || el.tabIndex < 0) return;
         const radio = el instanceof HTMLInputElement && el.type === 'radio' && el.name ? `radio:${el.name}` : null;
