@@ -312,7 +312,6 @@ export async function chooseBackend(
     for (const backend of order) if (!candidates.includes(backend)) candidates.push(backend);
     if (!rates.some((r) => r.iterationsPerSecond !== null)) how = 'first-working';
   }
-  rates = [...rates];
   for (const backend of candidates) {
     const reason = await deps.probe(backend);
     if (reason === undefined) {
