@@ -294,7 +294,7 @@ export async function chooseBackend(
   const width = options.width ?? 16;
   const key = rateCacheKey(width);
   const skipped: BackendChoice['skipped'] = [];
-  let rates = (await deps.cache.get(key)) ?? [];
+  const rates = (await deps.cache.get(key)) ?? [];
   let how: EngineChoiceHow = rates.length ? 'cached' : 'measured';
   const candidates: BackendName[] = [];
   if (options.override !== undefined) {
