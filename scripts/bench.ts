@@ -342,7 +342,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    process.exitCode = 1;
+  })
+  // The bench starts and stops several engines (wasm pthread workers, Dawn, a Vite server, Chromium); one of them
+  // has been seen to leave a handle that kept Node alive after the report was printed. The report is complete here.
+  .finally(() => process.exit());

@@ -294,7 +294,7 @@ export async function chooseBackend(
   const width = options.width ?? 16;
   const key = rateCacheKey(width);
   const skipped: BackendChoice['skipped'] = [];
-  let rates = (await deps.cache.get(key)) ?? [];
+  const rates = (await deps.cache.get(key)) ?? [];
   let how: EngineChoiceHow = rates.length ? 'cached' : 'measured';
   const candidates: BackendName[] = [];
   if (options.override !== undefined) {
@@ -312,7 +312,6 @@ export async function chooseBackend(
     for (const backend of order) if (!candidates.includes(backend)) candidates.push(backend);
     if (!rates.some((r) => r.iterationsPerSecond !== null)) how = 'first-working';
   }
-  rates = [...rates];
   for (const backend of candidates) {
     const reason = await deps.probe(backend);
     if (reason === undefined) {

@@ -22,7 +22,8 @@ describe('training worker in the browser', () => {
   it('trains on WebGPU in a worker and reports finite losses', async () => {
     const page = await browser.newPage();
     const pageErrors = collectPageErrors(page);
-    await page.goto(new URL('tests/e2e/pages/worker.html', app.url).href);
+    // Only WebGPU offered: left to measure, the worker would rightly pick wasm over SwiftShader here.
+    await page.goto(new URL('tests/e2e/pages/worker.html?backends=webgpu', app.url).href);
     if (process.env.CANTUS_E2E_DEBUG) page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text()}`));
     await page
       .getByTestId('backend-label')
