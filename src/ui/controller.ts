@@ -215,15 +215,20 @@ export class Controller {
     this.store.set({ error: null });
   }
 
-  /** A user action worked: an earlier error message is out of date and goes. */
-  private succeeded(): void {
-    if (this.store.get().error) this.store.set({ error: null });
+  /**
+   * A user action worked: the message shown from before it began is out of date and goes. One that
+   * appeared while it ran (the action took a while) stays: it is about something newer.
+   */
+  private succeeded(errorsBefore = this.store.get().errorCount): void {
+    const error = this.store.get().error;
+    if (error && error.serial <= errorsBefore) this.store.set({ error: null });
   }
 
   // ---- melody ----
 
   /** Reads a MIDI file; a file with several usable tracks waits for `chooseTrack`. */
   async openMidiFile(file: File): Promise<void> {
+    const errorsBefore = this.store.get().errorCount;
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const parsed = await (this.deps.readMidi ?? (async (b: Uint8Array) => parseMidi(b)))(bytes);
@@ -231,11 +236,12 @@ export class Controller {
       const name = file.name.replace(/\.(mid|midi)$/i, '');
       if (tracks.length === 1) {
         const extracted = extractMelody(parsed, { track: tracks[0].index });
-        this.setMelody(extracted.roll, name, extracted.warnings);
+        this.useMelody(extracted.roll, name, extracted.warnings);
         this.store.set({ pendingMidi: null });
+        this.succeeded(errorsBefore);
       } else {
         this.store.set({ pendingMidi: { fileName: name, parsed, tracks, suggested: suggestMelodyTrack(tracks) } });
-        this.succeeded();
+        this.succeeded(errorsBefore);
       }
     } catch (error) {
       this.store.set({ pendingMidi: null });
@@ -339,7 +345,7 @@ export class Controller {
       note(`Training on ${data.count} two-bar windows.`);
       this.store.set({ losses: resume ? s.losses : [], metrics: resume ? s.metrics : [], snapshots: resume ? s.snapshots : [], progress: null });
       trainer.start(checked.value, data, window ? [window] : [], resume);
-      this.succeeded();
+      this.succeeded(s.errorCount);
     } catch (error) {
       note('');
       this.report('training', error);
@@ -365,7 +371,7 @@ export class Controller {
 
   /** Accompanies the current melody with the model in the worker; `seed` picks the variation. */
   async generate(seed = this.store.get().resultSeed): Promise<void> {
-    const { melody, melodyName, model } = this.store.get();
+    const { melody, melodyName, model, errorCount: errorsBefore } = this.store.get();
     try {
       if (!melody) throw new PageActionError('Choose a melody first: open a MIDI file, pick a sample or record one.');
       this.store.set({ generating: true, resultSeed: seed });
@@ -375,7 +381,7 @@ export class Controller {
       const result = await this.trainer.generate(melody, seed);
       this.store.set({ result });
       this.listenTo(result, `${melodyName} (accompaniment, seed ${seed})`);
-      this.succeeded();
+      this.succeeded(errorsBefore);
     } catch (error) {
       this.report('accompany', error);
     } finally {
@@ -390,6 +396,7 @@ export class Controller {
 
   /** Loads a model the user picked as files (model.json and its weights). */
   async loadModelFiles(files: File[]): Promise<void> {
+    const errorsBefore = this.store.get().errorCount;
     try {
       const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));
       const weights = files.find((f) => !f.name.toLowerCase().endsWith('.json'));
@@ -397,7 +404,7 @@ export class Controller {
       if (!this.trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
       const config = await this.trainer.load({ kind: 'files', modelJson: await json.text(), weights: await weights.arrayBuffer() });
       this.store.set({ model: { origin: 'files', label: `${json.name} (width ${config.baseWidth})` }, draft: draftFrom(config) });
-      this.succeeded();
+      this.succeeded(errorsBefore);
     } catch (error) {
       this.report('accompany', error);
     }
