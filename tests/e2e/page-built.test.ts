@@ -222,6 +222,20 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     expect(Number(await page.getByTestId('piano-roll-canvas').getAttribute('data-notes'))).toBe(5);
   });
 
+  it('is installable: Chromium finds no obstacle in its manifest, icons and service worker', async () => {
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    const session = await context.newCDPSession(page);
+    const { installabilityErrors } = (await session.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    // A Playwright context is a private window, where nothing installs; every other check must pass.
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    const manifest = (await session.send('Page.getAppManifest')) as { errors: unknown[]; url: string };
+    expect(manifest.url).toMatch(/manifest\.webmanifest$/);
+    expect(manifest.errors).toEqual([]);
+    await session.detach();
+  });
+
   it('works offline after one visit: reloads, accompanies a built-in tune and plays it', async () => {
     // The service worker installed on the first visit controls the page once it has precached everything.
     await page.evaluate(async () => {
