@@ -104,7 +104,12 @@ export function offlineAppPlugin(): Plugin[] {
       display: 'standalone',
       background_color: '#ffffff',
       theme_color: '#1d3557',
-      icons: [{ src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      // PNGs rendered from favicon.svg: browsers ask for 192 and 512 pixel icons to offer installing.
+      icons: [
+        { src: 'icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+        { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+        { src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+      ],
     },
     workbox: {
       // The web manifest is added by the plugin itself.

@@ -247,15 +247,20 @@ export class Controller {
     this.store.set({ error: null });
   }
 
-  /** A user action worked: an earlier error message is out of date and goes. */
-  private succeeded(): void {
-    if (this.store.get().error) this.store.set({ error: null });
+  /**
+   * A user action worked: the message shown from before it began is out of date and goes. One that
+   * appeared while it ran (the action took a while) stays: it is about something newer.
+   */
+  private succeeded(errorsBefore = this.store.get().errorCount): void {
+    const error = this.store.get().error;
+    if (error && error.serial <= errorsBefore) this.store.set({ error: null });
   }
 
   // ---- melody ----
 
   /** Reads a MIDI file; a file with several usable tracks waits for `chooseTrack`. */
   async openMidiFile(file: File): Promise<void> {
+    const errorsBefore = this.store.get().errorCount;
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const parsed = await (this.deps.readMidi ?? (async (b: Uint8Array) => parseMidi(b)))(bytes);
@@ -263,11 +268,12 @@ export class Controller {
       const name = file.name.replace(/\.(mid|midi)$/i, '');
       if (tracks.length === 1) {
         const extracted = extractMelody(parsed, { track: tracks[0].index });
-        this.setMelody(extracted.roll, name, extracted.warnings);
+        this.useMelody(extracted.roll, name, extracted.warnings);
         this.store.set({ pendingMidi: null });
+        this.succeeded(errorsBefore);
       } else {
         this.store.set({ pendingMidi: { fileName: name, parsed, tracks, suggested: suggestMelodyTrack(tracks) } });
-        this.succeeded();
+        this.succeeded(errorsBefore);
       }
     } catch (error) {
       this.store.set({ pendingMidi: null });
@@ -380,7 +386,7 @@ export class Controller {
       this.store.set({ losses: resume ? s.losses : [], metrics: resume ? s.metrics : [], snapshots: resume ? s.snapshots : [], progress: null, audition: null });
       if (s.audition) this.backToAccompaniment();
       trainer.start(checked.value, data, window ? [window] : [], resume);
-      this.succeeded();
+      this.succeeded(s.errorCount);
     } catch (error) {
       note('');
       this.report('training', error);
@@ -406,7 +412,7 @@ export class Controller {
 
   /** Accompanies the current melody with the model in the worker; `seed` picks the variation. */
   async generate(seed = this.store.get().resultSeed): Promise<void> {
-    const { melody, melodyName, model, voicing } = this.store.get();
+    const { melody, melodyName, model, voicing, errorCount: errorsBefore } = this.store.get();
     try {
       if (!melody) throw new PageActionError('Choose a melody first: open a MIDI file, pick a sample or record one.');
       this.store.set({ generating: true, resultSeed: seed });
@@ -419,7 +425,7 @@ export class Controller {
       const voices = result.tracks.slice(1).map((_, i) => trackName(result, i + 1));
       const bars = Math.ceil(result.steps / (result.stepsPerBeat * result.beatsPerBar));
       this.store.set({ announcement: `Accompaniment ready: ${joinWords(voices)} under ${bars} bar${bars === 1 ? '' : 's'} of ${melodyName}, variation ${seed}. Press Play to hear it.` });
-      this.succeeded();
+      this.succeeded(errorsBefore);
     } catch (error) {
       this.report('accompany', error);
     } finally {
@@ -442,6 +448,7 @@ export class Controller {
 
   /** Loads a model the user picked as files (model.json and its weights). */
   async loadModelFiles(files: File[]): Promise<void> {
+    const errorsBefore = this.store.get().errorCount;
     try {
       const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));
       const weights = files.find((f) => !f.name.toLowerCase().endsWith('.json'));
@@ -454,7 +461,7 @@ export class Controller {
       // Kept in the browser, so the picker offers it after a reload too; the files stay the user's.
       await this.trainer.save('indexeddb', entry.id);
       this.store.set((s) => ({ models: [...s.models, entry], activeModelId: entry.id, model: { origin: 'files', label: entry.label }, draft: draftFrom(config), ...emptyHistory() }));
-      this.succeeded();
+      this.succeeded(errorsBefore);
     } catch (error) {
       this.report('accompany', error);
     }

@@ -105,7 +105,7 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
-  it('serves the page under the strict CSP, and the page loads its model, worker and wasm without a violation', async () => {
+  it('serves the page under the strict CSP, and the page loads its model and training worker without a violation', async () => {
     const response = await page.goto(url);
     expect(response?.headers()['content-security-policy']).toBe(previewContentSecurityPolicy());
     const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
@@ -208,6 +208,34 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     await page.getByTestId('stop-button').focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('transport').getAttribute('data-transport-state')).toBe('stopped');
+
+    // Keyboard only: record a melody on the on-screen keyboard with the computer keys.
+    await page.getByTestId('record-button').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('group', { name: /On-screen keyboard/ }).focus();
+    for (const key of ['a', 's', 'd', 'f', 'g']) {
+      await page.keyboard.down(key);
+      await page.waitForTimeout(150);
+      await page.keyboard.up(key);
+    }
+    await page.getByTestId('record-button').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('melody-name').textContent()).toBe('Recorded melody');
+    expect(Number(await page.getByTestId('piano-roll-canvas').getAttribute('data-notes'))).toBe(5);
+  });
+
+  it('is installable: Chromium finds no obstacle in its manifest, icons and service worker', async () => {
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    const session = await context.newCDPSession(page);
+    const { installabilityErrors } = (await session.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    // A Playwright context is a private window, where nothing installs; every other check must pass.
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    const manifest = (await session.send('Page.getAppManifest')) as { errors: unknown[]; url: string };
+    expect(manifest.url).toMatch(/manifest\.webmanifest$/);
+    expect(manifest.errors).toEqual([]);
+    await session.detach();
   });
 
   it('works offline after one visit: reloads, accompanies a built-in tune and plays it', async () => {

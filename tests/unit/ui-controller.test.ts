@@ -306,6 +306,20 @@ describe('Controller messages', () => {
     expect(read).toEqual([oneTrack().length]);
     expect(own.store.get().melodyName).toBe('good');
   });
+
+  it('keeps a message that appeared while the action ran: it is newer than the action', async () => {
+    const context = await withRefusedFile();
+    const controller = new Controller({
+      ...ownDeps(context),
+      readMidi: async (bytes) => {
+        context.controller.report('player', new Error('Playback could not start: newer'));
+        return parseMidi(bytes);
+      },
+    });
+    await controller.openMidiFile(file('good.mid', oneTrack()));
+    expect(context.store.get().melodyName).toBe('good');
+    expect(context.store.get().error?.message).toMatch(/newer/);
+  });
 });
 
 describe('Controller: kept models, export as heard, transport', () => {
