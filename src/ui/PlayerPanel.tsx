@@ -143,7 +143,7 @@ export function PlayerPanel() {
         <span className="tempo-value" data-testid="tempo-value">
           {Math.round(tempo)} bpm
         </span>
-        <button type="button" className="small" onClick={() => controller.setTempo(null)} data-testid="tempo-reset-button" aria-label={`Back to the tune's own tempo, ${Math.round(ownTempo)} bpm`}>
+        <button type="button" className="small" onClick={() => controller.setTempo(null)} data-testid="tempo-reset-button" aria-label={`Tune's tempo: back to ${Math.round(ownTempo)} bpm`}>
           Tune's tempo
         </button>
       </div>
