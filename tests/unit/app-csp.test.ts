@@ -12,9 +12,9 @@ describe('the Content-Security-Policy', () => {
     }
   });
 
-  it('allows no JavaScript eval and no inline script, only WebAssembly compilation', () => {
+  it('allows no JavaScript eval and no inline script, only WebAssembly compilation and blob loaders made by the app', () => {
     const script = CONTENT_SECURITY_POLICY['script-src'];
-    expect(script).toBe("'self' 'wasm-unsafe-eval'");
+    expect(script).toBe("'self' 'wasm-unsafe-eval' blob:");
     expect(contentSecurityPolicy()).not.toMatch(/'unsafe-eval'|'unsafe-inline'/);
     expect(CONTENT_SECURITY_POLICY['object-src']).toBe("'none'");
   });
