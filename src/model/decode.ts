@@ -12,6 +12,7 @@
  * the accompaniment never drops out; notes last at least a slot. Pure code: no tensors.
  */
 import { isChordMask } from '../music/chords';
+import { isParallelMotion } from '../music/metrics';
 import { estimateKey, scaleMask, type Key } from '../music/keys';
 import { PITCHES } from '../music/pianoRoll';
 
@@ -134,14 +135,6 @@ function pieceKey(melodyChroma: ArrayLike<number>, logp: Float32Array, steps: nu
     histogram[pc] = (melodyTotal > 0 ? melodyChroma[pc] / melodyTotal : 0) + (voiceTotal > 0 ? voices[pc] / voiceTotal : 0);
   }
   return estimateKey(histogram)?.key ?? null;
-}
-
-function isParallel(x0: number, x1: number, y0: number, y1: number): boolean {
-  const dx = x1 - x0;
-  const dy = y1 - y0;
-  if (dx === 0 || Math.sign(dx) !== Math.sign(dy)) return false;
-  const before = Math.abs(x0 - y0) % 12;
-  return before === Math.abs(x1 - y1) % 12 && (before === 0 || before === 7);
 }
 
 /**
@@ -320,12 +313,12 @@ export function decodeChorale(
           let v = dp[i] - moveCost(a0, a1, w.leapCost) - moveCost(t0, t1, w.leapCost) - moveCost(b0, b1, w.bassLeapCost);
           if (v <= best) continue;
           let parallels = 0;
-          if (isParallel(m0, m1, a0, a1)) parallels++;
-          if (isParallel(m0, m1, t0, t1)) parallels++;
-          if (isParallel(m0, m1, b0, b1)) parallels++;
-          if (isParallel(a0, a1, t0, t1)) parallels++;
-          if (isParallel(a0, a1, b0, b1)) parallels++;
-          if (isParallel(t0, t1, b0, b1)) parallels++;
+          if (isParallelMotion(m0, m1, a0, a1)) parallels++;
+          if (isParallelMotion(m0, m1, t0, t1)) parallels++;
+          if (isParallelMotion(m0, m1, b0, b1)) parallels++;
+          if (isParallelMotion(a0, a1, t0, t1)) parallels++;
+          if (isParallelMotion(a0, a1, b0, b1)) parallels++;
+          if (isParallelMotion(t0, t1, b0, b1)) parallels++;
           v -= parallels * w.parallelCost;
           if (v > best) {
             best = v;

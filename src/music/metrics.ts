@@ -379,12 +379,20 @@ export function countParallels(upper: Int16Array, lower: Int16Array): number {
     const b0 = lower[step - 1];
     const b1 = lower[step];
     if (a0 < 0 || a1 < 0 || b0 < 0 || b1 < 0) continue;
-    if (Math.sign(a1 - a0) === 0 || Math.sign(a1 - a0) !== Math.sign(b1 - b0)) continue;
-    const before = Math.abs(a0 - b0) % 12;
-    const after = Math.abs(a1 - b1) % 12;
-    if (before === after && (before === 0 || before === 7)) count++;
+    if (isParallelMotion(a0, a1, b0, b1)) count++;
   }
   return count;
+}
+
+/**
+ * Whether two sounding voices moving from (x0, y0) to (x1, y1) make a parallel fifth or octave: both move
+ * the same way and keep the same perfect interval (7 or 0, mod 12). A fifth moving to an octave is not one.
+ */
+export function isParallelMotion(x0: number, x1: number, y0: number, y1: number): boolean {
+  const dx = x1 - x0;
+  if (dx === 0 || Math.sign(dx) !== Math.sign(y1 - y0)) return false;
+  const before = Math.abs(x0 - y0) % 12;
+  return before === Math.abs(x1 - y1) % 12 && (before === 0 || before === 7);
 }
 
 interface ResolvedOptions {
