@@ -6,33 +6,27 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
-import { collectPageErrors, launchBrowser, startApp, type RunningApp } from './harness';
+import { openPageSession, type PageSession } from './harness';
 
 const JSB_FILE = resolve(import.meta.dirname, '../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json');
 
 describe('the compute engine', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  let session: PageSession;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = collectPageErrors(page);
     // No network here: the chorales' public address answers from the shared copy, with the CORS header GitHub sends.
-    await page.route(JSB_DATASET_URL, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/plain', headers: { 'Access-Control-Allow-Origin': '*' }, body: readFileSync(JSB_FILE, 'utf8') }),
+    session = await openPageSession((context) =>
+      context.route(JSB_DATASET_URL, (route) =>
+        route.fulfill({ status: 200, contentType: 'text/plain', headers: { 'Access-Control-Allow-Origin': '*' }, body: readFileSync(JSB_FILE, 'utf8') }),
+      ),
     );
-    await page.goto(app.url);
+    ({ page, errors } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => session?.close());
 
   it('is cross-origin isolated and still loads its model, samples and the chorale download', async () => {
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);

@@ -1,7 +1,7 @@
 /** Shared set-up for end-to-end tests: the app on a local Vite server, and Debian's Chromium driven by Playwright. */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -41,6 +41,41 @@ export async function startApp(): Promise<RunningApp> {
 /** Launches Chromium headless with a fresh profile (Playwright makes a new user-data-dir each launch). */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** The app, Chromium and one page open at the app: what most page tests start from. */
+export interface PageSession {
+  app: RunningApp;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** The page's console errors and uncaught exceptions (see collectPageErrors). */
+  errors: string[];
+  /** Closes the browser, then the app. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the app and Chromium, opens one page at 1280x800 with downloads allowed, and goes to the app.
+ * `prepare` runs on the browser context before the page opens, for routes that stand in for the network.
+ */
+export async function openPageSession(prepare?: (context: BrowserContext) => Promise<unknown>): Promise<PageSession> {
+  const app = await startApp();
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    if (prepare) await prepare(context);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(app.url);
+    const opened = browser;
+    return { app, browser, context, page, errors, close: async () => { await opened.close(); await app.close(); } };
+  } catch (error) {
+    await browser?.close();
+    await app.close();
+    throw error;
+  }
 }
 
 /** Collects the page's console errors and uncaught exceptions, for assertions and for failure messages. */

@@ -4,8 +4,8 @@
  * controls, and the on-screen keyboard's computer-key mapping in plain view.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, startApp, type RunningApp } from './harness';
+import type { Page } from 'playwright-core';
+import { openPageSession, type PageSession } from './harness';
 
 /** Visible controls smaller than 24x24 CSS pixels, described for the failure message. */
 async function smallTargets(page: Page): Promise<string[]> {
@@ -23,22 +23,15 @@ async function smallTargets(page: Page): Promise<string[]> {
 }
 
 describe('accessibility details', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  let session: PageSession;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    errors = collectPageErrors(page);
-    await page.goto(app.url);
+    session = await openPageSession();
+    ({ page, errors } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => session?.close());
 
   it('shows where the keyboard focus is on "Load model files…"', async () => {
     await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');

@@ -5,29 +5,22 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
-import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+import type { Page } from 'playwright-core';
+import { openPageSession, screenshot, type PageSession } from './harness';
 import { MELODY, MELODY_BEATS, multiTrackMidi } from './page-fixtures';
 
 const SECONDS_PER_BEAT = 0.5;
 
 describe('the page with the pretrained default model', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  let session: PageSession;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    errors = collectPageErrors(page);
-    await page.goto(app.url);
+    session = await openPageSession();
+    ({ page, errors } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => session?.close());
 
   it('accompanies an uploaded melody on first load, with no training', async () => {
     await page.getByTestId('melody-file-input').setInputFiles({ name: 'first visit.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
-import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+import type { Page } from 'playwright-core';
+import { collectPageErrors, openPageSession, screenshot, type PageSession } from './harness';
 import { MELODY, multiTrackMidi } from './page-fixtures';
 
 /** The page's document width against its viewport width (equal when nothing scrolls sideways). */
@@ -41,22 +41,15 @@ const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement
 const transportState = (page: Page) => page.getByTestId('transport').getAttribute('data-transport-state');
 
 describe('listening, transport and export', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  let session: PageSession;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    errors = collectPageErrors(page);
-    await page.goto(app.url);
+    session = await openPageSession();
+    ({ page, errors } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => session?.close());
 
   it('shows the first visit and announces a finished accompaniment', async () => {
     await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
@@ -205,9 +198,9 @@ describe('listening, transport and export', () => {
   });
 
   it('fits a 390x844 phone screen: no sideways scrolling, the mixer stacked', async () => {
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    const phone = await session.browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     const phoneErrors = collectPageErrors(phone);
-    await phone.goto(app.url);
+    await phone.goto(session.app.url);
     await expect.poll(() => phone.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
     let w = await widths(phone);
     expect(w.document, w.widest).toBe(w.viewport);

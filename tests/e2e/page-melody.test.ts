@@ -5,28 +5,21 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
-import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+import type { Page } from 'playwright-core';
+import { openPageSession, screenshot, type PageSession } from './harness';
 import { formatZeroMidi, MELODY, multiTrackMidi } from './page-fixtures';
 
 describe('the page: melody in, play and export', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  let session: PageSession;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    errors = collectPageErrors(page);
-    await page.goto(app.url);
+    session = await openPageSession();
+    ({ page, errors } = session);
     await page.getByTestId('melody-name').filter({ hasText: 'Ode to Joy' }).waitFor({ timeout: 120_000 });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => session?.close());
 
   it('takes the chosen track of a multi-track file as the melody', async () => {
     await page.getByTestId('melody-file-input').setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });

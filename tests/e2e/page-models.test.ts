@@ -4,36 +4,26 @@
  * snapshots are all back. Snapshots play in the training panel without losing the accompaniment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+import type { Page } from 'playwright-core';
+import { collectPageErrors, openPageSession, screenshot, type PageSession } from './harness';
 import { MELODY, multiTrackMidi, tinyJsbJson } from './page-fixtures';
+import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
 
-const JSB_URL = 'https://raw.githubusercontent.com/czhuang/JSB-Chorales-dataset/master/Jsb16thSeparated.json';
 
 const origin = (page: Page) => page.getByTestId('model-label').getAttribute('data-origin');
 const count = async (page: Page, testId: string, attribute: string) => Number(await page.getByTestId(testId).getAttribute(attribute));
 
 describe('kept models, their curves and snapshots', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  let context: BrowserContext;
+  let session: PageSession;
   let page: Page;
   let errors: string[];
   let trainedId = '';
 
   beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    await context.route(JSB_URL, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: tinyJsbJson(2) }));
-    page = await context.newPage();
-    errors = collectPageErrors(page);
-    await page.goto(app.url);
+    session = await openPageSession((context) => context.route(JSB_DATASET_URL, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: tinyJsbJson(2) })));
+    ({ page, errors } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => session?.close());
 
   it('starts with the pretrained default only, and small empty charts', async () => {
     await expect.poll(() => origin(page), { timeout: 180_000 }).toBe('default');
@@ -145,10 +135,10 @@ describe('kept models, their curves and snapshots', () => {
   });
 
   it('shows the kept model and its charts on a phone without sideways scrolling', async () => {
-    const phone = await context.newPage();
+    const phone = await session.context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
     const phoneErrors = collectPageErrors(phone);
-    await phone.goto(app.url);
+    await phone.goto(session.app.url);
     await expect.poll(() => origin(phone), { timeout: 180_000 }).toBe('trained');
     await expect.poll(() => count(phone, 'loss-chart', 'data-points')).toBeGreaterThan(0);
     const width = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);

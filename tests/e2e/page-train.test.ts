@@ -5,36 +5,29 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
-import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+import type { Page } from 'playwright-core';
+import { openPageSession, screenshot, type PageSession } from './harness';
 import { MELODY, MELODY_BEATS, multiTrackMidi, tinyJsbJson } from './page-fixtures';
+import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
 
-const JSB_URL = 'https://raw.githubusercontent.com/czhuang/JSB-Chorales-dataset/master/Jsb16thSeparated.json';
 const SECONDS_PER_BEAT = 0.5;
 
 describe('the page: train, accompany, play, export, reload', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  let session: PageSession;
   let page: Page;
   let errors: string[];
   let jsbRequests = 0;
 
   beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    await context.route(JSB_URL, (route) => {
-      jsbRequests++;
-      return route.fulfill({ status: 200, contentType: 'application/json', body: tinyJsbJson(2) });
-    });
-    page = await context.newPage();
-    errors = collectPageErrors(page);
-    await page.goto(app.url);
+    session = await openPageSession((context) =>
+      context.route(JSB_DATASET_URL, (route) => {
+        jsbRequests++;
+        return route.fulfill({ status: 200, contentType: 'application/json', body: tinyJsbJson(2) });
+      }),
+    );
+    ({ page, errors } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => session?.close());
 
   it('refuses invalid settings with a message at the field, then trains a tiny model for one epoch', async () => {
     await expect.poll(() => page.getByTestId('backend-label').getAttribute('data-backend'), { timeout: 180_000 }).not.toBe('');
