@@ -31,6 +31,7 @@ import { TrainingDataError } from './errors';
 import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, VOICE_LOGIT_SCALE, buildCritic, buildGenerator, noiseShape } from './networks';
 import { createUniform, mixSeed, truncatedNormal } from '../music/random';
 import { BatchSampler, checkTrainingWindows } from './sampler';
+import { installBatchNormGradient } from './batchNormGradient';
 import { installFastCpuKernels } from './cpuKernels';
 import { installSecondOrderGradients } from './secondOrder';
 import { gradientPenalty } from './wgan';
@@ -95,7 +96,10 @@ export function iterationsPerEpoch(windowCount: number, config: Pick<HyperParams
 function batchTensors(batch: TrainingWindows): { real: tf.Tensor4D; condition: tf.Tensor4D } {
   checkTrainingWindows(batch);
   const real = tf.tensor4d(Float32Array.from(batch.data), [batch.count, WINDOW_STEPS, PITCHES, OUTPUT_TRACKS]);
-  const condition = tf.slice(real, [0, 0, 0, 0], [-1, -1, -1, 1]);
+  // Track 0 copied here rather than sliced from `real`: a strided slice is a slow kernel on wasm.
+  const melody = new Float32Array(batch.count * WINDOW_STEPS * PITCHES);
+  for (let cell = 0; cell < melody.length; cell++) melody[cell] = batch.data[cell * OUTPUT_TRACKS];
+  const condition = tf.tensor4d(melody, [batch.count, WINDOW_STEPS, PITCHES, 1]);
   return { real, condition };
 }
 
@@ -129,6 +133,7 @@ export class GanEngine {
   static create(config: HyperParamsInput): GanEngine {
     const resolved = resolveHyperParams(config);
     installSecondOrderGradients();
+    installBatchNormGradient();
     installFastCpuKernels();
     return new GanEngine(resolved);
   }
@@ -252,8 +257,11 @@ export class GanEngine {
       const side: { wasserstein?: tf.Scalar; penalty?: tf.Scalar } = {};
       try {
         const { value, grads } = tf.variableGrads(() => {
-          const realScore = this.critic.apply([real, condition], { training: true }) as tf.Tensor;
-          const fakeScore = this.critic.apply([fake, condition], { training: true }) as tf.Tensor;
+          // Real and fake windows in one batch: the critic scores each window on its own (no batch-wise
+          // layer), and one call of twice the size keeps more cores busy than two calls.
+          const scores = this.critic.apply([tf.concat([real, fake]), tf.concat([condition, condition])], { training: true }) as tf.Tensor;
+          const realScore = tf.slice(scores, [0, 0], [count, -1]);
+          const fakeScore = tf.slice(scores, [count, 0], [count, -1]);
           const wasserstein = tf.keep(tf.sub(tf.mean(realScore), tf.mean(fakeScore)) as tf.Scalar);
           side.wasserstein = wasserstein;
           const penalty = tf.keep(gradientPenalty(this.critic, real, fake, condition, mix));

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { findBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 
 import { concatConfig, rememberPackageConcat } from './concat';
+import { movementConfigs, rememberPackageMovementKernels } from './movement';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './kernels';
 
 export { UnsupportedConvolutionError } from './kernels';
@@ -24,14 +25,17 @@ function install(config: KernelConfig): void {
 
 /**
  * Makes the wasm backend train convolutions quickly: adds the missing Conv2DBackpropFilter and replaces
- * Conv2DBackpropInput, both as forward XNNPACK convolutions, and Concat with a faster channel copy. Safe to call any number of times, before or
- * after `tf.setBackend('wasm')`.
+ * Conv2DBackpropInput, both as forward XNNPACK convolutions, and Concat, SplitV, Identity and the
+ * upsampling kernels with faster copies (movement.ts). Safe to call any number of times, before or after
+ * `tf.setBackend('wasm')`.
  */
 export function registerWasmTrainingKernels(): void {
   install(conv2DBackpropFilterConfig);
   install(conv2DBackpropInputConfig);
   rememberPackageConcat();
   install(concatConfig);
+  rememberPackageMovementKernels();
+  for (const config of movementConfigs) install(config);
 }
 
 /** Puts the wasm backend's own input-gradient kernel back and removes the filter gradient (for comparisons). */
