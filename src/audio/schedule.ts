@@ -2,6 +2,7 @@
  * Pure playback scheduling: a piano roll and a mixer state in, timed note events out.
  * The Tone.js player only plays what this computes, so everything about timing is testable in Node.
  */
+import { DEFAULT_VELOCITY } from '../music/constants';
 import { PITCHES, cellIndex, type PianoRoll } from '../music/pianoRoll';
 
 /** Seconds from the start of the piece. */
@@ -29,9 +30,6 @@ export interface TrackMix {
   /** Volume in decibels, 0 = unchanged. */
   volumeDb: number;
 }
-
-/** Velocity used where a roll carries none (a model's output): MIDI 90 of 127, a comfortable mezzo-forte. */
-export const DEFAULT_VELOCITY = 90;
 
 /** The mix a new track starts with. */
 export const DEFAULT_TRACK_MIX: TrackMix = { muted: false, solo: false, volumeDb: 0 };

@@ -7,6 +7,7 @@
  * Every dropped detail is listed in `ParsedMidi.warnings` so the page can tell the user.
  */
 import * as tonejsMidi from '@tonejs/midi';
+import { DEFAULT_TEMPO_BPM, DRUM_CHANNEL } from './constants';
 import { MidiInputError } from './errors';
 import { readSmf, type SmfEvent } from './smf';
 import { DEFAULT_STEPS_PER_BEAT, PITCHES, cellIndex, createRoll, type PianoRoll, type TrackInfo } from './pianoRoll';
@@ -26,10 +27,6 @@ export const MAX_MIDI_NOTES = 25_000;
 export const MIN_TEMPO_BPM = 10;
 /** Fastest tempo accepted, in beats per minute. */
 export const MAX_TEMPO_BPM = 400;
-/** Tempo of a file that states none: the MIDI standard's default. */
-export const MIDI_DEFAULT_TEMPO_BPM = 120;
-/** The General MIDI drum channel, counted from 0 (channel 10 to musicians). */
-export const DRUM_CHANNEL = 9;
 
 /** One note as the file states it, in ticks. */
 export interface MidiNote {
@@ -242,7 +239,7 @@ export function parseMidi(bytes: Uint8Array): ParsedMidi {
   }
 
   const warnings: string[] = [];
-  const tempoBpm = firstTempo ? firstTempo.bpm : MIDI_DEFAULT_TEMPO_BPM;
+  const tempoBpm = firstTempo ? firstTempo.bpm : DEFAULT_TEMPO_BPM;
   if (!Number.isFinite(tempoBpm) || tempoBpm < MIN_TEMPO_BPM || tempoBpm > MAX_TEMPO_BPM) {
     throw new MidiInputError(
       'bad-tempo',

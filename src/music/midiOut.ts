@@ -4,13 +4,11 @@
  */
 import * as tonejsMidi from '@tonejs/midi';
 import { PITCHES, cellIndex, type PianoRoll } from './pianoRoll';
-import { DRUM_CHANNEL } from './midiIn';
+import { DEFAULT_VELOCITY, DRUM_CHANNEL } from './constants';
 
 // As in midiIn.ts: under Node the class is on @tonejs/midi's default export, under bundlers it is named.
 const { Midi } = (tonejsMidi as typeof tonejsMidi & { default?: typeof tonejsMidi }).default ?? tonejsMidi;
 
-/** Velocity of notes whose roll carries none: a moderate mezzo-forte. */
-export const DEFAULT_VELOCITY = 80;
 /** Channels for melodic tracks: every channel but the drum channel. */
 const MELODIC_CHANNELS = Array.from({ length: 16 }, (_, c) => c).filter((c) => c !== DRUM_CHANNEL);
 

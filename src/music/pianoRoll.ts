@@ -5,6 +5,7 @@
  * (index = (step * PITCHES + pitch) * trackCount + track), so it maps one-to-one onto a tensor of
  * shape [steps, 128, tracks] and crosses to a worker without copying (see `rollTransferables`).
  */
+import { DEFAULT_TEMPO_BPM } from './constants';
 
 /** Number of MIDI pitches, 0..127. */
 export const PITCHES = 128;
@@ -72,7 +73,7 @@ export function createRoll(steps: number, tracks: TrackInfo[], options: CreateRo
   return {
     steps,
     stepsPerBeat: options.stepsPerBeat ?? DEFAULT_STEPS_PER_BEAT,
-    tempoBpm: options.tempoBpm ?? 120,
+    tempoBpm: options.tempoBpm ?? DEFAULT_TEMPO_BPM,
     beatsPerBar: options.beatsPerBar ?? 4,
     tracks: tracks.map((t) => ({ ...t })),
     active: new Uint8Array(size),

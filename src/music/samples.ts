@@ -2,6 +2,7 @@
  * Built-in sample melodies: traditional public-domain tunes, entered by hand, each turned into a
  * one-track piano roll on the model's grid (4 steps per beat).
  */
+import { DEFAULT_VELOCITY } from './constants';
 import { cellIndex, createRoll, DEFAULT_STEPS_PER_BEAT, type PianoRoll } from './pianoRoll';
 
 /** A built-in tune as written: notes are "pitch:beats" (e.g. "F#4:1.5"), "r:beats" for a rest. */
@@ -86,7 +87,7 @@ export function midiFromNoteName(name: string): number {
   return midi;
 }
 
-/** Turns a sample's note text into a one-track roll named "Melody" (velocity 90 on every note). */
+/** Turns a sample's note text into a one-track roll named "Melody" (DEFAULT_VELOCITY on every note). */
 export function sampleToRoll(sample: SampleMelody, stepsPerBeat = DEFAULT_STEPS_PER_BEAT): PianoRoll {
   const notes = sample.notes.trim().split(/\s+/).map((token) => {
     const [name, beatsText] = token.split(':');
@@ -111,7 +112,7 @@ export function sampleToRoll(sample: SampleMelody, stepsPerBeat = DEFAULT_STEPS_
       for (let s = step; s < step + note.steps; s++) roll.active[cellIndex(roll, s, note.pitch, 0)] = 1;
       const onset = cellIndex(roll, step, note.pitch, 0);
       roll.onsets![onset] = 1;
-      roll.velocities![onset] = 90;
+      roll.velocities![onset] = DEFAULT_VELOCITY;
     }
     step += note.steps;
   }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
 import { midiToRoll, parseMidi, summarizeTracks } from '../../src/music/midiIn';
 import { rollToMidi, rollToNotes, type RollNote } from '../../src/music/midiOut';
+import { scheduleRoll } from '../../src/audio/schedule';
+import { DEFAULT_VELOCITY } from '../../src/music/constants';
 import { cellIndex, createRoll } from '../../src/music/pianoRoll';
 import { PPQ, TICKS_PER_STEP, buildMidi, format0Midi, rawNote, rawTempo, type NoteSpec } from './music-midi-helpers';
 
@@ -113,6 +115,15 @@ describe('rollToMidi', () => {
       [60, 0, 3, 77],
       [60, 3, 5, 77],
     ]);
+  });
+
+  it('writes a note without a velocity at the velocity playback gives it', () => {
+    const roll = createRoll(4, [{ name: 'Out', program: 0, isDrum: false }], { withOnsets: false });
+    roll.active[cellIndex(roll, 0, 60, 0)] = 1;
+    const written = new Midi(rollToMidi(roll)).tracks[0].notes.map((n) => Math.round(n.velocity * 127));
+    const played = scheduleRoll(roll).map((e) => Math.round(e.velocity * 127));
+    expect(written).toEqual([DEFAULT_VELOCITY]);
+    expect(played).toEqual(written);
   });
 
   it('reads a roll without onsets (a model output) as one note per run of steps', () => {
