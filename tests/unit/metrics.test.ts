@@ -8,7 +8,6 @@ import {
   consonanceRate,
   emptyBarRate,
   evaluationMetrics,
-  extractNotes,
   inScaleRate,
   parallelsPerBar,
   polyphonicRate,
@@ -19,6 +18,7 @@ import {
   usedPitchClasses,
   type MetricSet,
 } from '../../src/music/metrics';
+import { trackNotes } from '../../src/music/notes';
 import { PITCHES, cellIndex, createRoll, type PianoRoll, type TrackInfo } from '../../src/music/pianoRoll';
 import type { MetricSet as ProtocolMetricSet } from '../../src/protocol/messages';
 import { createUniform } from '../../src/music/random';
@@ -126,15 +126,15 @@ describe('notes and qualified note rate', () => {
   it('splits runs at onsets when the roll has them', () => {
     const r = roll(16, 1);
     for (let step = 0; step < 4; step++) note(r, 0, C4, step, 1);
-    expect(extractNotes(r, 0)).toEqual([0, 1, 2, 3].map((start) => ({ pitch: C4, start, length: 1 })));
+    expect(trackNotes(r, 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([0, 1, 2, 3].map((start) => [C4, start, 1]));
     expect(qualifiedNoteRate(r, 0)).toBe(0);
   });
 
   it('reads a run as one note when the roll has no onsets', () => {
     const r = rollFromVoices([[C4, C4, C4, C4, -1, 62, -1, -1]]);
-    expect(extractNotes(r, 0)).toEqual([
-      { pitch: C4, start: 0, length: 4 },
-      { pitch: 62, start: 5, length: 1 },
+    expect(trackNotes(r, 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([
+      [C4, 0, 4],
+      [62, 5, 1],
     ]);
     expect(qualifiedNoteRate(r, 0)).toBe(0.5);
   });
@@ -142,8 +142,8 @@ describe('notes and qualified note rate', () => {
   it('closes notes that last to the end of the roll', () => {
     const r = roll(8, 2);
     note(r, 1, 40, 5, 3);
-    expect(extractNotes(r, 1)).toEqual([{ pitch: 40, start: 5, length: 3 }]);
-    expect(extractNotes(r, 0)).toEqual([]);
+    expect(trackNotes(r, 1).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[40, 5, 3]]);
+    expect(trackNotes(r, 0)).toEqual([]);
     expect(qualifiedNoteRate(r, 0)).toBeNaN();
   });
 });
@@ -392,25 +392,25 @@ describe('baselines', () => {
     expect(out.tracks.map((t) => t.name)).toEqual(['t0', 'Alto', 'Tenor', 'Bass']);
     expect(out.steps).toBe(melody.steps);
     for (let voice = 1; voice < 4; voice++) {
-      expect(extractNotes(out, voice)).toEqual(extractNotes(melody, 0).map((n) => ({ ...n, pitch: n.pitch - DOUBLING_OFFSETS[voice - 1] })));
+      expect(trackNotes(out, voice)).toEqual(trackNotes(melody, 0).map((n) => ({ ...n, pitch: n.pitch - DOUBLING_OFFSETS[voice - 1] })));
     }
-    expect(extractNotes(out, 0)).toEqual(extractNotes(melody, 0));
+    expect(trackNotes(out, 0)).toEqual(trackNotes(melody, 0));
     expect(melody.active).toEqual(before);
     // Doublings move in parallel with the melody: 5 of the 6 voice pairs are octaves or fifths (tenor/bass is a 4th).
-    const moves = extractNotes(melody, 0).length - 1;
+    const moves = trackNotes(melody, 0).length - 1;
     expect(parallelsPerBar(out)).toBe((5 * moves) / 4);
   });
 
   it('draws one in-key note per beat and voice, in range, the same for the same seed', () => {
     const out = randomInKey(melody, 7);
     expect(out.tracks).toHaveLength(4);
-    expect(extractNotes(out, 0)).toEqual(extractNotes(melody, 0));
+    expect(trackNotes(out, 0)).toEqual(trackNotes(melody, 0));
     const ranges = [VOICE_RANGES.alto, VOICE_RANGES.tenor, VOICE_RANGES.bass];
     for (let voice = 1; voice < 4; voice++) {
-      const notes = extractNotes(out, voice);
-      expect(notes.map((n) => n.start)).toEqual(Array.from({ length: 16 }, (_, beat) => beat * 4));
+      const notes = trackNotes(out, voice);
+      expect(notes.map((n) => n.startStep)).toEqual(Array.from({ length: 16 }, (_, beat) => beat * 4));
       for (const n of notes) {
-        expect(n.length).toBe(4);
+        expect(n.steps).toBe(4);
         expect(n.pitch).toBeGreaterThanOrEqual(ranges[voice - 1].low);
         expect(n.pitch).toBeLessThanOrEqual(ranges[voice - 1].high);
       }

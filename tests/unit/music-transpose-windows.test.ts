@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rollToNotes } from '../../src/music/midiOut';
+import { trackNotes } from '../../src/music/notes';
 import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
 import { MELODY_HIGH_PITCH, MELODY_LOW_PITCH, fitToRange, restoreRange, soundingPitchRange, transposeRoll } from '../../src/music/transpose';
 import { joinWindows, rollsToTrainingWindows, sliceSteps, splitIntoWindows, stackTracks } from '../../src/music/windows';
@@ -45,7 +45,7 @@ describe('fitToRange and restoreRange', () => {
 
   it('transposeRoll drops notes pushed off the keyboard', () => {
     const moved = transposeRoll(melodyRoll(4, [[120, 0, 2], [60, 2, 2]]), 10);
-    expect(rollToNotes(moved, 0).map((n) => [n.pitch, n.startStep])).toEqual([[70, 2]]);
+    expect(trackNotes(moved, 0).map((n) => [n.pitch, n.startStep])).toEqual([[70, 2]]);
   });
 });
 
@@ -72,7 +72,7 @@ describe('splitIntoWindows and joinWindows', () => {
     expect(joined.active).toEqual(roll.active);
     expect(joined.onsets).toEqual(roll.onsets);
     expect(joined.velocities).toEqual(roll.velocities);
-    expect(rollToNotes(joined, 0)).toEqual(rollToNotes(roll, 0));
+    expect(trackNotes(joined, 0)).toEqual(trackNotes(roll, 0));
   });
 
   it('joins model outputs without onsets and refuses windows that do not cover the length', () => {
@@ -97,8 +97,8 @@ describe('stackTracks and rollsToTrainingWindows', () => {
     for (const s of [1, 2]) b.active[cellIndex(b, s, 40, 0)] = 1;
     const both = stackTracks([a, b]);
     expect(both.tracks.map((t) => t.name)).toEqual(['Melody', 'B']);
-    expect(rollToNotes(both, 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[60, 0, 4]]);
-    expect(rollToNotes(both, 1).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[40, 1, 2]]);
+    expect(trackNotes(both, 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[60, 0, 4]]);
+    expect(trackNotes(both, 1).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[40, 1, 2]]);
     expect(both.onsets![cellIndex(both, 1, 40, 1)]).toBe(1);
   });
 
