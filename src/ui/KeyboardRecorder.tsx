@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { DEFAULT_VELOCITY } from '../music/constants';
 import { usePage } from './context';
-import { COMPUTER_KEYS, NoteRecorder, pitchForComputerKey } from './recording';
+import { COMPUTER_KEYS, NoteRecorder, pitchForComputerKey } from '../music/recording';
 
 const NAMES = ['C', 'C♯', 'D', 'D♯', 'E', 'F', 'F♯', 'G', 'G♯', 'A', 'A♯', 'B'];
 const BLACK = new Set([1, 3, 6, 8, 10]);

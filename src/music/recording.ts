@@ -2,7 +2,7 @@
  * Recording from a keyboard (on-screen, computer keys or Web MIDI): timed key presses in, a melody
  * quantised to the grid out. Pure: the caller passes the clock, so tests can play exact timings.
  */
-import { cellIndex, createRoll, DEFAULT_STEPS_PER_BEAT, type PianoRoll } from '../music/pianoRoll';
+import { cellIndex, createRoll, DEFAULT_STEPS_PER_BEAT, type PianoRoll } from './pianoRoll';
 
 /** Milliseconds on any monotonic clock (performance.now(), a MIDI event's timeStamp). */
 export type Milliseconds = number;

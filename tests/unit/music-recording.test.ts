@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EmptyRecordingError, NoteRecorder, pitchForComputerKey, quantiseNotes } from '../../src/ui/recording';
+import { EmptyRecordingError, NoteRecorder, pitchForComputerKey, quantiseNotes } from '../../src/music/recording';
 import { scheduleRoll } from '../../src/audio/schedule';
 
 // 120 bpm, 4 steps per beat: one step is 125 ms.
