@@ -3,7 +3,8 @@
  * one-track piano roll on the model's grid (4 steps per beat).
  */
 import { DEFAULT_VELOCITY } from './constants';
-import { cellIndex, createRoll, DEFAULT_STEPS_PER_BEAT, type PianoRoll } from './pianoRoll';
+import { addNote } from './notes';
+import { createRoll, DEFAULT_STEPS_PER_BEAT, type PianoRoll } from './pianoRoll';
 
 /** A built-in tune as written: notes are "pitch:beats" (e.g. "F#4:1.5"), "r:beats" for a rest. */
 export interface SampleMelody {
@@ -108,12 +109,7 @@ export function sampleToRoll(sample: SampleMelody, stepsPerBeat = DEFAULT_STEPS_
   });
   let step = 0;
   for (const note of notes) {
-    if (note.pitch !== null) {
-      for (let s = step; s < step + note.steps; s++) roll.active[cellIndex(roll, s, note.pitch, 0)] = 1;
-      const onset = cellIndex(roll, step, note.pitch, 0);
-      roll.onsets![onset] = 1;
-      roll.velocities![onset] = DEFAULT_VELOCITY;
-    }
+    if (note.pitch !== null) addNote(roll, 0, { pitch: note.pitch, startStep: step, steps: note.steps, velocity: DEFAULT_VELOCITY });
     step += note.steps;
   }
   return roll;
