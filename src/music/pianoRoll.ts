@@ -99,11 +99,6 @@ export function cloneRoll(roll: PianoRoll): PianoRoll {
   };
 }
 
-/** Length of one step in seconds at the roll's tempo. */
-export function secondsPerStep(roll: Pick<PianoRoll, 'tempoBpm' | 'stepsPerBeat'>): number {
-  return 60 / roll.tempoBpm / roll.stepsPerBeat;
-}
-
 /** Steps in one bar. */
 export function stepsPerBar(roll: Pick<PianoRoll, 'beatsPerBar' | 'stepsPerBeat'>): number {
   return roll.beatsPerBar * roll.stepsPerBeat;
