@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addNote, trackNotes } from '../../src/music/notes';
 import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
-import { rollsToTrainingWindows, sliceSteps, stackTracks } from '../../src/music/windows';
+import { rollsToTrainingWindows, sliceSteps, stackTracks, windowMelodies, windowToRoll, windowsToRolls } from '../../src/music/windows';
 
 /** A one-track roll from [pitch, start, steps] notes, with onsets and velocities. */
 function melodyRoll(steps: number, notes: Array<[number, number, number]>): PianoRoll {
@@ -56,5 +56,32 @@ describe('stackTracks and rollsToTrainingWindows', () => {
     expect(windows.count).toBe(5);
     const pitchOf = (w: number) => windows.data.subarray(w * 32 * 128, w * 32 * 128 + 128).indexOf(1);
     expect([0, 1, 2, 3, 4].map(pitchOf)).toEqual([60, 62, 58, 126, 124]);
+  });
+});
+
+describe('windows back to rolls', () => {
+  const melody = melodyRoll(32, [[60, 0, 4], [64, 8, 8]]);
+  const bass = createRoll(32, [{ name: 'Bass', program: 0, isDrum: false }], { withVelocities: true });
+  addNote(bass, 0, { pitch: 40, startStep: 0, steps: 32, velocity: 90 });
+  const windows = rollsToTrainingWindows([stackTracks([melody, bass]), stackTracks([melodyRoll(32, [[67, 4, 2]]), bass])]);
+
+  it('gives back the notes of every window, as runs without onsets', () => {
+    const rolls = windowsToRolls(windows);
+    expect(rolls).toHaveLength(2);
+    expect(rolls[0].tracks.map((t) => t.name)).toEqual(['Melody', 'Bass']);
+    expect(rolls[0].onsets).toBeNull();
+    expect(trackNotes(rolls[0], 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[60, 0, 4], [64, 8, 8]]);
+    expect(trackNotes(rolls[1], 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[67, 4, 2]]);
+    expect(trackNotes(rolls[1], 1).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[40, 0, 32]]);
+  });
+
+  it('picks tracks, takes the melodies of the first windows, and refuses a window that does not exist', () => {
+    expect(windowToRoll(windows, 1, [1]).tracks.map((t) => t.name)).toEqual(['Bass']);
+    expect(trackNotes(windowToRoll(windows, 1, [1]), 0)).toHaveLength(1);
+    const melodies = windowMelodies(windows, 5);
+    expect(melodies).toHaveLength(2);
+    expect(melodies.every((m) => m.tracks.length === 1)).toBe(true);
+    expect(windowMelodies(windows, 1)).toHaveLength(1);
+    expect(() => windowToRoll(windows, 2)).toThrow(RangeError);
   });
 });
