@@ -20,10 +20,7 @@ import { estimateKey, scaleMask, type Key } from './keys';
 import { trackNotes, type Note } from './notes';
 import { PITCHES, stepsPerBar, type PianoRoll } from './pianoRoll';
 
-/**
- * The objective metrics of a set of rolls. The same shape as `MetricSet` in src/protocol/messages.ts,
- * declared here because music imports nothing else of Cantus.
- */
+/** The objective metrics of a set of rolls; src/protocol/messages.ts re-exports the type for the worker's messages. */
 export interface MetricSet {
   /** Fraction of (bar, track) pairs with no note at all. */
   emptyBarRate: number;
