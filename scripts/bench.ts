@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Browser } from 'playwright-core';
 import { createServer } from 'vite';
 
+import { MODEL_WIDTHS } from '../src/music/constants';
 import { defaultNodeThreads, startWasmBackendInNode } from '../src/model/wasm/node';
 import { startNodeBackend } from './lib/tfNode';
 import { collectPageErrors, launchBrowser } from '../tests/e2e/harness';
@@ -68,8 +69,8 @@ function parseOptions(argv: string[]): Options {
     if (arg === '--json') options.json = true;
     else if (arg === '--widths') {
       options.widths = (argv[++i] ?? '').split(',').map(Number);
-      if (options.widths.some((w) => ![4, 8, 16, 32, 64].includes(w))) {
-        throw new BenchUsageError('--widths takes a comma-separated list of 4, 8, 16, 32, 64');
+      if (options.widths.some((w) => !(MODEL_WIDTHS as readonly number[]).includes(w))) {
+        throw new BenchUsageError(`--widths takes a comma-separated list of ${MODEL_WIDTHS.join(', ')}`);
       }
     } else if (arg === '--backends') {
       const names = (argv[++i] ?? '').split(',');

@@ -7,6 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 
 import { GanEngine } from '../../src/model/engine';
 import { noiseShape } from '../../src/model/networks';
+import type { ModelWidth } from '../../src/music/constants';
 import { createUniform, truncatedNormal } from '../../src/music/random';
 import { createRoll, PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../../src/music/pianoRoll';
 
@@ -72,7 +73,7 @@ export interface BenchWorkload {
 
 /** Builds an engine of base width `width` (batch 16, update ratio 5) and fixed inputs on the active backend. */
 export function createBenchWorkload(width: number, seed = 7): BenchWorkload {
-  const engine = GanEngine.create({ baseWidth: width as 4 | 8 | 16 | 32 | 64, batchSize: BATCH_SIZE, updateRatio: UPDATE_RATIO, seed });
+  const engine = GanEngine.create({ baseWidth: width as ModelWidth, batchSize: BATCH_SIZE, updateRatio: UPDATE_RATIO, seed });
   const batches = Array.from({ length: UPDATE_RATIO }, (_, i) => randomTrainingWindows(BATCH_SIZE, seed + 1 + i));
   const windowSize = WINDOW_STEPS * PITCHES;
   const forwardMelody = new Int8Array(BATCH_SIZE * windowSize);

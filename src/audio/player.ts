@@ -3,6 +3,7 @@
  * It plays the events `scheduleRoll` computes; the UI drives it and reads its state, never Tone.js itself.
  */
 import * as Tone from 'tone';
+import { DEFAULT_TEMPO_BPM } from '../music/constants';
 import type { PianoRoll } from '../music/pianoRoll';
 import { defaultInstrument, type InstrumentName } from './instruments';
 import { pianoSampleUrls } from './pianoSamples';
@@ -94,7 +95,7 @@ export class Player {
   private mix: TrackMix[] = [];
   private instruments: InstrumentName[] = [];
   private strips: TrackStrip[] = [];
-  private tempoBpm = 120;
+  private tempoBpm = DEFAULT_TEMPO_BPM;
   private tempoOverride: number | null = null;
   private loop = false;
   private loopRange: StepRange | null = null;

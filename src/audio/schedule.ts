@@ -2,7 +2,8 @@
  * Pure playback scheduling: a piano roll and a mixer state in, timed note events out.
  * The Tone.js player only plays what this computes, so everything about timing is testable in Node.
  */
-import { PITCHES, cellIndex, type PianoRoll } from '../music/pianoRoll';
+import { trackNotes } from '../music/notes';
+import type { PianoRoll } from '../music/pianoRoll';
 
 /** Seconds from the start of the piece. */
 export type Seconds = number;
@@ -29,9 +30,6 @@ export interface TrackMix {
   /** Volume in decibels, 0 = unchanged. */
   volumeDb: number;
 }
-
-/** Velocity used where a roll carries none (a model's output): MIDI 90 of 127, a comfortable mezzo-forte. */
-export const DEFAULT_VELOCITY = 90;
 
 /** The mix a new track starts with. */
 export const DEFAULT_TRACK_MIX: TrackMix = { muted: false, solo: false, volumeDb: 0 };
@@ -62,49 +60,26 @@ export function rollDuration(roll: PianoRoll, tempoBpm = roll.tempoBpm): Seconds
 }
 
 /**
- * The notes of a roll as timed events, sorted by time then track then pitch.
- * A note starts at an onset cell or where a pitch begins to sound; without onsets every run of active
- * steps is one note. Velocities are scaled to 0..1.
+ * The notes of a roll (as `trackNotes` reads them) as timed events, sorted by time then track then pitch.
+ * Velocities are scaled to 0..1.
  */
 export function scheduleRoll(roll: PianoRoll, options: ScheduleOptions = {}): NoteEvent[] {
   const tempoBpm = options.tempoBpm ?? roll.tempoBpm;
   if (!(tempoBpm > 0) || !Number.isFinite(tempoBpm)) throw new RangeError(`tempo must be a positive number of beats per minute, got ${tempoBpm}`);
   const stepSeconds = 60 / tempoBpm / roll.stepsPerBeat;
-  const trackCount = roll.tracks.length;
   const events: NoteEvent[] = [];
-  for (let track = 0; track < trackCount; track++) {
+  for (let track = 0; track < roll.tracks.length; track++) {
     if (options.audible && options.audible[track] === false) continue;
-    for (let pitch = 0; pitch < PITCHES; pitch++) {
-      let start = -1;
-      let velocity = DEFAULT_VELOCITY;
-      const close = (end: number) => {
-        if (start < 0) return;
-        events.push({
-          track,
-          pitch,
-          step: start,
-          steps: end - start,
-          time: start * stepSeconds,
-          duration: (end - start) * stepSeconds,
-          velocity: velocity / 127,
-        });
-        start = -1;
-      };
-      for (let step = 0; step < roll.steps; step++) {
-        const cell = cellIndex(roll, step, pitch, track);
-        if (!roll.active[cell]) {
-          close(step);
-          continue;
-        }
-        const isOnset = start < 0 || (roll.onsets !== null && roll.onsets[cell] === 1);
-        if (isOnset) {
-          close(step);
-          start = step;
-          const v = roll.velocities?.[cell] ?? 0;
-          velocity = v > 0 ? v : DEFAULT_VELOCITY;
-        }
-      }
-      close(roll.steps);
+    for (const note of trackNotes(roll, track)) {
+      events.push({
+        track,
+        pitch: note.pitch,
+        step: note.startStep,
+        steps: note.steps,
+        time: note.startStep * stepSeconds,
+        duration: note.steps * stepSeconds,
+        velocity: note.velocity / 127,
+      });
     }
   }
   events.sort((a, b) => a.time - b.time || a.track - b.track || a.pitch - b.pitch);

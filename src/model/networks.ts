@@ -5,6 +5,7 @@
  * statistics; critic 2,766,785).
  */
 import * as tf from '@tensorflow/tfjs';
+import { MODEL_WIDTHS } from '../music/constants';
 import { PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
 import { mixSeed } from '../music/random';
 
@@ -27,12 +28,9 @@ const BATCH_NORM_MOMENTUM = 0.8;
 export const BOTTLENECK_STEPS = WINDOW_STEPS / 16;
 export const BOTTLENECK_PITCHES = PITCHES / 16;
 
-/** Base widths the builders accept (the values of MODEL_SIZES in the config). */
-export const BASE_WIDTHS = [4, 8, 16, 32, 64] as const;
-
 function checkWidth(width: number): void {
-  if (!(BASE_WIDTHS as readonly number[]).includes(width)) {
-    throw new RangeError(`base width must be one of ${BASE_WIDTHS.join(', ')}, got ${width}`);
+  if (!(MODEL_WIDTHS as readonly number[]).includes(width)) {
+    throw new RangeError(`base width must be one of ${MODEL_WIDTHS.join(', ')}, got ${width}`);
   }
 }
 

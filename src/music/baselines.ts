@@ -3,6 +3,7 @@
  * melody (track 0 of the given roll; other tracks are ignored) and returns a new 4-track roll, soprano
  * (the melody, unchanged), alto, tenor, bass. Inputs are never modified.
  */
+import { DEFAULT_VELOCITY } from './constants';
 import { MusicInputError } from './errors';
 import { estimateRollKey, scalePitchClasses, type Key } from './keys';
 import { PITCHES, createRoll, type PianoRoll, type TrackInfo, sameGrid } from './pianoRoll';
@@ -101,7 +102,7 @@ export function octaveDoubling(melody: PianoRoll): PianoRoll {
 export interface RandomInKeyOptions {
   /** The key to draw notes from; default the key estimated from the melody. */
   key?: Key;
-  /** Velocity of the drawn notes when the melody has velocities; default 80. */
+  /** Velocity of the drawn notes when the melody has velocities; default DEFAULT_VELOCITY. */
   velocity?: number;
 }
 
@@ -116,7 +117,7 @@ export function randomInKey(melody: PianoRoll, seed: number, options: RandomInKe
   if (!key) {
     throw new BaselineError('The melody has no notes, so there is no key to choose accompaniment notes from. Add some notes to the melody first.');
   }
-  const velocity = options.velocity ?? 80;
+  const velocity = options.velocity ?? DEFAULT_VELOCITY;
   if (!Number.isInteger(velocity) || velocity < 1 || velocity > 127) throw new RangeError(`velocity must be a whole number 1..127, got ${velocity}`);
 
   copyMelody(melody, out, onsets);
@@ -265,7 +266,7 @@ function voiceChord(soprano: number, chord: HarmonizerChord, previous: Voicing |
 export interface RuleHarmonizerOptions {
   /** The key; default the key estimated from the melody. */
   key?: Key;
-  /** Velocity of the added notes when the melody has velocities; default 80. */
+  /** Velocity of the added notes when the melody has velocities; default DEFAULT_VELOCITY. */
   velocity?: number;
 }
 
@@ -289,7 +290,7 @@ export function ruleHarmonizer(melody: PianoRoll, options: RuleHarmonizerOptions
   if (!key) {
     throw new BaselineError('The melody has no notes, so there is no key to harmonize it in. Add some notes to the melody first.');
   }
-  const velocity = options.velocity ?? 80;
+  const velocity = options.velocity ?? DEFAULT_VELOCITY;
   if (!Number.isInteger(velocity) || velocity < 1 || velocity > 127) throw new RangeError(`velocity must be a whole number 1..127, got ${velocity}`);
   copyMelody(melody, out, onsets);
 

@@ -17,12 +17,10 @@
  */
 import { isChordMask } from './chords';
 import { estimateKey, scaleMask, type Key } from './keys';
+import { trackNotes, type Note } from './notes';
 import { PITCHES, stepsPerBar, type PianoRoll } from './pianoRoll';
 
-/**
- * The objective metrics of a set of rolls. The same shape as `MetricSet` in src/protocol/messages.ts,
- * declared here because music imports nothing else of Cantus.
- */
+/** The objective metrics of a set of rolls; src/protocol/messages.ts re-exports the type for the worker's messages. */
 export interface MetricSet {
   /** Fraction of (bar, track) pairs with no note at all. */
   emptyBarRate: number;
@@ -48,15 +46,6 @@ export interface EvaluationMetrics extends MetricSet {
   consonanceRate: number;
   /** Parallel fifths and octaves (between any two voices) per bar. */
   parallelsPerBar: number;
-}
-
-/** A note of a roll: a run of active steps of one pitch in one track. */
-export interface RollNote {
-  pitch: number;
-  /** First step. */
-  start: number;
-  /** Length in steps (>= 1). */
-  length: number;
 }
 
 /** Which tracks to measure and how. */
@@ -89,7 +78,8 @@ export interface TrackAnalysis {
   top: Int16Array;
   /** 12-bit mask of the pitch classes active at each step. */
   pcMask: Uint16Array;
-  notes: RollNote[];
+  /** The track's notes, as `trackNotes` reads them. */
+  notes: Note[];
 }
 
 function checkRoll(roll: PianoRoll): void {
@@ -111,54 +101,32 @@ function checkTrack(roll: PianoRoll, track: number): void {
 }
 
 /**
- * One pass over the roll: per-track chroma, sounding counts, top pitches, and notes (in the order they end,
- * not sorted). The one roll reader every metric here and in voiceMetrics.ts builds on.
+ * Each track's notes (`trackNotes`) and, from them, its chroma, sounding counts and top pitches. The one
+ * roll reader every metric here and in voiceMetrics.ts builds on.
  */
 export function analyzeRoll(roll: PianoRoll): TrackAnalysis[] {
   checkRoll(roll);
-  const trackCount = roll.tracks.length;
   const steps = roll.steps;
-  const analyses: TrackAnalysis[] = roll.tracks.map(() => ({
-    chroma: new Uint8Array(steps * 12),
-    sounding: new Uint8Array(steps),
-    top: new Int16Array(steps).fill(-1),
-    pcMask: new Uint16Array(steps),
-    notes: [],
-  }));
-  // runStart[pitch * trackCount + track] = first step of the note sounding now, -1 when none.
-  const runStart = new Int32Array(PITCHES * trackCount).fill(-1);
-  const { active, onsets } = roll;
-  let index = 0;
-  for (let step = 0; step < steps; step++) {
-    for (let pitch = 0; pitch < PITCHES; pitch++) {
-      const pc = pitch % 12;
-      for (let track = 0; track < trackCount; track++, index++) {
-        const run = pitch * trackCount + track;
-        if (active[index]) {
-          const a = analyses[track];
-          if (runStart[run] < 0) {
-            runStart[run] = step;
-          } else if (onsets && onsets[index]) {
-            a.notes.push({ pitch, start: runStart[run], length: step - runStart[run] });
-            runStart[run] = step;
-          }
-          a.chroma[step * 12 + pc]++;
-          a.sounding[step]++;
-          a.top[step] = pitch;
-          a.pcMask[step] |= 1 << pc;
-        } else if (runStart[run] >= 0) {
-          analyses[track].notes.push({ pitch, start: runStart[run], length: step - runStart[run] });
-          runStart[run] = -1;
-        }
+  return roll.tracks.map((_, track) => {
+    const a: TrackAnalysis = {
+      chroma: new Uint8Array(steps * 12),
+      sounding: new Uint8Array(steps),
+      top: new Int16Array(steps).fill(-1),
+      pcMask: new Uint16Array(steps),
+      notes: trackNotes(roll, track),
+    };
+    // The notes of one pitch never overlap, so they cover every active cell of the track exactly once.
+    for (const note of a.notes) {
+      const pc = note.pitch % 12;
+      for (let step = note.startStep; step < note.startStep + note.steps; step++) {
+        a.chroma[step * 12 + pc]++;
+        a.sounding[step]++;
+        if (note.pitch > a.top[step]) a.top[step] = note.pitch;
+        a.pcMask[step] |= 1 << pc;
       }
     }
-  }
-  for (let run = 0; run < runStart.length; run++) {
-    if (runStart[run] >= 0) {
-      analyses[run % trackCount].notes.push({ pitch: Math.floor(run / trackCount), start: runStart[run], length: steps - runStart[run] });
-    }
-  }
-  return analyses;
+    return a;
+  });
 }
 
 function popCount12(mask: number): number {
@@ -235,7 +203,7 @@ function tallyTrack(roll: PianoRoll, a: TrackAnalysis, minQualifiedSteps: number
   }
   for (const note of a.notes) {
     tally.notes++;
-    if (note.length >= minQualifiedSteps) tally.qualifiedNotes++;
+    if (note.steps >= minQualifiedSteps) tally.qualifiedNotes++;
     if (keyMask !== null) {
       tally.scaleNotes++;
       if (keyMask & (1 << (note.pitch % 12))) tally.inScaleNotes++;
@@ -506,12 +474,6 @@ export function evaluationMetrics(rolls: readonly PianoRoll[], options: MetricOp
     consonanceRate: tally.consonantCells / tally.cellsUnderMelody,
     parallelsPerBar: tally.parallels / bars,
   };
-}
-
-/** The notes of one track, in order of start step then pitch. */
-export function extractNotes(roll: PianoRoll, track: number): RollNote[] {
-  checkTrack(roll, track);
-  return analyzeRoll(roll)[track].notes.sort((x, y) => x.start - y.start || x.pitch - y.pitch);
 }
 
 /** The metrics of one track of one roll (tonal distance against `melodyTrack`, default 0). */

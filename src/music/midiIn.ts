@@ -7,9 +7,11 @@
  * Every dropped detail is listed in `ParsedMidi.warnings` so the page can tell the user.
  */
 import * as tonejsMidi from '@tonejs/midi';
+import { DEFAULT_TEMPO_BPM, DRUM_CHANNEL } from './constants';
 import { MidiInputError } from './errors';
 import { readSmf, type SmfEvent } from './smf';
-import { DEFAULT_STEPS_PER_BEAT, PITCHES, cellIndex, createRoll, type PianoRoll, type TrackInfo } from './pianoRoll';
+import { addNote } from './notes';
+import { DEFAULT_STEPS_PER_BEAT, PITCHES, createRoll, type PianoRoll, type TrackInfo } from './pianoRoll';
 
 // Node (the command-line scripts) loads @tonejs/midi's CommonJS bundle, whose named exports it cannot see, so
 // `Midi` is on the default export there; bundlers and Vitest expose it by name. Take it from either.
@@ -26,10 +28,6 @@ export const MAX_MIDI_NOTES = 25_000;
 export const MIN_TEMPO_BPM = 10;
 /** Fastest tempo accepted, in beats per minute. */
 export const MAX_TEMPO_BPM = 400;
-/** Tempo of a file that states none: the MIDI standard's default. */
-export const MIDI_DEFAULT_TEMPO_BPM = 120;
-/** The General MIDI drum channel, counted from 0 (channel 10 to musicians). */
-export const DRUM_CHANNEL = 9;
 
 /** One note as the file states it, in ticks. */
 export interface MidiNote {
@@ -242,7 +240,7 @@ export function parseMidi(bytes: Uint8Array): ParsedMidi {
   }
 
   const warnings: string[] = [];
-  const tempoBpm = firstTempo ? firstTempo.bpm : MIDI_DEFAULT_TEMPO_BPM;
+  const tempoBpm = firstTempo ? firstTempo.bpm : DEFAULT_TEMPO_BPM;
   if (!Number.isFinite(tempoBpm) || tempoBpm < MIN_TEMPO_BPM || tempoBpm > MAX_TEMPO_BPM) {
     throw new MidiInputError(
       'bad-tempo',
@@ -379,15 +377,10 @@ export function midiToRoll(parsed: ParsedMidi, options: MidiToRollOptions = {}):
     indices.map((i) => trackInfoOf(parsed.tracks[i])),
     { stepsPerBeat: DEFAULT_STEPS_PER_BEAT, tempoBpm: parsed.tempoBpm, beatsPerBar: parsed.beatsPerBar, withOnsets: true, withVelocities: true },
   );
-  const onsets = roll.onsets as Uint8Array;
-  const velocities = roll.velocities as Uint8Array;
   indices.forEach((trackIndex, rollTrack) => {
     for (const note of parsed.tracks[trackIndex].notes) {
       const [start, end] = quantiseNote(note, parsed.ticksPerBeat);
-      for (let step = start; step < end; step++) roll.active[cellIndex(roll, step, note.pitch, rollTrack)] = 1;
-      const at = cellIndex(roll, start, note.pitch, rollTrack);
-      onsets[at] = 1;
-      velocities[at] = Math.max(velocities[at], note.velocity);
+      addNote(roll, rollTrack, { pitch: note.pitch, startStep: start, steps: end - start, velocity: note.velocity });
     }
   });
   return roll;

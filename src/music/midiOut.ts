@@ -1,62 +1,17 @@
 /**
- * Piano roll out: notes (held steps merged, repeated notes kept apart by onsets) and a MIDI file with
- * one track per voice, each on its own channel with its name and General MIDI program.
+ * Piano roll out: a MIDI file with one track per voice (its notes as `trackNotes` reads them), each on its
+ * own channel with its name and General MIDI program.
  */
 import * as tonejsMidi from '@tonejs/midi';
-import { PITCHES, cellIndex, type PianoRoll } from './pianoRoll';
-import { DRUM_CHANNEL } from './midiIn';
+import { trackNotes } from './notes';
+import type { PianoRoll } from './pianoRoll';
+import { DEFAULT_VELOCITY, DRUM_CHANNEL } from './constants';
 
 // As in midiIn.ts: under Node the class is on @tonejs/midi's default export, under bundlers it is named.
 const { Midi } = (tonejsMidi as typeof tonejsMidi & { default?: typeof tonejsMidi }).default ?? tonejsMidi;
 
-/** Velocity of notes whose roll carries none: a moderate mezzo-forte. */
-export const DEFAULT_VELOCITY = 80;
 /** Channels for melodic tracks: every channel but the drum channel. */
 const MELODIC_CHANNELS = Array.from({ length: 16 }, (_, c) => c).filter((c) => c !== DRUM_CHANNEL);
-
-/** A note on the roll's grid. */
-export interface RollNote {
-  pitch: number;
-  startStep: number;
-  /** Length in steps, at least 1. */
-  steps: number;
-  /** MIDI velocity 1..127. */
-  velocity: number;
-}
-
-/**
- * The notes of one track, sorted by start then pitch. A note starts where a pitch begins to sound or
- * where its onset is set (a repeated note), and lasts until the pitch stops or starts again.
- */
-export function rollToNotes(roll: PianoRoll, track: number, defaultVelocity: number = DEFAULT_VELOCITY): RollNote[] {
-  if (!Number.isInteger(track) || track < 0 || track >= roll.tracks.length) {
-    throw new RangeError(`track must be 0..${roll.tracks.length - 1}, got ${track}`);
-  }
-  const notes: RollNote[] = [];
-  for (let pitch = 0; pitch < PITCHES; pitch++) {
-    let start = -1;
-    let velocity = defaultVelocity;
-    const close = (end: number) => {
-      if (start >= 0) notes.push({ pitch, startStep: start, steps: end - start, velocity });
-      start = -1;
-    };
-    for (let step = 0; step < roll.steps; step++) {
-      const i = cellIndex(roll, step, pitch, track);
-      if (!roll.active[i]) {
-        close(step);
-        continue;
-      }
-      if (start < 0 || roll.onsets?.[i]) {
-        close(step);
-        start = step;
-        const v = roll.velocities?.[i] ?? 0;
-        velocity = v > 0 ? Math.min(v, 127) : defaultVelocity;
-      }
-    }
-    close(roll.steps);
-  }
-  return notes.sort((a, b) => a.startStep - b.startStep || a.pitch - b.pitch);
-}
 
 /** The time signature to write for a bar of `beatsPerBar` quarter beats (3.5 becomes 7/8). */
 function timeSignatureOf(beatsPerBar: number): [number, number] {
@@ -108,7 +63,7 @@ export function rollToMidi(roll: PianoRoll, options: RollToMidiOptions = {}): Ui
     track.name = info.name;
     track.channel = info.isDrum ? DRUM_CHANNEL : MELODIC_CHANNELS[melodic++ % MELODIC_CHANNELS.length];
     track.instrument.number = Math.min(127, Math.max(0, Math.round(options.programs?.[t] ?? info.program)));
-    for (const note of rollToNotes(roll, t, defaultVelocity)) {
+    for (const note of trackNotes(roll, t, defaultVelocity)) {
       track.addNote({
         midi: note.pitch,
         ticks: Math.round(note.startStep * ticksPerStep),

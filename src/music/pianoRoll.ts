@@ -5,6 +5,7 @@
  * (index = (step * PITCHES + pitch) * trackCount + track), so it maps one-to-one onto a tensor of
  * shape [steps, 128, tracks] and crosses to a worker without copying (see `rollTransferables`).
  */
+import { DEFAULT_TEMPO_BPM } from './constants';
 
 /** Number of MIDI pitches, 0..127. */
 export const PITCHES = 128;
@@ -72,7 +73,7 @@ export function createRoll(steps: number, tracks: TrackInfo[], options: CreateRo
   return {
     steps,
     stepsPerBeat: options.stepsPerBeat ?? DEFAULT_STEPS_PER_BEAT,
-    tempoBpm: options.tempoBpm ?? 120,
+    tempoBpm: options.tempoBpm ?? DEFAULT_TEMPO_BPM,
     beatsPerBar: options.beatsPerBar ?? 4,
     tracks: tracks.map((t) => ({ ...t })),
     active: new Uint8Array(size),
@@ -96,11 +97,6 @@ export function cloneRoll(roll: PianoRoll): PianoRoll {
     onsets: roll.onsets ? roll.onsets.slice() : null,
     velocities: roll.velocities ? roll.velocities.slice() : null,
   };
-}
-
-/** Length of one step in seconds at the roll's tempo. */
-export function secondsPerStep(roll: Pick<PianoRoll, 'tempoBpm' | 'stepsPerBeat'>): number {
-  return 60 / roll.tempoBpm / roll.stepsPerBeat;
 }
 
 /** Steps in one bar. */

@@ -2,7 +2,9 @@
  * Built-in sample melodies: traditional public-domain tunes, entered by hand, each turned into a
  * one-track piano roll on the model's grid (4 steps per beat).
  */
-import { cellIndex, createRoll, DEFAULT_STEPS_PER_BEAT, type PianoRoll } from './pianoRoll';
+import { DEFAULT_VELOCITY } from './constants';
+import { addNote } from './notes';
+import { createRoll, DEFAULT_STEPS_PER_BEAT, type PianoRoll } from './pianoRoll';
 
 /** A built-in tune as written: notes are "pitch:beats" (e.g. "F#4:1.5"), "r:beats" for a rest. */
 export interface SampleMelody {
@@ -86,7 +88,7 @@ export function midiFromNoteName(name: string): number {
   return midi;
 }
 
-/** Turns a sample's note text into a one-track roll named "Melody" (velocity 90 on every note). */
+/** Turns a sample's note text into a one-track roll named "Melody" (DEFAULT_VELOCITY on every note). */
 export function sampleToRoll(sample: SampleMelody, stepsPerBeat = DEFAULT_STEPS_PER_BEAT): PianoRoll {
   const notes = sample.notes.trim().split(/\s+/).map((token) => {
     const [name, beatsText] = token.split(':');
@@ -107,12 +109,7 @@ export function sampleToRoll(sample: SampleMelody, stepsPerBeat = DEFAULT_STEPS_
   });
   let step = 0;
   for (const note of notes) {
-    if (note.pitch !== null) {
-      for (let s = step; s < step + note.steps; s++) roll.active[cellIndex(roll, s, note.pitch, 0)] = 1;
-      const onset = cellIndex(roll, step, note.pitch, 0);
-      roll.onsets![onset] = 1;
-      roll.velocities![onset] = 90;
-    }
+    if (note.pitch !== null) addNote(roll, 0, { pitch: note.pitch, startStep: step, steps: note.steps, velocity: DEFAULT_VELOCITY });
     step += note.steps;
   }
   return roll;

@@ -80,7 +80,7 @@ const FOURTH_ABOVE_BASS = CONSONANT | (1 << 5);
 
 /** Mean absolute interval between successive notes (by start step) of one voice; NaN with fewer than two notes. */
 function meanLeap(voice: TrackAnalysis): number {
-  const notes = [...voice.notes].sort((x, y) => x.start - y.start || y.pitch - x.pitch);
+  const notes = [...voice.notes].sort((x, y) => x.startStep - y.startStep || y.pitch - x.pitch);
   if (notes.length < 2) return NaN;
   let sum = 0;
   for (let i = 1; i < notes.length; i++) sum += Math.abs(notes[i].pitch - notes[i - 1].pitch);
@@ -186,7 +186,7 @@ export function voiceMetrics(roll: PianoRoll, options: VoiceMetricOptions): Voic
   voices.forEach((voice, v) => {
     for (const note of voice.notes) {
       notes++;
-      noteSteps += note.length;
+      noteSteps += note.steps;
       if (note.pitch >= RANGES[v].low && note.pitch <= RANGES[v].high) inRange++;
       if (keyMask !== null && keyMask & (1 << (note.pitch % 12))) inKey++;
     }

@@ -1,7 +1,7 @@
 /**
- * Cutting rolls into the model's fixed-length windows and putting them back together, and packing
- * windows into the `TrainingWindows` the model trains on. Rolls are step-major, so a range of steps is
- * one contiguous block of every array: slicing is a copy, never a per-cell loop.
+ * Slicing and stacking rolls, packing them into the model's fixed-length `TrainingWindows`, and turning
+ * windows back into rolls (for snapshots and metrics). Rolls are step-major, so a range of steps is one
+ * contiguous block of every array: slicing is a copy, never a per-cell loop.
  */
 import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrainingWindows, sameGrid } from './pianoRoll';
 
@@ -31,51 +31,6 @@ export function sliceSteps(roll: PianoRoll, start: number, end: number): PianoRo
   out.active.set(roll.active.subarray(from, to));
   if (roll.onsets && out.onsets) out.onsets.set(roll.onsets.subarray(from, to));
   if (roll.velocities && out.velocities) out.velocities.set(roll.velocities.subarray(from, to));
-  return out;
-}
-
-/**
- * Splits a roll of any length into consecutive windows of `windowSteps` (the model's 2 bars by
- * default), the last one padded with silence. A roll of 0 steps gives one silent window.
- */
-export function splitIntoWindows(roll: PianoRoll, windowSteps: number = WINDOW_STEPS): PianoRoll[] {
-  checkSteps('windowSteps', windowSteps, 1);
-  const count = Math.max(1, Math.ceil(roll.steps / windowSteps));
-  const windows: PianoRoll[] = [];
-  for (let i = 0; i < count; i++) windows.push(sliceSteps(roll, i * windowSteps, (i + 1) * windowSteps));
-  return windows;
-}
-
-/**
- * Puts windows back one after the other and cuts the result to `totalSteps` (the length before
- * `splitIntoWindows` padded it). Windows must share their tracks' count; the grid and tempo come from
- * the first. Onsets and velocities are kept where every window has them.
- */
-export function joinWindows(windows: PianoRoll[], totalSteps: number): PianoRoll {
-  if (windows.length === 0) throw new RangeError('joinWindows needs at least one window');
-  checkSteps('totalSteps', totalSteps, 0);
-  const first = windows[0];
-  const trackCount = first.tracks.length;
-  const covered = windows.reduce((sum, w) => sum + w.steps, 0);
-  if (covered < totalSteps) throw new RangeError(`the windows cover ${covered} steps, fewer than totalSteps = ${totalSteps}`);
-  for (const w of windows) {
-    if (w.tracks.length !== trackCount) throw new RangeError(`every window needs ${trackCount} tracks, got one with ${w.tracks.length}`);
-  }
-  const out = createRoll(totalSteps, first.tracks, {
-    ...sameGrid(first),
-    withOnsets: windows.every((w) => w.onsets !== null),
-    withVelocities: windows.every((w) => w.velocities !== null),
-  });
-  const stride = PITCHES * trackCount;
-  let step = 0;
-  for (const w of windows) {
-    if (step >= totalSteps) break;
-    const take = Math.min(w.steps, totalSteps - step) * stride;
-    out.active.set(w.active.subarray(0, take), step * stride);
-    if (out.onsets && w.onsets) out.onsets.set(w.onsets.subarray(0, take), step * stride);
-    if (out.velocities && w.velocities) out.velocities.set(w.velocities.subarray(0, take), step * stride);
-    step += w.steps;
-  }
   return out;
 }
 
@@ -246,4 +201,33 @@ export function buildTrainingWindows(count: number, rollAt: (index: number) => P
 /** `buildTrainingWindows` over rolls already in memory. */
 export function rollsToTrainingWindows(rolls: PianoRoll[], options: TrainingWindowOptions = {}): TrainingWindows {
   return buildTrainingWindows(rolls.length, (i) => rolls[i], options);
+}
+
+/** Window `index` as a roll; `tracks` picks which tracks to keep (default all), in that order. */
+export function windowToRoll(data: TrainingWindows, index: number, tracks?: number[]): PianoRoll {
+  if (!Number.isInteger(index) || index < 0 || index >= data.count) throw new RangeError(`window index must be 0..${data.count - 1}, got ${index}`);
+  const picked = tracks ?? data.trackNames.map((_, t) => t);
+  const roll = createRoll(
+    data.steps,
+    picked.map((t) => ({ name: data.trackNames[t] ?? `track ${t + 1}`, program: 0, isDrum: false })),
+    { withOnsets: false },
+  );
+  const base = index * data.steps * PITCHES * data.tracks;
+  for (let cell = 0; cell < data.steps * PITCHES; cell++) {
+    for (let k = 0; k < picked.length; k++) {
+      if (data.data[base + cell * data.tracks + picked[k]] > 0) roll.active[cell * picked.length + k] = 1;
+    }
+  }
+  return roll;
+}
+
+/** The melody tracks (track 0) of the first `limit` windows, as one-track rolls. */
+export function windowMelodies(data: TrainingWindows, limit: number): PianoRoll[] {
+  const count = Math.min(limit, data.count);
+  return Array.from({ length: count }, (_, i) => windowToRoll(data, i, [0]));
+}
+
+/** Every window as a full roll. */
+export function windowsToRolls(data: TrainingWindows): PianoRoll[] {
+  return Array.from({ length: data.count }, (_, i) => windowToRoll(data, i));
 }

@@ -3,9 +3,10 @@
  * names every bad field at once. The resolved config is saved beside a model's weights and checked on load.
  */
 import { z } from 'zod';
+import { MODEL_WIDTHS } from '../music/constants';
 
 /** Model size presets: the generator's and critic's base width (64 reproduces the reference model). */
-export const MODEL_SIZES = { tiny: 4, small: 8, medium: 16, large: 32, reference: 64 } as const;
+export const MODEL_SIZES = { tiny: MODEL_WIDTHS[0], small: MODEL_WIDTHS[1], medium: MODEL_WIDTHS[2], large: MODEL_WIDTHS[3], reference: MODEL_WIDTHS[4] } as const;
 export type ModelSize = keyof typeof MODEL_SIZES;
 
 const int = (min: number, max: number) =>
@@ -25,7 +26,7 @@ export const hyperParamsSchema = z.object({
   /** Windows per batch. */
   batchSize: int(1, 256).default(16),
   /** Base width of both networks: 64 is the reference model, smaller trains faster. */
-  baseWidth: z.union([z.literal(4), z.literal(8), z.literal(16), z.literal(32), z.literal(64)], { error: 'must be one of 4, 8, 16, 32, 64' }).default(16),
+  baseWidth: z.literal(MODEL_WIDTHS, { error: `must be one of ${MODEL_WIDTHS.join(', ')}` }).default(16),
   /** Seed of weight initialisation, batch order and noise: same seed, same run. */
   seed: int(0, 2 ** 31 - 1).default(42),
   /**

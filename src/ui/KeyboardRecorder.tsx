@@ -1,7 +1,8 @@
 /** Records a melody from the on-screen keyboard, the computer keyboard, or a Web MIDI keyboard. */
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { DEFAULT_VELOCITY } from '../music/constants';
 import { usePage } from './context';
-import { COMPUTER_KEYS, NoteRecorder, pitchForComputerKey } from './recording';
+import { COMPUTER_KEYS, NoteRecorder, pitchForComputerKey } from '../music/recording';
 
 const NAMES = ['C', 'C♯', 'D', 'D♯', 'E', 'F', 'F♯', 'G', 'G♯', 'A', 'A♯', 'B'];
 const BLACK = new Set([1, 3, 6, 8, 10]);
@@ -29,7 +30,7 @@ export function KeyboardRecorder() {
   const tempoId = useId();
 
   const press = useCallback(
-    (pitch: number, velocity = 90, at = performance.now()) => {
+    (pitch: number, velocity = DEFAULT_VELOCITY, at = performance.now()) => {
       recorderRef.current.noteOn(pitch, velocity, at);
       player.preview?.(pitch, true);
       setDown((d) => new Set(d).add(pitch));

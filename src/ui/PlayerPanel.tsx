@@ -3,6 +3,7 @@ import { useCallback, useEffect, useId, useMemo } from 'react';
 import { audibleTracks, countByTrack, scheduleRoll } from '../audio/schedule';
 import { INSTRUMENTS, type InstrumentName } from '../audio/instruments';
 import { PIANO_ATTRIBUTION, PIANO_LICENSE_URL } from '../audio/pianoSamples';
+import { DEFAULT_TEMPO_BPM } from '../music/constants';
 import type { PianoRoll } from '../music/pianoRoll';
 import { barCount } from './controller';
 import { useAppState, usePage } from './context';
@@ -64,7 +65,7 @@ export function PlayerPanel() {
   // The mixer shows how many notes each track has; what is scheduled while playing is on data-scheduled-notes.
   const notesPerTrack = useMemo(() => (roll ? countByTrack(scheduleRoll(roll), roll.tracks.length) : []), [roll]);
   const getPlayback = useCallback(() => ({ seconds: player.position, tempoBpm: player.snapshot().tempoBpm, playing: player.snapshot().state === 'playing' }), [player]);
-  const ownTempo = roll?.tempoBpm ?? 120;
+  const ownTempo = roll?.tempoBpm ?? DEFAULT_TEMPO_BPM;
   const tempo = tempoOverride ?? ownTempo;
   const bars = roll ? barCount(roll) : 1;
   const plan = useMemo(() => (roll ? planExport(roll, mix, instruments, tempo, melodyName) : null), [roll, mix, instruments, tempo, melodyName]);

@@ -17,6 +17,7 @@ import { openDB } from 'idb';
 
 import { GanEngine } from '../model/engine';
 import { registerWasmTrainingKernels } from '../model/wasm';
+import type { ModelWidth } from '../music/constants';
 import { PITCHES, WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll';
 import { BACKEND_ORDER, type BackendName, type BackendRate, type EngineChoiceHow } from '../protocol/messages';
 import { NoBackendError } from './errors';
@@ -160,7 +161,7 @@ function probeWindows(count: number): TrainingWindows {
  * `budgetMs` is spent (at most 3). A warm-up over the budget is the measurement itself (and the note says so).
  */
 export async function measureActiveBackend(width: number, budgetMs: number): Promise<{ iterationsPerSecond: number; note?: string }> {
-  const engine = GanEngine.create({ baseWidth: width as 4 | 8 | 16 | 32 | 64, batchSize: PROBE_BATCH, updateRatio: 1, seed: 1 });
+  const engine = GanEngine.create({ baseWidth: width as ModelWidth, batchSize: PROBE_BATCH, updateRatio: 1, seed: 1 });
   try {
     const batches = [probeWindows(PROBE_BATCH)];
     const warmStart = performance.now();

@@ -44,7 +44,6 @@ export interface TrainerStore {
   clearCheckpoint(): Promise<void>;
   saveModel(name: string, files: ModelFiles): Promise<void>;
   loadModel(name: string): Promise<StoredModel | undefined>;
-  listModels(): Promise<string[]>;
 }
 
 interface CantusDb extends DBSchema {
@@ -89,10 +88,6 @@ export class IdbTrainerStore implements TrainerStore {
 
   async loadModel(name: string): Promise<StoredModel | undefined> {
     return (await this.open()).get('models', name);
-  }
-
-  async listModels(): Promise<string[]> {
-    return (await this.open()).getAllKeys('models');
   }
 
   /** Closes the connection (tests delete databases between runs). */

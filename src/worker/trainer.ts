@@ -5,6 +5,7 @@
  */
 import { computeMetrics } from '../music/metrics';
 import { PITCHES, rollTransferables, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
+import { windowMelodies, windowsToRolls } from '../music/windows';
 import { checkHyperParams, type HyperParams } from '../protocol/config';
 import {
   BACKEND_ORDER,
@@ -22,7 +23,6 @@ import type { BackendChoice } from './backend';
 import type { EngineFactory, TrainingRun, WorkerModel } from './engine';
 import { BadModelError, BadRequestError, BusyError, NoModelError, TrainerError, toTrainerError } from './errors';
 import { datasetIdentity, sameDataset, type TrainerStore } from './store';
-import { windowMelodies, windowsToRolls } from './windows';
 
 /** Sends an event to the page, moving the listed buffers instead of copying them. */
 export type PostEvent = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;

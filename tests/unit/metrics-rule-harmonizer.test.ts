@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BaselineError, VOICE_RANGES, chooseChord, harmonizerChords, ruleHarmonizer } from '../../src/music/baselines';
-import { extractNotes } from '../../src/music/metrics';
+import { trackNotes } from '../../src/music/notes';
 import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
 import { voiceMetrics } from '../../src/music/voiceMetrics';
 
@@ -56,7 +56,7 @@ describe('rule-based harmonizer: the four voices', () => {
   it('puts the root in the bass and chord tones in the alto and tenor, in order and in range, on every beat', () => {
     const out = ruleHarmonizer(melody, { key: C_MAJOR });
     expect(out.tracks.map((t) => t.name)).toEqual(['Melody', 'Alto', 'Tenor', 'Bass']);
-    expect(extractNotes(out, 0)).toEqual(extractNotes(melody, 0));
+    expect(trackNotes(out, 0)).toEqual(trackNotes(melody, 0));
     const roots = [0, 7, 0, 5, 0, 0, 0, 0];
     for (let beat = 0; beat < 8; beat++) {
       const chord = chooseChord(voicesAt(melody, beat * 4)[0] % 12, C_MAJOR, null).pitchClasses;
@@ -102,8 +102,8 @@ describe('rule-based harmonizer: the four voices', () => {
     // G5 G5 D5 (I I V): every voice holds its note of I for two beats, then moves to its note of V.
     const out = ruleHarmonizer(quarters([79, 79, 74]), { key: C_MAJOR });
     for (let voice = 1; voice <= 3; voice++) {
-      const notes = extractNotes(out, voice);
-      expect(notes.map((n) => [n.start, n.length])).toEqual([
+      const notes = trackNotes(out, voice);
+      expect(notes.map((n) => [n.startStep, n.steps])).toEqual([
         [0, 8],
         [8, 4],
       ]);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DatasetFormatError } from '../../src/music/errors';
 import { JSB_VOICES, firstFullChordStep, jsbChoraleToRoll, jsbToTrainingWindows, parseJsbDataset, parseJsbJson, type JsbChorale } from '../../src/music/jsb';
-import { rollToNotes } from '../../src/music/midiOut';
+import { trackNotes } from '../../src/music/notes';
 
 const JSB_PATH = fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url));
 const dataset = parseJsbJson(readFileSync(JSB_PATH, 'utf8'));
@@ -88,7 +88,7 @@ describe('jsbChoraleToRoll', () => {
     const roll = jsbChoraleToRoll(chorale);
     expect(roll.tracks.map((t) => t.name)).toEqual(['Soprano', 'Alto', 'Tenor', 'Bass']);
     expect(roll.steps).toBe(4);
-    const notes = (t: number) => rollToNotes(roll, t).map((n) => [n.pitch, n.startStep, n.steps]);
+    const notes = (t: number) => trackNotes(roll, t).map((n) => [n.pitch, n.startStep, n.steps]);
     expect(notes(0)).toEqual([[72, 0, 2], [74, 2, 2]]);
     expect(notes(1)).toEqual([[67, 0, 3], [65, 3, 1]]);
     expect(notes(2)).toEqual([[64, 0, 2], [62, 3, 1]]);

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { MidiInputError } from '../../src/music/errors';
 import { defaultMelodyTrack, extractMelody, topLine, trimLeadingEmptyBars } from '../../src/music/melody';
 import { parseMidi } from '../../src/music/midiIn';
-import { rollToNotes } from '../../src/music/midiOut';
+import { trackNotes } from '../../src/music/notes';
 import { cellIndex, createRoll } from '../../src/music/pianoRoll';
 import { buildMidi } from './music-midi-helpers';
 
-const notesOf = (roll: Parameters<typeof rollToNotes>[0]) => rollToNotes(roll, 0).map((n) => [n.pitch, n.startStep, n.steps, n.velocity]);
+const notesOf = (roll: Parameters<typeof trackNotes>[0]) => trackNotes(roll, 0).map((n) => [n.pitch, n.startStep, n.steps, n.velocity]);
 
 describe('topLine', () => {
   it('keeps the highest note at each step; a lower note that sounds on becomes a new note', () => {
@@ -42,7 +42,7 @@ describe('topLine', () => {
     const roll = createRoll(4, [{ name: 'x', program: 0, isDrum: false }], { withOnsets: false });
     for (const s of [0, 1, 2, 3]) roll.active[cellIndex(roll, s, 50, 0)] = 1;
     roll.active[cellIndex(roll, 1, 55, 0)] = 1;
-    expect(rollToNotes(topLine(roll), 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[50, 0, 1], [55, 1, 1], [50, 2, 2]]);
+    expect(trackNotes(topLine(roll), 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[50, 0, 1], [55, 1, 1], [50, 2, 2]]);
   });
 });
 

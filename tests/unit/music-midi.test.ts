@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
 import { midiToRoll, parseMidi, summarizeTracks } from '../../src/music/midiIn';
-import { rollToMidi, rollToNotes, type RollNote } from '../../src/music/midiOut';
+import { rollToMidi } from '../../src/music/midiOut';
+import { trackNotes, type Note } from '../../src/music/notes';
+import { scheduleRoll } from '../../src/audio/schedule';
+import { DEFAULT_VELOCITY } from '../../src/music/constants';
 import { cellIndex, createRoll } from '../../src/music/pianoRoll';
 import { PPQ, TICKS_PER_STEP, buildMidi, format0Midi, rawNote, rawTempo, type NoteSpec } from './music-midi-helpers';
 
-const asRollNotes = (notes: NoteSpec[]): RollNote[] =>
+const asNotes = (notes: NoteSpec[]): Note[] =>
   notes
     .map((n) => ({ pitch: n.pitch, startStep: n.start, steps: n.steps, velocity: n.velocity ?? 100 }))
     .sort((a, b) => a.startStep - b.startStep || a.pitch - b.pitch);
@@ -62,8 +65,8 @@ describe('parseMidi on a format-1 file with tempo changes', () => {
     expect(roll.tracks.map((t) => t.name)).toEqual(['Flute', 'Piano']);
     expect(roll.beatsPerBar).toBe(3);
     // The 72s at steps 33-34 sit after both tempo changes (beats 8 and 12) and still land on their steps.
-    expect(rollToNotes(roll, 0)).toEqual(asRollNotes(melody));
-    expect(rollToNotes(roll, 1)).toEqual(asRollNotes(chords));
+    expect(trackNotes(roll, 0)).toEqual(asNotes(melody));
+    expect(trackNotes(roll, 1)).toEqual(asNotes(chords));
   });
 
   it('leaves drum tracks out by default', () => {
@@ -83,8 +86,8 @@ describe('MIDI -> roll -> MIDI round trip', () => {
   it('keeps every note pitch, start step, length and velocity', () => {
     expect(back.tracks.map((t) => t.name)).toEqual(['Flute', 'Piano']);
     const again = midiToRoll(back);
-    expect(rollToNotes(again, 0)).toEqual(asRollNotes(melody));
-    expect(rollToNotes(again, 1)).toEqual(asRollNotes(chords));
+    expect(trackNotes(again, 0)).toEqual(asNotes(melody));
+    expect(trackNotes(again, 1)).toEqual(asNotes(chords));
     expect(again.active).toEqual(roll.active);
     expect(again.onsets).toEqual(roll.onsets);
   });
@@ -115,10 +118,19 @@ describe('rollToMidi', () => {
     ]);
   });
 
+  it('writes a note without a velocity at the velocity playback gives it', () => {
+    const roll = createRoll(4, [{ name: 'Out', program: 0, isDrum: false }], { withOnsets: false });
+    roll.active[cellIndex(roll, 0, 60, 0)] = 1;
+    const written = new Midi(rollToMidi(roll)).tracks[0].notes.map((n) => Math.round(n.velocity * 127));
+    const played = scheduleRoll(roll).map((e) => Math.round(e.velocity * 127));
+    expect(written).toEqual([DEFAULT_VELOCITY]);
+    expect(played).toEqual(written);
+  });
+
   it('reads a roll without onsets (a model output) as one note per run of steps', () => {
     const roll = createRoll(6, [{ name: 'Out', program: 0, isDrum: false }], { withOnsets: false });
     for (const s of [0, 1, 3, 4, 5]) roll.active[cellIndex(roll, s, 50, 0)] = 1;
-    expect(rollToNotes(roll, 0).map((n) => [n.startStep, n.steps])).toEqual([[0, 2], [3, 3]]);
+    expect(trackNotes(roll, 0).map((n) => [n.startStep, n.steps])).toEqual([[0, 2], [3, 3]]);
   });
 
   it('puts drum tracks on channel 10 and skips it for the others', () => {
@@ -188,7 +200,7 @@ describe('parseMidi on a format-0 file', () => {
   it('puts the notes on the 16th grid', () => {
     const violin = parsed.tracks.find((t) => t.channel === 0)!;
     const roll = midiToRoll(parsed, { tracks: [violin.index] });
-    expect(rollToNotes(roll, 0).map((n) => [n.pitch, n.startStep, n.steps, n.velocity])).toEqual([
+    expect(trackNotes(roll, 0).map((n) => [n.pitch, n.startStep, n.steps, n.velocity])).toEqual([
       [76, 0, 2, 90],
       [74, 2, 2, 90],
       [72, 4, 8, 90],
@@ -200,12 +212,12 @@ describe('overlapping notes of one pitch', () => {
   it('become two notes, the first cut where the second starts', () => {
     const bytes = format0Midi([...rawNote(0, 60, 0, 8 * 120), ...rawNote(0, 60, 4 * 120, 2 * 120)], 480);
     const roll = midiToRoll(parseMidi(bytes));
-    expect(rollToNotes(roll, 0).map((n) => [n.startStep, n.steps])).toEqual([[0, 4], [4, 4]]);
+    expect(trackNotes(roll, 0).map((n) => [n.startStep, n.steps])).toEqual([[0, 4], [4, 4]]);
   });
 
   it('keep a note shorter than a 16th as one step', () => {
     const bytes = format0Midi([...rawNote(0, 62, 0, 10), ...rawNote(0, 64, TICKS_PER_STEP * 2, 0)], 480);
     const roll = midiToRoll(parseMidi(bytes));
-    expect(rollToNotes(roll, 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[62, 0, 1], [64, 2, 1]]);
+    expect(trackNotes(roll, 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[62, 0, 1], [64, 2, 1]]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MidiInputError } from '../../src/music/errors';
 import { parseMidi } from '../../src/music/midiIn';
-import { rollToNotes } from '../../src/music/midiOut';
+import { trackNotes } from '../../src/music/notes';
 import { OWN_MIDI_TRACK_NAMES, defaultTrackRoles, ownMidiToRoll, ownMidiToTrainingWindows } from '../../src/music/ownMidi';
 import { buildMidi, type NoteSpec } from './music-midi-helpers';
 
@@ -33,17 +33,17 @@ describe('ownMidiToRoll', () => {
     const roll = ownMidiToRoll(band);
     expect(roll.tracks.map((t) => t.name)).toEqual(['Lead', 'Strings', 'Pad', 'Guitar']);
     // The lead's chord note (76 under 79) is gone from the melody.
-    expect(rollToNotes(roll, 0).every((n) => n.pitch === 79)).toBe(true);
-    expect(rollToNotes(roll, 1)).toHaveLength(8);
+    expect(trackNotes(roll, 0).every((n) => n.pitch === 79)).toBe(true);
+    expect(trackNotes(roll, 1)).toHaveLength(8);
   });
 
   it('fills missing accompaniment tracks with silence', () => {
     const duo = parseMidi(buildMidi([{ name: 'Flute', notes: pulse(74, 2, 4) }, { name: 'Cello', notes: pulse(43, 2, 8) }]));
     const roll = ownMidiToRoll(duo);
     expect(roll.tracks).toHaveLength(4);
-    expect(rollToNotes(roll, 1)).toHaveLength(4);
-    expect(rollToNotes(roll, 2)).toEqual([]);
-    expect(rollToNotes(roll, 3)).toEqual([]);
+    expect(trackNotes(roll, 1)).toHaveLength(4);
+    expect(trackNotes(roll, 2)).toEqual([]);
+    expect(trackNotes(roll, 3)).toEqual([]);
   });
 
   it('follows the user\'s choice of tracks, and refuses impossible ones', () => {

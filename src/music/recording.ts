@@ -2,7 +2,8 @@
  * Recording from a keyboard (on-screen, computer keys or Web MIDI): timed key presses in, a melody
  * quantised to the grid out. Pure: the caller passes the clock, so tests can play exact timings.
  */
-import { cellIndex, createRoll, DEFAULT_STEPS_PER_BEAT, type PianoRoll } from '../music/pianoRoll';
+import { addNote } from './notes';
+import { createRoll, DEFAULT_STEPS_PER_BEAT, type PianoRoll } from './pianoRoll';
 
 /** Milliseconds on any monotonic clock (performance.now(), a MIDI event's timeStamp). */
 export type Milliseconds = number;
@@ -32,7 +33,8 @@ export interface QuantiseOptions {
 
 /**
  * Quantises notes to the grid: each start to the nearest step from `origin`, each end likewise, at least
- * one step long. The roll is padded to whole bars, and a same-pitch note cuts the previous one short.
+ * one step long. The roll is padded to whole bars, and a same-pitch note cuts the previous one short (of
+ * two strokes of one key on one step, the later one stands).
  */
 export function quantiseNotes(notes: readonly PlayedNote[], origin: Milliseconds, options: QuantiseOptions): PianoRoll {
   if (notes.length === 0) throw new EmptyRecordingError();
@@ -58,11 +60,9 @@ export function quantiseNotes(notes: readonly PlayedNote[], origin: Milliseconds
   });
   placed.forEach((note, i) => {
     const next = placed.slice(i + 1).find((m) => m.pitch === note.pitch && m.start >= note.start);
-    const end = next && next.start < note.end ? Math.max(next.start, note.start + 1) : note.end;
-    for (let s = note.start; s < end; s++) roll.active[cellIndex(roll, s, note.pitch, 0)] = 1;
-    const onset = cellIndex(roll, note.start, note.pitch, 0);
-    roll.onsets![onset] = 1;
-    roll.velocities![onset] = note.velocity;
+    if (next && next.start === note.start) return;
+    const end = next && next.start < note.end ? next.start : note.end;
+    addNote(roll, 0, { pitch: note.pitch, startStep: note.start, steps: end - note.start, velocity: note.velocity });
   });
   return roll;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EmptyRecordingError, NoteRecorder, pitchForComputerKey, quantiseNotes } from '../../src/ui/recording';
+import { EmptyRecordingError, NoteRecorder, pitchForComputerKey, quantiseNotes } from '../../src/music/recording';
 import { scheduleRoll } from '../../src/audio/schedule';
+import { trackNotes } from '../../src/music/notes';
 
 // 120 bpm, 4 steps per beat: one step is 125 ms.
 const options = { tempoBpm: 120 };
@@ -30,6 +31,18 @@ describe('quantiseNotes', () => {
       options,
     );
     expect(scheduleRoll(roll).map((e) => [e.step, e.steps])).toEqual([[0, 2], [2, 2]]);
+  });
+
+  it('keeps the later of two strokes of one key that land on one step', () => {
+    const roll = quantiseNotes(
+      [
+        { pitch: 60, velocity: 100, start: 0, end: 20 },
+        { pitch: 60, velocity: 40, start: 30, end: 400 },
+      ],
+      0,
+      options,
+    );
+    expect(trackNotes(roll, 0)).toEqual([{ pitch: 60, startStep: 0, steps: 3, velocity: 40 }]);
   });
 
   it('refuses an empty recording', () => {

@@ -1,0 +1,67 @@
+/** Small rolls for the metrics, keys and baselines tests, and the JSB valid split read on demand. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_VELOCITY } from '../../src/music/constants';
+import { addNote } from '../../src/music/notes';
+import { cellIndex, createRoll, type PianoRoll, type TrackInfo } from '../../src/music/pianoRoll';
+
+/** Middle C. */
+export const C4 = 60;
+
+/** `count` plain tracks named t0, t1, ... */
+export function tracks(count: number): TrackInfo[] {
+  return Array.from({ length: count }, (_, i) => ({ name: `t${i}`, program: 0, isDrum: false }));
+}
+
+/** An empty roll at 4 steps per beat, 4/4 (16 steps per bar). */
+export function roll(steps: number, trackCount: number, withOnsets = true): PianoRoll {
+  return createRoll(steps, tracks(trackCount), { withOnsets });
+}
+
+/** Writes a note (marking its onset when the roll has onsets). */
+export function note(r: PianoRoll, track: number, pitch: number, startStep: number, steps: number): void {
+  addNote(r, track, { pitch, startStep, steps, velocity: DEFAULT_VELOCITY });
+}
+
+/** A one-voice-per-track roll from per-step pitches (-1 = silent), with no onsets, like the JSB data. */
+export function rollFromVoices(voices: number[][]): PianoRoll {
+  const r = roll(voices[0].length, voices.length, false);
+  voices.forEach((voice, track) =>
+    voice.forEach((pitch, step) => {
+      if (pitch >= 0) r.active[cellIndex(r, step, pitch, track)] = 1;
+    }),
+  );
+  return r;
+}
+
+/** A melody of quarter notes (4 steps each), one track, with onsets. */
+export function quarterMelody(pitches: number[]): PianoRoll {
+  const r = roll(pitches.length * 4, 1);
+  pitches.forEach((pitch, i) => note(r, 0, pitch, i * 4, 4));
+  return r;
+}
+
+const JSB_FILE = fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url));
+
+/**
+ * The JSB valid split's whole chorales and DeepComposer's samples of them (the first 2 bars from the first
+ * step where all four voices sound), as 4-track rolls without onsets. Call it inside a test or hook, never
+ * when a file is collected: a missing data file then fails only the tests that need it, with its path.
+ */
+export function jsbValidSplit(): { chorales: PianoRoll[]; windows: PianoRoll[] } {
+  const data = JSON.parse(readFileSync(JSB_FILE, 'utf8')) as { valid: number[][][] };
+  const chorales = data.valid.map((steps) => rollFromVoices([0, 1, 2, 3].map((v) => steps.map((s) => s[v]))));
+  const windows = data.valid.map((steps) => {
+    const first = steps.findIndex((s) => s.every((p) => p >= 0));
+    const window = steps.slice(first, first + 32);
+    return rollFromVoices([0, 1, 2, 3].map((v) => window.map((s) => s[v])));
+  });
+  return { chorales, windows };
+}
+
+/** A metric set on one line, three decimals each, for the test log. */
+export function formatMetrics(m: object): string {
+  return Object.entries(m)
+    .map(([k, v]) => `${k}=${(v as number).toFixed(3)}`)
+    .join(' ');
+}
