@@ -3,7 +3,7 @@
  * through the trainer client and to audio through the player; components only read state and call it.
  */
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
-import { cellIndex, createRoll, PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
+import { selectTracks } from '../music/pianoRoll';
 import { parseMidi, summarizeTracks, type ParsedMidi } from '../music/midiIn';
 import { extractMelody, suggestMelodyTrack } from '../music/melody';
 import { sampleMelodyRoll, SAMPLE_MELODIES } from '../music/samples';
@@ -17,6 +17,10 @@ import type { Store } from './store';
 import { DEFAULT_MODEL_ID, type AppState, type DatasetChoice, type KeptModel, type LoopBars, type Region, type TrainingHistory } from './state';
 import { checkDraft, draftFrom, type FormField } from './hyperForm';
 import { planExport, trackName } from './exportPlan';
+import { barCount, loopSteps, snapshotWindow } from './rollRanges';
+
+/** The roll helpers the panels and tests reach through the controller (they live in rollRanges.ts). */
+export { barCount, loopSteps, snapshotWindow };
 
 /** The worker client as the page uses it (the worker helper's TrainerClient satisfies it). */
 export interface Trainer {
@@ -141,34 +145,6 @@ function cleanModels(saved: readonly KeptModel[] | undefined): KeptModel[] {
 
 /** The track the page suggests as melody (kept here for the page's callers; it lives with the melody code). */
 export { suggestMelodyTrack };
-
-/**
- * The 2-bar window of a melody the snapshots accompany: the first window with a note in it, as a one-track roll.
- * Returns null for a melody without notes.
- */
-export function snapshotWindow(melody: PianoRoll): PianoRoll | null {
-  const trackCount = melody.tracks.length;
-  for (let start = 0; start < Math.max(1, melody.steps); start += WINDOW_STEPS) {
-    const window = createRoll(WINDOW_STEPS, [melody.tracks[0]], { stepsPerBeat: melody.stepsPerBeat, tempoBpm: melody.tempoBpm, beatsPerBar: melody.beatsPerBar, withVelocities: true });
-    let notes = 0;
-    for (let s = 0; s < WINDOW_STEPS && start + s < melody.steps; s++) {
-      for (let p = 0; p < PITCHES; p++) {
-        const from = ((start + s) * PITCHES + p) * trackCount;
-        if (!melody.active[from]) continue;
-        const to = cellIndex(window, s, p, 0);
-        window.active[to] = 1;
-        const onset = melody.onsets ? melody.onsets[from] === 1 : s === 0 || !melody.active[((start + s - 1) * PITCHES + p) * trackCount];
-        if (onset || s === 0) {
-          window.onsets![to] = 1;
-          window.velocities![to] = melody.velocities?.[from] || 90;
-          notes++;
-        }
-      }
-    }
-    if (notes > 0) return window;
-  }
-  return null;
-}
 
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -324,7 +300,7 @@ export class Controller {
   }
 
   private useMelody(melody: PianoRoll, name: string, warnings: string[] = []): void {
-    const one = melody.tracks.length === 1 ? melody : midiTrack0(melody);
+    const one = melody.tracks.length === 1 ? melody : selectTracks(melody, [0]);
     this.deps.player.stop();
     // A new tune plays at its own tempo and loops as a whole: the last tune's choices do not fit it.
     this.store.set({ melody: one, melodyName: name, melodyWarnings: warnings, result: null, tempoBpm: null, loopBars: null, audition: null, announcement: '' });
@@ -904,36 +880,10 @@ export function thinLosses<T>(points: readonly T[], limit = KEPT_LOSS_POINTS): T
   return kept;
 }
 
-/** Whole bars of a roll (a last partial bar counts). */
-export function barCount(roll: PianoRoll): number {
-  return Math.max(1, Math.ceil(roll.steps / (roll.beatsPerBar * roll.stepsPerBeat)));
-}
-
-/** The grid steps of a bar range (1-based, inclusive), or null for the whole piece. */
-export function loopSteps(roll: PianoRoll, bars: LoopBars | null): StepRange | null {
-  if (!bars) return null;
-  const barSteps = roll.beatsPerBar * roll.stepsPerBeat;
-  const start = (bars.from - 1) * barSteps;
-  const end = Math.min(roll.steps, bars.to * barSteps);
-  return end > start ? { start, end } : null;
-}
-
 /** "a, b and c". */
 function joinWords(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
-}
-
-/** The first track of a roll as a one-track roll (the melody of a multi-track input). */
-function midiTrack0(roll: PianoRoll): PianoRoll {
-  const one = createRoll(roll.steps, [roll.tracks[0]], { stepsPerBeat: roll.stepsPerBeat, tempoBpm: roll.tempoBpm, beatsPerBar: roll.beatsPerBar, withOnsets: roll.onsets !== null, withVelocities: roll.velocities !== null });
-  const n = roll.tracks.length;
-  for (let cell = 0; cell < roll.steps * PITCHES; cell++) {
-    one.active[cell] = roll.active[cell * n];
-    if (one.onsets && roll.onsets) one.onsets[cell] = roll.onsets[cell * n];
-    if (one.velocities && roll.velocities) one.velocities[cell] = roll.velocities[cell * n];
-  }
-  return one;
 }
 
 /** The weights file name model.json refers to, so the pair loads back as saved. */
