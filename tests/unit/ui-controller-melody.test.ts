@@ -79,3 +79,15 @@ describe('Controller messages after a refused file', () => {
     expect(context.store.get().error?.message).toMatch(/newer/);
   });
 });
+
+describe('Controller track choice', () => {
+  it('takes the chosen track of a file with several as the melody, named after it, and forgets the file', async () => {
+    const { store, controller } = setup();
+    await controller.openMidiFile(file('two.mid', twoTrackMidi()));
+    const lead = store.get().pendingMidi!.tracks.find((t) => t.name === 'Lead')!;
+    controller.chooseTrack(lead.index);
+    expect(store.get().melodyName).toBe('two: Lead');
+    expect(store.get().melody?.tracks).toHaveLength(1);
+    expect(store.get().pendingMidi).toBeNull();
+  });
+});

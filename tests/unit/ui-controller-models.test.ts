@@ -54,6 +54,19 @@ describe('Controller kept models', () => {
     expect(store.get().models[0].id).toBe('default');
   });
 
+  it('forgets a kept model in use and goes back to the default; the default cannot be forgotten', async () => {
+    const { store, trainer, controller } = setup();
+    trainer.defaultServed = true;
+    await controller.start();
+    await controller.loadModelFiles([new File(['{}'], 'm.json'), new File([new Uint8Array(4)], 'm.bin')]);
+    const id = store.get().activeModelId!;
+    await controller.forgetModel(id);
+    expect(store.get().models.map((m) => m.id)).toEqual(['default']);
+    expect(store.get().activeModelId).toBe('default');
+    expect(trainer.loaded.at(-1)).toBe('url:');
+    await controller.forgetModel('default');
+    expect(store.get().models.map((m) => m.id)).toEqual(['default']);
+  });
 });
 
 describe('weightsFileName', () => {

@@ -56,4 +56,20 @@ describe('Controller playback', () => {
     expect(player.loops.at(-1)).toBe('all');
   });
 
+  it('plays a training snapshot with every voice sounding, then puts the accompaniment back', async () => {
+    const { store, player, controller } = setup();
+    await controller.start();
+    const melody = store.get().listening!.roll;
+    const snapshot = createRoll(32, [melody.tracks[0], { name: 'Alto', program: 0, isDrum: false }]);
+    store.set({ snapshots: [{ epoch: 2, rolls: [snapshot] }] });
+    controller.setTrackMix(0, { muted: true });
+    await controller.playSnapshot(2);
+    expect(store.get().audition?.epoch).toBe(2);
+    expect(player.roll).toBe(snapshot);
+    expect(player.mix.map((m) => m.muted)).toEqual([false, false]);
+    controller.backToAccompaniment();
+    expect(store.get().audition).toBeNull();
+    expect(player.roll).toBe(melody);
+    expect(player.mix.map((m) => m.muted)).toEqual([true]);
+  });
 });

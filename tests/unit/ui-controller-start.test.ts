@@ -51,4 +51,13 @@ describe('Controller start', () => {
     expect(store.get().result?.tracks).toHaveLength(2);
   });
 
+  it('stops a start that was disposed before the saved page came back, and starts no worker', async () => {
+    let created = 0;
+    const { store, controller } = setup(undefined, { createTrainer: () => (created++, new FakeTrainer()) });
+    const started = controller.start();
+    controller.dispose();
+    await started;
+    expect(created).toBe(0);
+    expect(store.get().melody).toBeNull();
+  });
 });

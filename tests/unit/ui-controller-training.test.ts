@@ -33,4 +33,23 @@ describe('Controller training', () => {
     expect(store.get().result?.tracks).toHaveLength(2);
     expect(store.get().listening?.roll.tracks).toHaveLength(2);
   });
+
+  it('keeps no model of a run stopped before its first iteration', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    trainer.emit({ type: 'state', state: 'stopped' });
+    await tick();
+    expect(store.get().trainingNote).toBe('Training stopped.');
+    expect(trainer.saved).toEqual([]);
+    expect(store.get().models.map((m) => m.origin)).toEqual(['default']);
+  });
+
+  it('refuses to change the compute engine while a run is going on', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    trainer.emit({ type: 'state', state: 'training' });
+    await controller.setEngineOverride('wasm');
+    expect(store.get().engineOverride).toBeNull();
+    expect(store.get().error?.message).toMatch(/Stop training/);
+  });
 });

@@ -1,6 +1,6 @@
 /** The page's pure roll helpers: bars, looped bar ranges as steps, and the window the snapshots accompany. */
 import { describe, expect, it } from 'vitest';
-import { snapshotWindow } from '../../src/ui/rollRanges';
+import { barCount, loopSteps, snapshotWindow } from '../../src/ui/rollRanges';
 import { cellIndex, createRoll, WINDOW_STEPS } from '../../src/music/pianoRoll';
 import { scheduleRoll } from '../../src/audio/schedule';
 
@@ -17,5 +17,15 @@ describe('snapshotWindow', () => {
   });
   it('is null for a melody without notes', () => {
     expect(snapshotWindow(createRoll(64, [track]))).toBeNull();
+  });
+});
+
+describe('barCount and loopSteps', () => {
+  it('counts a last partial bar and turns a bar range into steps, cut at the end of the piece', () => {
+    // 4/4 at 4 steps per beat: 16 steps a bar; 40 steps are two bars and a half.
+    const roll = createRoll(40, [track]);
+    expect(barCount(roll)).toBe(3);
+    expect(loopSteps(roll, { from: 2, to: 3 })).toEqual({ start: 16, end: 40 });
+    expect(loopSteps(roll, null)).toBeNull();
   });
 });
