@@ -1,0 +1,75 @@
+/** What the page controller is built from: the worker client, the player, data, memory and the browser's helpers. */
+import type { PianoRoll, TrainingWindows } from '../../music/pianoRoll';
+import type { ParsedMidi } from '../../music/midiIn';
+import type { RollToMidiOptions } from '../../music/midiOut';
+import type { HyperParams, HyperParamsInput } from '../../protocol/config';
+import type { BackendName, EngineOptions, EngineReady, ModelFiles, ModelSource, Voicing, WorkerEvent } from '../../protocol/messages';
+import type { TrackMix } from '../../audio/schedule';
+import type { InstrumentName } from '../../audio/instruments';
+import type { PlayerSnapshot, StepRange } from '../../audio/player';
+import type { Store } from '../store';
+import type { AppState } from '../state';
+import type { PageMemory } from './persistence';
+
+/** The worker client as the page uses it (the worker helper's TrainerClient satisfies it). */
+export interface Trainer {
+  on(listener: (event: WorkerEvent) => void): () => void;
+  init(backends?: BackendName[], options?: EngineOptions): Promise<EngineReady>;
+  start(config: HyperParamsInput, data: TrainingWindows, snapshotMelodies: PianoRoll[], resume?: boolean): void;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+  generate(melody: PianoRoll, seed: number, voicing?: Voicing): Promise<PianoRoll>;
+  save(target: 'indexeddb' | 'files', name?: string): Promise<ModelFiles | undefined>;
+  load(source: ModelSource): Promise<HyperParams>;
+  dispose(): void;
+}
+
+/** The player as the page uses it (src/audio/player.ts's Player satisfies it). */
+export interface PlayerControl {
+  setRoll(roll: PianoRoll | null): void;
+  setMix(mix: readonly TrackMix[]): void;
+  setInstruments(instruments: readonly InstrumentName[]): void;
+  setTempo(bpm: number): void;
+  /** Loops the whole piece, or the stretch `range` (grid steps) when given. */
+  setLoop(loop: boolean, range?: StepRange | null): void;
+  play(): Promise<void>;
+  pause(): void;
+  stop(): void;
+  /** Moves playback to `seconds` from the start. */
+  seek(seconds: number): void;
+  readonly position: number;
+  snapshot(): PlayerSnapshot;
+  subscribe(listener: (snapshot: PlayerSnapshot) => void): () => void;
+  /** Sounds or releases one note at once (keyboard input); optional. */
+  preview?(pitch: number, down: boolean): void;
+}
+
+/** Where training data comes from (src/data's JSB loader and the music helper's own-MIDI loader). */
+export interface TrainingDataSource {
+  /** The JSB chorales as training windows, downloaded once and cached; `note` reports what it is doing. */
+  jsb(note: (text: string) => void): Promise<TrainingWindows>;
+  /** The user's own MIDI files as training windows. */
+  ownMidi(files: File[], note: (text: string) => void): Promise<TrainingWindows>;
+}
+
+/** Everything the controller is built from. */
+export interface ControllerDeps {
+  store: Store<AppState>;
+  player: PlayerControl;
+  /** Creates the worker client; failures are shown, and the page works without training. */
+  createTrainer: () => Trainer;
+  data: TrainingDataSource;
+  rollToMidi: (roll: PianoRoll, options: RollToMidiOptions) => Uint8Array;
+  memory: PageMemory;
+  /** Hands a file to the user (a download in the browser). */
+  download: (name: string, bytes: Uint8Array | string, mimeType: string) => void;
+  /** URL of the pretrained default model's model.json. */
+  defaultModelUrl: string;
+  fetch: typeof fetch;
+  /**
+   * Parses a MIDI file the user opened; the page reads it in a worker with a time budget
+   * (src/data/midiReader.ts). Default: `parseMidi` on this thread.
+   */
+  readMidi?: (bytes: Uint8Array) => Promise<ParsedMidi>;
+}

@@ -1,0 +1,143 @@
+/** The models the user keeps: choosing and forgetting them, keeping a run trained here, and model files. */
+import type { Store } from '../store';
+import { DEFAULT_MODEL_ID, type AppState, type KeptModel } from '../state';
+import { draftFrom } from '../hyperForm';
+import type { Engine } from './engine';
+import { messageOf, PageActionError, type Messages } from './messages';
+import { DEFAULT_MODEL_ENTRY, emptyHistory, shortDate, trainedModelEntry, weightsFileName } from './modelList';
+import { isTraining } from './training';
+
+/** What the models area is built from. */
+export interface ModelsDeps {
+  store: Store<AppState>;
+  messages: Messages;
+  /** The worker that holds the model in use, and `ready`: a choice made while it starts waits for it. */
+  engine: Pick<Engine, 'trainer' | 'ready'>;
+  /** URL of the pretrained default model's model.json. */
+  defaultModelUrl: string;
+  fetch: typeof fetch;
+  /** Hands a file to the user (a download in the browser). */
+  download: (name: string, bytes: Uint8Array | string, mimeType: string) => void;
+  /** Saves the page at once: a model just kept must be listed after a reload. */
+  saveNow: () => void;
+}
+
+/** The model picker's actions and the model files. */
+export class Models {
+  constructor(private readonly deps: ModelsDeps) {}
+
+  private get store(): Store<AppState> {
+    return this.deps.store;
+  }
+
+  /** Loads a kept model (see `models` in the state) into the engine and shows its training history. */
+  async chooseModel(id: string): Promise<void> {
+    const entry = this.store.get().models.find((m) => m.id === id);
+    try {
+      if (!entry) throw new PageActionError('That model is no longer kept in this browser.');
+      if (isTraining(this.store.get())) throw new PageActionError('A model is being trained: stop training before switching models.');
+      await this.deps.engine.ready;
+      if (!this.deps.engine.trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
+      await this.loadEntry(entry);
+    } catch (error) {
+      this.deps.messages.report('accompany', error);
+    }
+  }
+
+  /** Forgets a kept model (its entry; the default cannot be forgotten) and goes back to the default if it was in use. */
+  async forgetModel(id: string): Promise<void> {
+    if (id === DEFAULT_MODEL_ID || isTraining(this.store.get())) return;
+    const wasActive = this.store.get().activeModelId === id;
+    this.store.set((s) => ({ models: s.models.filter((m) => m.id !== id) }));
+    if (wasActive) await this.chooseModel(DEFAULT_MODEL_ID);
+  }
+
+  private async loadEntry(entry: KeptModel): Promise<void> {
+    const trainer = this.deps.engine.trainer;
+    if (!trainer) return;
+    if (entry.id === DEFAULT_MODEL_ID) await trainer.load({ kind: 'url', url: this.deps.defaultModelUrl });
+    else await trainer.load({ kind: 'indexeddb', name: entry.id });
+    const s = this.store.get();
+    this.store.set({ activeModelId: entry.id, model: { origin: entry.origin, label: entry.label }, ...(entry.history ?? emptyHistory()), progress: null, trainingNote: '', training: isTraining(s) ? s.training : 'idle' });
+  }
+
+  /** Loads a model the user picked as files (model.json and its weights). */
+  async loadModelFiles(files: File[]): Promise<void> {
+    const errorsBefore = this.store.get().errorCount;
+    try {
+      const json = files.find((f) => f.name.toLowerCase().endsWith('.json'));
+      const weights = files.find((f) => !f.name.toLowerCase().endsWith('.json'));
+      if (!json || !weights) throw new PageActionError('Pick both files of a saved model: model.json and its weights (.bin) file.');
+      const trainer = this.deps.engine.trainer;
+      if (!trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
+      if (isTraining(this.store.get())) throw new PageActionError('A model is being trained: stop training before loading another model.');
+      const config = await trainer.load({ kind: 'files', modelJson: await json.text(), weights: await weights.arrayBuffer() });
+      const savedAt = Date.now();
+      const entry: KeptModel = { id: `cantus-files-${savedAt}`, origin: 'files', label: `${json.name} (loaded ${shortDate(savedAt)})`, detail: `loaded from files; width ${config.baseWidth}`, savedAt };
+      // Kept in the browser, so the picker offers it after a reload too; the files stay the user's.
+      await trainer.save('indexeddb', entry.id);
+      this.store.set((s) => ({ models: [...s.models, entry], activeModelId: entry.id, model: { origin: 'files', label: entry.label }, draft: draftFrom(config), ...emptyHistory() }));
+      this.deps.messages.succeeded(errorsBefore);
+    } catch (error) {
+      this.deps.messages.report('accompany', error);
+    }
+  }
+
+  /** Downloads the model in the worker as model.json and its weights file. */
+  async saveModelFiles(): Promise<void> {
+    try {
+      const trainer = this.deps.engine.trainer;
+      if (!trainer || !this.store.get().model) throw new PageActionError('There is no model to save yet: train one first.');
+      const files = await trainer.save('files');
+      if (!files) throw new PageActionError('The engine did not hand back the model files.');
+      this.deps.download('model.json', files.modelJson, 'application/json');
+      this.deps.download(weightsFileName(files.modelJson), new Uint8Array(files.weights), 'application/octet-stream');
+    } catch (error) {
+      this.deps.messages.report('accompany', error);
+    }
+  }
+
+  /** A finished or stopped run becomes a new entry of the picker, with its curves and snapshots; nothing is replaced. */
+  async keepTrainedModel(): Promise<void> {
+    const trainer = this.deps.engine.trainer;
+    if (!trainer) return;
+    const s = this.store.get();
+    // A run that stopped before its first iteration made no model worth keeping.
+    if (s.losses.length === 0 && s.snapshots.length === 0) return;
+    try {
+      const entry = trainedModelEntry(s, Date.now());
+      await trainer.save('indexeddb', entry.id);
+      this.store.set((now) => ({ models: [...now.models, entry], activeModelId: entry.id, model: { origin: 'trained', label: entry.label } }));
+      this.deps.saveNow();
+    } catch (error) {
+      this.deps.messages.report('training', new Error(`The trained model could not be kept for next time: ${messageOf(error)}`));
+    }
+  }
+
+  /** Loads the model chosen last time (falling back to the default when it is gone); reports failures, never throws. */
+  async loadStartModel(activeModelId: string | null): Promise<void> {
+    if (!this.deps.engine.trainer) return;
+    const entry = this.store.get().models.find((m) => m.id === activeModelId);
+    // Set again once the model is in: until then no model is in use.
+    this.store.set({ activeModelId: null });
+    if (entry && entry.id !== DEFAULT_MODEL_ID) {
+      try {
+        await this.loadEntry(entry);
+        return;
+      } catch (error) {
+        // The stored model is gone (storage cleared): say so, drop it and fall back to the default.
+        this.store.set((s) => ({ models: s.models.filter((m) => m.id !== entry.id) }));
+        this.deps.messages.report('accompany', new Error(`“${entry.label}” could not be loaded (${messageOf(error)}); using the pretrained default instead.`));
+      }
+    }
+    try {
+      const response = await this.deps.fetch(this.deps.defaultModelUrl, { method: 'GET' });
+      const text = response.ok ? await response.text() : '';
+      // A dev server answers a missing file with the page itself, so only real JSON counts as a model.
+      if (!text.trimStart().startsWith('{')) return;
+      await this.loadEntry(DEFAULT_MODEL_ENTRY);
+    } catch (error) {
+      this.deps.messages.report('accompany', new Error(`The pretrained model could not be loaded (${messageOf(error)}); train one or load one from files.`));
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/** What survives a reload: the page is saved shortly after every change and restored at start. */
+import type { PianoRoll } from '../../music/pianoRoll';
+import { VOICINGS, type Voicing } from '../../protocol/messages';
+import type { TrackMix } from '../../audio/schedule';
+import type { InstrumentName } from '../../audio/instruments';
+import type { Store } from '../store';
+import { DEFAULT_MODEL_ID, type AppState, type DatasetChoice, type KeptModel, type LoopBars } from '../state';
+import type { Melody } from './melody';
+import { messageOf, type Messages } from './messages';
+import { DEFAULT_MODEL_ENTRY, restoredModels } from './modelList';
+import type { Playback } from './playback';
+
+/** What survives a reload (models themselves stay in the worker's IndexedDB). */
+export interface SavedPage {
+  melody: PianoRoll | null;
+  melodyName: string;
+  draft: AppState['draft'];
+  dataset: DatasetChoice;
+  result: PianoRoll | null;
+  resultSeed: number;
+  voicing: Voicing;
+  /** Name of the trained model saved in the worker's IndexedDB, if any (pages saved before the model picker). */
+  storedModel: string | null;
+  /** The models the user keeps (the default included) and the one chosen. */
+  models: KeptModel[];
+  activeModelId: string | null;
+  mix: TrackMix[];
+  instruments: InstrumentName[];
+  tempoBpm: number | null;
+  loop: boolean;
+  loopBars: LoopBars | null;
+}
+
+/** Reads and writes `SavedPage` (src/ui/persist.ts does it with IndexedDB). */
+export interface PageMemory {
+  load(): Promise<Partial<SavedPage> | undefined>;
+  save(page: SavedPage): Promise<void>;
+}
+
+/** What persistence is built from. */
+export interface PersistenceDeps {
+  store: Store<AppState>;
+  memory: PageMemory;
+  messages: Messages;
+  /** A page with nothing saved starts with the first sample tune. */
+  melody: Pick<Melody, 'showSample'>;
+  /** A restored melody or accompaniment is put back in the player. */
+  playback: Pick<Playback, 'listenTo' | 'loadIntoPlayer'>;
+}
+
+/** Restores the saved page and saves it again after changes. */
+export class Persistence {
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly deps: PersistenceDeps) {}
+
+  private get store(): Store<AppState> {
+    return this.deps.store;
+  }
+
+  /** The page saved last time; undefined when there is none or it could not be read (that is reported). */
+  async load(): Promise<Partial<SavedPage> | undefined> {
+    try {
+      return await this.deps.memory.load();
+    } catch (error) {
+      this.deps.messages.report('page', new Error(`Your last session could not be restored (${messageOf(error)}). Starting fresh.`));
+      return undefined;
+    }
+  }
+
+  /** Puts a saved page back in the store and the player; without one, the page starts with the default model and a sample. */
+  restore(saved: Partial<SavedPage> | undefined): void {
+    if (!saved) {
+      this.store.set({ models: [DEFAULT_MODEL_ENTRY], activeModelId: DEFAULT_MODEL_ID });
+      this.deps.melody.showSample();
+      return;
+    }
+    const s = this.store.get();
+    this.store.set({
+      melody: saved.melody ?? null,
+      melodyName: saved.melodyName ?? '',
+      draft: saved.draft ? { ...s.draft, ...saved.draft } : s.draft,
+      dataset: saved.dataset ?? 'jsb',
+      result: saved.result ?? null,
+      resultSeed: saved.resultSeed ?? 1,
+      voicing: saved.voicing && VOICINGS.includes(saved.voicing) ? saved.voicing : 'chorale',
+      loop: saved.loop ?? false,
+      loopBars: saved.loopBars ?? null,
+      tempoBpm: saved.tempoBpm ?? null,
+      ...restoredModels(saved),
+    });
+    const roll = saved.result ?? saved.melody;
+    if (roll) {
+      this.deps.playback.listenTo(roll, saved.result ? `${saved.melodyName ?? ''} (accompaniment, variation ${saved.resultSeed ?? 1})` : (saved.melodyName ?? 'Melody'));
+      if (saved.mix?.length === roll.tracks.length) this.store.set({ mix: saved.mix });
+      if (saved.instruments?.length === roll.tracks.length) this.store.set({ instruments: saved.instruments });
+      this.deps.playback.loadIntoPlayer(roll);
+    } else {
+      this.deps.melody.showSample();
+    }
+  }
+
+  /** Saves the page shortly after every change of the store, until `dispose`. */
+  watch(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = this.store.subscribe(() => this.scheduleSave());
+  }
+
+  /** Stops saving: no more changes are watched and a save not yet written is dropped. */
+  dispose(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    clearTimeout(this.saveTimer);
+  }
+
+  /** Saves the page `delayMs` from now; a change before then moves the save later, so a burst of changes saves once. */
+  scheduleSave(delayMs = 400): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      const s = this.store.get();
+      const page: SavedPage = {
+        melody: s.melody,
+        melodyName: s.melodyName,
+        draft: s.draft,
+        dataset: s.dataset,
+        result: s.result,
+        resultSeed: s.resultSeed,
+        voicing: s.voicing,
+        storedModel: null,
+        models: s.models.filter((m) => m.id !== DEFAULT_MODEL_ID),
+        activeModelId: s.activeModelId,
+        mix: s.mix,
+        instruments: s.instruments,
+        tempoBpm: s.tempoBpm,
+        loop: s.loop,
+        loopBars: s.loopBars,
+      };
+      this.deps.memory.save(page).catch((error: unknown) => this.deps.messages.report('page', new Error(`Your work could not be saved in this browser: ${messageOf(error)}`)));
+    }, delayMs);
+  }
+}

@@ -1,0 +1,140 @@
+/** Training in the worker: starting it from the settings and data, the transport, and following its events. */
+import type { TrainingWindows } from '../../music/pianoRoll';
+import { sampleMelodyRoll, SAMPLE_MELODIES } from '../../music/samples';
+import type { WorkerEvent } from '../../protocol/messages';
+import type { Store } from '../store';
+import type { AppState } from '../state';
+import { checkDraft } from '../hyperForm';
+import { snapshotWindow } from '../rollRanges';
+import type { TrainingDataSource } from './deps';
+import type { Engine } from './engine';
+import { PageActionError, type Messages } from './messages';
+import type { Playback } from './playback';
+
+/** Whether a run is going on (paused counts): models and the engine must not change under it. */
+export function isTraining(state: Pick<AppState, 'training'>): boolean {
+  return state.training === 'training' || state.training === 'paused';
+}
+
+/** What the training area is built from. */
+export interface TrainingDeps {
+  store: Store<AppState>;
+  messages: Messages;
+  engine: Pick<Engine, 'trainer' | 'choose' | 'show'>;
+  data: TrainingDataSource;
+  /** A snapshot being auditioned gives way to the accompaniment when a run starts. */
+  playback: Pick<Playback, 'backToAccompaniment'>;
+  /** Called when a run finishes or is stopped, so its model can be kept. */
+  onRunEnded: () => void;
+}
+
+/** The training actions, and the page's reading of the worker's events. */
+export class Training {
+  constructor(private readonly deps: TrainingDeps) {}
+
+  private get store(): Store<AppState> {
+    return this.deps.store;
+  }
+
+  /** Validates the settings, prepares the data and starts training in the worker. */
+  async train(resume = false): Promise<void> {
+    const s = this.store.get();
+    const { messages, engine } = this.deps;
+    const checked = checkDraft(s.draft);
+    if (!checked.ok) {
+      messages.report('settings', new PageActionError('Some settings are not valid; fix the fields marked in red before training.'));
+      return;
+    }
+    const trainer = engine.trainer;
+    if (!trainer) {
+      messages.report('training', new PageActionError('The training engine is not running; reload the page to try again.'));
+      return;
+    }
+    if (isTraining(s)) return;
+    const note = (text: string) => this.store.set({ trainingNote: text });
+    // The engine was timed at another model size: time this one (cached per size) before training on it.
+    const timedWidth = s.engine?.width;
+    if (!s.engineOverride && timedWidth !== undefined && timedWidth !== checked.value.baseWidth) {
+      note('Timing the compute engines for this model size…');
+      await engine.choose();
+    }
+    try {
+      note('Preparing the training data…');
+      let data: TrainingWindows;
+      if (s.dataset === 'jsb') data = await this.deps.data.jsb(note);
+      else {
+        if (s.ownFiles.length === 0) throw new PageActionError('Pick one or more MIDI files to train on, or choose the JSB chorales.');
+        data = await this.deps.data.ownMidi(s.ownFiles, note);
+      }
+      const melody = s.melody ?? sampleMelodyRoll(SAMPLE_MELODIES[0].id);
+      const window = snapshotWindow(melody) ?? snapshotWindow(sampleMelodyRoll(SAMPLE_MELODIES[0].id));
+      note(`Training on ${data.count} two-bar windows.`);
+      this.store.set({ losses: resume ? s.losses : [], metrics: resume ? s.metrics : [], snapshots: resume ? s.snapshots : [], progress: null, audition: null });
+      if (s.audition) this.deps.playback.backToAccompaniment();
+      trainer.start(checked.value, data, window ? [window] : [], resume);
+      messages.succeeded(s.errorCount);
+    } catch (error) {
+      note('');
+      messages.report('training', error);
+    }
+  }
+
+  /** Pauses training after the current iteration. */
+  pauseTraining(): void {
+    this.deps.engine.trainer?.pause();
+  }
+
+  /** Resumes paused training. */
+  resumeTraining(): void {
+    this.deps.engine.trainer?.resume();
+  }
+
+  /** Stops training; the model trained so far stays usable. */
+  stopTraining(): void {
+    this.deps.engine.trainer?.stop();
+  }
+
+  /** Shows what the worker reports: its engine, the run's state, losses, metrics, snapshots and errors. */
+  follow(event: WorkerEvent): void {
+    switch (event.type) {
+      case 'ready':
+        this.deps.engine.show(event);
+        break;
+      case 'state':
+        this.store.set({ training: event.state, trainingNote: event.state === 'done' ? 'Training finished.' : event.state === 'stopped' ? 'Training stopped.' : this.store.get().trainingNote });
+        if (event.state === 'done' || event.state === 'stopped') this.deps.onRunEnded();
+        break;
+      case 'progress': {
+        const { type: _type, ...progress } = event;
+        const point = { iteration: (event.epoch - 1) * event.iterationsPerEpoch + event.iteration, critic: event.criticLoss, generator: event.generatorLoss };
+        this.store.set((s) => ({ progress, losses: [...s.losses, point] }));
+        break;
+      }
+      case 'metrics':
+        this.store.set((s) => ({ metrics: [...s.metrics, { epoch: event.epoch, generated: event.generated, reference: event.reference }] }));
+        break;
+      case 'snapshot':
+        this.store.set((s) => ({
+          snapshots: [...s.snapshots.filter((x) => x.epoch !== event.epoch), { epoch: event.epoch, rolls: event.rolls }],
+          model: { origin: 'trained', label: `being trained here (epoch ${event.epoch})` },
+          activeModelId: null,
+        }));
+        break;
+      case 'checkpoint':
+        this.store.set({ model: { origin: 'trained', label: `being trained here (epoch ${event.epoch})` }, activeModelId: null });
+        break;
+      case 'generated':
+      case 'saved':
+      case 'loaded':
+        // Answers to requests arrive through the client's promises.
+        break;
+      case 'error':
+        if (event.requestId === undefined) this.deps.messages.report('training', new Error(event.message));
+        break;
+      default: {
+        const unknown: never = event;
+        void unknown;
+      }
+    }
+  }
+}

@@ -1,0 +1,149 @@
+/** Shared fixtures of the page controller tests: a fake worker client and player, and a controller over them. */
+import { onTestFinished } from 'vitest';
+import { Controller, type ControllerDeps, type PageMemory, type PlayerControl, type SavedPage, type Trainer } from '../../src/ui/controller';
+import { createStore, type Store } from '../../src/ui/store';
+import { initialState, type AppState } from '../../src/ui/state';
+import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
+import type { TrackMix } from '../../src/audio/schedule';
+import type { WorkerEvent } from '../../src/protocol/messages';
+import { DEFAULT_HYPERPARAMS, type HyperParamsInput } from '../../src/protocol/config';
+import { buildMidi } from './music-midi-helpers';
+
+/** A trainer that records what it is asked and answers like the worker. */
+export class FakeTrainer implements Trainer {
+  listeners = new Set<(e: WorkerEvent) => void>();
+  started: { config: HyperParamsInput; snapshots: PianoRoll[] }[] = [];
+  saved: string[] = [];
+  loaded: string[] = [];
+  /** Whether the pretrained default model is there to load (by URL); when not, loading it is a test failure. */
+  defaultServed = false;
+  on(listener: (e: WorkerEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(event: WorkerEvent) {
+    for (const l of this.listeners) l(event);
+  }
+  async init() {
+    return { backend: 'webgpu' as const };
+  }
+  start(config: HyperParamsInput, _data: unknown, snapshotMelodies: PianoRoll[]) {
+    this.started.push({ config, snapshots: snapshotMelodies });
+  }
+  pause() {}
+  resume() {}
+  stop() {}
+  async generate(melody: PianoRoll) {
+    const roll = createRoll(melody.steps, [melody.tracks[0], { name: 'Alto', program: 0, isDrum: false }]);
+    roll.active[cellIndex(roll, 0, 55, 1)] = 1;
+    return roll;
+  }
+  async save(target: 'indexeddb' | 'files', name?: string) {
+    this.saved.push(`${target}:${name ?? ''}`);
+    return undefined;
+  }
+  async load(source: { kind: string; name?: string }) {
+    this.loaded.push(`${source.kind}:${source.name ?? ''}`);
+    if (source.kind === 'url' && !this.defaultServed) throw new Error('should not load a missing default');
+    return DEFAULT_HYPERPARAMS;
+  }
+  dispose() {}
+}
+
+/** A player that records the rolls, mixes, tempos and loops it is handed. */
+export class FakePlayer implements PlayerControl {
+  roll: PianoRoll | null = null;
+  mix: readonly TrackMix[] = [];
+  loops: (string | null)[] = [];
+  tempos: number[] = [];
+  setRoll(roll: PianoRoll | null) {
+    this.roll = roll;
+  }
+  setMix(mix: readonly TrackMix[]) {
+    this.mix = mix;
+  }
+  setInstruments() {}
+  setTempo(bpm: number) {
+    this.tempos.push(bpm);
+  }
+  setLoop(loop: boolean, range?: { start: number; end: number } | null) {
+    this.loops.push(loop ? (range ? `${range.start}-${range.end}` : 'all') : null);
+  }
+  seek() {}
+  async play() {}
+  pause() {}
+  stop() {}
+  position = 0;
+  snapshot() {
+    return { state: 'stopped' as const, duration: 0, tempoBpm: 120, loop: false, scheduledPerTrack: [], loading: false, position: 0, loopRange: null };
+  }
+  subscribe() {
+    return () => undefined;
+  }
+}
+
+/** A page memory in a variable: `load` answers `saved`, `save` keeps the page in `page`. */
+export interface FakeMemory extends PageMemory {
+  page: SavedPage | undefined;
+}
+
+function fakeMemory(saved?: Partial<SavedPage>): FakeMemory {
+  const memory: FakeMemory = { page: undefined, load: async () => saved, save: async (p: SavedPage) => void (memory.page = p) };
+  return memory;
+}
+
+/** A test's store, fakes and memory, from which a controller is built. */
+export interface ControllerParts {
+  store: Store<AppState>;
+  trainer: FakeTrainer;
+  player: FakePlayer;
+  memory: FakeMemory;
+}
+
+/**
+ * The deps of a controller over `parts`: four chorale windows of silence as JSB data, and a default model URL
+ * answered, as a dev server answers a missing file, with the HTML page. `overrides` replace any of them.
+ */
+export function depsFor(parts: ControllerParts, overrides: Partial<ControllerDeps> = {}): ControllerDeps {
+  return {
+    store: parts.store,
+    player: parts.player,
+    createTrainer: () => parts.trainer,
+    data: { jsb: async () => ({ count: 4, steps: 32, tracks: 4, data: new Int8Array(4 * 32 * 128 * 4).fill(-1), trackNames: ['S', 'A', 'T', 'B'] }), ownMidi: async () => { throw new Error('unused'); } },
+    rollToMidi: () => new Uint8Array(),
+    memory: parts.memory,
+    download: () => undefined,
+    defaultModelUrl: '/models/default/model.json',
+    fetch: async () => new Response('<!doctype html>', { status: 200 }),
+    ...overrides,
+  };
+}
+
+/** A controller built for this test and disposed when it finishes, with its store, fakes and memory (`saved`: the page to restore). */
+export function setup(saved?: Partial<SavedPage>, overrides: Partial<ControllerDeps> = {}) {
+  const parts: ControllerParts = { store: createStore<AppState>(initialState()), trainer: new FakeTrainer(), player: new FakePlayer(), memory: fakeMemory(saved) };
+  const controller = ownController(parts, overrides);
+  return { ...parts, controller };
+}
+
+/** Another controller over the same parts (for example with another MIDI reader), disposed when the test finishes. */
+export function ownController(parts: ControllerParts, overrides: Partial<ControllerDeps> = {}): Controller {
+  const controller = new Controller(depsFor(parts, overrides));
+  onTestFinished(() => controller.dispose());
+  return controller;
+}
+
+/** Progress of the one iteration of a one-epoch run. */
+export const ONE_ITERATION = { epoch: 1, epochs: 1, iteration: 1, iterationsPerEpoch: 1, criticLoss: 1, generatorLoss: 0, wasserstein: 0, gradientPenalty: 0, samplesPerSecond: 4, secondsLeft: 0 };
+
+/** Lets the controller's pending promises and zero-delay timers run. */
+export const tick = () => new Promise((r) => setTimeout(r, 2));
+
+/** A File of `bytes`, as the page's file picker hands it. */
+export const file = (name: string, bytes: Uint8Array | string) => new File([typeof bytes === 'string' ? bytes : (bytes.slice().buffer as ArrayBuffer)], name);
+
+/** A MIDI file with one melodic track of two notes. */
+export const oneTrackMidi = () => buildMidi([{ name: 'Tune', notes: [{ pitch: 67, start: 0, steps: 4 }, { pitch: 69, start: 4, steps: 4 }] }]);
+
+/** A MIDI file with two melodic tracks, so the page asks which is the melody. */
+export const twoTrackMidi = () => buildMidi([{ name: 'Bass', notes: [{ pitch: 40, start: 0, steps: 8 }] }, { name: 'Lead', notes: [{ pitch: 72, start: 0, steps: 8 }] }]);

@@ -1,0 +1,75 @@
+/** Listening through the page controller: the mixer, tempo and loop, and Export MIDI as heard. */
+import { describe, expect, it } from 'vitest';
+import { createRoll } from '../../src/music/pianoRoll';
+import { setup } from './ui-controller-fixtures';
+
+describe('Controller playback', () => {
+  it('exports what is heard: mixer programs, the tempo in use, muted tracks left out and named', () => {
+    let written: { options: unknown; name: string } | null = null;
+    const { store, controller } = setup(undefined, {
+      rollToMidi: (_roll, options) => {
+        written = { options, name: '' };
+        return new Uint8Array([1]);
+      },
+      download: (name) => {
+        if (written) written.name = name;
+      },
+    });
+    controller.loadSample('twinkle');
+    const roll = createRoll(store.get().melody!.steps, [
+      { name: 'Melody', program: 0, isDrum: false },
+      { name: 'Alto', program: 52, isDrum: false },
+      { name: 'Tenor', program: 52, isDrum: false },
+    ]);
+    controller.listenTo(roll, 'test');
+    controller.setTrackInstrument(0, 'flute');
+    controller.setTrackInstrument(1, 'organ');
+    controller.setTrackMix(2, { muted: true });
+    controller.setTempo(106);
+    expect(controller.exportPlan()?.leftOut).toEqual(['Tenor']);
+    controller.exportMidi();
+    expect(written!.options).toMatchObject({ tempoBpm: 106, programs: [73, 19, 19], include: [true, true, false] });
+    expect(written!.name).toBe('Twinkle, Twinkle, Little Star - melody, alto - 106 bpm.mid');
+    // Every track muted: a message, no file.
+    controller.setTrackMix(0, { muted: true });
+    controller.setTrackMix(1, { muted: true });
+    written = null;
+    controller.exportMidi();
+    expect(written).toBeNull();
+    expect(store.get().error?.message).toMatch(/Every track is muted/);
+  });
+
+  it('goes back to a new tune’s own tempo and whole-piece loop, and loops a bar range as steps', async () => {
+    const { store, player, controller } = setup();
+    await controller.start();
+    controller.setTempo(150);
+    controller.setLoop(true);
+    controller.setLoopBars({ from: 2, to: 3 });
+    const barSteps = store.get().listening!.roll.beatsPerBar * store.get().listening!.roll.stepsPerBeat;
+    expect(player.loops.at(-1)).toBe(`${barSteps}-${3 * barSteps}`);
+    controller.setLoopBars({ from: 3, to: 2 });
+    expect(store.get().error?.message).toMatch(/end at or after bar 3/);
+    controller.loadSample('twinkle');
+    expect(store.get().tempoBpm).toBeNull();
+    expect(store.get().loopBars).toBeNull();
+    expect(player.tempos.at(-1)).toBe(store.get().melody!.tempoBpm);
+    expect(player.loops.at(-1)).toBe('all');
+  });
+
+  it('plays a training snapshot with every voice sounding, then puts the accompaniment back', async () => {
+    const { store, player, controller } = setup();
+    await controller.start();
+    const melody = store.get().listening!.roll;
+    const snapshot = createRoll(32, [melody.tracks[0], { name: 'Alto', program: 0, isDrum: false }]);
+    store.set({ snapshots: [{ epoch: 2, rolls: [snapshot] }] });
+    controller.setTrackMix(0, { muted: true });
+    await controller.playSnapshot(2);
+    expect(store.get().audition?.epoch).toBe(2);
+    expect(player.roll).toBe(snapshot);
+    expect(player.mix.map((m) => m.muted)).toEqual([false, false]);
+    controller.backToAccompaniment();
+    expect(store.get().audition).toBeNull();
+    expect(player.roll).toBe(melody);
+    expect(player.mix.map((m) => m.muted)).toEqual([true]);
+  });
+});

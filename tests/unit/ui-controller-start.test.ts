@@ -1,0 +1,63 @@
+/** The page controller's start: the saved page or a fresh one, the engine, and the model to begin with. */
+import { describe, expect, it } from 'vitest';
+import { initialState } from '../../src/ui/state';
+import { sampleMelodyRoll } from '../../src/music/samples';
+import { FakeTrainer, setup } from './ui-controller-fixtures';
+
+describe('Controller start', () => {
+  it('starts with a sample melody, the backend, and no model when none is served', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    expect(store.get().melodyName).toContain('Ode to Joy');
+    expect(store.get().backend).toBe('webgpu');
+    expect(store.get().model).toBeNull();
+    expect(trainer.loaded).toEqual([]);
+  });
+
+  it('restores a saved page and loads the model it kept', async () => {
+    const melody = sampleMelodyRoll('twinkle');
+    const { store, trainer, controller } = setup({ melody, melodyName: 'Twinkle', storedModel: 'cantus-last-trained', draft: { ...initialState().draft, epochs: '7' } });
+    await controller.start();
+    expect(store.get().melodyName).toBe('Twinkle');
+    expect(store.get().draft.epochs).toBe('7');
+    expect(trainer.loaded).toEqual(['indexeddb:cantus-last-trained']);
+    expect(store.get().model?.origin).toBe('trained');
+    // The pretrained default stays in the picker next to the model kept from before the picker existed.
+    expect(store.get().models.map((m) => m.id)).toEqual(['default', 'cantus-last-trained']);
+  });
+
+  it('serves an Accompany click made while the engine and the default model are still loading', async () => {
+    let releaseInit: () => void = () => undefined;
+    class SlowTrainer extends FakeTrainer {
+      override init() {
+        return new Promise<{ backend: 'webgpu' }>((done) => (releaseInit = () => done({ backend: 'webgpu' })));
+      }
+    }
+    const trainer = new SlowTrainer();
+    trainer.defaultServed = true;
+    const { store, controller } = setup(undefined, {
+      createTrainer: () => trainer,
+      fetch: async () => new Response('{"format":"cantus-accompaniment-gan"}', { status: 200 }),
+    });
+    const started = controller.start();
+    // Let start() reach the engine's init, then click before init has answered.
+    for (let i = 0; i < 5 && trainer.listeners.size === 0; i++) await new Promise((r) => setTimeout(r, 0));
+    const clicked = controller.generate();
+    expect(store.get().generating).toBe(true);
+    releaseInit();
+    await Promise.all([started, clicked]);
+    expect(trainer.loaded).toEqual(['url:']);
+    expect(store.get().error).toBeNull();
+    expect(store.get().result?.tracks).toHaveLength(2);
+  });
+
+  it('stops a start that was disposed before the saved page came back, and starts no worker', async () => {
+    let created = 0;
+    const { store, controller } = setup(undefined, { createTrainer: () => (created++, new FakeTrainer()) });
+    const started = controller.start();
+    controller.dispose();
+    await started;
+    expect(created).toBe(0);
+    expect(store.get().melody).toBeNull();
+  });
+});

@@ -1,0 +1,55 @@
+/** Training through the page controller: the settings it starts from and the worker events it follows. */
+import { describe, expect, it } from 'vitest';
+import { WINDOW_STEPS } from '../../src/music/pianoRoll';
+import { setup, tick } from './ui-controller-fixtures';
+
+describe('Controller training', () => {
+  it('refuses to train with invalid settings and trains with valid ones, keeping a snapshot window of the melody', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    controller.setField('epochs', '0');
+    await controller.train();
+    expect(trainer.started).toHaveLength(0);
+    expect(store.get().error?.region).toBe('settings');
+    controller.setField('epochs', '3');
+    await controller.train();
+    expect(trainer.started).toHaveLength(1);
+    expect(trainer.started[0].config.epochs).toBe(3);
+    expect(trainer.started[0].snapshots[0].steps).toBe(WINDOW_STEPS);
+  });
+
+  it('follows worker events: progress feeds the loss chart, a finished run is kept in IndexedDB', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    const progress = { epoch: 2, epochs: 2, iteration: 1, iterationsPerEpoch: 3, criticLoss: 1.5, generatorLoss: -0.5, wasserstein: 0, gradientPenalty: 0, samplesPerSecond: 4, secondsLeft: 10 };
+    trainer.emit({ type: 'progress', ...progress });
+    expect(store.get().losses).toEqual([{ iteration: 4, critic: 1.5, generator: -0.5 }]);
+    trainer.emit({ type: 'state', state: 'done' });
+    await tick();
+    expect(trainer.saved).toHaveLength(1);
+    expect(trainer.saved[0]).toMatch(/^indexeddb:cantus-trained-\d+$/);
+    expect(store.get().model?.origin).toBe('trained');
+    await controller.generate();
+    expect(store.get().result?.tracks).toHaveLength(2);
+    expect(store.get().listening?.roll.tracks).toHaveLength(2);
+  });
+
+  it('keeps no model of a run stopped before its first iteration', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    trainer.emit({ type: 'state', state: 'stopped' });
+    await tick();
+    expect(store.get().trainingNote).toBe('Training stopped.');
+    expect(trainer.saved).toEqual([]);
+    expect(store.get().models.map((m) => m.origin)).toEqual(['default']);
+  });
+
+  it('refuses to change the compute engine while a run is going on', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    trainer.emit({ type: 'state', state: 'training' });
+    await controller.setEngineOverride('wasm');
+    expect(store.get().engineOverride).toBeNull();
+    expect(store.get().error?.message).toMatch(/Stop training/);
+  });
+});
