@@ -2,7 +2,8 @@
  * Stretches of a piano roll as the page uses them: its bars, a looped bar range as grid steps, and the
  * 2-bar window the training snapshots accompany. Pure functions of a roll, with no store or player.
  */
-import { cellIndex, createRoll, PITCHES, stepsPerBar, WINDOW_STEPS, type PianoRoll } from '../music/pianoRoll';
+import { addNote, trackNotes } from '../music/notes';
+import { createRoll, stepsPerBar, WINDOW_STEPS, type PianoRoll } from '../music/pianoRoll';
 import type { StepRange } from '../audio/player';
 import type { LoopBars } from './state';
 
@@ -25,25 +26,17 @@ export function loopSteps(roll: PianoRoll, bars: LoopBars | null): StepRange | n
  * Returns null for a melody without notes.
  */
 export function snapshotWindow(melody: PianoRoll): PianoRoll | null {
-  const trackCount = melody.tracks.length;
+  const notes = trackNotes(melody, 0);
   for (let start = 0; start < Math.max(1, melody.steps); start += WINDOW_STEPS) {
+    const end = start + WINDOW_STEPS;
+    const inside = notes.filter((note) => note.startStep < end && note.startStep + note.steps > start);
+    if (inside.length === 0) continue;
     const window = createRoll(WINDOW_STEPS, [melody.tracks[0]], { stepsPerBeat: melody.stepsPerBeat, tempoBpm: melody.tempoBpm, beatsPerBar: melody.beatsPerBar, withVelocities: true });
-    let notes = 0;
-    for (let s = 0; s < WINDOW_STEPS && start + s < melody.steps; s++) {
-      for (let p = 0; p < PITCHES; p++) {
-        const from = ((start + s) * PITCHES + p) * trackCount;
-        if (!melody.active[from]) continue;
-        const to = cellIndex(window, s, p, 0);
-        window.active[to] = 1;
-        const onset = melody.onsets ? melody.onsets[from] === 1 : s === 0 || !melody.active[((start + s - 1) * PITCHES + p) * trackCount];
-        if (onset || s === 0) {
-          window.onsets![to] = 1;
-          window.velocities![to] = melody.velocities?.[from] || 90;
-          notes++;
-        }
-      }
+    for (const note of inside) {
+      const from = Math.max(note.startStep, start);
+      addNote(window, 0, { ...note, startStep: from - start, steps: Math.min(note.startStep + note.steps, end) - from });
     }
-    if (notes > 0) return window;
+    return window;
   }
   return null;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { barCount, loopSteps, snapshotWindow } from '../../src/ui/rollRanges';
 import { cellIndex, createRoll, WINDOW_STEPS } from '../../src/music/pianoRoll';
 import { scheduleRoll } from '../../src/audio/schedule';
+import { addNote, trackNotes } from '../../src/music/notes';
 
 const track = { name: 'M', program: 0, isDrum: false };
 
@@ -14,6 +15,18 @@ describe('snapshotWindow', () => {
     const window = snapshotWindow(melody)!;
     expect(window.steps).toBe(WINDOW_STEPS);
     expect(scheduleRoll(window).map((e) => [e.pitch, e.step, e.steps])).toEqual([[72, 8, 4]]);
+  });
+  it('keeps the melody track only, its velocities, and cuts a note at the window end', () => {
+    const melody = createRoll(96, [track, { name: 'Bass', program: 32, isDrum: false }], { withVelocities: true });
+    addNote(melody, 0, { pitch: 60, startStep: 20, steps: 8, velocity: 70 });
+    addNote(melody, 0, { pitch: 64, startStep: 28, steps: 40, velocity: 100 });
+    addNote(melody, 1, { pitch: 40, startStep: 0, steps: 96, velocity: 50 });
+    const window = snapshotWindow(melody)!;
+    expect(window.tracks).toHaveLength(1);
+    expect(trackNotes(window, 0)).toEqual([
+      { pitch: 60, startStep: 20, steps: 8, velocity: 70 },
+      { pitch: 64, startStep: 28, steps: 4, velocity: 100 },
+    ]);
   });
   it('is null for a melody without notes', () => {
     expect(snapshotWindow(createRoll(64, [track]))).toBeNull();

@@ -87,7 +87,7 @@ describe('the wasm data-movement kernels', () => {
       const before = tf.memory().numTensors;
       const gradient = tf.tidy(() => {
         const weights = tf.tensor4d(upstream, [batch, size[0], size[1], channels]);
-        return tf.grad((input: tf.Tensor4D) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(input, size), weights)))(tf.zeros(shape));
+        return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(input as tf.Tensor4D, size), weights)))(tf.zeros(shape));
       });
       const values = Array.from(await gradient.data());
       gradient.dispose();

@@ -1,4 +1,5 @@
 /** Listening: what the player holds, the transport, the mixer, tempo and loop, and Export MIDI as heard. */
+import { DEFAULT_TEMPO_BPM } from '../../music/constants';
 import type { PianoRoll } from '../../music/pianoRoll';
 import type { RollToMidiOptions } from '../../music/midiOut';
 import { DEFAULT_TRACK_MIX, type TrackMix } from '../../audio/schedule';
@@ -156,7 +157,7 @@ export class Playback {
   /** Plays at another tempo; null returns to the piece's own (a new tune also goes back to its own). */
   setTempo(bpm: number | null): void {
     try {
-      const own = this.store.get().listening?.roll.tempoBpm ?? 120;
+      const own = this.store.get().listening?.roll.tempoBpm ?? DEFAULT_TEMPO_BPM;
       this.player.setTempo(bpm ?? own);
       this.store.set({ tempoBpm: bpm });
     } catch (error) {
