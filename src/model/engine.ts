@@ -29,7 +29,7 @@ import {
 import type { ChoraleDecodeOptions } from './decode';
 import { TrainingDataError } from './errors';
 import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, VOICE_LOGIT_SCALE, buildCritic, buildGenerator, noiseShape } from './networks';
-import { createUniform, mixSeed, truncatedNormal } from '../music/random';
+import { createUniform, seedStream, truncatedNormal } from '../music/random';
 import { BatchSampler, checkTrainingWindows } from './sampler';
 import { installFastCpuKernels } from './cpuKernels';
 import { installSecondOrderGradients } from './secondOrder';
@@ -192,7 +192,7 @@ export class GanEngine {
   /** Truncated-normal noise for `count` windows, drawn from (seed, iteration, step). */
   private trainingNoise(count: number, step: number): tf.Tensor4D {
     const [bars, pitches, channels] = noiseShape(this.config.baseWidth);
-    const values = truncatedNormal(createUniform(mixSeed(this.config.seed, 0x6e01, this.iteration, step)), count * bars * pitches * channels);
+    const values = truncatedNormal(createUniform(seedStream(this.config.seed, 'trainingNoise', this.iteration, step)), count * bars * pitches * channels);
     return tf.tensor4d(values, [count, bars, pitches, channels]);
   }
 
@@ -244,7 +244,7 @@ export class GanEngine {
       const noise = this.trainingNoise(count, step);
       // Training mode as in the reference (batch statistics; the moving statistics follow along).
       const fake = this.generator.apply([condition, noise], { training: true }) as tf.Tensor4D;
-      const mixUniform = createUniform(mixSeed(this.config.seed, 0x3e1, this.iteration, step));
+      const mixUniform = createUniform(seedStream(this.config.seed, 'penaltyMix', this.iteration, step));
       const mix = tf.tensor4d(Float32Array.from({ length: count }, () => mixUniform()), [count, 1, 1, 1]);
       const variables = this.variablesOf(this.critic);
       // The Wasserstein estimate and the penalty are computed inside the taped function; they are kept
