@@ -14,7 +14,8 @@ import { ALL_KEY_TRANSPOSITIONS, jsbToTrainingWindows, parseJsbJson, type JsbDat
 import type { TrainingWindows } from '../src/music/pianoRoll';
 import { checkHyperParams, MODEL_SIZES, type HyperParams, type HyperParamsInput } from '../src/protocol/config';
 import { exportModel, exportTrainingState, importTrainingState } from '../src/model/io';
-import { GanEngine, iterationsPerEpoch } from '../src/model/engine';
+import { iterationsPerEpoch } from '../src/model/driver';
+import { GanEngine } from '../src/model/engine';
 import { hasModel, readModelDir, recoverModelDir, writeModelDir } from './lib/modelDir';
 import { NODE_BACKENDS, startNodeBackend, type NodeBackend } from './lib/tfNode';
 

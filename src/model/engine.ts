@@ -9,7 +9,8 @@
  *   melodies of the last of those batches;
  * - an epoch: one pass of the critic over the training windows, i.e.
  *   iterationsPerEpoch = ceil(windows / (batchSize * updateRatio)).
- * The engine counts iterations itself; it sees batches, not the data set, so the driver advances `epoch`.
+ * The engine counts iterations itself; it sees batches, not the data set, so the training driver (driver.ts)
+ * counts epochs and advances `epoch`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
@@ -84,11 +85,6 @@ export function voicePitchLoss(fake: tf.Tensor4D, real: tf.Tensor4D): tf.Scalar 
     const cells = tf.sum(tf.minimum(count, 1));
     return tf.div(tf.sum(crossEntropy), tf.maximum(cells, 1)) as tf.Scalar;
   });
-}
-
-/** Iterations in one epoch: one pass of the critic over `windowCount` windows. */
-export function iterationsPerEpoch(windowCount: number, config: Pick<HyperParams, 'batchSize' | 'updateRatio'>): number {
-  return Math.max(1, Math.ceil(windowCount / (config.batchSize * config.updateRatio)));
 }
 
 /** The model's training windows as float tensors: the 4-track roll and its condition (track 0). */

@@ -1,5 +1,17 @@
-/** The model layer's public API: the engine, its sampler, model files and errors. */
-export { GanEngine, iterationsPerEpoch, type AccompanyOptions, type IterationLosses, type NamedTensor } from './engine';
+/** The model layer's public API: the engine, its training driver, its sampler, model files and errors. */
+export { GanEngine, type AccompanyOptions, type IterationLosses, type NamedTensor } from './engine';
+export {
+  completedEpochs,
+  iterationPosition,
+  iterationsPerEpoch,
+  trainEngineIteration,
+  TrainingDriver,
+  windowsPerIteration,
+  type IterationReport,
+  type TrainingDriverOptions,
+  type TrainingHooks,
+  type TrainingOutcome,
+} from './driver';
 export { BatchSampler, checkTrainingWindows, type BatchSamplerOptions } from './sampler';
 export {
   exportModel,

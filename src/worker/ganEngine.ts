@@ -2,7 +2,8 @@
 import type { TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams } from '../protocol/config';
 import type { ModelFiles, Voicing } from '../protocol/messages';
-import { GanEngine, iterationsPerEpoch } from '../model/engine';
+import { iterationsPerEpoch } from '../model/driver';
+import { GanEngine } from '../model/engine';
 import { ModelFileError } from '../model/errors';
 import { exportModel, exportTrainingState, importModel, importTrainingState } from '../model/io';
 import type { EngineFactory, TrainingRun, WorkerModel } from './engine';
