@@ -1,7 +1,7 @@
 /**
- * `npm run train -- [options]`: trains the accompaniment GAN in Node with the same engine as the page's
- * worker (wasm backend by default), printing progress and checkpointing so that a killed run, started
- * again with the same --out, continues from its last checkpoint with its optimiser state.
+ * `npm run train -- [options]`: trains the accompaniment GAN in Node with the same engine and training driver
+ * (src/model/driver.ts) as the page's worker (wasm backend by default), printing progress and checkpointing so
+ * that a killed run, started again with the same --out, continues from its last checkpoint with its optimiser state.
  *
  * Output folder (--out): checkpoint/ (training state: model + both Adam optimisers), model/ (the finished
  * model, loadable by the page), run.json (what the run trains on), log.jsonl (one line per iteration).
@@ -14,7 +14,8 @@ import { ALL_KEY_TRANSPOSITIONS, jsbToTrainingWindows, parseJsbJson, type JsbDat
 import type { TrainingWindows } from '../src/music/pianoRoll';
 import { checkHyperParams, MODEL_SIZES, type HyperParams, type HyperParamsInput } from '../src/protocol/config';
 import { exportModel, exportTrainingState, importTrainingState } from '../src/model/io';
-import { GanEngine, iterationsPerEpoch } from '../src/model/engine';
+import { trainEngineIteration, TrainingDriver } from '../src/model/driver';
+import { GanEngine } from '../src/model/engine';
 import { hasModel, readModelDir, recoverModelDir, writeModelDir } from './lib/modelDir';
 import { NODE_BACKENDS, startNodeBackend, type NodeBackend } from './lib/tfNode';
 
@@ -225,17 +226,22 @@ export async function train(options: TrainOptions, log: (line: string) => void =
   const run: RunInfo = { ...options.run, windows: windows.count };
   const engine = await openEngine(options, run, log);
   const config = engine.config;
-  const perEpoch = iterationsPerEpoch(windows.count, config);
-  const total = config.epochs * perEpoch;
-  const stopAt = Math.min(total, options.maxIterations ?? total);
+  const driver = new TrainingDriver({
+    config,
+    windowCount: windows.count,
+    completedIterations: engine.iteration,
+    checkpointEvery: options.checkpointEvery,
+    ...(options.maxIterations === null ? {} : { maxIterations: options.maxIterations }),
+  });
+  const perEpoch = driver.iterationsPerEpoch;
+  const total = driver.totalIterations;
   log(
     `backend ${backendInUse}; ${windows.count} windows; width ${config.baseWidth}, batch ${config.batchSize}, update ratio ${config.updateRatio}, ` +
       `learning rate ${config.learningRate}; ${perEpoch} iterations per epoch, ${config.epochs} epochs (${total} iterations)`,
   );
   const checkpoint = async () => writeModelDir(join(options.out, 'checkpoint'), await exportTrainingState(engine));
-  let interrupted = false;
   const onSignal = () => {
-    interrupted = true;
+    driver.requestStop();
     log('stopping after this iteration (a checkpoint follows); press Ctrl+C again to quit at once');
     process.once('SIGINT', () => process.exit(130));
   };
@@ -243,32 +249,27 @@ export async function train(options: TrainOptions, log: (line: string) => void =
   process.once('SIGTERM', onSignal);
   const sampler = engine.sampler(windows);
   const started = performance.now();
-  const startIteration = engine.iteration;
   try {
-    while (engine.iteration < stopAt && !interrupted) {
-      const t0 = performance.now();
-      const losses = await engine.trainNext(sampler);
-      const seconds = (performance.now() - t0) / 1000;
-      engine.epoch = Math.floor(engine.iteration / perEpoch);
-      const done = engine.iteration - startIteration;
-      const rate = done / ((performance.now() - started) / 1000);
-      const record = { iteration: engine.iteration, epoch: engine.epoch, seconds, ...losses };
-      appendFileSync(join(options.out, 'log.jsonl'), `${JSON.stringify(record)}\n`);
-      const epochEnd = engine.iteration % perEpoch === 0;
-      if (!options.quiet || epochEnd) {
-        log(
-          `epoch ${Math.ceil(engine.iteration / perEpoch)}/${config.epochs} iteration ${engine.iteration}/${total}  ` +
-            `critic ${losses.criticLoss.toFixed(4)}  generator ${losses.generatorLoss.toFixed(4)}  ` +
-            `W ${losses.wasserstein.toFixed(4)}  GP ${losses.gradientPenalty.toFixed(4)}  voice ${losses.voiceLoss.toFixed(4)}  ` +
-            `${((config.batchSize * (config.updateRatio + 1)) / seconds).toFixed(1)} samples/s  ` +
-            `${Math.round((stopAt - engine.iteration) / rate)} s left`,
-        );
-      }
-      if (!Number.isFinite(losses.criticLoss) || !Number.isFinite(losses.generatorLoss)) {
-        throw new Error(`training diverged at iteration ${engine.iteration} (a loss is not finite); lower the learning rate`);
-      }
-      if (epochEnd || engine.iteration % options.checkpointEvery === 0) await checkpoint();
-    }
+    await driver.run({
+      trainIteration: () => trainEngineIteration(engine, sampler, perEpoch),
+      afterIteration: (losses, report) => {
+        const record = { iteration: report.iteration, epoch: report.completedEpochs, seconds: report.seconds, ...losses };
+        appendFileSync(join(options.out, 'log.jsonl'), `${JSON.stringify(record)}\n`);
+        if (!options.quiet || report.epochEnded) {
+          log(
+            `epoch ${report.epoch}/${config.epochs} iteration ${report.iteration}/${total}  ` +
+              `critic ${losses.criticLoss.toFixed(4)}  generator ${losses.generatorLoss.toFixed(4)}  ` +
+              `W ${losses.wasserstein.toFixed(4)}  GP ${losses.gradientPenalty.toFixed(4)}  voice ${losses.voiceLoss.toFixed(4)}  ` +
+              `${report.samplesPerSecond.toFixed(1)} samples/s  ` +
+              `${Math.round(report.secondsLeft)} s left`,
+          );
+        }
+        if (!Number.isFinite(losses.criticLoss) || !Number.isFinite(losses.generatorLoss)) {
+          throw new Error(`training diverged at iteration ${report.iteration} (a loss is not finite); lower the learning rate`);
+        }
+      },
+      checkpoint,
+    });
     await checkpoint();
     writeModelDir(join(options.out, 'model'), await exportModel(engine));
     log(`saved the model to ${join(options.out, 'model')} (epoch ${engine.epoch}, iteration ${engine.iteration}) after ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -14,7 +14,7 @@
 import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrackInfo, sameGrid } from '../music/pianoRoll';
 import { MelodyError } from './errors';
 import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from './networks';
-import { createUniform, mixSeed, truncatedNormal } from '../music/random';
+import { createUniform, seedStream, truncatedNormal } from '../music/random';
 import { pitchClassHistogram } from '../music/keys';
 import { decodeChorale, type ChoraleDecodeOptions } from './decode';
 
@@ -183,7 +183,7 @@ export function windowNoise(seed: number, starts: number[], channels: number, bo
   const noiseOfBar = (bar: number) => {
     let slice = barNoise.get(bar);
     if (!slice) {
-      slice = truncatedNormal(createUniform(mixSeed(seed, 0xba5, bar)), barSize);
+      slice = truncatedNormal(createUniform(seedStream(seed, 'accompanimentNoise', bar)), barSize);
       barNoise.set(bar, slice);
     }
     return slice;

@@ -9,7 +9,8 @@
  *   melodies of the last of those batches;
  * - an epoch: one pass of the critic over the training windows, i.e.
  *   iterationsPerEpoch = ceil(windows / (batchSize * updateRatio)).
- * The engine counts iterations itself; it sees batches, not the data set, so the driver advances `epoch`.
+ * The engine counts iterations itself; it sees batches, not the data set, so the training driver (driver.ts)
+ * counts epochs and advances `epoch`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
@@ -29,7 +30,7 @@ import {
 import type { ChoraleDecodeOptions } from './decode';
 import { TrainingDataError } from './errors';
 import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, VOICE_LOGIT_SCALE, buildCritic, buildGenerator, noiseShape } from './networks';
-import { createUniform, mixSeed, truncatedNormal } from '../music/random';
+import { createUniform, seedStream, truncatedNormal } from '../music/random';
 import { BatchSampler, checkTrainingWindows } from './sampler';
 import { installBatchNormGradient } from './batchNormGradient';
 import { installFastCpuKernels } from './cpuKernels';
@@ -85,11 +86,6 @@ export function voicePitchLoss(fake: tf.Tensor4D, real: tf.Tensor4D): tf.Scalar 
     const cells = tf.sum(tf.minimum(count, 1));
     return tf.div(tf.sum(crossEntropy), tf.maximum(cells, 1)) as tf.Scalar;
   });
-}
-
-/** Iterations in one epoch: one pass of the critic over `windowCount` windows. */
-export function iterationsPerEpoch(windowCount: number, config: Pick<HyperParams, 'batchSize' | 'updateRatio'>): number {
-  return Math.max(1, Math.ceil(windowCount / (config.batchSize * config.updateRatio)));
 }
 
 /** The model's training windows as float tensors: the 4-track roll and its condition (track 0). */
@@ -197,7 +193,7 @@ export class GanEngine {
   /** Truncated-normal noise for `count` windows, drawn from (seed, iteration, step). */
   private trainingNoise(count: number, step: number): tf.Tensor4D {
     const [bars, pitches, channels] = noiseShape(this.config.baseWidth);
-    const values = truncatedNormal(createUniform(mixSeed(this.config.seed, 0x6e01, this.iteration, step)), count * bars * pitches * channels);
+    const values = truncatedNormal(createUniform(seedStream(this.config.seed, 'trainingNoise', this.iteration, step)), count * bars * pitches * channels);
     return tf.tensor4d(values, [count, bars, pitches, channels]);
   }
 
@@ -249,7 +245,7 @@ export class GanEngine {
       const noise = this.trainingNoise(count, step);
       // Training mode as in the reference (batch statistics; the moving statistics follow along).
       const fake = this.generator.apply([condition, noise], { training: true }) as tf.Tensor4D;
-      const mixUniform = createUniform(mixSeed(this.config.seed, 0x3e1, this.iteration, step));
+      const mixUniform = createUniform(seedStream(this.config.seed, 'penaltyMix', this.iteration, step));
       const mix = tf.tensor4d(Float32Array.from({ length: count }, () => mixUniform()), [count, 1, 1, 1]);
       const variables = this.variablesOf(this.critic);
       // The Wasserstein estimate and the penalty are computed inside the taped function; they are kept

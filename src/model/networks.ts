@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MODEL_WIDTHS } from '../music/constants';
 import { PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
-import { mixSeed } from '../music/random';
+import { mixSeed, seedStream } from '../music/random';
 
 /** Tracks the generator writes: soprano (the melody, regenerated), alto, tenor, bass. */
 export const OUTPUT_TRACKS = 4;
@@ -81,7 +81,7 @@ const apply = (layer: tf.layers.Layer, input: tf.SymbolicTensor | tf.SymbolicTen
  */
 export function buildGenerator(width: number, seed: number): tf.LayersModel {
   checkWidth(width);
-  const init = new Initialisers(mixSeed(seed, 1));
+  const init = new Initialisers(seedStream(seed, 'generatorWeights'));
   const melody = tf.input({ name: 'melody', shape: [WINDOW_STEPS, PITCHES, 1] });
   const noise = tf.input({ name: 'noise', shape: noiseShape(width) });
 
@@ -118,7 +118,7 @@ export function buildGenerator(width: number, seed: number): tf.LayersModel {
  */
 export function buildCritic(width: number, seed: number): tf.LayersModel {
   checkWidth(width);
-  const init = new Initialisers(mixSeed(seed, 2));
+  const init = new Initialisers(seedStream(seed, 'criticWeights'));
   const roll = tf.input({ name: 'roll', shape: [WINDOW_STEPS, PITCHES, OUTPUT_TRACKS] });
   const condition = tf.input({ name: 'condition', shape: [WINDOW_STEPS, PITCHES, 1] });
   let x = apply(tf.layers.concatenate({ name: 'joined' }), [roll, condition]);

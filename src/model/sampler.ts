@@ -7,7 +7,7 @@
 import { PITCHES, WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll';
 import { TrainingDataError } from './errors';
 import { OUTPUT_TRACKS } from './networks';
-import { createUniform, mixSeed, shuffledIndices } from '../music/random';
+import { createUniform, seedStream, shuffledIndices } from '../music/random';
 
 /** Checks that windows have the shape the model trains on (2 bars, 128 pitches, 4 tracks, melody first). */
 export function checkTrainingWindows(windows: TrainingWindows): void {
@@ -78,7 +78,7 @@ export class BatchSampler {
       const streamPosition = batchIndex * this.batchSize + i;
       const pass = Math.floor(streamPosition / count);
       if (pass !== this.pass) {
-        this.order = shuffledIndices(count, createUniform(mixSeed(this.seed, 0x5a4d, pass)));
+        this.order = shuffledIndices(count, createUniform(seedStream(this.seed, 'batchOrder', pass)));
         this.pass = pass;
       }
       indices[i] = this.order[streamPosition - pass * count];

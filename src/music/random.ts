@@ -1,6 +1,6 @@
 /**
  * Seeded random numbers for everything Cantus draws (batch order, noise, penalty mixing, baselines), so the same
- * seed gives the same run on every backend. Draws are keyed by position (seed, iteration, step, ...) rather
+ * seed gives the same run on every backend. Draws are keyed by position (seed, stream, iteration, step, ...) rather
  * than by a running generator state, so a resumed run needs no random state saved beside its weights.
  */
 
@@ -19,6 +19,33 @@ export function mixSeed(...parts: number[]): number {
     h ^= h >>> 15;
   }
   return h >>> 0;
+}
+
+/**
+ * The salts of Cantus's seed streams: each kind of draw mixes its own salt into the seed, so no two kinds ever
+ * draw the same numbers. The values are fixed: changing one changes every seeded model, resumed run and evaluation.
+ */
+export const SEED_STREAMS = {
+  /** The generator's initial weights (one seed per layer within it). */
+  generatorWeights: 1,
+  /** The critic's initial weights, apart from the generator's so equal shapes start differently. */
+  criticWeights: 2,
+  /** The order of the training windows: a fresh shuffle for every pass over the data. */
+  batchOrder: 0x5a4d,
+  /** The generator's noise while training, drawn per (iteration, step) so a resumed run draws the same. */
+  trainingNoise: 0x6e01,
+  /** Where between a real and a generated roll the gradient penalty is measured, per (iteration, step). */
+  penaltyMix: 0x3e1,
+  /** The generator's noise when accompanying, per bar of the melody, so windows sharing a bar share its noise. */
+  accompanimentNoise: 0xba5,
+} as const;
+
+/** The name of a seed stream. */
+export type SeedStream = keyof typeof SEED_STREAMS;
+
+/** The seed of one draw of a named stream: `seed` mixed with the stream's salt and the draw's position (iteration, step, bar...). */
+export function seedStream(seed: number, stream: SeedStream, ...position: number[]): number {
+  return mixSeed(seed, SEED_STREAMS[stream], ...position);
 }
 
 /** A fast seeded generator (mulberry32): 32 bits of state, good enough for shuffles and noise. */

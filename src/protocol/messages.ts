@@ -102,7 +102,9 @@ export interface ProgressReport {
   wasserstein: number;
   /** The gradient-penalty term (before weighting). */
   gradientPenalty: number;
+  /** Real training windows drawn per second (batch size x update ratio per iteration), at the smoothed speed. */
   samplesPerSecond: number;
+  /** Seconds until the last epoch ends, at the smoothed speed. */
   secondsLeft: number;
 }
 

@@ -1,7 +1,8 @@
 /**
  * What the training handler needs from a GAN engine, as interfaces. The handler depends on these rather than on
- * src/model directly so it can be tested in Node, and so the engine's own API can change behind one adapter
- * (see ganEngine.ts, which wraps src/model's GanEngine).
+ * src/model's engine directly (of src/model it uses only the training driver, which holds no tensors) so it can
+ * be tested in Node with a stand-in, and so the engine's own API can change behind one adapter (see
+ * ganEngine.ts, which wraps src/model's GanEngine).
  */
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams } from '../protocol/config';
@@ -26,12 +27,12 @@ export interface WorkerModel {
   dispose(): void;
 }
 
-/** A training run in progress: a model, its optimisers and its place in the seeded batch order. */
+/**
+ * A training run in progress: a model, its optimisers and its place in the seeded batch order. Epochs, speed and
+ * cadence are the training driver's (src/model/driver.ts), from the run's config and data.
+ */
 export interface TrainingRun {
   readonly model: WorkerModel;
-  readonly iterationsPerEpoch: number;
-  /** Windows consumed by one iteration (batch size x critic steps), for the samples-per-second figure. */
-  readonly samplesPerIteration: number;
   /** Runs the next iteration and returns its losses as plain numbers. */
   trainIteration(): Promise<IterationLosses>;
   /** Everything needed to continue this run later (weights, optimiser state, batch position); structured-cloneable. */

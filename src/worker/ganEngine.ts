@@ -2,7 +2,8 @@
 import type { TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams } from '../protocol/config';
 import type { ModelFiles, Voicing } from '../protocol/messages';
-import { GanEngine, iterationsPerEpoch } from '../model/engine';
+import { iterationsPerEpoch, trainEngineIteration } from '../model/driver';
+import { GanEngine } from '../model/engine';
 import { ModelFileError } from '../model/errors';
 import { exportModel, exportTrainingState, importModel, importTrainingState } from '../model/io';
 import type { EngineFactory, TrainingRun, WorkerModel } from './engine';
@@ -35,16 +36,10 @@ class GanModel implements WorkerModel {
 function runOf(engine: GanEngine, data: TrainingWindows): TrainingRun {
   const model = new GanModel(engine);
   const sampler = engine.sampler(data);
+  const perEpoch = iterationsPerEpoch(data.count, engine.config);
   return {
     model,
-    iterationsPerEpoch: iterationsPerEpoch(data.count, engine.config),
-    samplesPerIteration: engine.config.batchSize * engine.config.updateRatio,
-    async trainIteration() {
-      const losses = await engine.trainNext(sampler);
-      // The engine leaves epochs to its driver; keeping the count makes saved model files say how long they trained.
-      engine.epoch = Math.floor(engine.iteration / iterationsPerEpoch(data.count, engine.config));
-      return losses;
-    },
+    trainIteration: () => trainEngineIteration(engine, sampler, perEpoch),
     exportState: () => exportTrainingState(engine),
     dispose: () => engine.dispose(),
   };

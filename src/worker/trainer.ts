@@ -3,6 +3,7 @@
  * `post`, so it runs the same inside a Web Worker and in a Node test. Every failure becomes an 'error' event;
  * `handle` never rejects.
  */
+import { TrainingDriver, type IterationReport } from '../model/driver';
 import { computeMetrics } from '../music/metrics';
 import { PITCHES, rollTransferables, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import { windowMelodies, windowsToRolls } from '../music/windows';
@@ -46,19 +47,14 @@ export interface TrainerDeps {
 
 /** How many data melodies are accompanied at each epoch end to measure the generator. */
 export const METRIC_MELODIES = 16;
-// Smoothing of the seconds-per-iteration average behind 'time left': recent iterations weigh most, one slow one does not swing it.
-const SPEED_SMOOTHING = 0.3;
 
 interface Session {
   run: TrainingRun;
+  /** Counts epochs, times iterations and holds the pause and stop requests. */
+  driver: TrainingDriver;
   config: HyperParams;
   data: TrainingWindows;
   snapshotMelodies: PianoRoll[];
-  completedIterations: number;
-  pauseRequested: boolean;
-  stopRequested: boolean;
-  wake: (() => void) | undefined;
-  secondsPerIteration: number | undefined;
   reference: MetricSet | undefined;
   metricMelodies: PianoRoll[];
 }
@@ -66,7 +62,7 @@ interface Session {
 /** Handles the page's requests for one worker: backend choice, training, generation, saving and loading. */
 export class TrainerHandler {
   private readonly deps: TrainerDeps;
-  private readonly now: () => number;
+  private readonly now: (() => number) | undefined;
   private state: TrainingState = 'idle';
   private backend: BackendChoice | undefined;
   private cancelDeviceWatch: (() => void) | undefined;
@@ -80,7 +76,7 @@ export class TrainerHandler {
 
   constructor(deps: TrainerDeps) {
     this.deps = deps;
-    this.now = deps.now ?? (() => performance.now());
+    this.now = deps.now;
   }
 
   /** The current training state (for tests and the worker shell). */
@@ -104,10 +100,7 @@ export class TrainerHandler {
 
   /** Frees the engine; the handler is unusable afterwards. */
   dispose(): void {
-    if (this.session) {
-      this.session.stopRequested = true;
-      this.session.wake?.();
-    }
+    this.session?.driver.requestStop();
     this.cancelDeviceWatch?.();
     this.model?.dispose();
     this.model = undefined;
@@ -166,10 +159,7 @@ export class TrainerHandler {
   }
 
   private onDeviceLost(message: string): void {
-    if (this.session) {
-      this.session.stopRequested = true;
-      this.session.wake?.();
-    }
+    this.session?.driver.requestStop();
     this.deps.post({ type: 'error', code: 'device-lost', message: `The graphics device stopped working (${message}). Training continues from the last saved epoch on another engine.` });
   }
 
@@ -202,19 +192,8 @@ export class TrainerHandler {
       run = await this.deps.engines.newRun(config, data);
     }
     this.replaceModel(run.model);
-    this.session = {
-      run,
-      config,
-      data,
-      snapshotMelodies: melodies,
-      completedIterations,
-      pauseRequested: false,
-      stopRequested: false,
-      wake: undefined,
-      secondsPerIteration: undefined,
-      reference: undefined,
-      metricMelodies: [],
-    };
+    const driver = new TrainingDriver({ config, windowCount: data.count, completedIterations, ...(this.now ? { now: this.now } : {}) });
+    this.session = { run, driver, config, data, snapshotMelodies: melodies, reference: undefined, metricMelodies: [] };
     this.setState('training');
     this.loop = this.trainLoop(this.session);
   }
@@ -222,74 +201,54 @@ export class TrainerHandler {
   private pause(): void {
     const session = this.session;
     if (!session || !this.isTraining()) throw new BadRequestError('Nothing is training, so there is nothing to pause.');
-    session.pauseRequested = true;
+    session.driver.requestPause();
   }
 
   private resume(): void {
     const session = this.session;
     if (!session || !this.isTraining()) throw new BadRequestError('Nothing is paused, so there is nothing to resume: start training instead.');
-    session.pauseRequested = false;
-    session.wake?.();
+    session.driver.resume();
   }
 
   private stop(): void {
     const session = this.session;
     if (!session || !this.isTraining()) return;
-    session.stopRequested = true;
-    session.wake?.();
+    session.driver.requestStop();
   }
 
   private async trainLoop(session: Session): Promise<void> {
-    const { run, config } = session;
-    const total = config.epochs * run.iterationsPerEpoch;
+    const { run, driver, config } = session;
     try {
-      while (session.completedIterations < total) {
-        await this.waitWhilePaused(session);
-        if (session.stopRequested) break;
-        const started = this.now();
-        const losses = await this.exclusive(() => run.trainIteration());
-        const seconds = Math.max((this.now() - started) / 1000, 1e-6);
-        session.secondsPerIteration =
-          session.secondsPerIteration === undefined ? seconds : SPEED_SMOOTHING * seconds + (1 - SPEED_SMOOTHING) * session.secondsPerIteration;
-        session.completedIterations++;
-        const done = session.completedIterations;
-        this.deps.post({
-          type: 'progress',
-          epoch: Math.floor((done - 1) / run.iterationsPerEpoch) + 1,
-          epochs: config.epochs,
-          iteration: ((done - 1) % run.iterationsPerEpoch) + 1,
-          iterationsPerEpoch: run.iterationsPerEpoch,
-          ...losses,
-          samplesPerSecond: run.samplesPerIteration / session.secondsPerIteration,
-          secondsLeft: (total - done) * session.secondsPerIteration,
-        });
-        if (done % run.iterationsPerEpoch === 0) await this.endEpoch(session, done / run.iterationsPerEpoch);
-        // A macrotask break lets pause/stop/generate messages in between iterations.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
-      this.setState(session.stopRequested ? 'stopped' : 'done');
+      const outcome = await driver.run({
+        trainIteration: () => this.exclusive(() => run.trainIteration()),
+        afterIteration: (losses, report) =>
+          this.deps.post({
+            type: 'progress',
+            epoch: report.epoch,
+            epochs: config.epochs,
+            iteration: report.iterationInEpoch,
+            iterationsPerEpoch: driver.iterationsPerEpoch,
+            ...losses,
+            samplesPerSecond: report.samplesPerSecond,
+            secondsLeft: report.secondsLeft,
+          }),
+        endEpoch: (report) => this.endEpoch(session, report),
+        checkpoint: (report) => this.checkpoint(session, report),
+        paused: () => this.setState('paused'),
+        resumed: () => this.setState('training'),
+      });
+      this.setState(outcome === 'stopped' ? 'stopped' : 'done');
     } catch (error) {
       this.postError(error);
       this.setState('stopped');
     }
   }
 
-  private async waitWhilePaused(session: Session): Promise<void> {
-    if (!session.pauseRequested || session.stopRequested) return;
-    this.setState('paused');
-    while (session.pauseRequested && !session.stopRequested) {
-      await new Promise<void>((resolve) => {
-        session.wake = resolve;
-      });
-      session.wake = undefined;
-    }
-    if (!session.stopRequested) this.setState('training');
-  }
-
-  /** Snapshot, metrics and checkpoint at the end of `epoch`; a failure of one is reported and training goes on. */
-  private async endEpoch(session: Session, epoch: number): Promise<void> {
+  /** Snapshot (when due) and metrics at the end of an epoch; a failure of one is reported and training goes on. */
+  private async endEpoch(session: Session, report: IterationReport): Promise<void> {
     const { run, config } = session;
-    if (config.snapshotEpochs.includes(epoch) && session.snapshotMelodies.length) {
+    const epoch = report.completedEpochs;
+    if (report.snapshotDue && session.snapshotMelodies.length) {
       try {
         const rolls = await this.exclusive(() => run.model.snapshot(session.snapshotMelodies, config.seed));
         this.deps.post({ type: 'snapshot', epoch, rolls }, rolls.flatMap(rollTransferables));
@@ -310,18 +269,24 @@ export class TrainerHandler {
         this.postError(error);
       }
     }
+  }
+
+  /** Saves the run in the store (at each epoch end); a failure is reported and training goes on. */
+  private async checkpoint(session: Session, report: IterationReport): Promise<void> {
+    const { run, config } = session;
+    const epoch = report.completedEpochs;
     try {
       const state = await this.exclusive(() => run.exportState());
       await this.deps.store.saveCheckpoint({
         config,
         state,
         epoch,
-        completedIterations: session.completedIterations,
+        completedIterations: report.iteration,
         dataset: datasetIdentity(session.data),
         savedAt: Date.now(),
       });
       // `iteration` counts iterations since the run began, so a resumed run can be checked against it.
-      this.deps.post({ type: 'checkpoint', epoch, iteration: session.completedIterations });
+      this.deps.post({ type: 'checkpoint', epoch, iteration: report.iteration });
     } catch (error) {
       this.postError(new TrainerError('internal', `Could not save the epoch ${epoch} checkpoint in this browser's storage (${errorText(error)}); training goes on.`));
     }

@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GanEngine, iterationsPerEpoch } from '../../src/model/engine';
+import { GanEngine } from '../../src/model/engine';
 import { TrainingDataError } from '../../src/model/errors';
 import { BatchSampler } from '../../src/model/sampler';
 import { ConfigError } from '../../src/protocol/config';
@@ -97,12 +97,6 @@ describe('training steps', () => {
 });
 
 describe('epochs and batches', () => {
-  it('counts an epoch as one pass of the critic over the windows', () => {
-    expect(iterationsPerEpoch(229, { batchSize: 16, updateRatio: 5 })).toBe(3);
-    expect(iterationsPerEpoch(160, { batchSize: 16, updateRatio: 5 })).toBe(2);
-    expect(iterationsPerEpoch(3, { batchSize: 64, updateRatio: 5 })).toBe(1);
-  });
-
   it('draws each window once per pass, in a seeded order, and resumes at any batch', () => {
     const windows = syntheticWindows(10);
     const sampler = new BatchSampler(windows, { batchSize: 4, seed: 5 });

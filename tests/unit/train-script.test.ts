@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 import { parseTrainArgs, train, TrainUsageError } from '../../scripts/train';
+import { TrainingDriver, type IterationReport } from '../../src/model/driver';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TINY = ['--size', 'tiny', '--batch-size', '2', '--update-ratio', '2', '--limit-windows', '16', '--epochs', '2', '--seed', '7'];
@@ -83,6 +84,38 @@ describe('npm run train', () => {
       expect(b!.wasserstein).toBeCloseTo(a!.wasserstein, 4);
     }
     expect(existsSync(join(killed, 'model', 'model.json'))).toBe(true);
+  });
+
+  it('trains through the training driver: the lines print its figures, windows per second as batch size x update ratio', async () => {
+    const run = vi.spyOn(TrainingDriver.prototype, 'run');
+    const record = vi.spyOn(TrainingDriver.prototype, 'record');
+    const lines: string[] = [];
+    let runs: number;
+    let reports: IterationReport[];
+    try {
+      await train(parseTrainArgs(['--out', join(tempDir(), 'driven'), ...TINY, '--epochs', '1']), (l) => lines.push(l));
+    } finally {
+      // Restoring a spy clears what it saw, so that is read first.
+      runs = run.mock.calls.length;
+      reports = record.mock.results.map((r) => r.value as IterationReport);
+      run.mockRestore();
+      record.mockRestore();
+    }
+    expect(runs).toBe(1);
+    expect(reports.map((r) => [r.epoch, r.iteration])).toEqual([
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [1, 4],
+    ]);
+    // Batch 2 x update ratio 2: 4 windows an iteration; the first iteration's rate is its own.
+    expect(reports[0].samplesPerSecond).toBeCloseTo(4 / Math.max(reports[0].seconds, 1e-6), 6);
+    const printed = lines.filter((l) => l.startsWith('epoch '));
+    expect(printed).toHaveLength(4);
+    printed.forEach((line, i) => {
+      expect(line).toContain(`iteration ${i + 1}/4 `);
+      expect(line).toContain(`  ${reports[i].samplesPerSecond.toFixed(1)} samples/s  ${Math.round(reports[i].secondsLeft)} s left`);
+    });
   });
 
   it('refuses to resume a checkpoint with other settings', async () => {

@@ -127,14 +127,14 @@ export class CountingEngineFactory implements EngineFactory {
   /** Milliseconds each fake iteration takes, so pause and stop can land mid-run. */
   constructor(private readonly iterationMs = 2) {}
 
-  async newRun(config: HyperParams, data: TrainingWindows): Promise<TrainingRun> {
-    return this.makeRun(config, data, 0);
+  async newRun(config: HyperParams, _data: TrainingWindows): Promise<TrainingRun> {
+    return this.makeRun(config, 0);
   }
 
-  async restoreRun(state: unknown, config: HyperParams, data: TrainingWindows, completedIterations: number): Promise<TrainingRun> {
+  async restoreRun(state: unknown, config: HyperParams, _data: TrainingWindows, completedIterations: number): Promise<TrainingRun> {
     const saved = state as { iterations: number };
     if (saved.iterations !== completedIterations) throw new Error(`state at ${saved.iterations}, counters at ${completedIterations}`);
-    return this.makeRun(config, data, saved.iterations);
+    return this.makeRun(config, saved.iterations);
   }
 
   async loadModel(files: ModelFiles): Promise<WorkerModel> {
@@ -143,14 +143,12 @@ export class CountingEngineFactory implements EngineFactory {
     return new CountingModel(parsed.cantusFake, { iterations: new Uint32Array(files.weights)[0] });
   }
 
-  private makeRun(config: HyperParams, data: TrainingWindows, iterations: number): TrainingRun {
+  private makeRun(config: HyperParams, iterations: number): TrainingRun {
     const counter = { iterations };
     const model = new CountingModel(config, counter);
     const iterationMs = this.iterationMs;
     return {
       model,
-      iterationsPerEpoch: Math.ceil(data.count / (config.batchSize * config.updateRatio)),
-      samplesPerIteration: config.batchSize * config.updateRatio,
       async trainIteration() {
         await new Promise((resolve) => setTimeout(resolve, iterationMs));
         counter.iterations++;

@@ -4,7 +4,8 @@
  * tests that claim training happened are in worker-training.test.ts and use the real GAN engine.
  */
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { TrainingDriver } from '../../src/model/driver';
 import type { HyperParamsInput } from '../../src/protocol/config';
 import type { BackendName, WorkerEvent } from '../../src/protocol/messages';
 import { chooseBackend as chooseMeasured, probeBackend, type BackendProbe, type ChooseDeps, type RateMeter } from '../../src/worker/backend';
@@ -114,6 +115,34 @@ describe('TrainerHandler requests', () => {
     await handler.whenIdle();
     expect(log.of('error').map((e) => e.code)).toEqual(['busy', 'busy']);
     expect(handler.trainingState).toBe('stopped');
+  });
+});
+
+describe('TrainerHandler training figures', () => {
+  it('come from the training driver: epochs, windows per second and time left on the handler clock, checkpoints at epoch ends', async () => {
+    const run = vi.spyOn(TrainingDriver.prototype, 'run');
+    const log = new EventLog();
+    let ms = 0;
+    // Every reading moves the clock 250 ms on; the driver reads it before and after each iteration, so each takes 0.25 s.
+    const now = () => (ms += 250);
+    const handler = new TrainerHandler({ post: log.post, engines: new CountingEngineFactory(0), store: freshStore(), chooseBackend: pretendBackends('cpu'), metrics: null, now });
+    // 8 windows, batch 2 x update ratio 2: 4 windows an iteration, 2 iterations an epoch.
+    await handler.handle({ type: 'start', config: { ...tinyConfig, updateRatio: 2, snapshotEpochs: [] }, data: syntheticWindows(8), snapshotMelodies: [] });
+    await handler.whenIdle();
+    const runs = run.mock.calls.length;
+    // Restoring a spy clears what it saw, so that is read first.
+    run.mockRestore();
+    expect(runs).toBe(1);
+    expect(log.of('progress').map((p) => [p.epoch, p.iteration, p.iterationsPerEpoch, p.samplesPerSecond, p.secondsLeft])).toEqual([
+      [1, 1, 2, 16, 0.75],
+      [1, 2, 2, 16, 0.5],
+      [2, 1, 2, 16, 0.25],
+      [2, 2, 2, 16, 0],
+    ]);
+    expect(log.of('checkpoint')).toEqual([
+      { type: 'checkpoint', epoch: 1, iteration: 2 },
+      { type: 'checkpoint', epoch: 2, iteration: 4 },
+    ]);
   });
 });
 
