@@ -138,6 +138,7 @@ export interface SavedPageBrief {
   melodyName: string;
   hasResult: boolean;
   resultSeed: number;
+  activeModelId: string | null;
   muted: boolean[];
   loop: boolean;
 }
@@ -170,8 +171,10 @@ export async function savedPageMemory(page: Page): Promise<SavedPageBrief | null
           get.onsuccess = () => {
             const value = get.result as Record<string, unknown> | undefined;
             db.close();
-            // The result roll's typed arrays stay in the page: only whether there is one comes back.
-            resolvePage(value ? { melodyName: value.melodyName, result: value.result != null, resultSeed: value.resultSeed, mix: value.mix, loop: value.loop } : null);
+            if (!value) return resolvePage(null);
+            // The rolls' typed arrays stay in the page: only whether there is a result comes back.
+            const { melodyName, resultSeed, activeModelId, mix, loop } = value;
+            resolvePage({ melodyName, result: value.result != null, resultSeed, activeModelId, mix, loop });
           };
         };
       }),
@@ -181,6 +184,7 @@ export async function savedPageMemory(page: Page): Promise<SavedPageBrief | null
     melodyName: String(saved.melodyName ?? ''),
     hasResult: saved.result === true,
     resultSeed: Number(saved.resultSeed ?? 0),
+    activeModelId: typeof saved.activeModelId === 'string' ? saved.activeModelId : null,
     muted: ((saved.mix ?? []) as { muted: boolean }[]).map((m) => m.muted),
     loop: saved.loop === true,
   };
