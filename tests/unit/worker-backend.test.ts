@@ -39,7 +39,8 @@ describe('chooseBackend by measurement', () => {
   it('times every offered GPU and wasm backend (never cpu) and trains on the fastest, not the first', async () => {
     const calls: string[] = [];
     // A software WebGPU (fallback adapter) that works but is slow: measured, and loses to wasm.
-    const choice = await chooseMeasured(ORDER, { width: 8 }, { probe: works, measure: meter({ webgpu: 0.01, webgl: 0.05, wasm: 0.7 }, calls), cache: memoryCache(), limitMs: 100 });
+    const measure = meter({ webgpu: 0.01, webgl: 0.05, wasm: 0.7 }, calls);
+    const choice = await chooseMeasured(ORDER, { width: 8 }, { probe: works, measure, cache: memoryCache(), limitMs: 100 });
     expect(calls).toEqual(['webgpu@8', 'webgl@8', 'wasm@8']);
     expect(choice.backend).toBe('wasm');
     expect(choice.how).toBe('measured');
@@ -59,7 +60,8 @@ describe('chooseBackend by measurement', () => {
   });
 
   it('skips a fastest backend that fails its correctness probe, and honours an override', async () => {
-    const deps = { probe: (async (b) => (b === 'webgpu' ? 'computed wrong values' : undefined)) as BackendProbe, measure: meter({ webgpu: 9, webgl: 2, wasm: 1 }, []), cache: memoryCache(), limitMs: 100 };
+    const probe: BackendProbe = async (b) => (b === 'webgpu' ? 'computed wrong values' : undefined);
+    const deps = { probe, measure: meter({ webgpu: 9, webgl: 2, wasm: 1 }, []), cache: memoryCache(), limitMs: 100 };
     const choice = await chooseMeasured(ORDER, {}, deps);
     expect(choice.backend).toBe('webgl');
     expect(choice.fallbackReason).toMatch(/webgpu: computed wrong values/);
