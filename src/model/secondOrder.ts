@@ -2,7 +2,7 @@
  * Makes TensorFlow.js 4.22 compute second-order gradients correctly, which the WGAN-GP penalty needs
  * (the critic is trained on the gradient of its own output).
  *
- * Two traps, both measured (see docs/reference.md and tests/unit/model-secondorder.test.ts):
+ * Two traps, both measured (tests/unit/model-secondorder.test.ts checks both fixes against exact and finite-difference values):
  * - The comparison ops have no registered gradient, so differentiating LeakyReLU's gradient (which selects
  *   with `greater(x, 0)`) throws "gradient function not found for Greater". Their true gradient is zero.
  * - An op whose gradient reads its own saved output (Tanh, Sigmoid, Exp, Elu) gets a wrong second

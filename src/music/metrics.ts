@@ -2,7 +2,7 @@
  * Objective music metrics in the MuseGAN family, plus the voice rest rate and chord rate a listener notices
  * first (the four-voice listener metrics of the evaluation build on this file's analysis, in voiceMetrics.ts),
  * computed on binarized piano rolls (`active`), per bar and
- * per track, following the definitions in docs/reference.md rather than the reference code's known bugs:
+ * per track, following the MuseGAN paper's definitions rather than the known bugs of the DeepComposer and MuseGAN code:
  * the empty bar rate counts EMPTY bars (not non-empty ones), and used pitch classes counts DISTINCT pitch
  * classes (not active cells, not groups of adjacent pitches).
  *

@@ -43,6 +43,26 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
+/** One page open at the app, with its errors collected. */
+export interface AppPage {
+  page: Page;
+  /** The page's console errors and uncaught exceptions (see collectPageErrors). */
+  errors: string[];
+  /** Closes the page, and its context when the page had one of its own. */
+  close(): Promise<void>;
+}
+
+/** Where `PageSession.openPage` opens its page, and at what size. */
+export interface OpenPageOptions {
+  /**
+   * A new browser context (set up by the same `prepare`) instead of the session's: the page starts with
+   * empty storage, as on a first visit, and nothing it keeps reaches the session's other pages.
+   */
+  ownStorage?: boolean;
+  /** Defaults to 1280x800. */
+  viewport?: { width: number; height: number };
+}
+
 /** The app, Chromium and one page open at the app: what most page tests start from. */
 export interface PageSession {
   app: RunningApp;
@@ -51,9 +71,17 @@ export interface PageSession {
   page: Page;
   /** The page's console errors and uncaught exceptions (see collectPageErrors). */
   errors: string[];
+  /**
+   * Opens another page at the app, for a test that should not depend on what other tests did to `page`. In the
+   * session's context it shares the session's storage: the page memory (melody, result, mixer, settings), the
+   * models kept in IndexedDB and the cached data set.
+   */
+  openPage(options?: OpenPageOptions): Promise<AppPage>;
   /** Closes the browser, then the app. */
   close(): Promise<void>;
 }
+
+const CONTEXT_OPTIONS = { viewport: { width: 1280, height: 800 }, acceptDownloads: true };
 
 /**
  * Starts the app and Chromium, opens one page at 1280x800 with downloads allowed, and goes to the app.
@@ -64,13 +92,22 @@ export async function openPageSession(prepare?: (context: BrowserContext) => Pro
   let browser: Browser | undefined;
   try {
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const opened = browser;
+    const context = await browser.newContext(CONTEXT_OPTIONS);
     if (prepare) await prepare(context);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     await page.goto(app.url);
-    const opened = browser;
-    return { app, browser, context, page, errors, close: async () => { await opened.close(); await app.close(); } };
+    const openPage = async ({ ownStorage = false, viewport }: OpenPageOptions = {}): Promise<AppPage> => {
+      const own = ownStorage ? await opened.newContext(CONTEXT_OPTIONS) : null;
+      if (own && prepare) await prepare(own);
+      const another = await (own ?? context).newPage();
+      if (viewport) await another.setViewportSize(viewport);
+      const anotherErrors = collectPageErrors(another);
+      await another.goto(app.url);
+      return { page: another, errors: anotherErrors, close: async () => { await another.close(); await own?.close(); } };
+    };
+    return { app, browser, context, page, errors, openPage, close: async () => { await opened.close(); await app.close(); } };
   } catch (error) {
     await browser?.close();
     await app.close();
@@ -94,4 +131,75 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = resolve(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** The page memory the app keeps in IndexedDB (src/ui/persist.ts), in brief, or null before the app made it. */
+export interface SavedPageBrief {
+  melodyName: string;
+  hasResult: boolean;
+  resultSeed: number;
+  activeModelId: string | null;
+  muted: boolean[];
+  loop: boolean;
+}
+
+/**
+ * Reads the page memory from the page's IndexedDB, so a test can wait until a change has been saved (the app
+ * saves 400 ms after the last change) before it closes the page. Never creates the database: an open that
+ * would (the app has not made it yet) is aborted.
+ */
+export async function savedPageMemory(page: Page): Promise<SavedPageBrief | null> {
+  // No named functions inside: the callback runs in the page as its source text.
+  const saved = await page.evaluate(
+    () =>
+      new Promise<Record<string, unknown> | null>((resolvePage) => {
+        const request = indexedDB.open('cantus-page');
+        request.onupgradeneeded = () => request.transaction?.abort();
+        request.onerror = () => resolvePage(null);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains('page')) {
+            db.close();
+            resolvePage(null);
+            return;
+          }
+          const get = db.transaction('page').objectStore('page').get('current');
+          get.onerror = () => {
+            db.close();
+            resolvePage(null);
+          };
+          get.onsuccess = () => {
+            const value = get.result as Record<string, unknown> | undefined;
+            db.close();
+            if (!value) return resolvePage(null);
+            // The rolls' typed arrays stay in the page: only whether there is a result comes back.
+            const { melodyName, resultSeed, activeModelId, mix, loop } = value;
+            resolvePage({ melodyName, result: value.result != null, resultSeed, activeModelId, mix, loop });
+          };
+        };
+      }),
+  );
+  if (!saved) return null;
+  return {
+    melodyName: String(saved.melodyName ?? ''),
+    hasResult: saved.result === true,
+    resultSeed: Number(saved.resultSeed ?? 0),
+    activeModelId: typeof saved.activeModelId === 'string' ? saved.activeModelId : null,
+    muted: ((saved.mix ?? []) as { muted: boolean }[]).map((m) => m.muted),
+    loop: saved.loop === true,
+  };
+}
+
+/**
+ * Reads `read` until `accept` holds, and returns that value; throws with the last value read after `timeout` ms.
+ * For set-up hooks, where vitest does not allow expect.poll.
+ */
+export async function waitUntil<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeout = 5_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, timeout > 60_000 ? 1000 : 200));
+  }
 }

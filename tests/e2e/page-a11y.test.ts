@@ -2,10 +2,13 @@
  * The accessibility details of the page: a visible focus ring for the hidden model-file input, text
  * alternatives for every canvas, targets of at least 24x24 CSS pixels, distinct names for the two tempo
  * controls, and the on-screen keyboard's computer-key mapping in plain view.
+ *
+ * The tests share one page, ready once the set-up has seen the default model in; a test that changes the
+ * page's size or opens a folded part puts it back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openPageSession, type PageSession } from './harness';
+import { openPageSession, waitUntil, type PageSession } from './harness';
 
 /** Visible controls smaller than 24x24 CSS pixels, described for the failure message. */
 async function smallTargets(page: Page): Promise<string[]> {
@@ -16,7 +19,9 @@ async function smallTargets(page: Page): Promise<string[]> {
     for (const el of controls) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
-      if (r.width < 24 || r.height < 24) small.push(`${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.textContent?.trim()}] ${r.width.toFixed(0)}x${r.height.toFixed(0)}`);
+      if (r.width >= 24 && r.height >= 24) continue;
+      const name = el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.textContent?.trim();
+      small.push(`${el.tagName.toLowerCase()}[${name}] ${r.width.toFixed(0)}x${r.height.toFixed(0)}`);
     }
     return small;
   });
@@ -30,17 +35,24 @@ describe('accessibility details', () => {
   beforeAll(async () => {
     session = await openPageSession();
     ({ page, errors } = session);
+    await waitUntil('default model', () => page.getByTestId('model-label').getAttribute('data-origin'), (origin) => origin === 'default', 180_000);
   });
   afterAll(() => session?.close());
+  afterEach(() => expect(errors.splice(0)).toEqual([]));
 
   it('shows where the keyboard focus is on "Load model files…"', async () => {
-    await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
-    await page.locator('.model-files summary').click();
-    await page.getByTestId('save-model-button').focus();
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('model-files-input');
-    const outline = await page.locator('label.file-button').evaluate((el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth);
-    expect(outline).toBe('solid 3px');
+    const modelFiles = page.locator('.model-files');
+    expect(await modelFiles.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
+    await modelFiles.locator('summary').click();
+    try {
+      await page.getByTestId('save-model-button').focus();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('model-files-input');
+      const outline = await page.locator('label.file-button').evaluate((el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth);
+      expect(outline).toBe('solid 3px');
+    } finally {
+      await modelFiles.locator('summary').click();
+    }
   });
 
   it('gives every canvas a text alternative', async () => {
@@ -48,7 +60,9 @@ describe('accessibility details', () => {
     expect(await roll.getAttribute('role')).toBe('img');
     expect(await roll.getAttribute('aria-label')).toMatch(/^Piano roll of .+, \d+ bars?\. .+: \d+ notes from [A-G]♯?-?\d to [A-G]♯?-?\d/);
     const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll('canvas')].filter((c) => !c.closest('[role="img"][aria-label]') && !(c.getAttribute('role') === 'img' && c.getAttribute('aria-label'))).length,
+      [...document.querySelectorAll('canvas')].filter(
+        (c) => !c.closest('[role="img"][aria-label]') && !(c.getAttribute('role') === 'img' && c.getAttribute('aria-label')),
+      ).length,
     );
     expect(unnamed).toBe(0);
   });
@@ -65,8 +79,11 @@ describe('accessibility details', () => {
   it('keeps every control at least 24x24 px, at 1280x800 and at 390x844', async () => {
     expect(await smallTargets(page)).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForTimeout(300);
-    expect(await smallTargets(page)).toEqual([]);
-    expect(errors).toEqual([]);
+    try {
+      await page.waitForTimeout(300);
+      expect(await smallTargets(page)).toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 });

@@ -3,12 +3,16 @@
  * tempo, muted tracks left out), one Play/Pause toggle keeps focus and Space works anywhere outside text fields,
  * a click or drag on the roll moves the playhead, a bar range loops, the Variation field acts on commit only,
  * a new tune plays at its own tempo, and a phone-sized screen never scrolls sideways.
+ *
+ * The set-up accompanies an uploaded 8-bar melody (120 bpm) with the default model on one page, which the
+ * transport, roll, loop, variation and export tests share: each relies on that accompaniment only, and leaves
+ * the transport stopped. A first visit, a new tune and the phone screen get pages of their own.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, openPageSession, screenshot, type PageSession } from './harness';
+import { collectPageErrors, openPageSession, screenshot, waitUntil, type PageSession } from './harness';
 import { MELODY, multiTrackMidi } from './page-fixtures';
 
 /** The page's document width against its viewport width (equal when nothing scrolls sideways). */
@@ -29,12 +33,13 @@ async function widths(page: Page): Promise<{ document: number; viewport: number;
   });
 }
 
+/** Uploads the test melody and accompanies it with the default model (waits without expect: the set-up uses it). */
 async function accompanyUpload(page: Page): Promise<void> {
   await page.getByTestId('melody-file-input').setInputFiles({ name: 'listen test.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
   await page.getByTestId('track-use-button').click();
   await page.getByTestId('generate-button').click();
-  await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
-  await expect.poll(() => page.getByTestId('track-row').count(), { timeout: 180_000 }).toBe(4);
+  await waitUntil('default model', () => page.getByTestId('model-label').getAttribute('data-origin'), (origin) => origin === 'default', 180_000);
+  await waitUntil('accompaniment', () => page.getByTestId('track-row').count(), (rows) => rows === 4, 180_000);
 }
 
 const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
@@ -48,18 +53,28 @@ describe('listening, transport and export', () => {
   beforeAll(async () => {
     session = await openPageSession();
     ({ page, errors } = session);
+    // Started up first: a file read while the engine is still being timed may overrun the reader's 5 s.
+    await waitUntil('default model', () => page.getByTestId('model-label').getAttribute('data-origin'), (origin) => origin === 'default', 180_000);
+    await accompanyUpload(page);
   });
   afterAll(() => session?.close());
+  afterEach(() => expect(errors.splice(0)).toEqual([]));
 
   it('shows the first visit and announces a finished accompaniment', async () => {
-    await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
-    // The built-in tune in use is shown in the tune picker, not "Choose a tune…".
-    expect(await page.getByTestId('sample-melody-select').inputValue()).not.toBe('');
-    await screenshot(page, 'page-1280-first-visit');
-    await accompanyUpload(page);
-    await expect.poll(() => page.getByTestId('announcement').textContent()).toMatch(/Accompaniment ready: .+ under 8 bars/);
-    expect(await page.getByTestId('announcement').getAttribute('aria-live')).toBe('polite');
-    await screenshot(page, 'page-1280-accompanied');
+    const visit = await session.openPage({ ownStorage: true });
+    try {
+      await expect.poll(() => visit.page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
+      // The built-in tune in use is shown in the tune picker, not "Choose a tune…".
+      expect(await visit.page.getByTestId('sample-melody-select').inputValue()).not.toBe('');
+      await screenshot(visit.page, 'page-1280-first-visit');
+      await accompanyUpload(visit.page);
+      await expect.poll(() => visit.page.getByTestId('announcement').textContent()).toMatch(/Accompaniment ready: .+ under 8 bars/);
+      expect(await visit.page.getByTestId('announcement').getAttribute('aria-live')).toBe('polite');
+      await screenshot(visit.page, 'page-1280-accompanied');
+      expect(visit.errors).toEqual([]);
+    } finally {
+      await visit.close();
+    }
   });
 
   it('exports the mixer’s instruments at the tempo in use, leaving muted tracks out and saying so', async () => {
@@ -68,7 +83,8 @@ describe('listening, transport and export', () => {
     await selects.nth(1).selectOption('organ');
     await selects.nth(2).selectOption('bass');
     await page.getByTestId('mute-checkbox').nth(3).check();
-    // 120 bpm down to 106 with the keyboard, as a user without a mouse would.
+    // The tune's own 120 bpm down to 106 with the keyboard, as a user without a mouse would.
+    expect(await page.getByTestId('tempo-value').textContent()).toBe('120 bpm');
     await page.getByTestId('tempo-input').focus();
     for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowLeft');
     await expect.poll(() => page.getByTestId('tempo-value').textContent()).toBe('106 bpm');
@@ -88,7 +104,11 @@ describe('listening, transport and export', () => {
     const beat = 60 / 106;
     const melody = midi.tracks[0].notes.map((n) => [n.midi, Math.round((n.time / beat) * 100) / 100, Math.round((n.duration / beat) * 100) / 100]);
     expect(melody).toEqual(MELODY.map((n) => [n.pitch, n.beat, n.beats]));
+    // Back to the set-up's mixer (each track's default instrument) and tempo.
     await page.getByTestId('mute-checkbox').nth(3).uncheck();
+    for (const [i, instrument] of ['piano', 'strings', 'organ'].entries()) await selects.nth(i).selectOption(instrument);
+    await page.getByTestId('tempo-reset-button').click();
+    await expect.poll(() => page.getByTestId('tempo-value').textContent()).toBe('120 bpm');
   });
 
   it('plays and pauses with one toggle that keeps focus, and with Space anywhere outside text fields', async () => {
@@ -189,15 +209,27 @@ describe('listening, transport and export', () => {
   });
 
   it('plays a new tune at its own tempo, with the tune picker showing it', async () => {
-    expect(await page.getByTestId('tempo-value').textContent()).toBe('106 bpm');
-    await page.getByTestId('sample-melody-select').selectOption('twinkle');
-    expect(await page.getByTestId('sample-melody-select').inputValue()).toBe('twinkle');
-    await expect.poll(() => page.getByTestId('tempo-value').textContent()).not.toBe('106 bpm');
-    expect(await page.getByTestId('transport').getAttribute('data-loop')).toBe('off');
-    expect(errors).toEqual([]);
+    // A page of its own: the new tune replaces the accompaniment the other tests share.
+    const { page: tune, errors: tuneErrors, close } = await session.openPage({ ownStorage: true });
+    try {
+      await tune.getByTestId('sample-melody-select').selectOption('ode-to-joy');
+      await expect.poll(() => tune.getByTestId('tempo-value').textContent()).toBe('112 bpm');
+      await tune.getByTestId('tempo-input').focus();
+      for (let i = 0; i < 6; i++) await tune.keyboard.press('ArrowLeft');
+      await expect.poll(() => tune.getByTestId('tempo-value').textContent()).toBe('106 bpm');
+      await tune.getByTestId('sample-melody-select').selectOption('twinkle');
+      expect(await tune.getByTestId('sample-melody-select').inputValue()).toBe('twinkle');
+      // Twinkle's own tempo (src/music/samples.ts), not the one chosen for the tune before.
+      await expect.poll(() => tune.getByTestId('tempo-value').textContent()).toBe('100 bpm');
+      expect(await tune.getByTestId('transport').getAttribute('data-loop')).toBe('off');
+      expect(tuneErrors).toEqual([]);
+    } finally {
+      await close();
+    }
   });
 
   it('fits a 390x844 phone screen: no sideways scrolling, the mixer stacked', async () => {
+    // A first visit in a context of its own, at a phone's size and pixel density.
     const phone = await session.browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     const phoneErrors = collectPageErrors(phone);
     await phone.goto(session.app.url);
@@ -210,7 +242,8 @@ describe('listening, transport and export', () => {
     w = await widths(phone);
     expect(w.document, w.widest).toBe(w.viewport);
     // The volume slider of every track is on screen.
-    for (const box of await phone.locator('.mixer input[type=range]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right))) expect(box).toBeLessThanOrEqual(390);
+    const sliderRights = await phone.locator('.mixer input[type=range]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+    for (const right of sliderRights) expect(right).toBeLessThanOrEqual(390);
     await screenshot(phone, 'page-390-accompanied');
     expect(phoneErrors).toEqual([]);
     await phone.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DECODE_VOICE_RANGES, DEFAULT_DECODE_OPTIONS, decodeChorale, voiceChroma } from '../../src/model/decode';
-import { isChord, isChordMask, pitchClassMask } from '../../src/music/chords';
+import { isChord } from '../../src/music/chords';
 import { PITCHES } from '../../src/music/pianoRoll';
 import { createUniform } from '../../src/music/random';
 
@@ -19,25 +19,6 @@ function line(pitches: number[], stepsEach: number): Int16Array {
 
 const decode = (scores: Float32Array, melody: Int16Array, weights = {}) =>
   decodeChorale(scores, melody, { tracks: TRACKS, stepsPerBeat: 4, key: { tonic: 0, mode: 'major' }, logitScale: 5, weights });
-
-describe('chords', () => {
-  it('hears triads and seventh chords, complete or with their third, and nothing else', () => {
-    expect(isChord([60, 64, 67, 48])).toBe(true); // C major, doubled root
-    expect(isChord([57, 60, 64])).toBe(true); // A minor
-    expect(isChord([59, 62, 65])).toBe(true); // B diminished
-    expect(isChord([60, 64, 68])).toBe(true); // augmented
-    expect(isChord([55, 59, 62, 65])).toBe(true); // G7
-    expect(isChord([59, 62, 65, 68])).toBe(true); // diminished seventh
-    expect(isChord([60, 64, 72])).toBe(true); // root and third: an incomplete triad
-    expect(isChord([55, 65, 71])).toBe(true); // G7 without its fifth
-    expect(isChord([60, 67, 72, 48])).toBe(false); // a bare fifth
-    expect(isChord([60, 72, 48])).toBe(false); // a unison
-    expect(isChord([60, 62, 64])).toBe(false); // a cluster
-    expect(isChord([60, 61, 67])).toBe(false);
-    expect(pitchClassMask([60, 72])).toBe(1);
-    expect(() => isChordMask(4096)).toThrow(RangeError);
-  });
-});
 
 describe('chorale decoding', () => {
   const melody = line([72, 71, 69, -1, -1, 67, 69, 71, 72, 74, 72, 71, 72], 4);

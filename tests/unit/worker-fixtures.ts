@@ -1,11 +1,23 @@
 /** Shared fixtures of the worker tests: tiny synthetic data, an event recorder, an in-process worker port. */
 import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrainingWindows } from '../../src/music/pianoRoll';
 import type { HyperParams } from '../../src/protocol/config';
-import type { ModelFiles, WorkerEvent, WorkerRequest } from '../../src/protocol/messages';
+import type { BackendName, ModelFiles, WorkerEvent, WorkerRequest } from '../../src/protocol/messages';
+import { chooseBackend as chooseMeasured, probeBackend, type BackendProbe, type ChooseDeps } from '../../src/worker/backend';
 import type { WorkerPort } from '../../src/worker/client';
 import type { EngineFactory, TrainingRun, WorkerModel } from '../../src/worker/engine';
 import { BadModelError } from '../../src/worker/errors';
 import { TrainerHandler, type TrainerDeps } from '../../src/worker/trainer';
+
+/** Choosing without timing (every rate unknown): the first backend of the order that passes `probe`. */
+const untimed = (probe: BackendProbe): ChooseDeps => ({
+  probe,
+  measure: async (backend) => ({ backend, iterationsPerSecond: null, note: 'not timed in this test' }),
+  cache: { get: async () => undefined, put: async () => {} },
+  limitMs: 1000,
+});
+
+/** The worker's backend choice without timing: the first backend of `order` that passes `probe` (by default the real probe). */
+export const chooseBackend = (order?: readonly BackendName[], probe: BackendProbe = (b) => probeBackend(b)) => chooseMeasured(order, {}, untimed(probe));
 
 /** `count` 2-bar SATB windows of held triads moving by a step per window (values -1/+1). */
 export function syntheticWindows(count: number): TrainingWindows {

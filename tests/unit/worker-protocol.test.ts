@@ -1,28 +1,18 @@
 /**
  * The worker's message handling without real training: config and request errors, backend fallback, model
  * download, and the page client's request ids and crash recovery. The engine here is a counting stand-in;
- * tests that claim training happened are in worker-training.test.ts and use the real GAN engine.
+ * tests that claim training happened are in worker-training.test.ts and use the real GAN engine, and the
+ * choice of backend itself is tested in worker-backend.test.ts.
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { TrainingDriver } from '../../src/model/driver';
 import type { HyperParamsInput } from '../../src/protocol/config';
 import type { BackendName, WorkerEvent } from '../../src/protocol/messages';
-import { chooseBackend as chooseMeasured, probeBackend, type BackendProbe, type ChooseDeps, type RateMeter } from '../../src/worker/backend';
 import { TrainerClient, TrainerError } from '../../src/worker/client';
-import { NoBackendError } from '../../src/worker/errors';
 import { IdbTrainerStore } from '../../src/worker/store';
 import { TrainerHandler, fetchModelFiles } from '../../src/worker/trainer';
-import { CountingEngineFactory, EventLog, InProcessPort, melodyRoll, syntheticWindows } from './worker-fixtures';
-
-/** Choosing without timing (every rate unknown): the first backend of the order that passes `probe`. */
-const untimed = (probe: BackendProbe): ChooseDeps => ({
-  probe,
-  measure: async (backend) => ({ backend, iterationsPerSecond: null, note: 'not timed in this test' }),
-  cache: { get: async () => undefined, put: async () => {} },
-  limitMs: 1000,
-});
-const chooseBackend = (order?: readonly BackendName[], probe: BackendProbe = (b) => probeBackend(b)) => chooseMeasured(order, {}, untimed(probe));
+import { chooseBackend, CountingEngineFactory, EventLog, InProcessPort, melodyRoll, syntheticWindows } from './worker-fixtures';
 
 let dbCounter = 0;
 const freshStore = () => new IdbTrainerStore(`worker-protocol-${dbCounter++}`);
@@ -168,72 +158,6 @@ describe('TrainerHandler on a lost GPU device', () => {
     await handler.whenIdle();
     expect(log.of('error')).toEqual([{ type: 'error', code: 'device-lost', message: expect.stringContaining('GPU process exited') }]);
     expect(handler.trainingState).toBe('stopped');
-  });
-});
-
-describe('chooseBackend', () => {
-  it('uses the first backend that works and says why earlier ones were skipped', async () => {
-    const choice = await chooseBackend(['webgpu', 'webgl', 'wasm', 'cpu'], async (b) => (b === 'wasm' ? undefined : `no ${b} here`));
-    expect(choice.backend).toBe('wasm');
-    expect(choice.fallbackReason).toBe('webgpu: no webgpu here; webgl: no webgl here');
-  });
-
-  it('throws NoBackendError naming every reason when none works', async () => {
-    const attempt = chooseBackend(['webgpu', 'cpu'], async (b) => `${b} refused`);
-    await expect(attempt).rejects.toBeInstanceOf(NoBackendError);
-    await expect(attempt).rejects.toThrow(/webgpu: webgpu refused; cpu: cpu refused/);
-  });
-
-  it('really computes on the cpu backend with the default probe', async () => {
-    await expect(chooseBackend(['cpu'])).resolves.toMatchObject({ backend: 'cpu', skipped: [] });
-  });
-});
-
-describe('chooseBackend by measurement', () => {
-  const ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-  /** A meter with fixed rates per backend that records which backends it timed, at which width. */
-  const meter = (rates: Partial<Record<BackendName, number | null>>, calls: string[]): RateMeter => async (backend, width) => {
-    calls.push(`${backend}@${width}`);
-    return { backend, iterationsPerSecond: rates[backend] ?? null, note: rates[backend] == null ? 'timed out' : undefined };
-  };
-  const memoryCache = () => {
-    const map = new Map<string, unknown>();
-    return { get: async (k: string) => map.get(k) as never, put: async (k: string, v: unknown) => void map.set(k, v), map };
-  };
-  const works: BackendProbe = async () => undefined;
-
-  it('times every offered GPU and wasm backend (never cpu) and trains on the fastest, not the first', async () => {
-    const calls: string[] = [];
-    // A software WebGPU (fallback adapter) that works but is slow: measured, and loses to wasm.
-    const choice = await chooseMeasured(ORDER, { width: 8 }, { probe: works, measure: meter({ webgpu: 0.01, webgl: 0.05, wasm: 0.7 }, calls), cache: memoryCache(), limitMs: 100 });
-    expect(calls).toEqual(['webgpu@8', 'webgl@8', 'wasm@8']);
-    expect(choice.backend).toBe('wasm');
-    expect(choice.how).toBe('measured');
-    expect(choice.rates?.map((r) => r.backend)).toEqual(['wasm', 'webgl', 'webgpu']);
-  });
-
-  it('reuses the cached rates of the same browser and model size, and measures again for another size', async () => {
-    const cache = memoryCache();
-    const calls: string[] = [];
-    const deps = { probe: works, measure: meter({ webgpu: 3, wasm: 1 }, calls), cache, limitMs: 100 };
-    await chooseMeasured(ORDER, { width: 16 }, deps);
-    const again = await chooseMeasured(ORDER, { width: 16 }, deps);
-    expect(again).toMatchObject({ backend: 'webgpu', how: 'cached' });
-    expect(calls).toEqual(['webgpu@16', 'webgl@16', 'wasm@16']);
-    await chooseMeasured(ORDER, { width: 32 }, deps);
-    expect(calls.slice(3)).toEqual(['webgpu@32', 'webgl@32', 'wasm@32']);
-  });
-
-  it('skips a fastest backend that fails its correctness probe, and honours an override', async () => {
-    const deps = { probe: (async (b) => (b === 'webgpu' ? 'computed wrong values' : undefined)) as BackendProbe, measure: meter({ webgpu: 9, webgl: 2, wasm: 1 }, []), cache: memoryCache(), limitMs: 100 };
-    const choice = await chooseMeasured(ORDER, {}, deps);
-    expect(choice.backend).toBe('webgl');
-    expect(choice.fallbackReason).toMatch(/webgpu: computed wrong values/);
-    await expect(chooseMeasured(ORDER, { override: 'wasm' }, deps)).resolves.toMatchObject({ backend: 'wasm', how: 'override' });
-    // An override that does not work falls back to the measured choice and says why.
-    const failed = await chooseMeasured(ORDER, { override: 'webgpu' }, deps);
-    expect(failed.backend).toBe('webgl');
-    expect(failed.fallbackReason).toMatch(/webgpu \(your choice\): computed wrong values/);
   });
 });
 

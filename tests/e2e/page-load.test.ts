@@ -1,3 +1,4 @@
+/** The page loads in the headless Chromium the other page tests drive, and WebGPU gives it an adapter there. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, startApp, type RunningApp } from './harness';
