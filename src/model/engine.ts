@@ -34,6 +34,7 @@ import { createUniform, seedStream, truncatedNormal } from '../music/random';
 import { BatchSampler, checkTrainingWindows } from './sampler';
 import { installBatchNormGradient } from './batchNormGradient';
 import { installFastCpuKernels } from './cpuKernels';
+import { installLeakyReluGradient } from './leakyReluGradient';
 import { installSecondOrderGradients } from './secondOrder';
 import { gradientPenalty } from './wgan';
 
@@ -130,6 +131,7 @@ export class GanEngine {
     const resolved = resolveHyperParams(config);
     installSecondOrderGradients();
     installBatchNormGradient();
+    installLeakyReluGradient();
     installFastCpuKernels();
     return new GanEngine(resolved);
   }
