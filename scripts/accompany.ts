@@ -63,7 +63,8 @@ export function parseAccompanyArgs(argv: string[]): AccompanyCommand {
   }
   const { values, positionals } = parsed;
   if (values.help) throw new AccompanyUsageError(USAGE);
-  if (positionals.length !== 1) throw new AccompanyUsageError(`Give exactly one MIDI file to accompany (got ${positionals.length}).\n${USAGE}`);
+  if (positionals.length !== 1)
+    throw new AccompanyUsageError(`Give exactly one MIDI file to accompany (got ${positionals.length}).\n${USAGE}`);
   const whole = (flag: string, text: string | undefined, min: number): number | null => {
     if (text === undefined) return null;
     const value = Number(text);
@@ -71,7 +72,8 @@ export function parseAccompanyArgs(argv: string[]): AccompanyCommand {
     return value;
   };
   const voicing = (values.voicing ?? 'chorale') as Voicing;
-  if (!VOICINGS.includes(voicing)) throw new AccompanyUsageError(`--voicing must be one of ${VOICINGS.join(', ')}, got "${values.voicing}"`);
+  if (!VOICINGS.includes(voicing))
+    throw new AccompanyUsageError(`--voicing must be one of ${VOICINGS.join(', ')}, got "${values.voicing}"`);
   const input = resolve(positionals[0]);
   const track = whole('--track', values.track, 1);
   return {

@@ -17,14 +17,7 @@ import { MODEL_WIDTHS } from '../src/music/constants';
 import { defaultNodeThreads, startWasmBackendInNode } from '../src/model/wasm/node';
 import { startNodeBackend } from './lib/tfNode';
 import { collectPageErrors, launchBrowser } from '../tests/e2e/harness';
-import {
-  BATCH_SIZE,
-  measureBackend,
-  SKIP_ABOVE_SECONDS,
-  unmeasuredResult,
-  UPDATE_RATIO,
-  type WidthResult,
-} from './bench/measure';
+import { BATCH_SIZE, measureBackend, SKIP_ABOVE_SECONDS, unmeasuredResult, UPDATE_RATIO, type WidthResult } from './bench/measure';
 import type { PageBenchResult } from './bench/page';
 
 const ALL_BACKENDS = ['wasm', 'wasm-1t', 'cpu', 'node-webgpu', 'webgpu', 'webgl', 'browser-wasm', 'browser-wasm-1t'] as const;
@@ -63,7 +56,12 @@ class BenchUsageError extends Error {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { json: false, widths: [16, 64], backends: [...ALL_BACKENDS], browserLimitSeconds: DEFAULT_BROWSER_LIMIT_SECONDS };
+  const options: Options = {
+    json: false,
+    widths: [16, 64],
+    backends: [...ALL_BACKENDS],
+    browserLimitSeconds: DEFAULT_BROWSER_LIMIT_SECONDS,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') options.json = true;
@@ -144,11 +142,7 @@ const sleep = (ms: number): Promise<'timeout'> => new Promise((done) => setTimeo
  * Runs each browser backend on a fresh page under `limitSeconds`. Results arrive width by width, so a backend
  * that runs out of time keeps the widths it finished; the rest are reported as timed out.
  */
-async function benchBrowser(
-  backends: PageBackend[],
-  widths: number[],
-  limitSeconds: number,
-): Promise<Map<string, WidthResult[] | string>> {
+async function benchBrowser(backends: PageBackend[], widths: number[], limitSeconds: number): Promise<Map<string, WidthResult[] | string>> {
   const results = new Map<string, WidthResult[] | string>();
   const app = await startBenchServer();
   let browser: Browser = await launchBrowser();
@@ -169,7 +163,10 @@ async function benchBrowser(
       await page.waitForFunction(() => typeof window.cantusBench === 'function', undefined, { timeout: 120_000 });
       const isolated = await page.evaluate(() => window.crossOriginIsolated);
       if (!isolated) log(`[chromium ${backend}] warning: the page is not cross-origin isolated, so wasm runs one thread`);
-      const run: Promise<PageBenchResult> = page.evaluate(({ name, list }) => window.cantusBench(name, list), { name: backend, list: widths });
+      const run: Promise<PageBenchResult> = page.evaluate(({ name, list }) => window.cantusBench(name, list), {
+        name: backend,
+        list: widths,
+      });
       // Closing the page rejects the pending evaluation; that rejection is expected and ignored.
       run.catch(() => {});
       try {
@@ -179,7 +176,9 @@ async function benchBrowser(
           const done = new Set(finished.map((r) => r.width));
           results.set(backend, [
             ...finished,
-            ...widths.filter((w) => !done.has(w)).map((w) => unmeasuredResult(w, `timed out: the ${limitSeconds} s per-backend browser limit ran out`)),
+            ...widths
+              .filter((w) => !done.has(w))
+              .map((w) => unmeasuredResult(w, `timed out: the ${limitSeconds} s per-backend browser limit ran out`)),
           ]);
         } else {
           results.set(backend, outcome.unavailable ?? outcome.results);
@@ -240,7 +239,9 @@ function summaryLines(table: Map<BenchBackend, WidthResult[] | string>): string[
     for (const [width, ratio] of Object.entries(byWidth)) {
       const cores = coresUsed.get(threaded);
       const got = cores === undefined ? '' : `; the threaded run got ${cores.toFixed(2)} cores on average`;
-      rows.push(`${pair} width ${width}: threaded (${threadsUsed.get(threaded) ?? '?'} threads) / one thread = ${ratio.toFixed(2)}x training iterations per second (acceptance >= 1.5${got})`);
+      rows.push(
+        `${pair} width ${width}: threaded (${threadsUsed.get(threaded) ?? '?'} threads) / one thread = ${ratio.toFixed(2)}x training iterations per second (acceptance >= 1.5${got})`,
+      );
     }
   }
   for (const backend of ['wasm', 'browser-wasm'] as const) {
@@ -263,7 +264,9 @@ function summaryLines(table: Map<BenchBackend, WidthResult[] | string>): string[
       if (!cpu || r.iterationsPerSecond === null) continue;
       if (cpu.iterationsPerSecond !== null) {
         const how = cpu.iterationMethod === 'extrapolated' ? ' (cpu iteration extrapolated from one critic and one generator step)' : '';
-        rows.push(`wasm width ${r.width}: ${(r.iterationsPerSecond / cpu.iterationsPerSecond).toFixed(1)}x the cpu backend's iterations per second${how}`);
+        rows.push(
+          `wasm width ${r.width}: ${(r.iterationsPerSecond / cpu.iterationsPerSecond).toFixed(1)}x the cpu backend's iterations per second${how}`,
+        );
       } else if (cpu.estimatedIterationSeconds !== undefined) {
         rows.push(
           `wasm width ${r.width}: about ${(r.iterationsPerSecond * cpu.estimatedIterationSeconds).toFixed(0)}x the cpu backend's ` +
@@ -280,11 +283,16 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0];
   const table = new Map<BenchBackend, WidthResult[] | string>();
   for (const backend of options.backends) {
-    if ((NODE_BENCH_BACKENDS as readonly string[]).includes(backend)) table.set(backend, await benchNode(backend as NodeBenchBackend, options.widths));
+    if ((NODE_BENCH_BACKENDS as readonly string[]).includes(backend))
+      table.set(backend, await benchNode(backend as NodeBenchBackend, options.widths));
   }
   const browserBackends = options.backends.filter((b): b is BrowserBenchBackend => b in BROWSER_NAMES);
   if (browserBackends.length > 0) {
-    const browserResults = await benchBrowser(browserBackends.map((b) => BROWSER_NAMES[b]), options.widths, options.browserLimitSeconds);
+    const browserResults = await benchBrowser(
+      browserBackends.map((b) => BROWSER_NAMES[b]),
+      options.widths,
+      options.browserLimitSeconds,
+    );
     for (const backend of browserBackends) {
       table.set(backend, browserResults.get(BROWSER_NAMES[backend]) ?? 'not run');
       const threads = pageThreads.get(BROWSER_NAMES[backend]);

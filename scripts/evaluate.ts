@@ -175,7 +175,8 @@ export function chooseSplit(dataset: Record<string, JsbChorale[] | undefined>, a
 export function buildAccompanyOptions(voicing: string | undefined = undefined, decode: string | undefined = undefined): AccompanyOptions {
   const options: AccompanyOptions = {};
   if (voicing !== undefined) {
-    if (!(VOICINGS as readonly string[]).includes(voicing)) throw new Error(`--voicing must be one of ${VOICINGS.join(', ')}, got "${voicing}"`);
+    if (!(VOICINGS as readonly string[]).includes(voicing))
+      throw new Error(`--voicing must be one of ${VOICINGS.join(', ')}, got "${voicing}"`);
     options.voicing = voicing as Voicing;
   }
   if (decode !== undefined) {
@@ -186,10 +187,12 @@ export function buildAccompanyOptions(voicing: string | undefined = undefined, d
       throw new Error(`--decode takes a JSON object of decoding weights, e.g. '{"chordBonus":0}'; got ${decode}`);
     }
     const known = Object.keys(DEFAULT_DECODE_OPTIONS);
-    if (weights === null || typeof weights !== 'object' || Array.isArray(weights)) throw new Error(`--decode takes a JSON object, got ${decode}`);
+    if (weights === null || typeof weights !== 'object' || Array.isArray(weights))
+      throw new Error(`--decode takes a JSON object, got ${decode}`);
     for (const [name, value] of Object.entries(weights)) {
       if (!known.includes(name)) throw new Error(`--decode: unknown weight "${name}"; the weights are ${known.join(', ')}`);
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`--decode: ${name} must be a number, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new Error(`--decode: ${name} must be a number, got ${JSON.stringify(value)}`);
     }
     options.decodeWeights = weights as Partial<ChoraleDecodeOptions>;
   }
@@ -213,7 +216,10 @@ async function loadEngine(dir: string): Promise<GanEngine> {
 /** Builds the chorale report: every system's per-chorale metrics averaged over the same chorales, and the distances to Bach. */
 export async function evaluate(options: EvaluateOptions): Promise<EvaluationReport> {
   if (!existsSync(options.data)) throw new Error(`No data file at ${options.data}`);
-  const dataset = parseJsbJson(readFileSync(options.data, 'utf8'), { requireTrain: false }) as unknown as Record<string, JsbChorale[] | undefined>;
+  const dataset = parseJsbJson(readFileSync(options.data, 'utf8'), { requireTrain: false }) as unknown as Record<
+    string,
+    JsbChorale[] | undefined
+  >;
   const split = chooseSplit(dataset, options.split);
   const chorales = (dataset[split] ?? []).slice(0, options.limit ?? undefined);
   if (chorales.length === 0) throw new Error(`${options.data} has no chorales in a "${split}" split`);
@@ -249,7 +255,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
   }
 }
 
-function formatRows<T extends object>(rows: Record<string, T>, columns: readonly (readonly [keyof T & string, string])[], label: string): string[] {
+function formatRows<T extends object>(
+  rows: Record<string, T>,
+  columns: readonly (readonly [keyof T & string, string])[],
+  label: string,
+): string[] {
   const names = Object.keys(rows);
   const width = Math.max(label.length, ...names.map((n) => n.length));
   const widths = columns.map(([, header]) => Math.max(header.length, 6));
@@ -270,9 +280,14 @@ function legend(columns: readonly (readonly [string, string, string])[]): string
 
 /** The chorale report as fixed-width tables: the listener metrics with the distance to Bach, then the MuseGAN-style ones. */
 export function formatTable(result: EvaluationReport): string {
-  const listener: (readonly [keyof SystemReport, string])[] = [...LISTENER_COLUMNS.map(([key, , h]) => [key, h] as const), ['distance_to_bach', 'distance_to_bach']];
+  const listener: (readonly [keyof SystemReport, string])[] = [
+    ...LISTENER_COLUMNS.map(([key, , h]) => [key, h] as const),
+    ['distance_to_bach', 'distance_to_bach'],
+  ];
   const musegan = MUSEGAN_COLUMNS.map(([key, , h]) => [key, h] as const);
-  const skipped = Object.entries(result.distance_skipped).map(([name, keys]) => `${name} cannot measure ${keys.join(', ')} (left out of its distance)`);
+  const skipped = Object.entries(result.distance_skipped).map(
+    ([name, keys]) => `${name} cannot measure ${keys.join(', ')} (left out of its distance)`,
+  );
   return [
     `${result.chorales} chorales, split "${result.split}" of ${result.data}; every metric computed per chorale, then averaged`,
     '',
@@ -306,7 +321,10 @@ interface NamedMelody {
 
 /** The melodies a `--melodies` list names: "builtin" for the page's tunes, else paths of MIDI files. */
 export async function loadMelodies(list: string): Promise<NamedMelody[]> {
-  const items = list.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const items = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (items.length === 0) throw new Error('--melodies needs "builtin" and/or MIDI file paths, comma-separated');
   const melodies: NamedMelody[] = [];
   for (const item of items) {
@@ -336,7 +354,12 @@ export async function loadMelodies(list: string): Promise<NamedMelody[]> {
 }
 
 /** Accompanies each melody with the model (seed + its index) and measures it in the key of the melody. */
-export async function evaluateMelodies(options: { model: string; melodies: string; seed: number; accompanyOptions?: AccompanyOptions }): Promise<MelodyReport> {
+export async function evaluateMelodies(options: {
+  model: string;
+  melodies: string;
+  seed: number;
+  accompanyOptions?: AccompanyOptions;
+}): Promise<MelodyReport> {
   const melodies = await loadMelodies(options.melodies);
   const accompanyOptions = options.accompanyOptions ?? buildAccompanyOptions();
   const engine = await loadEngine(options.model);
@@ -416,7 +439,14 @@ if (process.argv[1]?.endsWith('scripts/evaluate.ts')) {
       console.log(formatMelodyTable(result));
       if (values.json) console.log(JSON.stringify(result));
     } else {
-      const result = await evaluate({ model, data: resolve(values.data ?? DEFAULT_DATA), split: values.split, seed, limit, accompanyOptions });
+      const result = await evaluate({
+        model,
+        data: resolve(values.data ?? DEFAULT_DATA),
+        split: values.split,
+        seed,
+        limit,
+        accompanyOptions,
+      });
       console.log(formatTable(result));
       if (values.json) console.log(JSON.stringify(result));
     }

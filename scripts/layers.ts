@@ -29,7 +29,10 @@ function readLayers(dir: string, name: string): LayersModelFiles {
 }
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { model: { type: 'string' }, out: { type: 'string' }, layers: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { model: { type: 'string' }, out: { type: 'string' }, layers: { type: 'string' } },
+  });
   const [command] = positionals;
   if ((command !== 'export' && command !== 'import') || !values.model || !values.out || (command === 'import' && !values.layers)) {
     console.error(USAGE);
@@ -49,7 +52,10 @@ async function main(): Promise<void> {
     console.log(`wrote ${NETWORKS.map((n) => join(out, n, 'model.json')).join(' and ')}`);
   } else {
     const layersDir = resolve(values.layers ?? '');
-    const imported = await importLayersModels({ generator: readLayers(layersDir, 'generator'), critic: readLayers(layersDir, 'critic') }, engine.config);
+    const imported = await importLayersModels(
+      { generator: readLayers(layersDir, 'generator'), critic: readLayers(layersDir, 'critic') },
+      engine.config,
+    );
     imported.epoch = engine.epoch;
     imported.iteration = engine.iteration;
     writeModelDir(out, await exportModel(imported));

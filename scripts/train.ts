@@ -127,19 +127,22 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
   set('voiceLossWeight', number('--voice-loss-weight', v['voice-loss-weight']));
   if (v.size !== undefined && v['base-width'] !== undefined) throw new TrainUsageError('give --size or --base-width, not both');
   if (v.size !== undefined) {
-    if (!(v.size in MODEL_SIZES)) throw new TrainUsageError(`--size must be one of ${Object.keys(MODEL_SIZES).join(', ')}, got "${v.size}"`);
+    if (!(v.size in MODEL_SIZES))
+      throw new TrainUsageError(`--size must be one of ${Object.keys(MODEL_SIZES).join(', ')}, got "${v.size}"`);
     set('baseWidth', MODEL_SIZES[v.size as keyof typeof MODEL_SIZES]);
   }
   set('baseWidth', number('--base-width', v['base-width']));
   const backend = v.backend ?? 'wasm';
-  if (!(NODE_BACKENDS as readonly string[]).includes(backend)) throw new TrainUsageError(`--backend must be ${NODE_BACKENDS.join(', ')}, got "${backend}"`);
+  if (!(NODE_BACKENDS as readonly string[]).includes(backend))
+    throw new TrainUsageError(`--backend must be ${NODE_BACKENDS.join(', ')}, got "${backend}"`);
   const allKeys = v.transpose?.trim() === 'all';
   const transpose = (allKeys ? ALL_KEY_TRANSPOSITIONS.join(',') : (v.transpose ?? ''))
     .split(',')
     .filter((s) => s.trim() !== '')
     .map((s) => {
       const shift = Number(s);
-      if (!Number.isInteger(shift) || Math.abs(shift) > 24) throw new TrainUsageError(`--transpose takes whole semitone shifts within ±24, got "${s}"`);
+      if (!Number.isInteger(shift) || Math.abs(shift) > 24)
+        throw new TrainUsageError(`--transpose takes whole semitone shifts within ±24, got "${s}"`);
       return shift;
     });
   return {
@@ -168,7 +171,11 @@ export function loadWindows(run: Omit<RunInfo, 'windows'>): TrainingWindows {
   if (!Array.isArray(chorales) || chorales.length === 0) {
     throw new TrainUsageError(`${run.data} has no "${run.split}" split with chorales in it`);
   }
-  const windows = jsbToTrainingWindows(chorales, { hopSteps: run.hop, transpositions: run.transpose, keepVoiceRanges: run.keepVoiceRanges ?? false });
+  const windows = jsbToTrainingWindows(chorales, {
+    hopSteps: run.hop,
+    transpositions: run.transpose,
+    keepVoiceRanges: run.keepVoiceRanges ?? false,
+  });
   if (run.limitWindows === null || run.limitWindows >= windows.count) return windows;
   const cellsPerWindow = windows.steps * 128 * windows.tracks;
   return { ...windows, count: run.limitWindows, data: windows.data.slice(0, run.limitWindows * cellsPerWindow) };
@@ -200,7 +207,9 @@ async function openEngine(options: TrainOptions, run: RunInfo, log: (line: strin
     );
     if (changed.length > 0) {
       engine.dispose();
-      throw new TrainUsageError(`The checkpoint in ${options.out} was trained with other ${changed.join(', ')}; only --epochs may change when resuming. Use another --out to start afresh.`);
+      throw new TrainUsageError(
+        `The checkpoint in ${options.out} was trained with other ${changed.join(', ')}; only --epochs may change when resuming. Use another --out to start afresh.`,
+      );
     }
     log(`resumed from checkpoint at epoch ${engine.epoch}, iteration ${engine.iteration}`);
     if (asked.value.epochs === engine.config.epochs) return engine;
@@ -220,7 +229,10 @@ async function openEngine(options: TrainOptions, run: RunInfo, log: (line: strin
 }
 
 /** Trains as the options say; returns the engine's final counters. */
-export async function train(options: TrainOptions, log: (line: string) => void = (l) => console.log(l)): Promise<{ epoch: number; iteration: number; stoppedEarly: boolean }> {
+export async function train(
+  options: TrainOptions,
+  log: (line: string) => void = (l) => console.log(l),
+): Promise<{ epoch: number; iteration: number; stoppedEarly: boolean }> {
   const backendInUse = await startNodeBackend(options.backend);
   const windows = loadWindows(options.run);
   const run: RunInfo = { ...options.run, windows: windows.count };
@@ -272,7 +284,9 @@ export async function train(options: TrainOptions, log: (line: string) => void =
     });
     await checkpoint();
     writeModelDir(join(options.out, 'model'), await exportModel(engine));
-    log(`saved the model to ${join(options.out, 'model')} (epoch ${engine.epoch}, iteration ${engine.iteration}) after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `saved the model to ${join(options.out, 'model')} (epoch ${engine.epoch}, iteration ${engine.iteration}) after ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     return { epoch: engine.epoch, iteration: engine.iteration, stoppedEarly: engine.iteration < total };
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -101,7 +101,10 @@ async function measureTraining(
   const firstCritic = await timed(() => engine.trainCriticStep(batches[0], 0));
   log(`${label}: first critic step ${firstCritic.toFixed(2)} s`);
   if (UPDATE_RATIO * firstCritic > SKIP_ABOVE_SECONDS) {
-    return skip(UPDATE_RATIO * firstCritic, `estimated over ${(UPDATE_RATIO * firstCritic).toFixed(0)} s per iteration from its first critic step`);
+    return skip(
+      UPDATE_RATIO * firstCritic,
+      `estimated over ${(UPDATE_RATIO * firstCritic).toFixed(0)} s per iteration from its first critic step`,
+    );
   }
   const firstGenerator = await timed(() => engine.trainGeneratorStep(lastBatch));
   const firstEstimate = UPDATE_RATIO * firstCritic + firstGenerator;
@@ -134,7 +137,9 @@ async function measureTraining(
     const generatorTimes: number[] = [];
     for (let i = 0; i < 3; i++) generatorTimes.push(await timed(() => engine.trainGeneratorStep(lastBatch)));
     generatorStepSeconds = median(generatorTimes);
-    log(`${label}: ${iterations} iterations timed, ${iterationSeconds.toFixed(2)} s each; generator step ${generatorStepSeconds.toFixed(2)} s`);
+    log(
+      `${label}: ${iterations} iterations timed, ${iterationSeconds.toFixed(2)} s each; generator step ${generatorStepSeconds.toFixed(2)} s`,
+    );
   }
   result.iterationsPerSecond = 1 / iterationSeconds;
   const generatorStepFlops = 3 * BATCH_SIZE * (workload.generatorFlopsPerSample + workload.criticFlopsPerSample);
@@ -169,7 +174,11 @@ async function measureGeneration(
  * Measures one width on the active backend. `prior` holds a narrower width's times; where they, scaled by
  * width squared, are hopelessly over a limit, that part is skipped without running.
  */
-export async function measureWidth(width: number, prior: Prior | undefined, log: (line: string) => void): Promise<{ result: WidthResult; prior: Prior }> {
+export async function measureWidth(
+  width: number,
+  prior: Prior | undefined,
+  log: (line: string) => void,
+): Promise<{ result: WidthResult; prior: Prior }> {
   const label = `${tf.getBackend()} width ${width}`;
   const result = unmeasuredResult(width, '');
   delete result.note;

@@ -43,7 +43,8 @@ async function startWebGpu(): Promise<string> {
     // Node 20 has no navigator, Node 21+ has one without gpu.
     Object.assign(globalThis, globals);
     const gpu = create([]);
-    if (typeof globalThis.navigator === 'undefined') Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    if (typeof globalThis.navigator === 'undefined')
+      Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
     else Object.defineProperty(globalThis.navigator, 'gpu', { value: gpu, configurable: true });
     // Imported only now: the backend reads navigator.gpu when it is registered.
     await import('@tensorflow/tfjs-backend-webgpu');
@@ -58,7 +59,7 @@ async function startWebGpu(): Promise<string> {
   if (!started) {
     throw new NodeWebGpuError(
       'WebGPU found no adapter. On a GPU machine install its Vulkan (Linux), Metal (macOS) or D3D12 (Windows) driver; ' +
-        'without a GPU, Chromium\'s software Vulkan works: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json ' +
+        "without a GPU, Chromium's software Vulkan works: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json " +
         'LD_LIBRARY_PATH=/usr/lib/chromium (see docs/scaling.md).',
     );
   }
@@ -75,7 +76,8 @@ export function nodeWasmThreads(env: NodeJS.ProcessEnv = process.env): number {
   const value = env.CANTUS_WASM_THREADS;
   if (value === undefined || value === '') return defaultNodeThreads();
   const threads = Number(value);
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`CANTUS_WASM_THREADS must be a whole number of at least 1 (got "${value}").`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`CANTUS_WASM_THREADS must be a whole number of at least 1 (got "${value}").`);
   return threads;
 }
 

@@ -80,7 +80,10 @@ export function App() {
           {/* Step 2: the model and the Accompany button sit right above the roll they fill. */}
           <section className="panel wide" aria-labelledby="listen-heading">
             <h2 id="listen-heading">
-              <span className="step-number" aria-hidden="true">2</span> Accompany and listen
+              <span className="step-number" aria-hidden="true">
+                2
+              </span>{' '}
+              Accompany and listen
             </h2>
             <RegionBoundary region="accompany" title="accompany" onError={report}>
               <AccompanyPanel />

@@ -64,7 +64,9 @@ export function contentSecurityPolicyPlugin(): Plugin {
       order: 'post',
       handler(_html, context) {
         if (context.server) return undefined;
-        return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy() }, injectTo: 'head-prepend' }];
+        return [
+          { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy() }, injectTo: 'head-prepend' },
+        ];
       },
     },
     configurePreviewServer(server) {

@@ -66,7 +66,11 @@ function createVoice(name: InstrumentName): Voice {
     case 'piano':
       return new Tone.Sampler({ urls: pianoSampleUrls(), release: 1 });
     case 'strings':
-      return new Tone.PolySynth(Tone.Synth, { oscillator: { type: 'fatsawtooth', count: 3, spread: 20 }, envelope: SYNTH_ENVELOPES.strings, volume: -14 });
+      return new Tone.PolySynth(Tone.Synth, {
+        oscillator: { type: 'fatsawtooth', count: 3, spread: 20 },
+        envelope: SYNTH_ENVELOPES.strings,
+        volume: -14,
+      });
     case 'organ':
       return new Tone.PolySynth(Tone.AMSynth, { envelope: SYNTH_ENVELOPES.organ, volume: -10 });
     case 'marimba':
@@ -347,7 +351,10 @@ export class Player {
     const duration = this.roll ? rollDuration(this.roll, this.tempoBpm) : 0;
     const secondsPerStep = this.roll ? 60 / (this.tempoBpm * this.roll.stepsPerBeat) : 0;
     if (!this.loopRange) return { start: 0, end: duration };
-    return { start: Math.min(this.loopRange.start * secondsPerStep, duration), end: Math.min(this.loopRange.end * secondsPerStep, duration) };
+    return {
+      start: Math.min(this.loopRange.start * secondsPerStep, duration),
+      end: Math.min(this.loopRange.end * secondsPerStep, duration),
+    };
   }
 
   private applyLoop(): void {

@@ -65,7 +65,8 @@ export function rollDuration(roll: PianoRoll, tempoBpm = roll.tempoBpm): Seconds
  */
 export function scheduleRoll(roll: PianoRoll, options: ScheduleOptions = {}): NoteEvent[] {
   const tempoBpm = options.tempoBpm ?? roll.tempoBpm;
-  if (!(tempoBpm > 0) || !Number.isFinite(tempoBpm)) throw new RangeError(`tempo must be a positive number of beats per minute, got ${tempoBpm}`);
+  if (!(tempoBpm > 0) || !Number.isFinite(tempoBpm))
+    throw new RangeError(`tempo must be a positive number of beats per minute, got ${tempoBpm}`);
   const stepSeconds = 60 / tempoBpm / roll.stepsPerBeat;
   const events: NoteEvent[] = [];
   for (let track = 0; track < roll.tracks.length; track++) {

@@ -38,7 +38,8 @@ export function pianoSamplesPlugin(): Plugin {
       for (const file of files) {
         const note = file.replace(/v10\.mp3$/, '');
         urls[note] = `${base}${URL_DIR}/${safeName(file)}`;
-        if (building) this.emitFile({ type: 'asset', fileName: `${URL_DIR}/${safeName(file)}`, source: readFileSync(join(audioDir, file)) });
+        if (building)
+          this.emitFile({ type: 'asset', fileName: `${URL_DIR}/${safeName(file)}`, source: readFileSync(join(audioDir, file)) });
       }
       return `export default ${JSON.stringify(urls)};`;
     },

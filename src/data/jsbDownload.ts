@@ -74,7 +74,11 @@ export async function loadJsbDataset(options: LoadJsbOptions = {}): Promise<JsbD
     if (options.signal?.aborted) throw cause;
     throw new DatasetUnavailableError('offline', 'no connection to the server', { cause });
   }
-  if (!response.ok) throw new DatasetUnavailableError('http', `the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+  if (!response.ok)
+    throw new DatasetUnavailableError(
+      'http',
+      `the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+    );
   let text: string;
   let dataset: JsbDataset;
   try {

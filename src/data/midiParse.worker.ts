@@ -6,7 +6,10 @@ import { MidiInputError } from '../music/errors';
 import { parseMidi } from '../music/midiIn';
 import type { MidiParseReply, MidiParseRequest } from './midiReader';
 
-const scope = self as unknown as { onmessage: ((event: MessageEvent<MidiParseRequest>) => void) | null; postMessage(reply: MidiParseReply): void };
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent<MidiParseRequest>) => void) | null;
+  postMessage(reply: MidiParseReply): void;
+};
 
 scope.onmessage = (event) => {
   let reply: MidiParseReply;
@@ -16,7 +19,11 @@ scope.onmessage = (event) => {
     reply =
       error instanceof MidiInputError
         ? { ok: false, code: error.code, message: error.message }
-        : { ok: false, code: 'damaged', message: `This MIDI file could not be read (${String(error)}). Open it in a music program and save it again as MIDI.` };
+        : {
+            ok: false,
+            code: 'damaged',
+            message: `This MIDI file could not be read (${String(error)}). Open it in a music program and save it again as MIDI.`,
+          };
   }
   scope.postMessage(reply);
 };

@@ -33,7 +33,11 @@ export async function readMidiFiles(files: NamedBytesSource[], parse: MidiParser
 }
 
 /** Training windows from picked MIDI files (track roles and windows as in `ownMidiToTrainingWindows`). */
-export async function midiFilesToTrainingWindows(files: NamedBytesSource[], options: OwnMidiWindowOptions = {}, parse: MidiParser = parseMidi): Promise<TrainingWindows> {
+export async function midiFilesToTrainingWindows(
+  files: NamedBytesSource[],
+  options: OwnMidiWindowOptions = {},
+  parse: MidiParser = parseMidi,
+): Promise<TrainingWindows> {
   if (files.length === 0) throw new MidiInputError('no-notes', 'No MIDI files were picked: choose one or more MIDI files to train on.');
   return ownMidiToTrainingWindows(await readMidiFiles(files, parse), options);
 }

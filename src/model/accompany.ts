@@ -190,7 +190,7 @@ export function windowNoise(seed: number, starts: number[], channels: number, bo
   };
   starts.forEach((start, w) => {
     const bar = start / MODEL_BAR_STEPS;
-    noise.set(noiseOfBar(bar), (w * 2) * barSize);
+    noise.set(noiseOfBar(bar), w * 2 * barSize);
     noise.set(noiseOfBar(bar + 1), (w * 2 + 1) * barSize);
   });
   return noise;

@@ -160,10 +160,13 @@ export function decodeChorale(
   const w: ChoraleDecodeOptions = { ...DEFAULT_DECODE_OPTIONS, ...options.weights };
   const steps = melodyTop.length;
   if (scores.length !== steps * PITCHES * options.tracks) {
-    throw new RangeError(`scores for ${steps} steps of ${options.tracks} tracks need ${steps * PITCHES * options.tracks} values, got ${scores.length}`);
+    throw new RangeError(
+      `scores for ${steps} steps of ${options.tracks} tracks need ${steps * PITCHES * options.tracks} values, got ${scores.length}`,
+    );
   }
   if (!Number.isInteger(w.slotSteps) || w.slotSteps < 1) throw new RangeError(`slotSteps must be a whole number >= 1, got ${w.slotSteps}`);
-  if (!Number.isInteger(w.candidates) || w.candidates < 1) throw new RangeError(`candidates must be a whole number >= 1, got ${w.candidates}`);
+  if (!Number.isInteger(w.candidates) || w.candidates < 1)
+    throw new RangeError(`candidates must be a whole number >= 1, got ${w.candidates}`);
   const logp = logProbabilities(scores, steps, options.tracks, options.logitScale);
   const key = options.key !== undefined ? options.key : pieceKey(options.melodyChroma ?? new Float64Array(12), logp, steps, melodyTop);
   const keyMask = key ? scaleMask(key) : 0xfff;
@@ -243,11 +246,11 @@ export function decodeChorale(
           const mask = (1 << (m % 12)) | (1 << (a % 12)) | (1 << (t % 12)) | (1 << (b % 12));
           if (isChordMask(mask)) e += onBeat ? w.chordBonus : w.offbeatChordBonus;
           if (onBeat) {
-            if (!(UPPER_CONSONANT & (1 << Math.abs(m - a) % 12))) e -= w.dissonanceCost;
-            if (!(UPPER_CONSONANT & (1 << Math.abs(m - t) % 12))) e -= w.dissonanceCost;
-            if (!(BASS_CONSONANT & (1 << Math.abs(m - b) % 12))) e -= w.dissonanceCost;
+            if (!(UPPER_CONSONANT & (1 << (Math.abs(m - a) % 12)))) e -= w.dissonanceCost;
+            if (!(UPPER_CONSONANT & (1 << (Math.abs(m - t) % 12)))) e -= w.dissonanceCost;
+            if (!(BASS_CONSONANT & (1 << (Math.abs(m - b) % 12)))) e -= w.dissonanceCost;
           }
-          for (const p of [a, t, b]) if (!(keyMask & (1 << p % 12))) e -= w.outOfKeyCost;
+          for (const p of [a, t, b]) if (!(keyMask & (1 << (p % 12)))) e -= w.outOfKeyCost;
           if (m - a > 12) e -= w.spacingCost;
           if (a - t > 12) e -= w.spacingCost;
           crossings[j] = (a > m ? 1 : 0) + (t > a ? 1 : 0) + (b > t ? 1 : 0);

@@ -168,7 +168,8 @@ export class TrainingDriver {
   record(seconds: number): IterationReport {
     // A clock too coarse to see an iteration must not give an infinite rate.
     const timed = Math.max(seconds, 1e-6);
-    this.smoothedSeconds = this.smoothedSeconds === undefined ? timed : SPEED_SMOOTHING * timed + (1 - SPEED_SMOOTHING) * this.smoothedSeconds;
+    this.smoothedSeconds =
+      this.smoothedSeconds === undefined ? timed : SPEED_SMOOTHING * timed + (1 - SPEED_SMOOTHING) * this.smoothedSeconds;
     this.completed++;
     const iteration = this.completed;
     const epochEnded = iteration % this.iterationsPerEpoch === 0;

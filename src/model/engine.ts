@@ -195,7 +195,10 @@ export class GanEngine {
   /** Truncated-normal noise for `count` windows, drawn from (seed, iteration, step). */
   private trainingNoise(count: number, step: number): tf.Tensor4D {
     const [bars, pitches, channels] = noiseShape(this.config.baseWidth);
-    const values = truncatedNormal(createUniform(seedStream(this.config.seed, 'trainingNoise', this.iteration, step)), count * bars * pitches * channels);
+    const values = truncatedNormal(
+      createUniform(seedStream(this.config.seed, 'trainingNoise', this.iteration, step)),
+      count * bars * pitches * channels,
+    );
     return tf.tensor4d(values, [count, bars, pitches, channels]);
   }
 
@@ -248,7 +251,10 @@ export class GanEngine {
       // Training mode as in the reference (batch statistics; the moving statistics follow along).
       const fake = this.generator.apply([condition, noise], { training: true }) as tf.Tensor4D;
       const mixUniform = createUniform(seedStream(this.config.seed, 'penaltyMix', this.iteration, step));
-      const mix = tf.tensor4d(Float32Array.from({ length: count }, () => mixUniform()), [count, 1, 1, 1]);
+      const mix = tf.tensor4d(
+        Float32Array.from({ length: count }, () => mixUniform()),
+        [count, 1, 1, 1],
+      );
       const variables = this.variablesOf(this.critic);
       // The Wasserstein estimate and the penalty are computed inside the taped function; they are kept
       // out of its clean-up so they can be reported beside the loss.
@@ -325,7 +331,12 @@ export class GanEngine {
     for (let first = 0; first < count; first += GENERATION_CHUNK) {
       const n = Math.min(GENERATION_CHUNK, count - first);
       const result = tf.tidy(() => {
-        const melodyTensor = tf.tensor4d(Float32Array.from(melody.subarray(first * windowSize, (first + n) * windowSize)), [n, WINDOW_STEPS, PITCHES, 1]);
+        const melodyTensor = tf.tensor4d(Float32Array.from(melody.subarray(first * windowSize, (first + n) * windowSize)), [
+          n,
+          WINDOW_STEPS,
+          PITCHES,
+          1,
+        ]);
         const noiseTensor = tf.tensor4d(noise.subarray(first * noiseSize, (first + n) * noiseSize), [n, bars, pitches, channels]);
         return this.generator.apply([melodyTensor, noiseTensor], { training: false }) as tf.Tensor;
       });

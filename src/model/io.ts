@@ -145,7 +145,10 @@ function readManifest(files: ModelFiles): ModelManifest {
     throw new ModelFileError('foreign', 'This model file has no valid format version: it is damaged.');
   }
   if (parsed.formatVersion > MODEL_FORMAT_VERSION) {
-    throw new ModelFileError('newer-version', `This model was saved by a newer version of Cantus (file format ${parsed.formatVersion}); update Cantus to open it.`);
+    throw new ModelFileError(
+      'newer-version',
+      `This model was saved by a newer version of Cantus (file format ${parsed.formatVersion}); update Cantus to open it.`,
+    );
   }
   const network = (value: unknown) => isRecord(value) && Array.isArray(value.weights);
   if (!network(parsed.generator) || !network(parsed.critic) || !isRecord(parsed.counters) || typeof parsed.weightValues !== 'number') {
@@ -170,7 +173,10 @@ function sameShape(a: readonly (number | null)[], b: readonly number[]): boolean
 
 function tensorOf(spec: WeightSpec, values: Float32Array, expectedShape: readonly (number | null)[], where: string): tf.Tensor {
   if (!isRecord(spec) || !Array.isArray(spec.shape) || !sameShape(expectedShape, spec.shape)) {
-    throw new ModelFileError('bad-shape', `The weights of ${where} do not fit this model (shape ${JSON.stringify(spec?.shape)} instead of ${JSON.stringify(expectedShape)}).`);
+    throw new ModelFileError(
+      'bad-shape',
+      `The weights of ${where} do not fit this model (shape ${JSON.stringify(spec?.shape)} instead of ${JSON.stringify(expectedShape)}).`,
+    );
   }
   const size = spec.shape.reduce((a, b) => a * b, 1);
   if (!Number.isInteger(spec.offset) || spec.offset < 0 || spec.offset + size > values.length) {
@@ -181,7 +187,10 @@ function tensorOf(spec: WeightSpec, values: Float32Array, expectedShape: readonl
 
 function loadNetwork(model: tf.LayersModel, stored: StoredNetwork, values: Float32Array, label: string): void {
   if (stored.weights.length !== model.weights.length) {
-    throw new ModelFileError('bad-shape', `The ${label} in this file has ${stored.weights.length} weight tensors, expected ${model.weights.length}.`);
+    throw new ModelFileError(
+      'bad-shape',
+      `The ${label} in this file has ${stored.weights.length} weight tensors, expected ${model.weights.length}.`,
+    );
   }
   const tensors = model.weights.map((w, i) => tensorOf(stored.weights[i], values, w.shape, `the ${label} (${w.originalName})`));
   try {
@@ -198,7 +207,10 @@ function optimizerState(stored: StoredOptimizer, model: tf.LayersModel, values: 
   }
   // Adam creates its moments on the first update, so a state saved before any update has none.
   if (stored.weights.length !== 0 && stored.weights.length !== 2 * variables.length) {
-    throw new ModelFileError('bad-shape', `The ${label} optimiser state has ${stored.weights.length} tensors, expected ${2 * variables.length}.`);
+    throw new ModelFileError(
+      'bad-shape',
+      `The ${label} optimiser state has ${stored.weights.length} tensors, expected ${2 * variables.length}.`,
+    );
   }
   const moments = stored.weights.map((spec, i) => ({
     name: spec.name,
@@ -331,7 +343,11 @@ export async function importLayersModel(files: LayersModelFiles): Promise<tf.Lay
   try {
     return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: files.weights }));
   } catch (cause) {
-    throw new ModelFileError('bad-shape', `This Layers model could not be read: ${cause instanceof Error ? cause.message : String(cause)}.`, { cause });
+    throw new ModelFileError(
+      'bad-shape',
+      `This Layers model could not be read: ${cause instanceof Error ? cause.message : String(cause)}.`,
+      { cause },
+    );
   }
 }
 
@@ -341,7 +357,11 @@ export async function importLayersModel(files: LayersModelFiles): Promise<tf.Lay
  */
 export async function importLayersModels(files: LayersExport, config: unknown): Promise<GanEngine> {
   const checked = checkHyperParams(config);
-  if (!checked.ok) throw new ModelFileError('bad-config', `These settings are not valid: ${checked.problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`);
+  if (!checked.ok)
+    throw new ModelFileError(
+      'bad-config',
+      `These settings are not valid: ${checked.problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`,
+    );
   const generator = await importLayersModel(files.generator);
   const critic = await importLayersModel(files.critic);
   const engine = GanEngine.create(checked.value);
@@ -351,11 +371,17 @@ export async function importLayersModels(files: LayersExport, config: unknown): 
       [engine.critic, critic, 'critic'],
     ] as const) {
       if (source.weights.length !== target.weights.length) {
-        throw new ModelFileError('bad-shape', `The ${label} has ${source.weights.length} weight tensors, this model size needs ${target.weights.length}.`);
+        throw new ModelFileError(
+          'bad-shape',
+          `The ${label} has ${source.weights.length} weight tensors, this model size needs ${target.weights.length}.`,
+        );
       }
       const tensors = source.weights.map((w, i) => {
         if (!sameShape(target.weights[i].shape, w.shape as number[])) {
-          throw new ModelFileError('bad-shape', `The ${label}'s ${w.originalName} has shape ${JSON.stringify(w.shape)}, this model size needs ${JSON.stringify(target.weights[i].shape)}.`);
+          throw new ModelFileError(
+            'bad-shape',
+            `The ${label}'s ${w.originalName} has shape ${JSON.stringify(w.shape)}, this model size needs ${JSON.stringify(target.weights[i].shape)}.`,
+          );
         }
         return w.read();
       });

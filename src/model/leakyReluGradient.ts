@@ -45,7 +45,12 @@ const wasmKernel: tf.KernelConfig = {
     checkInputs(dy, x);
     const out = wasm.makeOutput(x.shape, 'float32');
     // Views are taken after allocating: growing the wasm heap detaches older views.
-    backprop(wasm.typedArrayFromHeap(dy) as Float32Array, wasm.typedArrayFromHeap(x) as Float32Array, (attrs as unknown as BackpropAttrs).alpha, wasm.typedArrayFromHeap(out) as Float32Array);
+    backprop(
+      wasm.typedArrayFromHeap(dy) as Float32Array,
+      wasm.typedArrayFromHeap(x) as Float32Array,
+      (attrs as unknown as BackpropAttrs).alpha,
+      wasm.typedArrayFromHeap(out) as Float32Array,
+    );
     return out;
   },
 };
@@ -59,7 +64,12 @@ const cpuKernel: tf.KernelConfig = {
     const x = inputs.x as tf.TensorInfo;
     checkInputs(dy, x);
     const out = new Float32Array(tf.util.sizeFromShape(x.shape));
-    backprop(Float32Array.from(cpu.data.get(dy.dataId).values), Float32Array.from(cpu.data.get(x.dataId).values), (attrs as unknown as BackpropAttrs).alpha, out);
+    backprop(
+      Float32Array.from(cpu.data.get(dy.dataId).values),
+      Float32Array.from(cpu.data.get(x.dataId).values),
+      (attrs as unknown as BackpropAttrs).alpha,
+      out,
+    );
     return cpu.makeTensorInfo([...x.shape], 'float32', out);
   },
 };

@@ -15,9 +15,7 @@ export function checkTrainingWindows(windows: TrainingWindows): void {
     throw new TrainingDataError(`Training windows must be ${WINDOW_STEPS} steps (2 bars of 16th notes) long, got ${windows.steps}.`);
   }
   if (windows.tracks !== OUTPUT_TRACKS) {
-    throw new TrainingDataError(
-      `Training windows need ${OUTPUT_TRACKS} voices (melody, alto, tenor, bass), got ${windows.tracks}.`,
-    );
+    throw new TrainingDataError(`Training windows need ${OUTPUT_TRACKS} voices (melody, alto, tenor, bass), got ${windows.tracks}.`);
   }
   if (!Number.isInteger(windows.count) || windows.count < 1) {
     throw new TrainingDataError('There are no training windows: the data set has no 2-bar passage with all voices.');
@@ -92,6 +90,12 @@ export class BatchSampler {
     const size = this.windows.steps * PITCHES * this.windows.tracks;
     const data = new Int8Array(indices.length * size);
     indices.forEach((w, i) => data.set(this.windows.data.subarray(w * size, (w + 1) * size), i * size));
-    return { count: indices.length, steps: this.windows.steps, tracks: this.windows.tracks, data, trackNames: this.windows.trackNames.slice() };
+    return {
+      count: indices.length,
+      steps: this.windows.steps,
+      tracks: this.windows.tracks,
+      data,
+      trackNames: this.windows.trackNames.slice(),
+    };
   }
 }

@@ -14,16 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-const COMPARISON_KERNELS = [
-  tf.Greater,
-  tf.Less,
-  tf.LessEqual,
-  tf.Equal,
-  tf.NotEqual,
-  tf.LogicalAnd,
-  tf.LogicalOr,
-  tf.LogicalNot,
-] as const;
+const COMPARISON_KERNELS = [tf.Greater, tf.Less, tf.LessEqual, tf.Equal, tf.NotEqual, tf.LogicalAnd, tf.LogicalOr, tf.LogicalNot] as const;
 
 let installed = false;
 

@@ -41,7 +41,10 @@ function satbTracks(melody: PianoRoll): TrackInfo[] {
 function emptySatb(melody: PianoRoll): { out: PianoRoll; onsets: Uint8Array } {
   if (melody.tracks.length === 0) throw new RangeError('a melody roll needs at least one track');
   const expected = melody.steps * PITCHES * melody.tracks.length;
-  if (melody.active.length !== expected) throw new RangeError(`a roll of ${melody.steps} steps and ${melody.tracks.length} tracks needs ${expected} cells, got ${melody.active.length}`);
+  if (melody.active.length !== expected)
+    throw new RangeError(
+      `a roll of ${melody.steps} steps and ${melody.tracks.length} tracks needs ${expected} cells, got ${melody.active.length}`,
+    );
   const out = createRoll(melody.steps, satbTracks(melody), {
     ...sameGrid(melody),
     withOnsets: false,
@@ -115,10 +118,13 @@ export function randomInKey(melody: PianoRoll, seed: number, options: RandomInKe
   const { out, onsets } = emptySatb(melody);
   const key = options.key ?? estimateRollKey(melody, [0]);
   if (!key) {
-    throw new BaselineError('The melody has no notes, so there is no key to choose accompaniment notes from. Add some notes to the melody first.');
+    throw new BaselineError(
+      'The melody has no notes, so there is no key to choose accompaniment notes from. Add some notes to the melody first.',
+    );
   }
   const velocity = options.velocity ?? DEFAULT_VELOCITY;
-  if (!Number.isInteger(velocity) || velocity < 1 || velocity > 127) throw new RangeError(`velocity must be a whole number 1..127, got ${velocity}`);
+  if (!Number.isInteger(velocity) || velocity < 1 || velocity > 127)
+    throw new RangeError(`velocity must be a whole number 1..127, got ${velocity}`);
 
   copyMelody(melody, out, onsets);
 
@@ -177,7 +183,10 @@ const TRIADS: Record<Key['mode'], readonly { numeral: string; degrees: readonly 
 /** The harmonizer's chords of a key, in order of preference. */
 export function harmonizerChords(key: Key): HarmonizerChord[] {
   const pc = (degree: number): number => (key.tonic + degree) % 12;
-  return TRIADS[key.mode].map(({ numeral, degrees: [root, third, fifth] }) => ({ numeral, pitchClasses: [pc(root), pc(third), pc(fifth)] }));
+  return TRIADS[key.mode].map(({ numeral, degrees: [root, third, fifth] }) => ({
+    numeral,
+    pitchClasses: [pc(root), pc(third), pc(fifth)],
+  }));
 }
 
 /**
@@ -233,7 +242,9 @@ function voiceChord(soprano: number, chord: HarmonizerChord, previous: Voicing |
     for (const alto of tones) {
       for (const tenor of tones) {
         if (tenor >= alto) break;
-        const outOfRange = [inRange(alto, VOICE_RANGES.alto), inRange(tenor, VOICE_RANGES.tenor), inRange(bass, VOICE_RANGES.bass)].filter((ok) => !ok).length;
+        const outOfRange = [inRange(alto, VOICE_RANGES.alto), inRange(tenor, VOICE_RANGES.tenor), inRange(bass, VOICE_RANGES.bass)].filter(
+          (ok) => !ok,
+        ).length;
         let parallels = 0;
         if (previous) {
           const before = [previous.soprano, previous.alto, previous.tenor, previous.bass];
@@ -249,7 +260,14 @@ function voiceChord(soprano: number, chord: HarmonizerChord, previous: Voicing |
         const missing = chord.pitchClasses.filter((pc) => !held.has(pc)).length;
         const wide = (soprano - alto > 12 ? 1 : 0) + (alto - tenor > 12 ? 1 : 0);
         // Each rule outweighs all the later ones together (every distance here is under 100 semitones).
-        const score = outOfRange * 1e9 + parallels * 1e8 + missing * 1e7 + wide * 1e6 + Math.abs(bass - bassTarget) * 1e4 + (soprano - alto) * 100 + (alto - tenor);
+        const score =
+          outOfRange * 1e9 +
+          parallels * 1e8 +
+          missing * 1e7 +
+          wide * 1e6 +
+          Math.abs(bass - bassTarget) * 1e4 +
+          (soprano - alto) * 100 +
+          (alto - tenor);
         if (score < bestScore) {
           bestScore = score;
           best = { soprano, alto, tenor, bass };
@@ -291,7 +309,8 @@ export function ruleHarmonizer(melody: PianoRoll, options: RuleHarmonizerOptions
     throw new BaselineError('The melody has no notes, so there is no key to harmonize it in. Add some notes to the melody first.');
   }
   const velocity = options.velocity ?? DEFAULT_VELOCITY;
-  if (!Number.isInteger(velocity) || velocity < 1 || velocity > 127) throw new RangeError(`velocity must be a whole number 1..127, got ${velocity}`);
+  if (!Number.isInteger(velocity) || velocity < 1 || velocity > 127)
+    throw new RangeError(`velocity must be a whole number 1..127, got ${velocity}`);
   copyMelody(melody, out, onsets);
 
   const inTracks = melody.tracks.length;

@@ -5,16 +5,7 @@
 
 /** What went wrong with a MIDI file, for the page to react to without parsing the message. */
 export type MidiInputErrorCode =
-  | 'empty'
-  | 'too-large'
-  | 'not-midi'
-  | 'truncated'
-  | 'damaged'
-  | 'no-notes'
-  | 'only-drums'
-  | 'too-long'
-  | 'bad-tempo'
-  | 'bad-track';
+  'empty' | 'too-large' | 'not-midi' | 'truncated' | 'damaged' | 'no-notes' | 'only-drums' | 'too-long' | 'bad-tempo' | 'bad-track';
 
 /** What went wrong with a data set file (for example the JSB chorales JSON). */
 export type DatasetFormatErrorCode = 'not-json' | 'bad-shape';

@@ -26,7 +26,11 @@ export const JSB_PROGRAM = 52;
 /** Playback tempo of a chorale roll; the data has none, and chorales move at a calm walking pace. */
 export const JSB_TEMPO_BPM = 90;
 
-const pitch = z.number().int().min(-1).max(PITCHES - 1);
+const pitch = z
+  .number()
+  .int()
+  .min(-1)
+  .max(PITCHES - 1);
 const chorale = z.array(z.tuple([pitch, pitch, pitch, pitch])).min(1);
 const datasetSchema = z.object({
   train: z.array(chorale).min(1),
@@ -70,7 +74,7 @@ function describePath(path: PropertyKey[]): string {
  * saying where the first problem is.
  */
 export function parseJsbDataset(json: unknown, options: JsbParseOptions = {}): JsbDataset {
-  const result = (options.requireTrain ?? true ? datasetSchema : evaluationSchema).safeParse(json);
+  const result = ((options.requireTrain ?? true) ? datasetSchema : evaluationSchema).safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = describePath(issue.path);
@@ -80,7 +84,10 @@ export function parseJsbDataset(json: unknown, options: JsbParseOptions = {}): J
     else if (issue.path.length === 3) what = 'each step must list exactly four pitches (soprano, alto, tenor, bass)';
     else if (issue.path.length === 2) what = 'each chorale must be a non-empty list of steps';
     else what = 'each split must be a non-empty list of chorales';
-    throw new DatasetFormatError('bad-shape', `This is not a JSB chorales file in the expected format (Jsb16thSeparated.json): at ${where || 'the top level'}, ${what}.`);
+    throw new DatasetFormatError(
+      'bad-shape',
+      `This is not a JSB chorales file in the expected format (Jsb16thSeparated.json): at ${where || 'the top level'}, ${what}.`,
+    );
   }
   const { train = [], valid = [], test = [] } = result.data;
   return { train, valid, test };
@@ -92,7 +99,11 @@ export function parseJsbJson(text: string, options: JsbParseOptions = {}): JsbDa
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new DatasetFormatError('not-json', 'This file is not a JSB chorales data file: it is not valid JSON. Pick the Jsb16thSeparated.json file.', { cause });
+    throw new DatasetFormatError(
+      'not-json',
+      'This file is not a JSB chorales data file: it is not valid JSON. Pick the Jsb16thSeparated.json file.',
+      { cause },
+    );
   }
   return parseJsbDataset(json, options);
 }

@@ -13,16 +13,31 @@ import { PITCHES, cellIndex, createRoll, stepsPerBar, type PianoRoll, sameGrid }
 import { sliceSteps } from './windows';
 
 /** Track names that say "this is the tune" (in English and a few other languages), and names that say it is not. */
-const MELODY_NAMES = /melod|lead|vocal|voice|voix|stimme|canto|cantus|soprano|sopran|tune|theme|solo|right hand|\brh\b|r\.h\.|flute|fl[oö]te|violin ?(i\b|1)|vln\.? ?(i\b|1)|violino ?(i\b|1)|v(iolin)?\.? ?1\b|oboe|trumpet|sing/i;
-const ACCOMPANIMENT_NAMES = /bass|drum|percussion|perc\b|kit|left hand|\blh\b|l\.h\.|accomp|chord|pad|rhythm|comp\b|pizz|timpani|harmony|alto|tenor|viola|cello|string|arp/i;
+const MELODY_NAMES =
+  /melod|lead|vocal|voice|voix|stimme|canto|cantus|soprano|sopran|tune|theme|solo|right hand|\brh\b|r\.h\.|flute|fl[oö]te|violin ?(i\b|1)|vln\.? ?(i\b|1)|violino ?(i\b|1)|v(iolin)?\.? ?1\b|oboe|trumpet|sing/i;
+const ACCOMPANIMENT_NAMES =
+  /bass|drum|percussion|perc\b|kit|left hand|\blh\b|l\.h\.|accomp|chord|pad|rhythm|comp\b|pizz|timpani|harmony|alto|tenor|viola|cello|string|arp/i;
 
 /** General MIDI programs that usually carry a tune: flute to pan flute, voices, leads, solo brass and reeds, violin. */
 function isLeadProgram(program: number): boolean {
-  return program === 40 || (program >= 52 && program <= 54) || (program >= 56 && program <= 57) || (program >= 64 && program <= 79) || (program >= 80 && program <= 87);
+  return (
+    program === 40 ||
+    (program >= 52 && program <= 54) ||
+    (program >= 56 && program <= 57) ||
+    (program >= 64 && program <= 79) ||
+    (program >= 80 && program <= 87)
+  );
 }
 /** Programs that rarely do: basses, pads, string ensembles, percussive effects. */
 function isAccompanimentProgram(program: number): boolean {
-  return (program >= 32 && program <= 39) || (program >= 88 && program <= 103) || program === 48 || program === 49 || program === 45 || program >= 112;
+  return (
+    (program >= 32 && program <= 39) ||
+    (program >= 88 && program <= 103) ||
+    program === 48 ||
+    program === 49 ||
+    program === 45 ||
+    program >= 112
+  );
 }
 
 /** How a track's score breaks down, for tests and for the page to explain its pick. */
@@ -74,7 +89,11 @@ export function scoreMelodyTracks(tracks: readonly MidiTrackSummary[]): MelodyTr
     const monophony = t.monophony;
     const coverage = t.coverage;
     const total =
-      WEIGHTS.notes * notes + WEIGHTS.coverage * coverage + WEIGHTS.monophony * monophony + WEIGHTS.register * register + WEIGHTS.name * name;
+      WEIGHTS.notes * notes +
+      WEIGHTS.coverage * coverage +
+      WEIGHTS.monophony * monophony +
+      WEIGHTS.register * register +
+      WEIGHTS.name * name;
     return { index: t.index, total, notes, coverage, monophony, register, name };
   });
 }

@@ -85,13 +85,17 @@ export interface TrackAnalysis {
 function checkRoll(roll: PianoRoll): void {
   const expected = roll.steps * PITCHES * roll.tracks.length;
   if (roll.active.length !== expected) {
-    throw new RangeError(`a roll of ${roll.steps} steps and ${roll.tracks.length} tracks needs ${expected} cells, got ${roll.active.length}`);
+    throw new RangeError(
+      `a roll of ${roll.steps} steps and ${roll.tracks.length} tracks needs ${expected} cells, got ${roll.active.length}`,
+    );
   }
   if (roll.onsets && roll.onsets.length !== expected) {
     throw new RangeError(`the roll's onsets hold ${roll.onsets.length} cells, expected ${expected}`);
   }
-  if (!Number.isInteger(roll.stepsPerBeat) || roll.stepsPerBeat < 1) throw new RangeError(`stepsPerBeat must be a whole number >= 1, got ${roll.stepsPerBeat}`);
-  if (!Number.isInteger(roll.beatsPerBar) || roll.beatsPerBar < 1) throw new RangeError(`beatsPerBar must be a whole number >= 1, got ${roll.beatsPerBar}`);
+  if (!Number.isInteger(roll.stepsPerBeat) || roll.stepsPerBeat < 1)
+    throw new RangeError(`stepsPerBeat must be a whole number >= 1, got ${roll.stepsPerBeat}`);
+  if (!Number.isInteger(roll.beatsPerBar) || roll.beatsPerBar < 1)
+    throw new RangeError(`beatsPerBar must be a whole number >= 1, got ${roll.beatsPerBar}`);
 }
 
 function checkTrack(roll: PianoRoll, track: number): void {
@@ -221,7 +225,7 @@ const CENTROID_BASIS: Float64Array = (() => {
   const basis = new Float64Array(6 * 12);
   for (let circle = 0; circle < 3; circle++) {
     for (let pc = 0; pc < 12; pc++) {
-      basis[(2 * circle) * 12 + pc] = CENTROID_RADII[circle] * Math.sin(pc * CENTROID_ANGLES[circle]);
+      basis[2 * circle * 12 + pc] = CENTROID_RADII[circle] * Math.sin(pc * CENTROID_ANGLES[circle]);
       basis[(2 * circle + 1) * 12 + pc] = CENTROID_RADII[circle] * Math.cos(pc * CENTROID_ANGLES[circle]);
     }
   }
@@ -317,7 +321,10 @@ export function countVoiceRests(melody: TrackAnalysis, voices: readonly TrackAna
  * `isChordMask` accepts: a triad or seventh chord, complete or with its third and its root or fifth. A unison
  * or a bare fifth is not.
  */
-export function countChordBeats(roll: Pick<PianoRoll, 'steps' | 'stepsPerBeat'>, voices: readonly TrackAnalysis[]): { beats: number; chords: number } {
+export function countChordBeats(
+  roll: Pick<PianoRoll, 'steps' | 'stepsPerBeat'>,
+  voices: readonly TrackAnalysis[],
+): { beats: number; chords: number } {
   let beats = 0;
   let chords = 0;
   for (let step = 0; step < roll.steps; step += roll.stepsPerBeat) {
@@ -400,7 +407,10 @@ function tallyRoll(roll: PianoRoll, options: MetricOptions, evaluation: boolean,
   const others = resolved.tracks.filter((t) => t !== resolved.melodyTrack);
   for (const track of resolved.tracks) tallyTrack(roll, analyses[track], resolved.minQualifiedSteps, keyMask, tally);
   for (const track of others) tallyTonalDistance(melodyChroma, beatChroma(roll, analyses[track]), tally);
-  const rests = countVoiceRests(melody, others.map((t) => analyses[t]));
+  const rests = countVoiceRests(
+    melody,
+    others.map((t) => analyses[t]),
+  );
   tally.pairsUnderMelody += rests.pairs;
   tally.restingPairs += rests.resting;
   if (others.length > 0) {

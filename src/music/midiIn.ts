@@ -251,13 +251,16 @@ export function parseMidi(bytes: Uint8Array): ParsedMidi {
   // Stable sorts: at equal ticks the file's own order decides, as players do.
   signatures.sort((a, b) => a.tick - b.tick);
   const firstSignature = signatures[0];
-  const roughBeatsPerBar = firstSignature && firstSignature.denominator > 0 ? (firstSignature.numerator * 4) / firstSignature.denominator : 4;
+  const roughBeatsPerBar =
+    firstSignature && firstSignature.denominator > 0 ? (firstSignature.numerator * 4) / firstSignature.denominator : 4;
   checkLength(Math.round((lastTick * DEFAULT_STEPS_PER_BEAT) / ticksPerBeat), roughBeatsPerBar, tempoBpm);
 
   tempoTicks.sort((a, b) => a.tick - b.tick);
   const laterTempos = tempoTicks.slice(1).filter((t) => Math.abs(t.bpm - tempoBpm) > 1e-6);
   if (laterTempos.length > 0) {
-    warnings.push(`The piece changes tempo ${laterTempos.length} time(s); Cantus keeps the first tempo (${formatBpm(tempoBpm)} bpm) throughout.`);
+    warnings.push(
+      `The piece changes tempo ${laterTempos.length} time(s); Cantus keeps the first tempo (${formatBpm(tempoBpm)} bpm) throughout.`,
+    );
   }
 
   if (smf.ticksPerBeat === null) warnings.push('This file is timed in SMPTE frames; its notes were placed on beats using its first tempo.');
@@ -267,14 +270,21 @@ export function parseMidi(bytes: Uint8Array): ParsedMidi {
     const { numerator, denominator } = firstSignature;
     const quarterBeats = (numerator * 4) / denominator;
     // Keep bars a whole number of 16th notes; anything else (a damaged signature) falls back to 4/4.
-    if (Number.isFinite(quarterBeats) && quarterBeats > 0 && quarterBeats <= 32 && Number.isInteger(quarterBeats * DEFAULT_STEPS_PER_BEAT)) {
+    if (
+      Number.isFinite(quarterBeats) &&
+      quarterBeats > 0 &&
+      quarterBeats <= 32 &&
+      Number.isInteger(quarterBeats * DEFAULT_STEPS_PER_BEAT)
+    ) {
       beatsPerBar = quarterBeats;
     } else {
       warnings.push(`The time signature ${numerator}/${denominator} cannot be used; bars of 4/4 are assumed.`);
     }
     const laterSignatures = signatures.slice(1).filter((s) => s.numerator !== numerator || s.denominator !== denominator);
     if (laterSignatures.length > 0) {
-      warnings.push(`The time signature changes ${laterSignatures.length} time(s); Cantus counts bars in ${numerator}/${denominator} throughout.`);
+      warnings.push(
+        `The time signature changes ${laterSignatures.length} time(s); Cantus counts bars in ${numerator}/${denominator} throughout.`,
+      );
     }
   }
 
@@ -325,7 +335,10 @@ export function parseMidi(bytes: Uint8Array): ParsedMidi {
   const withNotes = tracks.filter((t) => t.noteCount > 0);
   if (withNotes.length === 0) throw new MidiInputError('no-notes', 'This MIDI file contains no notes. Pick a file with a melody in it.');
   if (withNotes.every((t) => t.isDrum)) {
-    throw new MidiInputError('only-drums', 'This MIDI file contains only drums (channel 10). Cantus needs a melody with pitches: pick a file with a melodic track.');
+    throw new MidiInputError(
+      'only-drums',
+      'This MIDI file contains only drums (channel 10). Cantus needs a melody with pitches: pick a file with a melodic track.',
+    );
   }
 
   let totalSteps = 0;
@@ -375,7 +388,13 @@ export function midiToRoll(parsed: ParsedMidi, options: MidiToRollOptions = {}):
   const roll = createRoll(
     parsed.totalSteps,
     indices.map((i) => trackInfoOf(parsed.tracks[i])),
-    { stepsPerBeat: DEFAULT_STEPS_PER_BEAT, tempoBpm: parsed.tempoBpm, beatsPerBar: parsed.beatsPerBar, withOnsets: true, withVelocities: true },
+    {
+      stepsPerBeat: DEFAULT_STEPS_PER_BEAT,
+      tempoBpm: parsed.tempoBpm,
+      beatsPerBar: parsed.beatsPerBar,
+      withOnsets: true,
+      withVelocities: true,
+    },
   );
   indices.forEach((trackIndex, rollTrack) => {
     for (const note of parsed.tracks[trackIndex].notes) {

@@ -25,7 +25,8 @@ function checkTrack(roll: PianoRoll, track: number): void {
 }
 
 function checkWhole(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be a whole number ${min}..${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`${name} must be a whole number ${min}..${max}, got ${value}`);
 }
 
 /**

@@ -43,9 +43,16 @@ function checkRoles(parsed: ParsedMidi, roles: TrackRoles): void {
       throw new MidiInputError('bad-track', `There is no track ${i + 1} in this file (it has ${parsed.tracks.length}).`);
     }
   }
-  if (new Set(all).size !== all.length) throw new MidiInputError('bad-track', 'A track can play only one part: pick different tracks for the melody and each accompaniment voice.');
+  if (new Set(all).size !== all.length)
+    throw new MidiInputError(
+      'bad-track',
+      'A track can play only one part: pick different tracks for the melody and each accompaniment voice.',
+    );
   if (roles.accompaniment.length > ACCOMPANIMENT_TRACKS) {
-    throw new MidiInputError('bad-track', `Pick at most ${ACCOMPANIMENT_TRACKS} accompaniment tracks (the model writes ${ACCOMPANIMENT_TRACKS} voices under the melody).`);
+    throw new MidiInputError(
+      'bad-track',
+      `Pick at most ${ACCOMPANIMENT_TRACKS} accompaniment tracks (the model writes ${ACCOMPANIMENT_TRACKS} voices under the melody).`,
+    );
   }
   const melody = parsed.tracks[roles.melody];
   if (melody.isDrum) throw new MidiInputError('bad-track', `"${melody.name}" is a drum track; pick a track with a melody.`);
@@ -63,8 +70,14 @@ export function ownMidiToRoll(parsed: ParsedMidi, roles: TrackRoles = defaultTra
   if (roles.accompaniment.length > 0) parts.push(midiToRoll(parsed, { tracks: roles.accompaniment }));
   const missing = ACCOMPANIMENT_TRACKS - roles.accompaniment.length;
   if (missing > 0) {
-    const silent = Array.from({ length: missing }, (_, k) => ({ name: `(no track ${roles.accompaniment.length + k + 1})`, program: 0, isDrum: false }));
-    parts.push(createRoll(melody.steps, silent, { stepsPerBeat: melody.stepsPerBeat, tempoBpm: melody.tempoBpm, beatsPerBar: melody.beatsPerBar }));
+    const silent = Array.from({ length: missing }, (_, k) => ({
+      name: `(no track ${roles.accompaniment.length + k + 1})`,
+      program: 0,
+      isDrum: false,
+    }));
+    parts.push(
+      createRoll(melody.steps, silent, { stepsPerBeat: melody.stepsPerBeat, tempoBpm: melody.tempoBpm, beatsPerBar: melody.beatsPerBar }),
+    );
   }
   return trimLeadingEmptyBars(stackTracks(parts)).roll;
 }

@@ -61,7 +61,9 @@ export interface CreateRollOptions {
 }
 
 /** The grid and tempo of `roll`, as `createRoll` options: for a new roll that lines up with it. */
-export function sameGrid(roll: Pick<PianoRoll, 'stepsPerBeat' | 'tempoBpm' | 'beatsPerBar'>): Pick<CreateRollOptions, 'stepsPerBeat' | 'tempoBpm' | 'beatsPerBar'> {
+export function sameGrid(
+  roll: Pick<PianoRoll, 'stepsPerBeat' | 'tempoBpm' | 'beatsPerBar'>,
+): Pick<CreateRollOptions, 'stepsPerBeat' | 'tempoBpm' | 'beatsPerBar'> {
   return { stepsPerBeat: roll.stepsPerBeat, tempoBpm: roll.tempoBpm, beatsPerBar: roll.beatsPerBar };
 }
 

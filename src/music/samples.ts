@@ -90,15 +90,18 @@ export function midiFromNoteName(name: string): number {
 
 /** Turns a sample's note text into a one-track roll named "Melody" (DEFAULT_VELOCITY on every note). */
 export function sampleToRoll(sample: SampleMelody, stepsPerBeat = DEFAULT_STEPS_PER_BEAT): PianoRoll {
-  const notes = sample.notes.trim().split(/\s+/).map((token) => {
-    const [name, beatsText] = token.split(':');
-    const beats = Number(beatsText);
-    const steps = beats * stepsPerBeat;
-    if (!Number.isInteger(steps) || steps <= 0) {
-      throw new SampleMelodyError(`${sample.title}: "${token}" does not last a whole number of grid steps`);
-    }
-    return { pitch: name === 'r' ? null : midiFromNoteName(name), steps };
-  });
+  const notes = sample.notes
+    .trim()
+    .split(/\s+/)
+    .map((token) => {
+      const [name, beatsText] = token.split(':');
+      const beats = Number(beatsText);
+      const steps = beats * stepsPerBeat;
+      if (!Number.isInteger(steps) || steps <= 0) {
+        throw new SampleMelodyError(`${sample.title}: "${token}" does not last a whole number of grid steps`);
+      }
+      return { pitch: name === 'r' ? null : midiFromNoteName(name), steps };
+    });
   const total = notes.reduce((sum, n) => sum + n.steps, 0);
   const roll = createRoll(total, [{ name: 'Melody', program: 0, isDrum: false }], {
     stepsPerBeat,

@@ -34,11 +34,13 @@ export const MAX_VARIABLE_LENGTH = 0x0fff_ffff;
 
 const NOT_MIDI_MESSAGE =
   'This is not a MIDI file. Export your melody from your notation program or sequencer as a MIDI file (.mid) and try again.';
-const TRUNCATED_MESSAGE =
-  'This MIDI file is cut short (incomplete download or copy?). Save or download it again and retry.';
+const TRUNCATED_MESSAGE = 'This MIDI file is cut short (incomplete download or copy?). Save or download it again and retry.';
 
 function damaged(detail: string): MidiInputError {
-  return new MidiInputError('damaged', `This MIDI file is damaged and cannot be read (${detail}). Open it in a music program and save it again as MIDI.`);
+  return new MidiInputError(
+    'damaged',
+    `This MIDI file is damaged and cannot be read (${detail}). Open it in a music program and save it again as MIDI.`,
+  );
 }
 
 const ascii = (bytes: Uint8Array, at: number) => String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
@@ -185,7 +187,11 @@ export function readSmf(bytes: Uint8Array): SmfFile {
   const format = uint16(smf, 8);
   const trackCount = uint16(smf, 10);
   const division = uint16(smf, 12);
-  if (format > 2) throw new MidiInputError('damaged', `This MIDI file says it is of format ${format}, which does not exist (0, 1 and 2 do). The file is probably damaged.`);
+  if (format > 2)
+    throw new MidiInputError(
+      'damaged',
+      `This MIDI file says it is of format ${format}, which does not exist (0, 1 and 2 do). The file is probably damaged.`,
+    );
   if (trackCount === 0) throw new MidiInputError('no-notes', 'This MIDI file has no tracks, so there are no notes to use.');
 
   let ticksPerBeat: number | null = null;
@@ -193,10 +199,12 @@ export function readSmf(bytes: Uint8Array): SmfFile {
   if (division & 0x8000) {
     const framesPerSecond = 256 - (division >> 8);
     const ticksPerFrame = division & 0xff;
-    if (framesPerSecond <= 0 || ticksPerFrame === 0) throw new MidiInputError('damaged', 'This MIDI file has an impossible time base; it is probably damaged.');
+    if (framesPerSecond <= 0 || ticksPerFrame === 0)
+      throw new MidiInputError('damaged', 'This MIDI file has an impossible time base; it is probably damaged.');
     ticksPerSecond = framesPerSecond * ticksPerFrame;
   } else {
-    if (division === 0) throw new MidiInputError('damaged', 'This MIDI file has zero ticks per beat, which is impossible; it is probably damaged.');
+    if (division === 0)
+      throw new MidiInputError('damaged', 'This MIDI file has zero ticks per beat, which is impossible; it is probably damaged.');
     ticksPerBeat = division;
   }
 

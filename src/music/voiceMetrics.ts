@@ -126,7 +126,8 @@ function finiteMean(values: readonly number[]): number {
  *   notes (NaN without a key).
  */
 export function voiceMetrics(roll: PianoRoll, options: VoiceMetricOptions): VoiceMetrics {
-  if (roll.tracks.length !== 4) throw new RangeError(`the voice metrics need a four-voice roll (melody, alto, tenor, bass), got ${roll.tracks.length} tracks`);
+  if (roll.tracks.length !== 4)
+    throw new RangeError(`the voice metrics need a four-voice roll (melody, alto, tenor, bass), got ${roll.tracks.length} tracks`);
   const analyses = analyzeRoll(roll);
   const melody = analyses[MELODY];
   const voices = ACCOMPANIMENT.map((t) => analyses[t]);
@@ -149,7 +150,8 @@ export function voiceMetrics(roll: PianoRoll, options: VoiceMetricOptions): Voic
   }
 
   let parallels = 0;
-  for (let i = 0; i < analyses.length; i++) for (let j = i + 1; j < analyses.length; j++) parallels += countParallels(analyses[i].top, analyses[j].top);
+  for (let i = 0; i < analyses.length; i++)
+    for (let j = i + 1; j < analyses.length; j++) parallels += countParallels(analyses[i].top, analyses[j].top);
   const bars = Math.ceil(roll.steps / stepsPerBar(roll));
 
   let orderedSteps = 0;

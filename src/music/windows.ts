@@ -117,7 +117,9 @@ export function trainingWindowStarts(roll: PianoRoll, options: TrainingWindowOpt
   const starts: number[] = [];
   if (roll.steps < windowSteps) starts.push(0);
   for (let s = 0; s + windowSteps <= roll.steps; s += hopSteps) starts.push(s);
-  const kept = (options.firstWindowOnly ? starts.slice(0, 1) : starts).filter((s) => !(options.skipSilentMelody ?? true) || melodySounds(s));
+  const kept = (options.firstWindowOnly ? starts.slice(0, 1) : starts).filter(
+    (s) => !(options.skipSilentMelody ?? true) || melodySounds(s),
+  );
   return kept;
 }
 
@@ -166,7 +168,11 @@ function writeWindow(roll: PianoRoll, start: number, windowSteps: number, semito
  * demand: it is called twice per roll (count, then fill), so a large data set never has to sit in
  * memory as rolls. Every roll needs the same number of tracks.
  */
-export function buildTrainingWindows(count: number, rollAt: (index: number) => PianoRoll, options: TrainingWindowOptions = {}): TrainingWindows {
+export function buildTrainingWindows(
+  count: number,
+  rollAt: (index: number) => PianoRoll,
+  options: TrainingWindowOptions = {},
+): TrainingWindows {
   const windowSteps = options.windowSteps ?? WINDOW_STEPS;
   const transpositions = options.transpositions ?? [];
   let trackCount = options.trackNames?.length ?? -1;
@@ -177,7 +183,8 @@ export function buildTrainingWindows(count: number, rollAt: (index: number) => P
     const roll = rollAt(r);
     if (trackCount < 0) trackCount = roll.tracks.length;
     trackNames ??= roll.tracks.map((t) => t.name);
-    if (roll.tracks.length !== trackCount) throw new RangeError(`every roll needs ${trackCount} tracks, got one with ${roll.tracks.length}`);
+    if (roll.tracks.length !== trackCount)
+      throw new RangeError(`every roll needs ${trackCount} tracks, got one with ${roll.tracks.length}`);
     const starts = trainingWindowStarts(roll, options);
     const shifts = starts.length > 0 ? usableShifts(roll, transpositions, options.trackRanges) : [];
     plan.push({ starts, shifts });
@@ -205,7 +212,8 @@ export function rollsToTrainingWindows(rolls: PianoRoll[], options: TrainingWind
 
 /** Window `index` as a roll; `tracks` picks which tracks to keep (default all), in that order. */
 export function windowToRoll(data: TrainingWindows, index: number, tracks?: number[]): PianoRoll {
-  if (!Number.isInteger(index) || index < 0 || index >= data.count) throw new RangeError(`window index must be 0..${data.count - 1}, got ${index}`);
+  if (!Number.isInteger(index) || index < 0 || index >= data.count)
+    throw new RangeError(`window index must be 0..${data.count - 1}, got ${index}`);
   const picked = tracks ?? data.trackNames.map((_, t) => t);
   const roll = createRoll(
     data.steps,

@@ -6,21 +6,27 @@ import { z } from 'zod';
 import { MODEL_WIDTHS } from '../music/constants';
 
 /** Model size presets: the generator's and critic's base width (64 reproduces the reference model). */
-export const MODEL_SIZES = { tiny: MODEL_WIDTHS[0], small: MODEL_WIDTHS[1], medium: MODEL_WIDTHS[2], large: MODEL_WIDTHS[3], reference: MODEL_WIDTHS[4] } as const;
+export const MODEL_SIZES = {
+  tiny: MODEL_WIDTHS[0],
+  small: MODEL_WIDTHS[1],
+  medium: MODEL_WIDTHS[2],
+  large: MODEL_WIDTHS[3],
+  reference: MODEL_WIDTHS[4],
+} as const;
 export type ModelSize = keyof typeof MODEL_SIZES;
 
 const int = (min: number, max: number) =>
-  z.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+  z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 
 export const hyperParamsSchema = z.object({
   /** Passes of the critic over the training windows. */
   epochs: int(1, 100_000).default(20),
   /** Adam learning rate of both networks. */
-  learningRate: z
-    .number({ error: 'must be a number' })
-    .gt(0, 'must be greater than 0')
-    .max(0.1, 'must be at most 0.1')
-    .default(1e-3),
+  learningRate: z.number({ error: 'must be a number' }).gt(0, 'must be greater than 0').max(0.1, 'must be at most 0.1').default(1e-3),
   /** Critic steps per generator step. */
   updateRatio: int(1, 20).default(5),
   /** Windows per batch. */

@@ -124,12 +124,4 @@ export type WorkerEvent =
   /** Any failure; `requestId` ties it to a request where there is one. `problems` lists bad config fields. */
   | { type: 'error'; requestId?: number; code: WorkerErrorCode; message: string; problems?: FieldProblem[] };
 
-export type WorkerErrorCode =
-  | 'bad-config'
-  | 'bad-request'
-  | 'no-backend'
-  | 'device-lost'
-  | 'no-model'
-  | 'bad-model'
-  | 'busy'
-  | 'internal';
+export type WorkerErrorCode = 'bad-config' | 'bad-request' | 'no-backend' | 'device-lost' | 'no-model' | 'bad-model' | 'busy' | 'internal';

@@ -47,48 +47,92 @@ export function AccompanyPanel() {
           ))}
         </select>
         {active && active.id !== DEFAULT_MODEL_ID && !busyTraining && (
-          <button type="button" className="small" onClick={() => {
+          <button
+            type="button"
+            className="small"
+            onClick={() => {
               // Forgetting cannot be undone from the page, so it is asked first.
-              if (window.confirm(`Forget “${active.label}”? It leaves the list for good; save it as files first to keep a copy.`)) void controller.forgetModel(active.id);
-            }} data-testid="forget-model-button">
+              if (window.confirm(`Forget “${active.label}”? It leaves the list for good; save it as files first to keep a copy.`))
+                void controller.forgetModel(active.id);
+            }}
+            data-testid="forget-model-button"
+          >
             Forget
           </button>
         )}
       </div>
       <p className="hint" id={detailId}>
-        In use: <strong data-testid="model-label" data-origin={model?.origin ?? ''}>{model ? model.label : 'none yet: train one or load one from files'}</strong>
+        In use:{' '}
+        <strong data-testid="model-label" data-origin={model?.origin ?? ''}>
+          {model ? model.label : 'none yet: train one or load one from files'}
+        </strong>
         {active?.detail ? ` · ${active.detail}` : ''}
       </p>
       <div className="row buttons">
         {/* Busy buttons stay focusable (aria-disabled): a disabled button would drop the keyboard focus to the page. */}
-        <button type="button" className="primary" data-testid="generate-button" disabled={!melody} aria-disabled={generating} onClick={() => !generating && void controller.generate()}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="generate-button"
+          disabled={!melody}
+          aria-disabled={generating}
+          onClick={() => !generating && void controller.generate()}
+        >
           {generating ? 'Writing…' : 'Accompany my melody'}
         </button>
-        <button type="button" data-testid="variation-button" disabled={!melody || !result} aria-disabled={generating} onClick={() => !generating && void controller.nextVariation()}>
+        <button
+          type="button"
+          data-testid="variation-button"
+          disabled={!melody || !result}
+          aria-disabled={generating}
+          onClick={() => !generating && void controller.nextVariation()}
+        >
           Another variation
         </button>
         <label htmlFor={seedId}>Variation</label>
-        <CommitNumber id={seedId} className="narrow" min={0} value={seed} onCommit={(n) => void controller.generate(Math.max(0, n))} data-testid="variation-seed-input" disabled={!melody} />
+        <CommitNumber
+          id={seedId}
+          className="narrow"
+          min={0}
+          value={seed}
+          onCommit={(n) => void controller.generate(Math.max(0, n))}
+          data-testid="variation-seed-input"
+          disabled={!melody}
+        />
       </div>
       <div className="row">
         <label htmlFor={voicingId}>Voices</label>
-        <select id={voicingId} value={voicing} disabled={generating} onChange={(e) => void controller.setVoicing(e.target.value as Voicing)} data-testid="voicing-select" aria-describedby={`${voicingId}-help`}>
+        <select
+          id={voicingId}
+          value={voicing}
+          disabled={generating}
+          onChange={(e) => void controller.setVoicing(e.target.value as Voicing)}
+          data-testid="voicing-select"
+          aria-describedby={`${voicingId}-help`}
+        >
           <option value="chorale">Chorale: always sounding, in chords</option>
           <option value="single">Independent: each voice its own best note</option>
           <option value="chords">Reference: every note above the threshold</option>
         </select>
       </div>
       <p className="hint" id={`${voicingId}-help`}>
-        How the model's output becomes notes. Chorale decodes alto, tenor and bass together so they sound under every
-        melody note and form chords; the other two show the network's raw choices.
+        How the model's output becomes notes. Chorale decodes alto, tenor and bass together so they sound under every melody note and form
+        chords; the other two show the network's raw choices.
       </p>
       <p className={announcement || generating ? 'announce' : 'announce idle'} role="status" aria-live="polite" data-testid="announcement">
-        {generating ? 'Writing the accompaniment…' : announcement || (result ? '' : 'Press “Accompany my melody” to write the voices under your melody, then Play.')}
+        {generating
+          ? 'Writing the accompaniment…'
+          : announcement || (result ? '' : 'Press “Accompany my melody” to write the voices under your melody, then Play.')}
       </p>
       <details className="model-files">
         <summary>Model files</summary>
         <div className="row buttons">
-          <button type="button" data-testid="save-model-button" disabled={!model || busyTraining} onClick={() => void controller.saveModelFiles()}>
+          <button
+            type="button"
+            data-testid="save-model-button"
+            disabled={!model || busyTraining}
+            onClick={() => void controller.saveModelFiles()}
+          >
             Save model as files
           </button>
           <input

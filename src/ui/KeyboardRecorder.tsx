@@ -87,13 +87,19 @@ export function KeyboardRecorder() {
       }
       setMidiNote(`Listening to ${inputs.map((i) => i.name || 'MIDI input').join(', ')}.`);
     } catch (error) {
-      controller.report('melody', new Error(`The browser did not give access to MIDI keyboards (${error instanceof Error ? error.message : String(error)}).`));
+      controller.report(
+        'melody',
+        new Error(`The browser did not give access to MIDI keyboards (${error instanceof Error ? error.message : String(error)}).`),
+      );
     }
   };
 
-  useEffect(() => () => {
-    recorderRef.current = new NoteRecorder();
-  }, []);
+  useEffect(
+    () => () => {
+      recorderRef.current = new NoteRecorder();
+    },
+    [],
+  );
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.repeat || e.metaKey || e.ctrlKey || e.altKey) return;
@@ -110,11 +116,25 @@ export function KeyboardRecorder() {
   return (
     <div className="keyboard-recorder">
       <div className="row">
-        <button type="button" className={recording ? 'record recording' : 'record'} onClick={toggleRecording} aria-pressed={recording} data-testid="record-button">
+        <button
+          type="button"
+          className={recording ? 'record recording' : 'record'}
+          onClick={toggleRecording}
+          aria-pressed={recording}
+          data-testid="record-button"
+        >
           {recording ? '■ Stop recording' : '● Record'}
         </button>
         <label htmlFor={tempoId}>Recording tempo</label>
-        <input id={tempoId} type="number" min={40} max={240} value={tempo} onChange={(e) => setTempo(Number(e.target.value) || 100)} className="narrow" />
+        <input
+          id={tempoId}
+          type="number"
+          min={40}
+          max={240}
+          value={tempo}
+          onChange={(e) => setTempo(Number(e.target.value) || 100)}
+          className="narrow"
+        />
         <span className="hint">bpm</span>
         <button type="button" onClick={() => setLowestC((c) => Math.max(24, c - 12))} aria-label="Oct − (one octave down)">
           Oct −
@@ -157,7 +177,9 @@ export function KeyboardRecorder() {
           );
         })}
       </div>
-      <p className="hint">{recording ? 'Recording… play your melody, then press Stop.' : 'Press Record, play, then Stop: notes snap to sixteenth notes.'}</p>
+      <p className="hint">
+        {recording ? 'Recording… play your melody, then press Stop.' : 'Press Record, play, then Stop: notes snap to sixteenth notes.'}
+      </p>
       <p className="hint key-map">
         Computer keys, with the keyboard focused:{' '}
         {COMPUTER_KEYS.map((key, i) => (

@@ -49,7 +49,18 @@ function LineSample({ color, dash }: { color: string; dash?: number[] }) {
 }
 
 /** Draws `data`; the uPlot instance is made once there is data and fed new data as it arrives. */
-export function LineChart({ title, xLabel, yLabel, series, data, testId, height = 180, emptyText = 'No data yet.', digits = 2, yRange }: Props) {
+export function LineChart({
+  title,
+  xLabel,
+  yLabel,
+  series,
+  data,
+  testId,
+  height = 180,
+  emptyText = 'No data yet.',
+  digits = 2,
+  yRange,
+}: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const points = data[0]?.length ?? 0;
@@ -69,10 +80,19 @@ export function LineChart({ title, xLabel, yLabel, series, data, testId, height 
         cursor: { y: false },
         scales: { x: { time: false }, ...(yRange ? { y: { range: yRange } } : {}) },
         axes: [
-          { label: xLabel, size: 34, labelSize: 18, incrs: WHOLE_INCREMENTS, values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')) },
+          {
+            label: xLabel,
+            size: 34,
+            labelSize: 18,
+            incrs: WHOLE_INCREMENTS,
+            values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')),
+          },
           { label: yLabel, size: 44, labelSize: 18 },
         ],
-        series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, points: { show: true, size: 4 } }))],
+        series: [
+          { label: xLabel },
+          ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, points: { show: true, size: 4 } })),
+        ],
       },
       data.map((d) => [...d]) as uPlot.AlignedData,
       host,
@@ -93,7 +113,9 @@ export function LineChart({ title, xLabel, yLabel, series, data, testId, height 
     plotRef.current?.setData(data.map((d) => [...d]) as uPlot.AlignedData);
   }, [data]);
 
-  const summary = hasData ? `${title}: ${yLabel} by ${xLabel}. After ${xLabel} ${lastX}: ${series.map((s, i) => `${s.label} ${format(latest[i], digits)}`).join(', ')}.` : `${title}: ${emptyText}`;
+  const summary = hasData
+    ? `${title}: ${yLabel} by ${xLabel}. After ${xLabel} ${lastX}: ${series.map((s, i) => `${s.label} ${format(latest[i], digits)}`).join(', ')}.`
+    : `${title}: ${emptyText}`;
 
   return (
     <figure className={hasData ? 'chart' : 'chart empty'} data-testid={testId} data-points={points}>

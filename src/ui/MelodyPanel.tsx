@@ -27,7 +27,10 @@ export function MelodyPanel() {
   return (
     <section className="panel" aria-labelledby="melody-heading">
       <h2 id="melody-heading">
-        <span className="step-number" aria-hidden="true">1</span> Your melody
+        <span className="step-number" aria-hidden="true">
+          1
+        </span>{' '}
+        Your melody
       </h2>
       <p className="current">
         Now: <strong data-testid="melody-name">{melodyName || 'none'}</strong>

@@ -38,7 +38,20 @@ function pitchName(pitch: number): string {
 }
 
 /** Draws a roll; long pieces scroll sideways and only the visible part is drawn. */
-export function PianoRollView({ roll, label, getPlayback, playing, showPlayhead, positionKey = 0, silent, onSeek, range: fixedRange, height = 280, testId = 'piano-roll-canvas', initialZoom = 4 }: Props) {
+export function PianoRollView({
+  roll,
+  label,
+  getPlayback,
+  playing,
+  showPlayhead,
+  positionKey = 0,
+  silent,
+  onSeek,
+  range: fixedRange,
+  height = 280,
+  testId = 'piano-roll-canvas',
+  initialZoom = 4,
+}: Props) {
   const [zoomIndex, setZoomIndex] = useState(initialZoom);
   const pxPerStep = ZOOMS[zoomIndex];
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -91,7 +104,11 @@ export function PianoRollView({ roll, label, getPlayback, playing, showPlayhead,
     }
     if (roll) {
       const barSteps = roll.beatsPerBar * roll.stepsPerBeat;
-      for (let step = Math.floor(left / pxPerStep / roll.stepsPerBeat) * roll.stepsPerBeat; step * pxPerStep < left + width; step += roll.stepsPerBeat) {
+      for (
+        let step = Math.floor(left / pxPerStep / roll.stepsPerBeat) * roll.stepsPerBeat;
+        step * pxPerStep < left + width;
+        step += roll.stepsPerBeat
+      ) {
         ctx.fillStyle = step % barSteps === 0 ? '#c9d1d9' : '#eaeef2';
         ctx.fillRect(step * pxPerStep - left, 0, 1, HEIGHT);
       }
@@ -186,12 +203,24 @@ export function PianoRollView({ roll, label, getPlayback, playing, showPlayhead,
           <button type="button" onClick={() => setZoomIndex((z) => Math.max(0, z - 1))} disabled={zoomIndex === 0} aria-label="Zoom out">
             −
           </button>
-          <button type="button" onClick={() => setZoomIndex((z) => Math.min(ZOOMS.length - 1, z + 1))} disabled={zoomIndex === ZOOMS.length - 1} aria-label="Zoom in">
+          <button
+            type="button"
+            onClick={() => setZoomIndex((z) => Math.min(ZOOMS.length - 1, z + 1))}
+            disabled={zoomIndex === ZOOMS.length - 1}
+            aria-label="Zoom in"
+          >
             +
           </button>
         </div>
       </div>
-      <div className="roll-scroll" ref={scrollRef} onScroll={draw} tabIndex={0} role="region" aria-label="Piano roll; scroll it with the arrow keys">
+      <div
+        className="roll-scroll"
+        ref={scrollRef}
+        onScroll={draw}
+        tabIndex={0}
+        role="region"
+        aria-label="Piano roll; scroll it with the arrow keys"
+      >
         <canvas
           ref={canvasRef}
           className={onSeek ? 'roll-canvas seekable' : 'roll-canvas'}

@@ -17,7 +17,11 @@ import { usePlaybackPosition, usePlayerSnapshot } from './usePlayer';
 function ownsSpace(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
-  return Boolean(target.closest('input, textarea, select, button, a[href], summary, [role="slider"], [role="listbox"], [role="textbox"], [role="button"]'));
+  return Boolean(
+    target.closest(
+      'input, textarea, select, button, a[href], summary, [role="slider"], [role="listbox"], [role="textbox"], [role="button"]',
+    ),
+  );
 }
 
 /** "1:05.3". */
@@ -34,7 +38,12 @@ function PositionReadout({ roll, tempoBpm, duration }: { roll: PianoRoll; tempoB
   const bar = Math.floor(beats / roll.beatsPerBar) + 1;
   const beat = Math.floor(beats % roll.beatsPerBar) + 1;
   return (
-    <span className="readout" data-testid="position-readout" data-seconds={seconds.toFixed(2)} aria-label={`Position: bar ${bar}, beat ${beat}, ${clock(seconds)} of ${clock(duration)}`}>
+    <span
+      className="readout"
+      data-testid="position-readout"
+      data-seconds={seconds.toFixed(2)}
+      aria-label={`Position: bar ${bar}, beat ${beat}, ${clock(seconds)} of ${clock(duration)}`}
+    >
       <span className="bar-beat">
         {bar}:{beat}
       </span>{' '}
@@ -64,11 +73,17 @@ export function PlayerPanel() {
   const silent = useMemo(() => audibleTracks(roll?.tracks.length ?? 0, mix).map((a) => !a), [roll, mix]);
   // The mixer shows how many notes each track has; what is scheduled while playing is on data-scheduled-notes.
   const notesPerTrack = useMemo(() => (roll ? countByTrack(scheduleRoll(roll), roll.tracks.length) : []), [roll]);
-  const getPlayback = useCallback(() => ({ seconds: player.position, tempoBpm: player.snapshot().tempoBpm, playing: player.snapshot().state === 'playing' }), [player]);
+  const getPlayback = useCallback(
+    () => ({ seconds: player.position, tempoBpm: player.snapshot().tempoBpm, playing: player.snapshot().state === 'playing' }),
+    [player],
+  );
   const ownTempo = roll?.tempoBpm ?? DEFAULT_TEMPO_BPM;
   const tempo = tempoOverride ?? ownTempo;
   const bars = roll ? barCount(roll) : 1;
-  const plan = useMemo(() => (roll ? planExport(roll, mix, instruments, tempo, melodyName) : null), [roll, mix, instruments, tempo, melodyName]);
+  const plan = useMemo(
+    () => (roll ? planExport(roll, mix, instruments, tempo, melodyName) : null),
+    [roll, mix, instruments, tempo, melodyName],
+  );
   // While a training snapshot plays in the training panel, this panel's transport belongs to it no more.
   const mine = !audition;
   const playing = mine && snap.state === 'playing';
@@ -144,7 +159,13 @@ export function PlayerPanel() {
         <span className="tempo-value" data-testid="tempo-value">
           {Math.round(tempo)} bpm
         </span>
-        <button type="button" className="small" onClick={() => controller.setTempo(null)} data-testid="tempo-reset-button" aria-label={`Tune's tempo: back to ${Math.round(ownTempo)} bpm`}>
+        <button
+          type="button"
+          className="small"
+          onClick={() => controller.setTempo(null)}
+          data-testid="tempo-reset-button"
+          aria-label={`Tune's tempo: back to ${Math.round(ownTempo)} bpm`}
+        >
           Tune's tempo
         </button>
       </div>
@@ -200,12 +221,23 @@ export function PlayerPanel() {
               const m = mix[i];
               const name = track.name || `Track ${i + 1}`;
               return (
-                <tr key={i} data-testid="track-row" data-track={i} data-scheduled-notes={snap.scheduledPerTrack[i] ?? 0} data-audible={!silent[i]}>
+                <tr
+                  key={i}
+                  data-testid="track-row"
+                  data-track={i}
+                  data-scheduled-notes={snap.scheduledPerTrack[i] ?? 0}
+                  data-audible={!silent[i]}
+                >
                   <th scope="row">
                     <span className="swatch" style={{ background: trackColor(i) }} aria-hidden="true" /> {name}
                   </th>
                   <td data-label="Instrument">
-                    <select aria-label={`Instrument of ${name}`} value={instruments[i] ?? 'piano'} onChange={(e) => controller.setTrackInstrument(i, e.target.value as InstrumentName)} data-testid="instrument-select">
+                    <select
+                      aria-label={`Instrument of ${name}`}
+                      value={instruments[i] ?? 'piano'}
+                      onChange={(e) => controller.setTrackInstrument(i, e.target.value as InstrumentName)}
+                      data-testid="instrument-select"
+                    >
                       {Object.entries(INSTRUMENTS).map(([key, label]) => (
                         <option key={key} value={key}>
                           {label}
@@ -214,13 +246,34 @@ export function PlayerPanel() {
                     </select>
                   </td>
                   <td data-label="Mute">
-                    <input type="checkbox" aria-label={`Mute ${name}`} checked={m?.muted ?? false} onChange={(e) => controller.setTrackMix(i, { muted: e.target.checked })} data-testid="mute-checkbox" />
+                    <input
+                      type="checkbox"
+                      aria-label={`Mute ${name}`}
+                      checked={m?.muted ?? false}
+                      onChange={(e) => controller.setTrackMix(i, { muted: e.target.checked })}
+                      data-testid="mute-checkbox"
+                    />
                   </td>
                   <td data-label="Solo">
-                    <input type="checkbox" aria-label={`Solo ${name}`} checked={m?.solo ?? false} onChange={(e) => controller.setTrackMix(i, { solo: e.target.checked })} data-testid="solo-checkbox" />
+                    <input
+                      type="checkbox"
+                      aria-label={`Solo ${name}`}
+                      checked={m?.solo ?? false}
+                      onChange={(e) => controller.setTrackMix(i, { solo: e.target.checked })}
+                      data-testid="solo-checkbox"
+                    />
                   </td>
                   <td data-label="Volume">
-                    <input type="range" min={-40} max={6} step={1} aria-label={`Volume of ${name}`} aria-valuetext={`${m?.volumeDb ?? 0} decibels`} value={m?.volumeDb ?? 0} onChange={(e) => controller.setTrackMix(i, { volumeDb: Number(e.target.value) })} />
+                    <input
+                      type="range"
+                      min={-40}
+                      max={6}
+                      step={1}
+                      aria-label={`Volume of ${name}`}
+                      aria-valuetext={`${m?.volumeDb ?? 0} decibels`}
+                      value={m?.volumeDb ?? 0}
+                      onChange={(e) => controller.setTrackMix(i, { volumeDb: Number(e.target.value) })}
+                    />
                   </td>
                   <td className="num" data-label="Notes">
                     <span>{notesPerTrack[i] ?? 0}</span>

@@ -45,19 +45,48 @@ export function SettingsPanel() {
   return (
     <section className="panel" aria-labelledby="settings-heading">
       <h2 id="settings-heading">
-        <span className="step-number" aria-hidden="true">3</span> Train your own model
+        <span className="step-number" aria-hidden="true">
+          3
+        </span>{' '}
+        Train your own model
       </h2>
       <fieldset disabled={locked} className="settings">
         <legend className="sr-only">Training settings</legend>
-        <Field field="epochs" label="Epochs" problem={problems.epochs} help="Passes over the training data. More passes learn more, and take longer.">
+        <Field
+          field="epochs"
+          label="Epochs"
+          problem={problems.epochs}
+          help="Passes over the training data. More passes learn more, and take longer."
+        >
           {(ids) => (
             <>
-              <input type="range" min={1} max={200} value={Number(draft.epochs) || 1} onChange={(e) => set('epochs')(e.target.value)} aria-label="Epochs slider" />
-              <input id={ids.input} type="number" className="narrow" value={draft.epochs} onChange={(e) => set('epochs')(e.target.value)} data-testid="epochs-input" aria-describedby={describedBy(ids, 'epochs')} aria-invalid={Boolean(problems.epochs)} />
+              <input
+                type="range"
+                min={1}
+                max={200}
+                value={Number(draft.epochs) || 1}
+                onChange={(e) => set('epochs')(e.target.value)}
+                aria-label="Epochs slider"
+              />
+              <input
+                id={ids.input}
+                type="number"
+                className="narrow"
+                value={draft.epochs}
+                onChange={(e) => set('epochs')(e.target.value)}
+                data-testid="epochs-input"
+                aria-describedby={describedBy(ids, 'epochs')}
+                aria-invalid={Boolean(problems.epochs)}
+              />
             </>
           )}
         </Field>
-        <Field field="learningRate" label="Learning rate" problem={problems.learningRate} help="Size of each learning step. Larger learns faster but can become unstable; smaller is steadier but slow.">
+        <Field
+          field="learningRate"
+          label="Learning rate"
+          problem={problems.learningRate}
+          help="Size of each learning step. Larger learns faster but can become unstable; smaller is steadier but slow."
+        >
           {(ids) => (
             <>
               <input
@@ -69,15 +98,46 @@ export function SettingsPanel() {
                 aria-label="Learning rate slider (logarithmic)"
                 aria-valuetext={draft.learningRate}
               />
-              <input id={ids.input} type="text" inputMode="decimal" className="narrow" value={draft.learningRate} onChange={(e) => set('learningRate')(e.target.value)} data-testid="learning-rate-input" aria-describedby={describedBy(ids, 'learningRate')} aria-invalid={Boolean(problems.learningRate)} />
+              <input
+                id={ids.input}
+                type="text"
+                inputMode="decimal"
+                className="narrow"
+                value={draft.learningRate}
+                onChange={(e) => set('learningRate')(e.target.value)}
+                data-testid="learning-rate-input"
+                aria-describedby={describedBy(ids, 'learningRate')}
+                aria-invalid={Boolean(problems.learningRate)}
+              />
             </>
           )}
         </Field>
-        <Field field="updateRatio" label="Critic steps per generator step" problem={problems.updateRatio} help="How often the critic trains for each generator update. Higher gives the generator better feedback, and costs time.">
+        <Field
+          field="updateRatio"
+          label="Critic steps per generator step"
+          problem={problems.updateRatio}
+          help="How often the critic trains for each generator update. Higher gives the generator better feedback, and costs time."
+        >
           {(ids) => (
             <>
-              <input type="range" min={1} max={20} value={Number(draft.updateRatio) || 1} onChange={(e) => set('updateRatio')(e.target.value)} aria-label="Update ratio slider" />
-              <input id={ids.input} type="number" className="narrow" value={draft.updateRatio} onChange={(e) => set('updateRatio')(e.target.value)} data-testid="update-ratio-input" aria-describedby={describedBy(ids, 'updateRatio')} aria-invalid={Boolean(problems.updateRatio)} />
+              <input
+                type="range"
+                min={1}
+                max={20}
+                value={Number(draft.updateRatio) || 1}
+                onChange={(e) => set('updateRatio')(e.target.value)}
+                aria-label="Update ratio slider"
+              />
+              <input
+                id={ids.input}
+                type="number"
+                className="narrow"
+                value={draft.updateRatio}
+                onChange={(e) => set('updateRatio')(e.target.value)}
+                data-testid="update-ratio-input"
+                aria-describedby={describedBy(ids, 'updateRatio')}
+                aria-invalid={Boolean(problems.updateRatio)}
+              />
             </>
           )}
         </Field>
@@ -89,17 +149,62 @@ export function SettingsPanel() {
         >
           {(ids) => (
             <>
-              <input type="range" min={0} max={50} value={Number(draft.voiceLossWeight) || 0} onChange={(e) => set('voiceLossWeight')(e.target.value)} aria-label="Voice guidance slider" />
-              <input id={ids.input} type="number" min={0} step="any" className="narrow" value={draft.voiceLossWeight} onChange={(e) => set('voiceLossWeight')(e.target.value)} data-testid="voice-loss-weight-input" aria-describedby={describedBy(ids, 'voiceLossWeight')} aria-invalid={Boolean(problems.voiceLossWeight)} />
+              <input
+                type="range"
+                min={0}
+                max={50}
+                value={Number(draft.voiceLossWeight) || 0}
+                onChange={(e) => set('voiceLossWeight')(e.target.value)}
+                aria-label="Voice guidance slider"
+              />
+              <input
+                id={ids.input}
+                type="number"
+                min={0}
+                step="any"
+                className="narrow"
+                value={draft.voiceLossWeight}
+                onChange={(e) => set('voiceLossWeight')(e.target.value)}
+                data-testid="voice-loss-weight-input"
+                aria-describedby={describedBy(ids, 'voiceLossWeight')}
+                aria-invalid={Boolean(problems.voiceLossWeight)}
+              />
             </>
           )}
         </Field>
-        <Field field="batchSize" label="Batch size" problem={problems.batchSize} help="Two-bar windows per step. Larger batches give smoother learning but need more memory per step.">
-          {(ids) => <input id={ids.input} type="number" className="narrow" value={draft.batchSize} onChange={(e) => set('batchSize')(e.target.value)} data-testid="batch-size-input" aria-describedby={describedBy(ids, 'batchSize')} aria-invalid={Boolean(problems.batchSize)} />}
-        </Field>
-        <Field field="baseWidth" label="Model size" problem={problems.baseWidth} help="Width of both networks. Larger models can write richer parts but train much more slowly; “reference” is DeepComposer's size.">
+        <Field
+          field="batchSize"
+          label="Batch size"
+          problem={problems.batchSize}
+          help="Two-bar windows per step. Larger batches give smoother learning but need more memory per step."
+        >
           {(ids) => (
-            <select id={ids.input} value={draft.baseWidth} onChange={(e) => set('baseWidth')(e.target.value)} data-testid="model-size-select" aria-describedby={describedBy(ids, 'baseWidth')}>
+            <input
+              id={ids.input}
+              type="number"
+              className="narrow"
+              value={draft.batchSize}
+              onChange={(e) => set('batchSize')(e.target.value)}
+              data-testid="batch-size-input"
+              aria-describedby={describedBy(ids, 'batchSize')}
+              aria-invalid={Boolean(problems.batchSize)}
+            />
+          )}
+        </Field>
+        <Field
+          field="baseWidth"
+          label="Model size"
+          problem={problems.baseWidth}
+          help="Width of both networks. Larger models can write richer parts but train much more slowly; “reference” is DeepComposer's size."
+        >
+          {(ids) => (
+            <select
+              id={ids.input}
+              value={draft.baseWidth}
+              onChange={(e) => set('baseWidth')(e.target.value)}
+              data-testid="model-size-select"
+              aria-describedby={describedBy(ids, 'baseWidth')}
+            >
               {Object.entries(MODEL_SIZES).map(([name, width]) => (
                 <option key={name} value={String(width)}>
                   {name} (width {width})
@@ -108,8 +213,24 @@ export function SettingsPanel() {
             </select>
           )}
         </Field>
-        <Field field="seed" label="Seed" problem={problems.seed} help="Starting point of the random numbers. The same seed and settings repeat the same run; change it to try another.">
-          {(ids) => <input id={ids.input} type="number" className="narrow" value={draft.seed} onChange={(e) => set('seed')(e.target.value)} data-testid="seed-input" aria-describedby={describedBy(ids, 'seed')} aria-invalid={Boolean(problems.seed)} />}
+        <Field
+          field="seed"
+          label="Seed"
+          problem={problems.seed}
+          help="Starting point of the random numbers. The same seed and settings repeat the same run; change it to try another."
+        >
+          {(ids) => (
+            <input
+              id={ids.input}
+              type="number"
+              className="narrow"
+              value={draft.seed}
+              onChange={(e) => set('seed')(e.target.value)}
+              data-testid="seed-input"
+              aria-describedby={describedBy(ids, 'seed')}
+              aria-invalid={Boolean(problems.seed)}
+            />
+          )}
         </Field>
       </fieldset>
     </section>

@@ -10,8 +10,17 @@ import { pitchRange } from './rollGeometry';
 import { usePlayerSnapshot } from './usePlayer';
 
 const LOSS_SERIES: ChartSeries[] = [
-  { label: 'Critic loss', color: '#c2410c', description: 'how far apart the critic rates real and written parts; it shrinks as the generator learns' },
-  { label: 'Generator loss', color: '#1f6feb', dash: [6, 4], description: 'the critic’s verdict on the written parts; steady is good, wild swings are not' },
+  {
+    label: 'Critic loss',
+    color: '#c2410c',
+    description: 'how far apart the critic rates real and written parts; it shrinks as the generator learns',
+  },
+  {
+    label: 'Generator loss',
+    color: '#1f6feb',
+    dash: [6, 4],
+    description: 'the critic’s verdict on the written parts; steady is good, wild swings are not',
+  },
 ];
 
 /** What each measure is and which way is good; measures without an entry are shown with their name only. */
@@ -19,7 +28,8 @@ const MEASURE_NOTES: Partial<Record<string, string>> = {
   voiceRestRate: 'steps where the melody sounds and an accompanying voice is silent; the chorale voicing keeps it at 0, lower is better',
   chordRate: 'beats where the four voices form a triad or seventh chord; closer to the data (about 0.9 for Bach) is better',
   qualifiedNoteRate: 'notes at least half a beat long; closer to the data is better (too low means choppy parts)',
-  polyphonicRate: 'steps where one voice sounds two pitches at once; four-part chorale voices sing one note each, so the data is 0 and near 0 is good',
+  polyphonicRate:
+    'steps where one voice sounds two pitches at once; four-part chorale voices sing one note each, so the data is 0 and near 0 is good',
   inScaleRate: 'notes in the key of the melody; closer to the data (and higher) is better',
   emptyBarRate: 'bars where a voice is silent; closer to the data is better (higher means the voices drop out)',
 };
@@ -67,7 +77,12 @@ export function TrainingPanel() {
 
   const lossData = useMemo(() => [losses.map((p) => p.iteration), losses.map((p) => p.critic), losses.map((p) => p.generator)], [losses]);
   const metricData = useMemo(
-    () => METRIC_CHARTS.map((c) => [metrics.map((m) => m.epoch), metrics.map((x) => x.generated[c.key]), metrics.map((x) => x.reference[c.key])]),
+    () =>
+      METRIC_CHARTS.map((c) => [
+        metrics.map((m) => m.epoch),
+        metrics.map((x) => x.generated[c.key]),
+        metrics.map((x) => x.reference[c.key]),
+      ]),
     [metrics],
   );
   const audition = useAppState((s) => s.audition);
@@ -84,15 +99,36 @@ export function TrainingPanel() {
       <fieldset className="dataset" disabled={running}>
         <legend>Training data</legend>
         <label>
-          <input type="radio" name="dataset" checked={dataset === 'jsb'} onChange={() => controller.setDataset('jsb')} data-testid="dataset-jsb" /> Bach chorales (JSB, downloaded once, then kept)
+          <input
+            type="radio"
+            name="dataset"
+            checked={dataset === 'jsb'}
+            onChange={() => controller.setDataset('jsb')}
+            data-testid="dataset-jsb"
+          />{' '}
+          Bach chorales (JSB, downloaded once, then kept)
         </label>
         <label>
-          <input type="radio" name="dataset" checked={dataset === 'own'} onChange={() => controller.setDataset('own')} data-testid="dataset-own" /> My own MIDI files
+          <input
+            type="radio"
+            name="dataset"
+            checked={dataset === 'own'}
+            onChange={() => controller.setDataset('own')}
+            data-testid="dataset-own"
+          />{' '}
+          My own MIDI files
         </label>
         {dataset === 'own' && (
           <div className="field">
             <label htmlFor={ownId}>MIDI files with a melody and accompanying voices:</label>
-            <input id={ownId} type="file" multiple accept=".mid,.midi" data-testid="training-files-input" onChange={(e) => controller.setOwnFiles([...(e.target.files ?? [])])} />
+            <input
+              id={ownId}
+              type="file"
+              multiple
+              accept=".mid,.midi"
+              data-testid="training-files-input"
+              onChange={(e) => controller.setOwnFiles([...(e.target.files ?? [])])}
+            />
             {ownFiles.length > 0 && <p className="hint">{ownFiles.length} file(s) chosen.</p>}
           </div>
         )}
@@ -100,16 +136,35 @@ export function TrainingPanel() {
 
       <div className="row buttons">
         {/* Train stays focusable while training runs (aria-disabled), so the keyboard focus does not fall to the page. */}
-        <button type="button" className="primary" data-testid="train-button" disabled={!valid} aria-disabled={running} onClick={() => !running && void controller.train()} title={valid ? undefined : 'Fix the settings marked in red first'}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="train-button"
+          disabled={!valid}
+          aria-disabled={running}
+          onClick={() => !running && void controller.train()}
+          title={valid ? undefined : 'Fix the settings marked in red first'}
+        >
           Train
         </button>
-        <button type="button" data-testid="pause-button" disabled={!running} onClick={() => (state === 'paused' ? controller.resumeTraining() : controller.pauseTraining())}>
+        <button
+          type="button"
+          data-testid="pause-button"
+          disabled={!running}
+          onClick={() => (state === 'paused' ? controller.resumeTraining() : controller.pauseTraining())}
+        >
           {state === 'paused' ? 'Resume' : 'Pause'}
         </button>
         <button type="button" data-testid="stop-training-button" disabled={!running} onClick={() => controller.stopTraining()}>
           Stop
         </button>
-        <span className="backend" data-testid="backend-label" data-backend={backend ?? ''} data-threads={engine?.threads ?? ''} title={backendNote || undefined}>
+        <span
+          className="backend"
+          data-testid="backend-label"
+          data-backend={backend ?? ''}
+          data-threads={engine?.threads ?? ''}
+          title={backendNote || undefined}
+        >
           Engine: {backend ?? 'starting…'}
           {engine?.threads !== undefined && ` · ${engine.threads} thread${engine.threads === 1 ? '' : 's'}`}
           {backendNote && ' (fallback)'}
@@ -123,13 +178,26 @@ export function TrainingPanel() {
         <p aria-live="polite">
           {progress
             ? `Epoch ${progress.epoch} of ${progress.epochs} · iteration ${progress.iteration}/${progress.iterationsPerEpoch} · ${progress.samplesPerSecond.toPrecision(2)} windows/s · ${formatDuration(progress.secondsLeft)} left`
-            : note || (state === 'idle' ? (active?.history ? `Showing how “${active.label}” was trained.` : 'Not trained yet: the curves and snapshots of a run appear here.') : '')}
+            : note ||
+              (state === 'idle'
+                ? active?.history
+                  ? `Showing how “${active.label}” was trained.`
+                  : 'Not trained yet: the curves and snapshots of a run appear here.'
+                : '')}
           {progress && state !== 'training' && ` · ${state}`}
         </p>
         {progress && note && <p className="hint">{note}</p>}
       </div>
 
-      <LineChart title="Losses" xLabel="iteration" yLabel="loss (WGAN-GP)" series={LOSS_SERIES} data={lossData} testId="loss-chart" emptyText="The losses appear here after the first training step." />
+      <LineChart
+        title="Losses"
+        xLabel="iteration"
+        yLabel="loss (WGAN-GP)"
+        series={LOSS_SERIES}
+        data={lossData}
+        testId="loss-chart"
+        emptyText="The losses appear here after the first training step."
+      />
       <div className="metric-charts" data-testid="metrics-chart" data-points={metrics.length}>
         <h3>Measures per epoch</h3>
         {metrics.length === 0 ? (
@@ -139,7 +207,16 @@ export function TrainingPanel() {
             <p className="hint">Solid: the parts the model writes. Dashed: the training data. Rates from 0 to 1.</p>
             <div className="metric-grid">
               {METRIC_CHARTS.map((c, i) => (
-                <LineChart key={c.key} title={c.title} xLabel="epoch" yLabel="rate" series={c.series} data={metricData[i]} height={120} yRange={RATE_RANGE} />
+                <LineChart
+                  key={c.key}
+                  title={c.title}
+                  xLabel="epoch"
+                  yLabel="rate"
+                  series={c.series}
+                  data={metricData[i]}
+                  height={120}
+                  yRange={RATE_RANGE}
+                />
               ))}
             </div>
           </>
@@ -182,7 +259,12 @@ export function TrainingPanel() {
         {snapshots.length === 0 && <li className="hint">Accompaniments written during training appear here, to hear the model learn.</li>}
         {snapshots.map((s) => (
           <li key={s.epoch}>
-            <button type="button" aria-pressed={audition?.epoch === s.epoch} onClick={() => void controller.playSnapshot(s.epoch)} data-testid={`snapshot-${s.epoch}`}>
+            <button
+              type="button"
+              aria-pressed={audition?.epoch === s.epoch}
+              onClick={() => void controller.playSnapshot(s.epoch)}
+              data-testid={`snapshot-${s.epoch}`}
+            >
               ▶ Epoch {s.epoch}
             </button>
           </li>
@@ -199,7 +281,10 @@ function SnapshotPlayer() {
   const audition = useAppState((s) => s.audition);
   const melody = useAppState((s) => s.melody);
   const snap = usePlayerSnapshot();
-  const getPlayback = useCallback(() => ({ seconds: player.position, tempoBpm: player.snapshot().tempoBpm, playing: player.snapshot().state === 'playing' }), [player]);
+  const getPlayback = useCallback(
+    () => ({ seconds: player.position, tempoBpm: player.snapshot().tempoBpm, playing: player.snapshot().state === 'playing' }),
+    [player],
+  );
   // The melody's range, reaching down two octaves for the voices under it: an untrained model's stray notes
   // far away would otherwise squash the picture to nothing.
   const range = useMemo(() => {
@@ -222,10 +307,19 @@ function SnapshotPlayer() {
         testId="snapshot-roll-canvas"
       />
       <div className="row buttons">
-        <button type="button" onClick={() => (snap.state === 'playing' ? player.pause() : void controller.play())} data-testid="snapshot-play-button">
+        <button
+          type="button"
+          onClick={() => (snap.state === 'playing' ? player.pause() : void controller.play())}
+          data-testid="snapshot-play-button"
+        >
           {snap.state === 'playing' ? '❚❚ Pause' : '▶ Play snapshot'}
         </button>
-        <button type="button" className="primary-outline" onClick={() => controller.backToAccompaniment()} data-testid="back-to-accompaniment">
+        <button
+          type="button"
+          className="primary-outline"
+          onClick={() => controller.backToAccompaniment()}
+          data-testid="back-to-accompaniment"
+        >
           ← Back to my accompaniment
         </button>
       </div>

@@ -21,7 +21,10 @@ export interface ExportPlan {
 
 /** A file-name-safe piece of text (letters, digits, spaces, dashes), or `fallback` when nothing is left. */
 function safe(text: string, fallback: string): string {
-  const cleaned = text.replace(/[^\p{L}\p{N}\-, ]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = text
+    .replace(/[^\p{L}\p{N}\-, ]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return cleaned || fallback;
 }
 
@@ -34,7 +37,14 @@ export function trackName(roll: PianoRoll, index: number): string {
  * Plans the export of `roll` as heard: `mix` decides which tracks are written, `instruments` their programs,
  * `tempoBpm` the file's tempo; `title` (the melody's name) and `what` ("snapshot, epoch 3") name the file.
  */
-export function planExport(roll: PianoRoll, mix: readonly TrackMix[], instruments: readonly InstrumentName[], tempoBpm: number, title: string, what = ''): ExportPlan {
+export function planExport(
+  roll: PianoRoll,
+  mix: readonly TrackMix[],
+  instruments: readonly InstrumentName[],
+  tempoBpm: number,
+  title: string,
+  what = '',
+): ExportPlan {
   const include = audibleTracks(roll.tracks.length, mix);
   const programs = roll.tracks.map((_, i) => GM_PROGRAMS[instruments[i] ?? defaultInstrument(i)]);
   const written: string[] = [];
@@ -43,7 +53,8 @@ export function planExport(roll: PianoRoll, mix: readonly TrackMix[], instrument
   const tempo = Math.round(tempoBpm);
   // Track 0 is the melody whatever its source called it; the rest are named by their voice.
   const parts = roll.tracks.flatMap((_, i) => (include[i] ? [i === 0 ? 'melody' : trackName(roll, i).toLowerCase()] : []));
-  const holds = roll.tracks.length === 1 ? 'melody only' : parts.length === roll.tracks.length ? `${parts[0]} and accompaniment` : parts.join(', ');
+  const holds =
+    roll.tracks.length === 1 ? 'melody only' : parts.length === roll.tracks.length ? `${parts[0]} and accompaniment` : parts.join(', ');
   const fileName = `${safe(title, 'cantus')} - ${what ? `${safe(what, '')} - ` : ''}${safe(holds, 'tracks')} - ${tempo} bpm.mid`;
   return { include, programs, tempoBpm, written, leftOut, fileName };
 }

@@ -41,9 +41,10 @@ function parseNumber(text: string): number {
  */
 export function draftToInput(draft: HyperDraft): HyperParamsInput {
   const epochs = parseNumber(draft.epochs);
-  const snapshotEpochs = Number.isInteger(epochs) && epochs >= 1
-    ? [...new Set([...DEFAULT_HYPERPARAMS.snapshotEpochs.filter((e) => e < epochs), epochs])]
-    : DEFAULT_HYPERPARAMS.snapshotEpochs;
+  const snapshotEpochs =
+    Number.isInteger(epochs) && epochs >= 1
+      ? [...new Set([...DEFAULT_HYPERPARAMS.snapshotEpochs.filter((e) => e < epochs), epochs])]
+      : DEFAULT_HYPERPARAMS.snapshotEpochs;
   return {
     epochs,
     learningRate: parseNumber(draft.learningRate),

@@ -28,7 +28,12 @@ export function pitchRange(events: readonly NoteEvent[], margin = 2, minSpan = 2
 }
 
 /** The rectangle of a note in the full (unscrolled) drawing, in CSS pixels. */
-export function noteRect(event: Pick<NoteEvent, 'pitch' | 'step' | 'steps'>, range: { low: number; high: number }, pxPerStep: number, height: number) {
+export function noteRect(
+  event: Pick<NoteEvent, 'pitch' | 'step' | 'steps'>,
+  range: { low: number; high: number },
+  pxPerStep: number,
+  height: number,
+) {
   const rowHeight = height / (range.high - range.low + 1);
   return {
     x: event.step * pxPerStep,

@@ -31,7 +31,12 @@ export function snapshotWindow(melody: PianoRoll): PianoRoll | null {
     const end = start + WINDOW_STEPS;
     const inside = notes.filter((note) => note.startStep < end && note.startStep + note.steps > start);
     if (inside.length === 0) continue;
-    const window = createRoll(WINDOW_STEPS, [melody.tracks[0]], { stepsPerBeat: melody.stepsPerBeat, tempoBpm: melody.tempoBpm, beatsPerBar: melody.beatsPerBar, withVelocities: true });
+    const window = createRoll(WINDOW_STEPS, [melody.tracks[0]], {
+      stepsPerBeat: melody.stepsPerBeat,
+      tempoBpm: melody.tempoBpm,
+      beatsPerBar: melody.beatsPerBar,
+      withVelocities: true,
+    });
     for (const note of inside) {
       const from = Math.max(note.startStep, start);
       addNote(window, 0, { ...note, startStep: from - start, steps: Math.min(note.startStep + note.steps, end) - from });

@@ -167,7 +167,8 @@ export async function measureActiveBackend(width: number, budgetMs: number): Pro
     const warmStart = performance.now();
     await engine.trainIteration(batches);
     const warmMs = performance.now() - warmStart;
-    if (warmMs > budgetMs / 2) return { iterationsPerSecond: 1000 / warmMs, note: 'first (warm-up) iteration only: it used the time limit' };
+    if (warmMs > budgetMs / 2)
+      return { iterationsPerSecond: 1000 / warmMs, note: 'first (warm-up) iteration only: it used the time limit' };
     let iterations = 0;
     const start = performance.now();
     while (iterations < 3 && (iterations === 0 || performance.now() - start < budgetMs / 2)) {
@@ -183,9 +184,7 @@ export async function measureActiveBackend(width: number, budgetMs: number): Pro
 /** What a probe worker answers. */
 export type ProbeReply =
   /** The backend started and computed correctly; the timed part begins. */
-  | { ok: 'started' }
-  | { ok: true; iterationsPerSecond: number; note?: string; threads?: number }
-  | { ok: false; reason: string };
+  { ok: 'started' } | { ok: true; iterationsPerSecond: number; note?: string; threads?: number } | { ok: false; reason: string };
 /** What a probe worker is asked. */
 export interface ProbeRequest {
   backend: BackendName;
@@ -224,12 +223,16 @@ export const measureInProbeWorker: RateMeter = (backend, width, limitMs) =>
       else if (!reply.ok) finish({ backend, iterationsPerSecond: null, note: reply.reason });
       else {
         const rate: BackendRate = { backend, iterationsPerSecond: reply.iterationsPerSecond };
-        const notes = [reply.threads !== undefined ? `${reply.threads} thread${reply.threads === 1 ? '' : 's'}` : '', reply.note ?? ''].filter(Boolean);
+        const notes = [
+          reply.threads !== undefined ? `${reply.threads} thread${reply.threads === 1 ? '' : 's'}` : '',
+          reply.note ?? '',
+        ].filter(Boolean);
         if (notes.length) rate.note = notes.join('; ');
         finish(rate);
       }
     };
-    worker.onerror = (event) => finish({ backend, iterationsPerSecond: null, note: `the probe failed: ${event.message || 'worker error'}` });
+    worker.onerror = (event) =>
+      finish({ backend, iterationsPerSecond: null, note: `the probe failed: ${event.message || 'worker error'}` });
     worker.postMessage({ backend, width, budgetMs: limitMs * 0.8 } satisfies ProbeRequest);
   });
 
@@ -280,7 +283,12 @@ export interface ChooseDeps {
   limitMs: number;
 }
 
-const browserDeps: ChooseDeps = { probe: (b) => probeBackend(b), measure: measureInProbeWorker, cache: idbRateCache, limitMs: PROBE_LIMIT_MS };
+const browserDeps: ChooseDeps = {
+  probe: (b) => probeBackend(b),
+  measure: measureInProbeWorker,
+  cache: idbRateCache,
+  limitMs: PROBE_LIMIT_MS,
+};
 
 /**
  * Picks the backend: the user's override when it works; else the fastest by measured training rate (cached per

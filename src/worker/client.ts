@@ -10,7 +10,18 @@
  */
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams, HyperParamsInput } from '../protocol/config';
-import { BACKEND_ORDER, type BackendName, type EngineOptions, type EngineReady, type ModelFiles, type ModelSource, type TrainingState, type Voicing, type WorkerEvent, type WorkerRequest } from '../protocol/messages';
+import {
+  BACKEND_ORDER,
+  type BackendName,
+  type EngineOptions,
+  type EngineReady,
+  type ModelFiles,
+  type ModelSource,
+  type TrainingState,
+  type Voicing,
+  type WorkerEvent,
+  type WorkerRequest,
+} from '../protocol/messages';
 import { TrainerError } from './errors';
 
 export { TrainerError } from './errors';
@@ -144,7 +155,13 @@ export class TrainerClient {
 
   /** Accompanies a one-track melody of any length. The melody is copied, so the caller keeps it intact. */
   async generate(melody: PianoRoll, seed: number, voicing?: Voicing): Promise<PianoRoll> {
-    const reply = await this.request<'generated'>((requestId) => ({ type: 'generate', requestId, melody, seed, ...(voicing ? { voicing } : {}) }));
+    const reply = await this.request<'generated'>((requestId) => ({
+      type: 'generate',
+      requestId,
+      melody,
+      seed,
+      ...(voicing ? { voicing } : {}),
+    }));
     return reply.roll;
   }
 
@@ -202,7 +219,8 @@ export class TrainerClient {
       const request: Extract<WorkerRequest, { type: 'init' }> = { type: 'init', backends: order };
       if (this.initOptions.width !== undefined) request.width = this.initOptions.width;
       // After a crash the order moves on past the failed backend; an override naming it no longer applies.
-      if (this.initOptions.override !== undefined && order.includes(this.initOptions.override)) request.override = this.initOptions.override;
+      if (this.initOptions.override !== undefined && order.includes(this.initOptions.override))
+        request.override = this.initOptions.override;
       this.send(request);
     });
   }
@@ -212,7 +230,10 @@ export class TrainerClient {
     this.port.postMessage(message, transfer);
   }
 
-  private request<T extends Reply['type']>(build: (requestId: number) => WorkerRequest, transfer: ArrayBuffer[] = []): Promise<Extract<Reply, { type: T }>> {
+  private request<T extends Reply['type']>(
+    build: (requestId: number) => WorkerRequest,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<Extract<Reply, { type: T }>> {
     const requestId = this.nextRequestId++;
     return new Promise((resolve, reject) => {
       this.pending.set(requestId, { resolve: resolve as (event: Reply) => void, reject });
@@ -314,7 +335,11 @@ export class TrainerClient {
         }
         if (announce) {
           const plan = wasTraining ? ' and continuing training from the last saved epoch' : '';
-          this.emit({ type: 'error', code: 'device-lost', message: `The training engine stopped (${why}). Restarting on ${next[0]}${plan}.` });
+          this.emit({
+            type: 'error',
+            code: 'device-lost',
+            message: `The training engine stopped (${why}). Restarting on ${next[0]}${plan}.`,
+          });
         }
         this.port = this.connect();
         this.backendOrder = next;

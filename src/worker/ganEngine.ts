@@ -56,7 +56,9 @@ export const ganEngineFactory: EngineFactory = {
     const engine = await readModelFile(() => importTrainingState(state as ModelFiles));
     if (engine.iteration !== completedIterations) {
       engine.dispose();
-      throw new BadModelError(`The saved training run is damaged: its model stands at iteration ${engine.iteration}, its record at ${completedIterations}.`);
+      throw new BadModelError(
+        `The saved training run is damaged: its model stands at iteration ${engine.iteration}, its record at ${completedIterations}.`,
+      );
     }
     return runOf(engine, data);
   },

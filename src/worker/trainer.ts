@@ -137,7 +137,9 @@ export class TrainerHandler {
   private async init(backends: BackendName[] | undefined, width?: number, override?: BackendName): Promise<void> {
     if (this.isTraining()) throw new BusyError('switch the compute engine');
     const order = backends && backends.length ? backends : [...BACKEND_ORDER];
-    const unknown = [...order, ...(override === undefined ? [] : [override])].filter((b) => !(BACKEND_ORDER as readonly string[]).includes(b));
+    const unknown = [...order, ...(override === undefined ? [] : [override])].filter(
+      (b) => !(BACKEND_ORDER as readonly string[]).includes(b),
+    );
     if (unknown.length) throw new BadRequestError(`Unknown compute engine(s): ${unknown.join(', ')}. Use ${BACKEND_ORDER.join(', ')}.`);
     if (!this.deps.chooseBackend) throw new TrainerError('no-backend', 'This worker was built without a way to choose a compute engine.');
     const options: { width?: number; override?: BackendName } = {};
@@ -160,14 +162,22 @@ export class TrainerHandler {
 
   private onDeviceLost(message: string): void {
     this.session?.driver.requestStop();
-    this.deps.post({ type: 'error', code: 'device-lost', message: `The graphics device stopped working (${message}). Training continues from the last saved epoch on another engine.` });
+    this.deps.post({
+      type: 'error',
+      code: 'device-lost',
+      message: `The graphics device stopped working (${message}). Training continues from the last saved epoch on another engine.`,
+    });
   }
 
   private async start(configInput: unknown, data: TrainingWindows, snapshotMelodies: PianoRoll[], resume: boolean): Promise<void> {
     if (this.isTraining()) throw new BusyError('start a new training run');
     const checked = checkHyperParams(configInput);
     if (!checked.ok) {
-      throw new TrainerError('bad-config', `Some settings are not valid: ${checked.problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, checked.problems);
+      throw new TrainerError(
+        'bad-config',
+        `Some settings are not valid: ${checked.problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`,
+        checked.problems,
+      );
     }
     checkWindows(data);
     const melodies = Array.isArray(snapshotMelodies) ? snapshotMelodies : [];
@@ -206,7 +216,8 @@ export class TrainerHandler {
 
   private resume(): void {
     const session = this.session;
-    if (!session || !this.isTraining()) throw new BadRequestError('Nothing is paused, so there is nothing to resume: start training instead.');
+    if (!session || !this.isTraining())
+      throw new BadRequestError('Nothing is paused, so there is nothing to resume: start training instead.');
     session.driver.resume();
   }
 
@@ -288,7 +299,12 @@ export class TrainerHandler {
       // `iteration` counts iterations since the run began, so a resumed run can be checked against it.
       this.deps.post({ type: 'checkpoint', epoch, iteration: report.iteration });
     } catch (error) {
-      this.postError(new TrainerError('internal', `Could not save the epoch ${epoch} checkpoint in this browser's storage (${errorText(error)}); training goes on.`));
+      this.postError(
+        new TrainerError(
+          'internal',
+          `Could not save the epoch ${epoch} checkpoint in this browser's storage (${errorText(error)}); training goes on.`,
+        ),
+      );
     }
   }
 
@@ -297,7 +313,8 @@ export class TrainerHandler {
     if (!model) throw new NoModelError('accompany a melody');
     checkRoll(melody, 'the melody');
     if (!Number.isFinite(seed)) throw new BadRequestError('The variation seed must be a number.');
-    if (voicing !== undefined && !VOICINGS.includes(voicing)) throw new BadRequestError(`Unknown voicing "${String(voicing)}"; use one of ${VOICINGS.join(', ')}.`);
+    if (voicing !== undefined && !VOICINGS.includes(voicing))
+      throw new BadRequestError(`Unknown voicing "${String(voicing)}"; use one of ${VOICINGS.join(', ')}.`);
     const roll = await this.exclusive(() => model.accompany(melody, seed, voicing));
     this.deps.post({ type: 'generated', requestId, roll }, rollTransferables(roll));
   }
@@ -305,8 +322,10 @@ export class TrainerHandler {
   private async save(requestId: number, target: 'indexeddb' | 'files', name: string | undefined): Promise<void> {
     const model = this.model;
     if (!model) throw new NoModelError('save');
-    if (target !== 'indexeddb' && target !== 'files') throw new BadRequestError(`A model can be saved in the browser ("indexeddb") or as files ("files"), not "${String(target)}".`);
-    if (target === 'indexeddb' && !(typeof name === 'string' && name.trim())) throw new BadRequestError('Give the model a name to save it in the browser.');
+    if (target !== 'indexeddb' && target !== 'files')
+      throw new BadRequestError(`A model can be saved in the browser ("indexeddb") or as files ("files"), not "${String(target)}".`);
+    if (target === 'indexeddb' && !(typeof name === 'string' && name.trim()))
+      throw new BadRequestError('Give the model a name to save it in the browser.');
     const files = await this.exclusive(() => model.exportModel());
     if (target === 'indexeddb') {
       await this.deps.store.saveModel((name as string).trim(), files);
@@ -336,7 +355,7 @@ export class TrainerHandler {
         files = await (this.deps.fetchModel ?? fetchModelFiles)(source.url);
         break;
       default:
-        throw new BadRequestError('A model can be loaded from the browser\'s storage, from files, or from a web address.');
+        throw new BadRequestError("A model can be loaded from the browser's storage, from files, or from a web address.");
     }
     const model = await this.exclusive(() => this.deps.engines.loadModel(files));
     this.session = undefined;
@@ -389,7 +408,9 @@ export async function fetchModelFiles(url: string, fetcher: typeof fetch = fetch
     throw new BadModelError(`The file at ${url} is not a model.json file.`);
   }
   const base = new URL(url, typeof location === 'undefined' ? 'http://localhost/' : location.href);
-  const listed = (manifest.weightsManifest ?? []).flatMap((group) => (Array.isArray(group.paths) ? group.paths : [])).filter((p): p is string => typeof p === 'string');
+  const listed = (manifest.weightsManifest ?? [])
+    .flatMap((group) => (Array.isArray(group.paths) ? group.paths : []))
+    .filter((p): p is string => typeof p === 'string');
   // A Cantus model file lists no weight paths: its weights lie beside it as <name>.weights.bin (model.json -> model.weights.bin).
   const fileName = base.pathname.split('/').pop() ?? 'model.json';
   const paths = listed.length ? listed : [`${fileName.replace(/\.json$/i, '') || 'model'}.weights.bin`];
@@ -399,7 +420,8 @@ export async function fetchModelFiles(url: string, fetcher: typeof fetch = fetch
     const weights = await fetcher(weightsUrl).catch((error: unknown) => {
       throw new BadModelError(`Could not download the model weights from ${weightsUrl} (${errorText(error)}).`);
     });
-    if (!weights.ok) throw new BadModelError(`Could not download the model weights from ${weightsUrl} (the server answered ${weights.status}).`);
+    if (!weights.ok)
+      throw new BadModelError(`Could not download the model weights from ${weightsUrl} (the server answered ${weights.status}).`);
     parts.push(await weights.arrayBuffer());
   }
   const joined = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
@@ -413,10 +435,14 @@ export async function fetchModelFiles(url: string, fetcher: typeof fetch = fetch
 
 function checkWindows(data: TrainingWindows): void {
   if (!data || !(data.data instanceof Int8Array)) throw new BadRequestError('The training data is missing or not in the expected format.');
-  if (!Number.isInteger(data.count) || data.count < 1) throw new BadRequestError('The training data holds no windows: pick pieces with at least two bars.');
-  if (!Number.isInteger(data.tracks) || data.tracks < 2) throw new BadRequestError('The training data needs a melody and at least one accompanying voice.');
+  if (!Number.isInteger(data.count) || data.count < 1)
+    throw new BadRequestError('The training data holds no windows: pick pieces with at least two bars.');
+  if (!Number.isInteger(data.tracks) || data.tracks < 2)
+    throw new BadRequestError('The training data needs a melody and at least one accompanying voice.');
   if (data.data.length !== data.count * data.steps * PITCHES * data.tracks) {
-    throw new BadRequestError(`The training data is damaged: ${data.count} windows of ${data.steps} steps and ${data.tracks} tracks should hold ${data.count * data.steps * PITCHES * data.tracks} values, not ${data.data.length}.`);
+    throw new BadRequestError(
+      `The training data is damaged: ${data.count} windows of ${data.steps} steps and ${data.tracks} tracks should hold ${data.count * data.steps * PITCHES * data.tracks} values, not ${data.data.length}.`,
+    );
   }
 }
 
@@ -424,8 +450,10 @@ function checkRoll(roll: PianoRoll, what: string): void {
   if (!roll || !(roll.active instanceof Uint8Array) || !Array.isArray(roll.tracks) || roll.tracks.length < 1) {
     throw new BadRequestError(`${capitalise(what)} is not a piano roll.`);
   }
-  if (!Number.isInteger(roll.steps) || roll.steps < 1) throw new BadRequestError(`${capitalise(what)} is empty: it needs at least one time step.`);
-  if (roll.active.length !== roll.steps * PITCHES * roll.tracks.length) throw new BadRequestError(`${capitalise(what)} is damaged: its notes do not match its length.`);
+  if (!Number.isInteger(roll.steps) || roll.steps < 1)
+    throw new BadRequestError(`${capitalise(what)} is empty: it needs at least one time step.`);
+  if (roll.active.length !== roll.steps * PITCHES * roll.tracks.length)
+    throw new BadRequestError(`${capitalise(what)} is damaged: its notes do not match its length.`);
 }
 
 function hasRequestId(request: unknown): request is { requestId: number } {

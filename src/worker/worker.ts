@@ -23,5 +23,9 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
 scope.onunhandledrejection = (event: PromiseRejectionEvent) => {
   event.preventDefault();
   const reason: unknown = event.reason;
-  post({ type: 'error', code: 'internal', message: `Something went wrong inside the training engine: ${reason instanceof Error ? reason.message : String(reason)}` });
+  post({
+    type: 'error',
+    code: 'internal',
+    message: `Something went wrong inside the training engine: ${reason instanceof Error ? reason.message : String(reason)}`,
+  });
 };

@@ -30,12 +30,27 @@ describe('the compute engine', () => {
     // No network here: the chorales' public address answers from the shared copy, with the CORS header GitHub sends.
     session = await openPageSession((context) =>
       context.route(JSB_DATASET_URL, (route) =>
-        route.fulfill({ status: 200, contentType: 'text/plain', headers: { 'Access-Control-Allow-Origin': '*' }, body: readFileSync(JSB_FILE, 'utf8') }),
+        route.fulfill({
+          status: 200,
+          contentType: 'text/plain',
+          headers: { 'Access-Control-Allow-Origin': '*' },
+          body: readFileSync(JSB_FILE, 'utf8'),
+        }),
       ),
     );
     ({ page, errors } = session);
-    await waitUntil('engine', () => page.getByTestId('backend-label').getAttribute('data-backend'), (backend) => Boolean(backend), 300_000);
-    await waitUntil('default model', () => page.getByTestId('model-label').getAttribute('data-origin'), (origin) => origin === 'default', 300_000);
+    await waitUntil(
+      'engine',
+      () => page.getByTestId('backend-label').getAttribute('data-backend'),
+      (backend) => Boolean(backend),
+      300_000,
+    );
+    await waitUntil(
+      'default model',
+      () => page.getByTestId('model-label').getAttribute('data-origin'),
+      (origin) => origin === 'default',
+      300_000,
+    );
   });
   afterAll(() => session?.close());
   afterEach(() => expect(errors.splice(0)).toEqual([]));
@@ -58,7 +73,9 @@ describe('the compute engine', () => {
     expect(Number(await label.getAttribute('data-threads'))).toBeGreaterThan(1);
     await showEngineDetails(page);
     const rates = page.getByTestId('engine-rates').locator('li');
-    const measured = await rates.evaluateAll((items) => items.map((li) => [li.getAttribute('data-backend'), li.getAttribute('data-rate'), li.textContent]));
+    const measured = await rates.evaluateAll((items) =>
+      items.map((li) => [li.getAttribute('data-backend'), li.getAttribute('data-rate'), li.textContent]),
+    );
     // The figures go to the test log: they are the page's own measurement on this machine.
     console.log(`engine rates: ${measured.map(([, , text]) => text).join(' | ')}`);
     const byBackend = new Map(measured.map(([backend, rate]) => [backend, rate === '' ? null : Number(rate)]));

@@ -105,9 +105,27 @@ export async function openPageSession(prepare?: (context: BrowserContext) => Pro
       if (viewport) await another.setViewportSize(viewport);
       const anotherErrors = collectPageErrors(another);
       await another.goto(app.url);
-      return { page: another, errors: anotherErrors, close: async () => { await another.close(); await own?.close(); } };
+      return {
+        page: another,
+        errors: anotherErrors,
+        close: async () => {
+          await another.close();
+          await own?.close();
+        },
+      };
     };
-    return { app, browser, context, page, errors, openPage, close: async () => { await opened.close(); await app.close(); } };
+    return {
+      app,
+      browser,
+      context,
+      page,
+      errors,
+      openPage,
+      close: async () => {
+        await opened.close();
+        await app.close();
+      },
+    };
   } catch (error) {
     await browser?.close();
     await app.close();

@@ -35,7 +35,12 @@ describe('accessibility details', () => {
   beforeAll(async () => {
     session = await openPageSession();
     ({ page, errors } = session);
-    await waitUntil('default model', () => page.getByTestId('model-label').getAttribute('data-origin'), (origin) => origin === 'default', 180_000);
+    await waitUntil(
+      'default model',
+      () => page.getByTestId('model-label').getAttribute('data-origin'),
+      (origin) => origin === 'default',
+      180_000,
+    );
   });
   afterAll(() => session?.close());
   afterEach(() => expect(errors.splice(0)).toEqual([]));
@@ -48,7 +53,9 @@ describe('accessibility details', () => {
       await page.getByTestId('save-model-button').focus();
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('model-files-input');
-      const outline = await page.locator('label.file-button').evaluate((el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth);
+      const outline = await page
+        .locator('label.file-button')
+        .evaluate((el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth);
       expect(outline).toBe('solid 3px');
     } finally {
       await modelFiles.locator('summary').click();
@@ -59,10 +66,11 @@ describe('accessibility details', () => {
     const roll = page.getByTestId('piano-roll-canvas');
     expect(await roll.getAttribute('role')).toBe('img');
     expect(await roll.getAttribute('aria-label')).toMatch(/^Piano roll of .+, \d+ bars?\. .+: \d+ notes from [A-G]♯?-?\d to [A-G]♯?-?\d/);
-    const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll('canvas')].filter(
-        (c) => !c.closest('[role="img"][aria-label]') && !(c.getAttribute('role') === 'img' && c.getAttribute('aria-label')),
-      ).length,
+    const unnamed = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('canvas')].filter(
+          (c) => !c.closest('[role="img"][aria-label]') && !(c.getAttribute('role') === 'img' && c.getAttribute('aria-label')),
+        ).length,
     );
     expect(unnamed).toBe(0);
   });

@@ -43,7 +43,9 @@ async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
   // Evaluated through the debugging protocol, which the page's CSP does not govern (a <script> would be blocked).
   await page.evaluate(AXE_SOURCE);
   const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ['violations'] }),
+    (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, {
+      resultTypes: ['violations'],
+    }),
   );
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -107,8 +109,18 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     errors = collectPageErrors(page);
     firstVisit = await page.goto(url);
     await page.getByTestId('melody-name').filter({ hasText: 'Ode to Joy' }).waitFor({ timeout: 120_000 });
-    await waitUntil('default model', () => page.getByTestId('model-label').getAttribute('data-origin'), (origin) => origin === 'default', 180_000);
-    await waitUntil('engine', () => page.getByTestId('backend-label').textContent(), (label) => /webgpu|webgl|wasm|cpu/i.test(label ?? ''), 60_000);
+    await waitUntil(
+      'default model',
+      () => page.getByTestId('model-label').getAttribute('data-origin'),
+      (origin) => origin === 'default',
+      180_000,
+    );
+    await waitUntil(
+      'engine',
+      () => page.getByTestId('backend-label').textContent(),
+      (label) => /webgpu|webgl|wasm|cpu/i.test(label ?? ''),
+      60_000,
+    );
   }, 600_000);
   afterAll(async () => {
     await browser?.close();
@@ -134,7 +146,9 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
       script.textContent = 'window.cantusInlineRan = true';
       document.head.append(script);
     });
-    await expect.poll(() => page.evaluate(() => (window as unknown as { cantusCspViolations: string[] }).cantusCspViolations.length)).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { cantusCspViolations: string[] }).cantusCspViolations.length))
+      .toBeGreaterThan(0);
     // ...and reported to the server, the way a worker's violation would be.
     await expect.poll(() => reported.length).toBeGreaterThan(0);
     expect(reported[0]).toContain('inline');
@@ -150,7 +164,9 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     await expect.poll(() => page.getByTestId('melody-name').textContent()).toContain('Ode to Joy');
     const before = Number(await page.getByTestId('error-message').getAttribute('data-error-count'));
     const started = Date.now();
-    await page.getByTestId('melody-file-input').setInputFiles({ name: 'damaged.mid', mimeType: 'audio/midi', buffer: Buffer.from(damagedMidi()) });
+    await page
+      .getByTestId('melody-file-input')
+      .setInputFiles({ name: 'damaged.mid', mimeType: 'audio/midi', buffer: Buffer.from(damagedMidi()) });
     const errorCount = async () => Number(await page.getByTestId('error-message').getAttribute('data-error-count'));
     await expect.poll(errorCount, { timeout: 15_000 }).toBeGreaterThan(before);
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -160,14 +176,18 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'built-damaged-file');
     // The page still answers, and a good file replaces the message with its track choice.
-    await page.getByTestId('melody-file-input').setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
+    await page
+      .getByTestId('melody-file-input')
+      .setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
     await page.getByTestId('track-select').waitFor();
     expect(await page.getByTestId('error-message').isHidden()).toBe(true);
     expect(await page.getByTestId('track-select').locator('option:checked').textContent()).toContain('Lead');
   });
 
   it('has no serious or critical accessibility violations with the track choice open and after accompanying', async () => {
-    await page.getByTestId('melody-file-input').setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
+    await page
+      .getByTestId('melody-file-input')
+      .setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
     await page.getByTestId('track-select').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.getByTestId('track-use-button').click();
@@ -248,7 +268,9 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
       await navigator.serviceWorker.ready;
     });
     const session = await context.newCDPSession(page);
-    const { installabilityErrors } = (await session.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    const { installabilityErrors } = (await session.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: { errorId: string }[];
+    };
     // A Playwright context is a private window, where nothing installs; every other check must pass.
     expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
     const manifest = (await session.send('Page.getAppManifest')) as { errors: unknown[]; url: string };
@@ -265,7 +287,8 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);
     const cached = await page.evaluate(async () => {
       const urls: string[] = [];
-      for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+      for (const name of await caches.keys())
+        for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
       return urls;
     });
     expect(cached.some((u) => u.startsWith('/models/default/model.json'))).toBe(true);

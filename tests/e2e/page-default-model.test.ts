@@ -23,7 +23,9 @@ describe('the page with the pretrained default model', () => {
   afterAll(() => session?.close());
 
   it('accompanies an uploaded melody on first load, with no training', async () => {
-    await page.getByTestId('melody-file-input').setInputFiles({ name: 'first visit.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
+    await page
+      .getByTestId('melody-file-input')
+      .setInputFiles({ name: 'first visit.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
     await page.getByTestId('track-use-button').click();
     // Clicked at once, while the engine may still be starting: the click is served when the model is in.
     await page.getByTestId('generate-button').click();
@@ -46,9 +48,10 @@ describe('the page with the pretrained default model', () => {
   });
 
   it('accompanies every built-in tune with all three voices sounding under every melody note, below it', async () => {
-    const tunes = await page.getByTestId('sample-melody-select').locator('option').evaluateAll((options) =>
-      options.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''),
-    );
+    const tunes = await page
+      .getByTestId('sample-melody-select')
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''));
     expect(tunes.length).toBeGreaterThanOrEqual(3);
     for (const tune of tunes) {
       await page.getByTestId('sample-melody-select').selectOption(tune);

@@ -35,14 +35,27 @@ async function widths(page: Page): Promise<{ document: number; viewport: number;
 
 /** Uploads the test melody and accompanies it with the default model (waits without expect: the set-up uses it). */
 async function accompanyUpload(page: Page): Promise<void> {
-  await page.getByTestId('melody-file-input').setInputFiles({ name: 'listen test.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
+  await page
+    .getByTestId('melody-file-input')
+    .setInputFiles({ name: 'listen test.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
   await page.getByTestId('track-use-button').click();
   await page.getByTestId('generate-button').click();
-  await waitUntil('default model', () => page.getByTestId('model-label').getAttribute('data-origin'), (origin) => origin === 'default', 180_000);
-  await waitUntil('accompaniment', () => page.getByTestId('track-row').count(), (rows) => rows === 4, 180_000);
+  await waitUntil(
+    'default model',
+    () => page.getByTestId('model-label').getAttribute('data-origin'),
+    (origin) => origin === 'default',
+    180_000,
+  );
+  await waitUntil(
+    'accompaniment',
+    () => page.getByTestId('track-row').count(),
+    (rows) => rows === 4,
+    180_000,
+  );
 }
 
-const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+const focusedTestId = (page: Page) =>
+  page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
 const transportState = (page: Page) => page.getByTestId('transport').getAttribute('data-transport-state');
 
 describe('listening, transport and export', () => {
@@ -54,7 +67,12 @@ describe('listening, transport and export', () => {
     session = await openPageSession();
     ({ page, errors } = session);
     // Started up first: a file read while the engine is still being timed may overrun the reader's 5 s.
-    await waitUntil('default model', () => page.getByTestId('model-label').getAttribute('data-origin'), (origin) => origin === 'default', 180_000);
+    await waitUntil(
+      'default model',
+      () => page.getByTestId('model-label').getAttribute('data-origin'),
+      (origin) => origin === 'default',
+      180_000,
+    );
     await accompanyUpload(page);
   });
   afterAll(() => session?.close());
@@ -97,12 +115,19 @@ describe('listening, transport and export', () => {
     expect(fileName).toMatch(/melody, alto, tenor - 106 bpm\.mid$/);
     const midi = new Midi(readFileSync((await download.path())!));
     expect(midi.header.tempos[0].bpm).toBeCloseTo(106, 2);
-    expect(midi.tracks.map((t) => t.name), fileName).toEqual(['Melody', 'Alto', 'Tenor']);
+    expect(
+      midi.tracks.map((t) => t.name),
+      fileName,
+    ).toEqual(['Melody', 'Alto', 'Tenor']);
     // Flute, Church Organ, Acoustic Bass in General MIDI numbering.
     expect(midi.tracks.map((t) => t.instrument.number)).toEqual([73, 19, 32]);
     // The melody plays at 106 bpm: each beat lasts 60/106 s.
     const beat = 60 / 106;
-    const melody = midi.tracks[0].notes.map((n) => [n.midi, Math.round((n.time / beat) * 100) / 100, Math.round((n.duration / beat) * 100) / 100]);
+    const melody = midi.tracks[0].notes.map((n) => [
+      n.midi,
+      Math.round((n.time / beat) * 100) / 100,
+      Math.round((n.duration / beat) * 100) / 100,
+    ]);
     expect(melody).toEqual(MELODY.map((n) => [n.pitch, n.beat, n.beats]));
     // Back to the set-up's mixer (each track's default instrument) and tempo.
     await page.getByTestId('mute-checkbox').nth(3).uncheck();
@@ -242,7 +267,9 @@ describe('listening, transport and export', () => {
     w = await widths(phone);
     expect(w.document, w.widest).toBe(w.viewport);
     // The volume slider of every track is on screen.
-    const sliderRights = await phone.locator('.mixer input[type=range]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+    const sliderRights = await phone
+      .locator('.mixer input[type=range]')
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
     for (const right of sliderRights) expect(right).toBeLessThanOrEqual(390);
     await screenshot(phone, 'page-390-accompanied');
     expect(phoneErrors).toEqual([]);

@@ -23,15 +23,27 @@ describe('the page: melody in, play and export', () => {
     await page.getByTestId('melody-name').filter({ hasText: 'Ode to Joy' }).waitFor({ timeout: 120_000 });
     // Started up: a file read while the engine is still being timed competes with it for the two cores, and the
     // reader gives a file only 5 s (worker start included).
-    await waitUntil('engine', () => page.getByTestId('backend-label').getAttribute('data-backend'), (backend) => Boolean(backend), 180_000);
-    await waitUntil('default model', () => page.getByTestId('model-label').getAttribute('data-origin'), (origin) => origin === 'default', 180_000);
+    await waitUntil(
+      'engine',
+      () => page.getByTestId('backend-label').getAttribute('data-backend'),
+      (backend) => Boolean(backend),
+      180_000,
+    );
+    await waitUntil(
+      'default model',
+      () => page.getByTestId('model-label').getAttribute('data-origin'),
+      (origin) => origin === 'default',
+      180_000,
+    );
   });
   afterAll(() => session?.close());
   // The melody reader's worker may log while it refuses the broken file; the page itself must not.
   afterEach(() => expect(errors.splice(0).filter((e) => !e.includes('worker'))).toEqual([]));
 
   it('takes the chosen track of a multi-track file as the melody', async () => {
-    await page.getByTestId('melody-file-input').setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
+    await page
+      .getByTestId('melody-file-input')
+      .setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
     const select = page.getByTestId('track-select');
     await select.waitFor();
     const options = await select.locator('option').allTextContents();
@@ -48,12 +60,15 @@ describe('the page: melody in, play and export', () => {
   });
 
   it('splits a format-0 file by channel and offers its parts', async () => {
-    await page.getByTestId('melody-file-input').setInputFiles({ name: 'format zero.mid', mimeType: 'audio/midi', buffer: Buffer.from(formatZeroMidi()) });
+    await page
+      .getByTestId('melody-file-input')
+      .setInputFiles({ name: 'format zero.mid', mimeType: 'audio/midi', buffer: Buffer.from(formatZeroMidi()) });
     const select = page.getByTestId('track-select');
     await select.waitFor();
     expect(await select.locator('option').count()).toBe(2);
-    const melodyOption = (await select.locator('option').evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent ?? ''])))
-      .find(([, text]) => text.includes(`${MELODY.length} notes`));
+    const melodyOption = (
+      await select.locator('option').evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent ?? '']))
+    ).find(([, text]) => text.includes(`${MELODY.length} notes`));
     expect(melodyOption).toBeDefined();
     await select.selectOption(melodyOption![0]);
     await page.getByTestId('track-use-button').click();
@@ -87,14 +102,18 @@ describe('the page: melody in, play and export', () => {
     expect(await rows.count()).toBe(1);
     expect(Number(await rows.first().getAttribute('data-scheduled-notes'))).toBeGreaterThan(20);
     // The transport clock moves: the playhead leaves the first step.
-    await expect.poll(async () => Number(await page.getByTestId('piano-roll-canvas').getAttribute('data-playhead')), { timeout: 30_000 }).toBeGreaterThan(2);
+    await expect
+      .poll(async () => Number(await page.getByTestId('piano-roll-canvas').getAttribute('data-playhead')), { timeout: 30_000 })
+      .toBeGreaterThan(2);
     await screenshot(page, 'page-playing');
     await page.getByTestId('stop-button').click();
     await expect.poll(() => page.getByTestId('transport').getAttribute('data-transport-state')).toBe('stopped');
   });
 
   it('exports what is shown as a MIDI file with the melody intact', async () => {
-    await page.getByTestId('melody-file-input').setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
+    await page
+      .getByTestId('melody-file-input')
+      .setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
     await page.getByTestId('track-use-button').click();
     await expect.poll(() => page.getByTestId('melody-name').textContent()).toContain('Lead');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-midi-button').click()]);

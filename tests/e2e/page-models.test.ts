@@ -26,20 +26,52 @@ describe('kept models, their curves and snapshots', () => {
       context.route(JSB_DATASET_URL, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: tinyJsbJson(2) })),
     );
     const { page } = session;
-    await waitUntil('default model', () => origin(page), (from) => from === 'default', 180_000);
-    await page.getByTestId('melody-file-input').setInputFiles({ name: 'kept.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
+    await waitUntil(
+      'default model',
+      () => origin(page),
+      (from) => from === 'default',
+      180_000,
+    );
+    await page
+      .getByTestId('melody-file-input')
+      .setInputFiles({ name: 'kept.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
     await page.getByTestId('track-use-button').click();
     await page.getByTestId('epochs-input').fill('1');
     await page.getByTestId('update-ratio-input').fill('1');
     await page.getByTestId('batch-size-input').fill('2');
     await page.getByTestId('model-size-select').selectOption('4');
     await page.getByTestId('train-button').click();
-    await waitUntil('training', () => page.getByTestId('training-progress').getAttribute('data-state'), (state) => state === 'done', 400_000);
-    await waitUntil('trained model listed', () => count(page, 'model-select', 'data-count'), (models) => models === 2, 60_000);
+    await waitUntil(
+      'training',
+      () => page.getByTestId('training-progress').getAttribute('data-state'),
+      (state) => state === 'done',
+      400_000,
+    );
+    await waitUntil(
+      'trained model listed',
+      () => count(page, 'model-select', 'data-count'),
+      (models) => models === 2,
+      60_000,
+    );
     trainedId = await page.getByTestId('model-select').inputValue();
-    await waitUntil('metrics', () => count(page, 'metrics-chart', 'data-points'), (points) => points > 0, 60_000);
-    await waitUntil('snapshots', () => count(page, 'snapshot-list', 'data-count'), (snapshots) => snapshots > 0, 60_000);
-    await waitUntil('trained model kept', () => savedPageMemory(page), (saved) => saved?.activeModelId === trainedId, 30_000);
+    await waitUntil(
+      'metrics',
+      () => count(page, 'metrics-chart', 'data-points'),
+      (points) => points > 0,
+      60_000,
+    );
+    await waitUntil(
+      'snapshots',
+      () => count(page, 'snapshot-list', 'data-count'),
+      (snapshots) => snapshots > 0,
+      60_000,
+    );
+    await waitUntil(
+      'trained model kept',
+      () => savedPageMemory(page),
+      (saved) => saved?.activeModelId === trainedId,
+      30_000,
+    );
   }, 900_000);
   afterAll(() => session?.close());
 
@@ -83,7 +115,9 @@ describe('kept models, their curves and snapshots', () => {
     const metricCharts = page.getByTestId('metrics-chart').locator('figure.chart');
     expect(await metricCharts.count()).toBeGreaterThanOrEqual(4);
     expect(await metricCharts.first().locator('.key-help').textContent()).toMatch(/better|good/);
-    expect(await metricCharts.first().locator('.chart-host').getAttribute('aria-label')).toMatch(/After epoch 1: generated [\d.]+, training data [\d.]+/);
+    expect(await metricCharts.first().locator('.chart-host').getAttribute('aria-label')).toMatch(
+      /After epoch 1: generated [\d.]+, training data [\d.]+/,
+    );
     expect(await count(page, 'snapshot-list', 'data-count')).toBeGreaterThan(0);
     await page.getByTestId('training-progress').scrollIntoViewIfNeeded();
     await screenshot(page, 'page-1280-trained');
@@ -176,7 +210,9 @@ describe('kept models, their curves and snapshots', () => {
       const width = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       expect(width[0]).toBe(width[1]);
       await phone.getByTestId('training-progress').scrollIntoViewIfNeeded();
-      await phone.screenshot({ path: (await screenshot(phone, 'page-390-trained')).replace('page-390-trained', 'page-390-trained-viewport') });
+      await phone.screenshot({
+        path: (await screenshot(phone, 'page-390-trained')).replace('page-390-trained', 'page-390-trained-viewport'),
+      });
       expect(phoneErrors).toEqual([]);
     } finally {
       await close();

@@ -46,9 +46,15 @@ describe('the page: train, accompany, play, export, reload', () => {
     const { page, errors } = session;
     const attribute = (testId: string, name: string) => () => page.getByTestId(testId).getAttribute(name);
     await waitUntil('engine', attribute('backend-label', 'data-backend'), (backend) => Boolean(backend), 180_000);
-    await page.getByTestId('melody-file-input').setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
+    await page
+      .getByTestId('melody-file-input')
+      .setInputFiles({ name: 'two tracks.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
     await page.getByTestId('track-use-button').click();
-    await waitUntil('melody', () => page.getByTestId('melody-name').textContent(), (name) => Boolean(name?.includes('Lead')));
+    await waitUntil(
+      'melody',
+      () => page.getByTestId('melody-name').textContent(),
+      (name) => Boolean(name?.includes('Lead')),
+    );
 
     await page.getByTestId('epochs-input').fill('1');
     await page.getByTestId('learning-rate-input').fill('0.001');
@@ -59,7 +65,12 @@ describe('the page: train, accompany, play, export, reload', () => {
     await waitUntil('first iteration', attribute('training-progress', 'data-iteration'), (iteration) => iteration !== '0', 300_000);
     await waitUntil('training', attribute('training-progress', 'data-state'), (state) => state === 'done', 400_000);
     await waitUntil('snapshots', attribute('snapshot-list', 'data-count'), (count) => Number(count) > 0, 120_000);
-    await waitUntil('trained model in use', () => origin(page), (from) => from === 'trained', 60_000);
+    await waitUntil(
+      'trained model in use',
+      () => origin(page),
+      (from) => from === 'trained',
+      60_000,
+    );
     const progress = page.getByTestId('training-progress');
     trained = {
       downloads: jsbRequests,
@@ -73,9 +84,19 @@ describe('the page: train, accompany, play, export, reload', () => {
     await screenshot(page, 'page-trained');
 
     await page.getByTestId('generate-button').click();
-    await waitUntil('accompaniment', () => page.getByTestId('track-row').count(), (rows) => rows >= TRACKS, 300_000);
+    await waitUntil(
+      'accompaniment',
+      () => page.getByTestId('track-row').count(),
+      (rows) => rows >= TRACKS,
+      300_000,
+    );
     // The page saves its memory shortly after a change: close it only once the accompaniment is kept.
-    await waitUntil('saved accompaniment', () => savedPageMemory(page), (saved) => saved?.hasResult === true, 30_000);
+    await waitUntil(
+      'saved accompaniment',
+      () => savedPageMemory(page),
+      (saved) => saved?.hasResult === true,
+      30_000,
+    );
     await page.close();
   }, 1_200_000);
   afterAll(() => session?.close());
@@ -131,7 +152,9 @@ describe('the page: train, accompany, play, export, reload', () => {
       await page.getByTestId('loop-checkbox').check();
       await page.getByTestId('play-button').click();
       await expect.poll(() => page.getByTestId('transport').getAttribute('data-transport-state'), { timeout: 60_000 }).toBe('playing');
-      const counts = await page.getByTestId('track-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-scheduled-notes'))));
+      const counts = await page
+        .getByTestId('track-row')
+        .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-scheduled-notes'))));
       expect(counts[0]).toBe(MELODY.length);
       for (const count of counts) expect(count).toBeGreaterThan(0);
       await screenshot(page, 'page-accompanied');
@@ -146,10 +169,15 @@ describe('the page: train, accompany, play, export, reload', () => {
       await page.getByTestId('mute-checkbox').nth(1).uncheck();
       await page.getByTestId('stop-button').click();
       await page.getByTestId('loop-checkbox').uncheck();
-      await expect.poll(async () => {
-        const saved = await savedPageMemory(page);
-        return saved !== null && !saved.loop && saved.muted.every((muted) => !muted);
-      }, { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            const saved = await savedPageMemory(page);
+            return saved !== null && !saved.loop && saved.muted.every((muted) => !muted);
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(true);
       await close();
     }
   });

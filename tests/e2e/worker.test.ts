@@ -35,12 +35,11 @@ describe('training worker in the browser', () => {
     await expect(page.getByTestId('backend-label').textContent()).resolves.toBe('webgpu');
 
     // 4 windows, batch 2, update ratio 1: 2 iterations in the one epoch.
-    const summary = await page.evaluate(
-      () =>
-        (window as unknown as { cantusWorkerTest: { train(config: object, windows: number): Promise<TrainSummary> } }).cantusWorkerTest.train(
-          { epochs: 1, batchSize: 2, updateRatio: 1, baseWidth: 4, snapshotEpochs: [1] },
-          4,
-        ),
+    const summary = await page.evaluate(() =>
+      (window as unknown as { cantusWorkerTest: { train(config: object, windows: number): Promise<TrainSummary> } }).cantusWorkerTest.train(
+        { epochs: 1, batchSize: 2, updateRatio: 1, baseWidth: 4, snapshotEpochs: [1] },
+        4,
+      ),
     );
     await screenshot(page, 'worker-webgpu');
     expect(summary.errors).toEqual([]);
@@ -66,14 +65,16 @@ describe('training worker in the browser', () => {
     const page = await browser.newPage();
     const pageErrors = collectPageErrors(page);
     await page.goto(new URL('tests/e2e/pages/worker.html?backends=wasm', app.url).href);
-    await page.getByTestId('backend-label').filter({ hasText: /^(webgpu|webgl|wasm|cpu|none)$/ }).waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('backend-label')
+      .filter({ hasText: /^(webgpu|webgl|wasm|cpu|none)$/ })
+      .waitFor({ timeout: 120_000 });
     await expect(page.getByTestId('backend-label').textContent()).resolves.toBe('wasm');
-    const summary = await page.evaluate(
-      () =>
-        (window as unknown as { cantusWorkerTest: { train(config: object, windows: number): Promise<TrainSummary> } }).cantusWorkerTest.train(
-          { epochs: 2, batchSize: 2, updateRatio: 2, baseWidth: 4, snapshotEpochs: [] },
-          4,
-        ),
+    const summary = await page.evaluate(() =>
+      (window as unknown as { cantusWorkerTest: { train(config: object, windows: number): Promise<TrainSummary> } }).cantusWorkerTest.train(
+        { epochs: 2, batchSize: 2, updateRatio: 2, baseWidth: 4, snapshotEpochs: [] },
+        4,
+      ),
     );
     expect(summary.errors).toEqual([]);
     expect(summary.progress.map((p) => [p.epoch, p.iteration])).toEqual([

@@ -21,7 +21,13 @@ const melodyNotes = ODE.flatMap((pitch, i) => (pitch < 0 ? [] : [{ pitch, start:
 describe('npm run accompany', () => {
   it('writes the melody kept note for note with alto, tenor and bass sounding under every melody note', async () => {
     const input = join(dir, 'ode.mid');
-    writeFileSync(input, buildMidi([{ name: 'Bass line', program: 33, notes: [{ pitch: 36, start: 0, steps: 64 }] }, { name: 'Melody', program: 0, notes: melodyNotes }]));
+    writeFileSync(
+      input,
+      buildMidi([
+        { name: 'Bass line', program: 33, notes: [{ pitch: 36, start: 0, steps: 64 }] },
+        { name: 'Melody', program: 0, notes: melodyNotes },
+      ]),
+    );
     const command = parseAccompanyArgs(['--model', 'models/default', input, '--track', '2', '--seed', '3']);
     expect(command.out).toBe(join(dir, 'ode - accompanied.mid'));
     const lines = await accompanyFile(command);

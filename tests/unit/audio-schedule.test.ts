@@ -29,7 +29,10 @@ describe('scheduleRoll', () => {
     const withOnsets = createRoll(8, tracks);
     hold(withOnsets, 0, 64, 0, 2);
     hold(withOnsets, 0, 64, 2, 4);
-    expect(scheduleRoll(withOnsets).map((e) => [e.step, e.steps])).toEqual([[0, 2], [2, 2]]);
+    expect(scheduleRoll(withOnsets).map((e) => [e.step, e.steps])).toEqual([
+      [0, 2],
+      [2, 2],
+    ]);
 
     const noOnsets = createRoll(8, tracks, { withOnsets: false });
     hold(noOnsets, 0, 64, 0, 4);

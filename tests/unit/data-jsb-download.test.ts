@@ -6,7 +6,10 @@ import { cacheStorageStore, fallbackStore, indexedDbStore, memoryStore, type Tex
 import { DatasetUnavailableError, JSB_DATASET_URL, loadJsbDataset, loadJsbTrainingWindows } from '../../src/data/jsbDownload';
 import { MusicInputError } from '../../src/music/errors';
 
-const JSB_TEXT = readFileSync(fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url)), 'utf8');
+const JSB_TEXT = readFileSync(
+  fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url)),
+  'utf8',
+);
 
 /** A fetch that answers from a script and counts its calls. */
 function fakeFetch(answer: () => Response | Promise<Response>) {
@@ -74,11 +77,15 @@ describe('loadJsbDataset', () => {
   });
 
   it('reports a server error and a download that is not the chorales file', async () => {
-    const notFound = await unavailable(loadJsbDataset({ fetch: fakeFetch(() => new Response('no', { status: 404, statusText: 'Not Found' })).fetch, store: memoryStore() }));
+    const notFound = await unavailable(
+      loadJsbDataset({ fetch: fakeFetch(() => new Response('no', { status: 404, statusText: 'Not Found' })).fetch, store: memoryStore() }),
+    );
     expect(notFound.reason).toBe('http');
     expect(notFound.message).toContain('404 Not Found');
     const store = memoryStore();
-    const portal = await unavailable(loadJsbDataset({ fetch: fakeFetch(() => new Response('<html>Log in to the Wi-Fi</html>')).fetch, store }));
+    const portal = await unavailable(
+      loadJsbDataset({ fetch: fakeFetch(() => new Response('<html>Log in to the Wi-Fi</html>')).fetch, store }),
+    );
     expect(portal.reason).toBe('bad-file');
     expect(await store.get(JSB_DATASET_URL)).toBeUndefined(); // nothing bad is kept
   });
@@ -108,7 +115,11 @@ describe('loadJsbDataset', () => {
   });
 
   it('gives training windows from the train split', async () => {
-    const windows = await loadJsbTrainingWindows({ fetch: fakeFetch(() => new Response(JSB_TEXT)).fetch, store: memoryStore(), firstWindowOnly: true });
+    const windows = await loadJsbTrainingWindows({
+      fetch: fakeFetch(() => new Response(JSB_TEXT)).fetch,
+      store: memoryStore(),
+      firstWindowOnly: true,
+    });
     expect(windows.count).toBe(229);
   });
 });

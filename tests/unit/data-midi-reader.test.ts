@@ -35,10 +35,18 @@ class StandInWorker implements MidiWorkerLike {
   }
 }
 
-const song = buildMidi([{ name: 'Tune', notes: [{ pitch: 60, start: 0, steps: 4 }, { pitch: 64, start: 4, steps: 4 }] }]);
+const song = buildMidi([
+  {
+    name: 'Tune',
+    notes: [
+      { pitch: 60, start: 0, steps: 4 },
+      { pitch: 64, start: 4, steps: 4 },
+    ],
+  },
+]);
 
 describe('readMidiOffThread', () => {
-  it('hands back what the worker read, leaves the caller\'s bytes intact and ends the worker', async () => {
+  it("hands back what the worker read, leaves the caller's bytes intact and ends the worker", async () => {
     const worker = new StandInWorker(5);
     const bytes = song.slice();
     const parsed = await readMidiOffThread(bytes, { createWorker: () => worker });
@@ -48,8 +56,10 @@ describe('readMidiOffThread', () => {
     expect(worker.terminated).toBe(true);
   });
 
-  it('passes on the reader\'s refusal as a MidiInputError with its code', async () => {
-    const error = await readMidiOffThread(new TextEncoder().encode('<html>'), { createWorker: () => new StandInWorker(1) }).catch((e: unknown) => e);
+  it("passes on the reader's refusal as a MidiInputError with its code", async () => {
+    const error = await readMidiOffThread(new TextEncoder().encode('<html>'), { createWorker: () => new StandInWorker(1) }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MidiInputError);
     expect((error as MidiInputError).code).toBe('not-midi');
   });
@@ -66,7 +76,11 @@ describe('readMidiOffThread', () => {
   });
 
   it('reads on this thread where no worker can be made', async () => {
-    const parsed = await readMidiOffThread(song, { createWorker: () => { throw new ReferenceError('Worker is not defined'); } });
+    const parsed = await readMidiOffThread(song, {
+      createWorker: () => {
+        throw new ReferenceError('Worker is not defined');
+      },
+    });
     expect(parsed.tracks[0].noteCount).toBe(2);
   });
 });

@@ -17,7 +17,9 @@ describe('picked MIDI files as training data', () => {
   });
 
   it('names the file that cannot be used', async () => {
-    const error = await readMidiFiles([file('good.mid', tune), file('song.txt', new TextEncoder().encode('hello'))]).catch((e: unknown) => e);
+    const error = await readMidiFiles([file('good.mid', tune), file('song.txt', new TextEncoder().encode('hello'))]).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MidiInputError);
     expect((error as MidiInputError).code).toBe('not-midi');
     expect((error as MidiInputError).message).toMatch(/^"song\.txt": This is not a MIDI file/);

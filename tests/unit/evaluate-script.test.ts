@@ -74,7 +74,9 @@ describe('npm run evaluate on chorales', () => {
       if (name !== 'bach') expect(report.systems[name].distance_to_bach, name).toBeGreaterThan(0);
     }
     expect(report.systems.model.voice_rest_rate).toBeGreaterThanOrEqual(0);
-    expect(report.distance_metrics).toEqual(expect.arrayContaining(['voice_rest_rate', 'chord_rate', 'in_key_rate', 'melody_consonance', 'empty_bar_rate']));
+    expect(report.distance_metrics).toEqual(
+      expect.arrayContaining(['voice_rest_rate', 'chord_rate', 'in_key_rate', 'melody_consonance', 'empty_bar_rate']),
+    );
     // Every chorale here moves in every voice, so every metric is defined for Bach.
     expect(report.distance_metrics).toHaveLength(Object.keys(report.systems.bach).length - 1);
     const table = formatTable(report);
@@ -89,8 +91,12 @@ describe('npm run evaluate on chorales', () => {
     const trainOnly = tempFile('train-only.json', JSON.stringify({ train: [C_CHORALE] }));
     await expect(evaluate({ model: MODEL, data: trainOnly, seed: 1, limit: null })).rejects.toThrow(/no chorales in a "valid" split/);
     const empty = tempFile('empty.json', JSON.stringify({}));
-    await expect(evaluate({ model: MODEL, data: empty, seed: 1, limit: null })).rejects.toThrow(/at least one non-empty "train", "valid" or "test"/);
-    await expect(evaluate({ model: MODEL, data: join(tmpdir(), 'no-such-file.json'), seed: 1, limit: null })).rejects.toThrow(/No data file/);
+    await expect(evaluate({ model: MODEL, data: empty, seed: 1, limit: null })).rejects.toThrow(
+      /at least one non-empty "train", "valid" or "test"/,
+    );
+    await expect(evaluate({ model: MODEL, data: join(tmpdir(), 'no-such-file.json'), seed: 1, limit: null })).rejects.toThrow(
+      /No data file/,
+    );
     // Training still needs a train split.
     expect(() => parseJsbJson(JSON.stringify({ test: [C_CHORALE] }))).toThrow(/at "train", each split must be a non-empty list/);
     expect(parseJsbJson(JSON.stringify({ test: [C_CHORALE] }), { requireTrain: false }).train).toEqual([]);
@@ -134,7 +140,10 @@ describe('npm run evaluate -- --melodies', () => {
   it('loads the built-in tunes and MIDI files by name, and says which file it cannot read', async () => {
     const builtin = await loadMelodies('builtin');
     expect(builtin.map((m) => m.name)).toEqual(SAMPLE_MELODIES.map((s) => s.id));
-    const mid = tempFile('scale.mid', buildMidi([{ name: 'Tune', notes: [60, 62, 64, 65, 67, 65, 64, 62, 60].map((pitch, i) => ({ pitch, start: i * 4, steps: 4 })) }]));
+    const mid = tempFile(
+      'scale.mid',
+      buildMidi([{ name: 'Tune', notes: [60, 62, 64, 65, 67, 65, 64, 62, 60].map((pitch, i) => ({ pitch, start: i * 4, steps: 4 })) }]),
+    );
     const both = await loadMelodies(`builtin, ${mid}`);
     expect(both.at(-1)?.name).toBe('scale.mid');
     expect(both.at(-1)?.roll.tracks).toHaveLength(1);
@@ -164,7 +173,9 @@ describe('evaluate --voicing and --decode', () => {
   it('pass a voicing and decoding weights to the model, and refuse unknown ones with a clear message', () => {
     expect(buildAccompanyOptions()).toEqual({});
     expect(buildAccompanyOptions('single')).toEqual({ voicing: 'single' });
-    expect(buildAccompanyOptions(undefined, '{"chordBonus":0,"leapCost":0.1}')).toEqual({ decodeWeights: { chordBonus: 0, leapCost: 0.1 } });
+    expect(buildAccompanyOptions(undefined, '{"chordBonus":0,"leapCost":0.1}')).toEqual({
+      decodeWeights: { chordBonus: 0, leapCost: 0.1 },
+    });
     expect(() => buildAccompanyOptions('jazz')).toThrow(/--voicing must be one of chorale, single, chords/);
     expect(() => buildAccompanyOptions(undefined, '{chordBonus:0}')).toThrow(/JSON object/);
     expect(() => buildAccompanyOptions(undefined, '{"chordBonuz":0}')).toThrow(/unknown weight "chordBonuz"/);

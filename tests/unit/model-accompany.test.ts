@@ -107,7 +107,9 @@ describe('accompaniment helpers', () => {
     const tenor = (step: number, pitch: number) => roll.active[cellIndex(roll, step, pitch, 2)];
     expect([2, 3, 4, 5, 8].every((s) => tenor(s, 40) === 1)).toBe(true);
     expect(tenor(6, 40)).toBe(0);
-    expect(Array.from({ length: 16 }, (_, s) => roll.onsets![cellIndex(roll, s, 40, 2)])).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from({ length: 16 }, (_, s) => roll.onsets![cellIndex(roll, s, 40, 2)])).toEqual([
+      0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
+    ]);
     const onsetVelocities = Array.from(melody.velocities!).filter((v, i) => melody.onsets![i] && v > 0);
     const expected = Math.round((0.85 * onsetVelocities.reduce((a, b) => a + b, 0)) / onsetVelocities.length);
     expect(roll.velocities![cellIndex(roll, 2, 40, 2)]).toBe(expected);
@@ -126,8 +128,14 @@ describe('accompaniment helpers', () => {
     }
     const single = accompaniedRoll(melody, joined, 0, 'single');
     const alto = (roll: typeof single, step: number, pitch: number) => roll.active[cellIndex(roll, step, pitch, 1)];
-    expect([0, 1].map((s) => [alto(single, s, 67), alto(single, s, 69)])).toEqual([[1, 0], [1, 0]]);
-    expect([2, 3].map((s) => [alto(single, s, 67), alto(single, s, 69)])).toEqual([[0, 1], [0, 1]]);
+    expect([0, 1].map((s) => [alto(single, s, 67), alto(single, s, 69)])).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
+    expect([2, 3].map((s) => [alto(single, s, 67), alto(single, s, 69)])).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
     expect(single.onsets![cellIndex(single, 2, 69, 1)]).toBe(1);
     expect(single.onsets![cellIndex(single, 3, 69, 1)]).toBe(0);
     const chords = accompaniedRoll(melody, joined, 0, 'chords');

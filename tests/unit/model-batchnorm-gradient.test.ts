@@ -24,12 +24,20 @@ describe('the batch-norm gradient', () => {
   });
 
   it('gives the same gradients for the input, scale and offset as batch norm written with plain ops', async () => {
-    const x = tf.tensor4d(Array.from({ length: 3 * 4 * 5 * 6 }, (_, i) => Math.sin(i * 0.7) * 2 + (i % 6)), [3, 4, 5, 6]);
+    const x = tf.tensor4d(
+      Array.from({ length: 3 * 4 * 5 * 6 }, (_, i) => Math.sin(i * 0.7) * 2 + (i % 6)),
+      [3, 4, 5, 6],
+    );
     const scale = tf.tensor1d([0.5, 1, 1.5, 2, -1, 0.25]);
     const offset = tf.tensor1d([0, 0.1, -0.2, 0.3, 0, 1]);
-    const upstream = tf.tensor4d(Array.from({ length: 3 * 4 * 5 * 6 }, (_, i) => Math.cos(i * 1.3)), [3, 4, 5, 6]);
+    const upstream = tf.tensor4d(
+      Array.from({ length: 3 * 4 * 5 * 6 }, (_, i) => Math.cos(i * 1.3)),
+      [3, 4, 5, 6],
+    );
     const gradientsOf = (norm: typeof plainBatchNorm) =>
-      tf.grads((a: tf.Tensor, s: tf.Tensor, o: tf.Tensor) => tf.sum(tf.mul(norm(a as tf.Tensor4D, s as tf.Tensor1D, o as tf.Tensor1D), upstream)))([x, scale, offset]);
+      tf.grads((a: tf.Tensor, s: tf.Tensor, o: tf.Tensor) =>
+        tf.sum(tf.mul(norm(a as tf.Tensor4D, s as tf.Tensor1D, o as tf.Tensor1D), upstream)),
+      )([x, scale, offset]);
     const ours = gradientsOf(fusedBatchNorm);
     const plain = gradientsOf(plainBatchNorm);
     for (let k = 0; k < 3; k++) {

@@ -22,7 +22,11 @@ async function filterGradients(): Promise<Float32Array[]> {
   const results: Float32Array[] = [];
   for (const [n, c] of CASES.entries()) {
     const uniform = createUniform(n + 1);
-    const random = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => uniform() * 2 - 1), shape);
+    const random = (shape: number[]) =>
+      tf.tensor(
+        Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => uniform() * 2 - 1),
+        shape,
+      );
     const x = random(c.x) as tf.Tensor4D;
     const filter = random(c.filter) as tf.Tensor4D;
     const outShape = tf.conv2d(x, filter, c.stride, c.pad).shape;

@@ -80,7 +80,9 @@ describe('chorale decoding', () => {
       want(step, bass, 3);
     }
     const followed = decode(scores, melody2, { parallelCost: 0, chordBonus: 0, offbeatChordBonus: 0, dissonanceCost: 0 });
-    expect([followed[0][0], followed[1][0], followed[2][0], followed[0][4], followed[1][4], followed[2][4]]).toEqual([67, 55, 48, 69, 57, 50]);
+    expect([followed[0][0], followed[1][0], followed[2][0], followed[0][4], followed[1][4], followed[2][4]]).toEqual([
+      67, 55, 48, 69, 57, 50,
+    ]);
     const avoided = decode(scores, melody2, { parallelCost: 20, chordBonus: 0, offbeatChordBonus: 0, dissonanceCost: 0 });
     const fifths = (x0: number, x1: number, y0: number, y1: number) =>
       x1 !== x0 && Math.sign(x1 - x0) === Math.sign(y1 - y0) && Math.abs(x0 - y0) % 12 === 7 && Math.abs(x1 - y1) % 12 === 7;

@@ -48,7 +48,7 @@ export function melodyRoll(steps: number, centre: number, program = 73): PianoRo
     const pitch = centre + pattern[i % pattern.length];
     for (let t = step; t < Math.min(steps, step + length - 1); t++) roll.active[cellIndex(roll, t, pitch, 0)] = 1;
     roll.onsets![cellIndex(roll, step, pitch, 0)] = 1;
-    roll.velocities![cellIndex(roll, step, pitch, 0)] = 60 + (i * 7) % 50;
+    roll.velocities![cellIndex(roll, step, pitch, 0)] = 60 + ((i * 7) % 50);
     step += length;
     i++;
   }

@@ -91,12 +91,32 @@ describe('model files', () => {
     const before = tf.memory().numTensors;
 
     await expectModelFileError({ modelJson: '{"format": "cantus', weights: files.weights }, 'not-json', /not valid JSON/);
-    await expectModelFileError({ modelJson: '{"modelTopology": {}, "weightsManifest": []}', weights: files.weights }, 'foreign', /not a Cantus/);
-    await expectModelFileError(withManifest((m) => (m.formatVersion = 99)), 'newer-version', /newer version of Cantus/);
-    await expectModelFileError(withManifest((m) => (m.config.learningRate = 0)), 'bad-config', /learningRate/);
+    await expectModelFileError(
+      { modelJson: '{"modelTopology": {}, "weightsManifest": []}', weights: files.weights },
+      'foreign',
+      /not a Cantus/,
+    );
+    await expectModelFileError(
+      withManifest((m) => (m.formatVersion = 99)),
+      'newer-version',
+      /newer version of Cantus/,
+    );
+    await expectModelFileError(
+      withManifest((m) => (m.config.learningRate = 0)),
+      'bad-config',
+      /learningRate/,
+    );
     await expectModelFileError({ modelJson: files.modelJson, weights: files.weights.slice(0, 1000) }, 'truncated', /incomplete/);
-    await expectModelFileError(withManifest((m) => (m.critic.weights[0].shape = [4, 4, 5, 8])), 'bad-shape', /critic.*do not fit/);
-    await expectModelFileError(withManifest((m) => m.generator.weights.pop()), 'bad-shape', /generator.*weight tensors/);
+    await expectModelFileError(
+      withManifest((m) => (m.critic.weights[0].shape = [4, 4, 5, 8])),
+      'bad-shape',
+      /critic.*do not fit/,
+    );
+    await expectModelFileError(
+      withManifest((m) => m.generator.weights.pop()),
+      'bad-shape',
+      /generator.*weight tensors/,
+    );
     // A failed load frees the engine it had started to build.
     expect(tf.memory().numTensors).toBe(before);
     expect(manifest.weightValues * 4).toBe(files.weights.byteLength);

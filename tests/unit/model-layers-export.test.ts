@@ -28,13 +28,19 @@ describe('TF.js Layers export', () => {
     await engine.trainNext(engine.sampler(syntheticWindows(4)));
     const files = await exportLayersModels(engine);
 
-    for (const [name, net] of [['generator', files.generator], ['critic', files.critic]] as const) {
+    for (const [name, net] of [
+      ['generator', files.generator],
+      ['critic', files.critic],
+    ] as const) {
       const json = JSON.parse(net.modelJson);
       expect(json.format).toBe('layers-model');
       expect(json.modelTopology.class_name).toBe('Model');
       expect(json.modelTopology.config.name).toBe(name);
       expect(json.weightsManifest[0].paths).toEqual([`${name}.weights.bin`]);
-      const bytes = json.weightsManifest[0].weights.reduce((n: number, w: { shape: number[] }) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+      const bytes = json.weightsManifest[0].weights.reduce(
+        (n: number, w: { shape: number[] }) => n + 4 * w.shape.reduce((a, b) => a * b, 1),
+        0,
+      );
       expect(net.weights.byteLength).toBe(bytes);
     }
 
@@ -45,7 +51,10 @@ describe('TF.js Layers export', () => {
 
     const melody = tf.tensor4d(Float32Array.from(MELODY), [2, 32, 128, 1]);
     const noise = tf.tensor4d(NOISE, [2, 2, 8, 32]);
-    const roll = tf.tensor4d(new Float32Array(2 * 32 * 128 * 4).map((_, i) => Math.sin(i)), [2, 32, 128, 4]);
+    const roll = tf.tensor4d(
+      new Float32Array(2 * 32 * 128 * 4).map((_, i) => Math.sin(i)),
+      [2, 32, 128, 4],
+    );
     const original = await outputs(engine.generator, [melody, noise]);
     expect(maxDifference([original], [await outputs(generator, [melody, noise])])).toBe(0);
     expect(maxDifference([await outputs(engine.critic, [roll, melody])], [await outputs(critic, [roll, melody])])).toBe(0);
@@ -64,7 +73,9 @@ describe('TF.js Layers export', () => {
     const engine = GanEngine.create(tinyConfig({ seed: 32 }));
     const files = await exportLayersModels(engine);
     await expect(importLayersModel({ ...files.generator, modelJson: '{not json' })).rejects.toThrow(ModelFileError);
-    await expect(importLayersModel({ ...files.generator, modelJson: '{"format":"cantus-accompaniment-gan"}' })).rejects.toThrow(/not a TF.js Layers model/);
+    await expect(importLayersModel({ ...files.generator, modelJson: '{"format":"cantus-accompaniment-gan"}' })).rejects.toThrow(
+      /not a TF.js Layers model/,
+    );
     await expect(importLayersModels(files, { ...engine.config, baseWidth: 8 })).rejects.toThrow(/shape/);
     engine.dispose();
   });

@@ -31,8 +31,14 @@ describe('the one-kernel LeakyReLU gradient', () => {
       expect(tf.getKernel(LEAKY_RELU_BACKPROP, backend)).toBeDefined();
       const n = 3 * 5 * 7;
       // Values on both sides of zero (at zero itself max() takes the x side, LeakyReLU the alpha side).
-      const x = tf.tensor(Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + 0.1) * 2), [3, 5, 7]);
-      const w = tf.tensor(Array.from({ length: n }, (_, i) => 0.5 + Math.cos(i * 0.3)), [3, 5, 7]);
+      const x = tf.tensor(
+        Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + 0.1) * 2),
+        [3, 5, 7],
+      );
+      const w = tf.tensor(
+        Array.from({ length: n }, (_, i) => 0.5 + Math.cos(i * 0.3)),
+        [3, 5, 7],
+      );
       const before = tf.memory().numTensors;
       const first = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(w, tf.leakyRelu(input, 0.2))))(x);
       const firstPlain = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(w, plainLeaky(input, 0.2))))(x);

@@ -15,7 +15,11 @@ beforeAll(useCpu);
 
 function melodyRoll(melody: RealMelody): PianoRoll {
   const steps = Math.round(melody.notes.reduce((sum, [, beats]) => sum + beats, 0) * 4);
-  const roll = createRoll(steps, [{ name: melody.name, program: 0, isDrum: false }], { beatsPerBar: melody.beatsPerBar, withOnsets: true, withVelocities: true });
+  const roll = createRoll(steps, [{ name: melody.name, program: 0, isDrum: false }], {
+    beatsPerBar: melody.beatsPerBar,
+    withOnsets: true,
+    withVelocities: true,
+  });
   let step = 0;
   for (const [pitch, beats] of melody.notes) {
     const length = Math.round(beats * 4);
@@ -37,7 +41,9 @@ describe('the default model beyond the chorales', () => {
       const roll = melodyRoll(melody);
       const key = estimateRollKey(roll, [0]);
       const metrics = voiceMetrics(await engine.accompany(roll, 1 + i), { key });
-      console.log(`${melody.name} (${key ? keyName(key) : 'no key'}): rests ${metrics.voiceRestRate.toFixed(3)}, chords ${metrics.chordRate.toFixed(3)}, in key ${metrics.inKeyRate.toFixed(3)}, consonant ${metrics.melodyConsonance.toFixed(3)}`);
+      console.log(
+        `${melody.name} (${key ? keyName(key) : 'no key'}): rests ${metrics.voiceRestRate.toFixed(3)}, chords ${metrics.chordRate.toFixed(3)}, in key ${metrics.inKeyRate.toFixed(3)}, consonant ${metrics.melodyConsonance.toFixed(3)}`,
+      );
       expect(metrics.voiceRestRate, melody.name).toBeLessThanOrEqual(0.05);
       expect(metrics.chordRate, melody.name).toBeGreaterThanOrEqual(0.6);
       expect(metrics.inKeyRate, melody.name).toBeGreaterThanOrEqual(0.8);

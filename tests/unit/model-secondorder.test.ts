@@ -16,9 +16,9 @@ import { gradientPenalty } from '../../src/model/wgan';
 const wasmStarts = await Promise.resolve()
   .then(() => startWasmBackendInNode())
   .then(
-  () => true,
-  () => false,
-);
+    () => true,
+    () => false,
+  );
 const BACKENDS = wasmStarts ? ['cpu', 'wasm'] : ['cpu'];
 
 beforeAll(async () => {
@@ -59,8 +59,14 @@ describe('second-order gradients', () => {
       const critic = buildCritic(4, 7);
       const uniform = createUniform(3);
       const cells = 2 * 32 * 128 * 4;
-      const real = tf.tensor4d(Float32Array.from({ length: cells }, () => (uniform() < 0.05 ? 1 : -1)), [2, 32, 128, 4]);
-      const fake = tf.tensor4d(Float32Array.from({ length: cells }, () => uniform() * 2 - 1), [2, 32, 128, 4]);
+      const real = tf.tensor4d(
+        Float32Array.from({ length: cells }, () => (uniform() < 0.05 ? 1 : -1)),
+        [2, 32, 128, 4],
+      );
+      const fake = tf.tensor4d(
+        Float32Array.from({ length: cells }, () => uniform() * 2 - 1),
+        [2, 32, 128, 4],
+      );
       const condition = tf.slice(real, [0, 0, 0, 0], [-1, -1, -1, 1]) as tf.Tensor4D;
       const mix = tf.tensor4d([0.3, 0.8], [2, 1, 1, 1]);
       const penaltyNow = async () => {

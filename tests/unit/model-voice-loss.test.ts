@@ -15,16 +15,29 @@ function roll(cells: [number, number, number][]): tf.Tensor4D {
 
 describe('the generator voice term', () => {
   it('is the cross-entropy of the voice pitch over the steps where the real voice sounds', async () => {
-    const real = roll([[0, 60, 1], [1, 60, 1], [0, 55, 2]]);
+    const real = roll([
+      [0, 60, 1],
+      [1, 60, 1],
+      [0, 55, 2],
+    ]);
     // Exactly right where the voices sound: -log(e^5 / (e^5 + 127 e^-5)).
-    const right = roll([[0, 60, 1], [1, 60, 1], [0, 55, 2], [5, 40, 3]]);
+    const right = roll([
+      [0, 60, 1],
+      [1, 60, 1],
+      [0, 55, 2],
+      [5, 40, 3],
+    ]);
     const perfect = Math.log(1 + 127 * Math.exp(-10));
     expect((await voicePitchLoss(right, real).data())[0]).toBeCloseTo(perfect, 5);
     // A flat output: log(128) in every counted cell; silent (step, voice) cells do not count.
     const flat = tf.zeros([1, WINDOW_STEPS, PITCHES, 4]) as tf.Tensor4D;
     expect((await voicePitchLoss(flat, real).data())[0]).toBeCloseTo(Math.log(128), 4);
     // Wrong pitch on one of three cells: (2 * perfect + wrong) / 3.
-    const oneWrong = roll([[0, 61, 1], [1, 60, 1], [0, 55, 2]]);
+    const oneWrong = roll([
+      [0, 61, 1],
+      [1, 60, 1],
+      [0, 55, 2],
+    ]);
     const wrong = -Math.log(Math.exp(-5) / (Math.exp(5) + 127 * Math.exp(-5)));
     expect((await voicePitchLoss(oneWrong, real).data())[0]).toBeCloseTo((2 * perfect + wrong) / 3, 4);
     tf.dispose([real, right, flat, oneWrong]);

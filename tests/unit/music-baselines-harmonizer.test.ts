@@ -79,7 +79,16 @@ describe('rule-based harmonizer: the four voices', () => {
       }
     }
     const m = voiceMetrics(out, { key: C_MAJOR });
-    expect(m).toMatchObject({ voiceRestRate: 0, chordRate: 1, melodyConsonance: 1, parallelsPerBar: 0, crossingRate: 0, spacingRate: 0, inRangeRate: 1, inKeyRate: 1 });
+    expect(m).toMatchObject({
+      voiceRestRate: 0,
+      chordRate: 1,
+      melodyConsonance: 1,
+      parallelsPerBar: 0,
+      crossingRate: 0,
+      spacingRate: 0,
+      inRangeRate: 1,
+      inKeyRate: 1,
+    });
   });
 
   it('takes the nearest chord tones below the melody', () => {

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DatasetFormatError } from '../../src/music/errors';
-import { JSB_VOICES, firstFullChordStep, jsbChoraleToRoll, jsbToTrainingWindows, parseJsbDataset, parseJsbJson, type JsbChorale } from '../../src/music/jsb';
+import {
+  JSB_VOICES,
+  firstFullChordStep,
+  jsbChoraleToRoll,
+  jsbToTrainingWindows,
+  parseJsbDataset,
+  parseJsbJson,
+  type JsbChorale,
+} from '../../src/music/jsb';
 import { trackNotes } from '../../src/music/notes';
 
 const JSB_PATH = fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url));
@@ -22,7 +30,7 @@ describe('the JSB loader on the real data', () => {
     expect(dataset.test).toEqual([]);
   });
 
-  it('gives DeepComposer\'s 229 samples in firstWindowOnly mode, with the soprano as condition', () => {
+  it("gives DeepComposer's 229 samples in firstWindowOnly mode, with the soprano as condition", () => {
     const windows = jsbToTrainingWindows(dataset.train, { firstWindowOnly: true });
     expect(windows.count).toBe(229);
     expect([windows.steps, windows.tracks]).toEqual([32, 4]);
@@ -89,10 +97,22 @@ describe('jsbChoraleToRoll', () => {
     expect(roll.tracks.map((t) => t.name)).toEqual(['Soprano', 'Alto', 'Tenor', 'Bass']);
     expect(roll.steps).toBe(4);
     const notes = (t: number) => trackNotes(roll, t).map((n) => [n.pitch, n.startStep, n.steps]);
-    expect(notes(0)).toEqual([[72, 0, 2], [74, 2, 2]]);
-    expect(notes(1)).toEqual([[67, 0, 3], [65, 3, 1]]);
-    expect(notes(2)).toEqual([[64, 0, 2], [62, 3, 1]]);
-    expect(notes(3)).toEqual([[48, 0, 3], [50, 3, 1]]);
+    expect(notes(0)).toEqual([
+      [72, 0, 2],
+      [74, 2, 2],
+    ]);
+    expect(notes(1)).toEqual([
+      [67, 0, 3],
+      [65, 3, 1],
+    ]);
+    expect(notes(2)).toEqual([
+      [64, 0, 2],
+      [62, 3, 1],
+    ]);
+    expect(notes(3)).toEqual([
+      [48, 0, 3],
+      [50, 3, 1],
+    ]);
   });
 });
 
@@ -111,7 +131,16 @@ describe('JSB file validation', () => {
     expect(bad([1, 2]).message).toMatch(/"train" list/);
     expect(bad({ valid: [] }).message).toMatch(/"train"/);
     expect(bad({ train: [[[60, 55, 50, 40]], [[60, 55, 50]]] }).message).toMatch(/"train", chorale 2, step 1.*exactly four pitches/);
-    expect(bad({ train: [[[60, 55, 50, 40], [60, 55, 128, 40]]] }).message).toMatch(/chorale 1, step 2, voice 3 \(Tenor\).*0 to 127/);
+    expect(
+      bad({
+        train: [
+          [
+            [60, 55, 50, 40],
+            [60, 55, 128, 40],
+          ],
+        ],
+      }).message,
+    ).toMatch(/chorale 1, step 2, voice 3 \(Tenor\).*0 to 127/);
     expect(bad({ train: [[]] }).message).toMatch(/chorale 1.*non-empty/);
     expect(bad({ train: [] }).message).toMatch(/"train".*non-empty list of chorales/);
     expect(bad({ train: [] }).code).toBe('bad-shape');

@@ -26,7 +26,9 @@ function tune(low: number, bars = BARS, fromBar = 0): NoteSpec[] {
 
 /** Block chords, `voices` notes each, one per half bar. */
 function chords(root: number, voices: number, bars = BARS): NoteSpec[] {
-  return Array.from({ length: bars * 2 }, (_, i) => [0, 4, 7, 12].slice(0, voices).map((d) => ({ pitch: root + d + (i % 4 === 2 ? 5 : 0), start: i * 8, steps: 8 }))).flat();
+  return Array.from({ length: bars * 2 }, (_, i) =>
+    [0, 4, 7, 12].slice(0, voices).map((d) => ({ pitch: root + d + (i % 4 === 2 ? 5 : 0), start: i * 8, steps: 8 })),
+  ).flat();
 }
 
 /** Broken-chord eighths (an Alberti bass or arpeggiated guitar): many notes, one at a time, low. */
@@ -135,7 +137,12 @@ describe('suggestMelodyTrack on an orchestral score with a short high part', () 
 
 describe('suggestMelodyTrack on simple files', () => {
   it('prefers the single line on top of a lower chordal track', () => {
-    expect(suggestedName([{ name: 'Bass', notes: chords(36, 2) }, { name: 'Lead', notes: tune(64) }])).toBe('Lead');
+    expect(
+      suggestedName([
+        { name: 'Bass', notes: chords(36, 2) },
+        { name: 'Lead', notes: tune(64) },
+      ]),
+    ).toBe('Lead');
     expect(suggestedName(unnamed([{ notes: chords(36, 2) }, { notes: tune(64) }]))).toBe('Part B');
   });
   it('takes the only usable track, and the first track for a file without one', () => {

@@ -42,7 +42,11 @@ describe('topLine', () => {
     const roll = createRoll(4, [{ name: 'x', program: 0, isDrum: false }], { withOnsets: false });
     for (const s of [0, 1, 2, 3]) roll.active[cellIndex(roll, s, 50, 0)] = 1;
     roll.active[cellIndex(roll, 1, 55, 0)] = 1;
-    expect(trackNotes(topLine(roll), 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[50, 0, 1], [55, 1, 1], [50, 2, 2]]);
+    expect(trackNotes(topLine(roll), 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([
+      [50, 0, 1],
+      [55, 1, 1],
+      [50, 2, 2],
+    ]);
   });
 });
 
@@ -63,11 +67,13 @@ describe('extractMelody', () => {
   });
 
   it('refuses a drum track or an empty track as the melody', () => {
-    const parsed = parseMidi(buildMidi([
-      { name: 'Kit', channel: 9, notes: [{ pitch: 36, start: 0, steps: 1 }] },
-      { name: 'Empty', notes: [] },
-      { name: 'Tune', notes: [{ pitch: 70, start: 0, steps: 1 }] },
-    ]));
+    const parsed = parseMidi(
+      buildMidi([
+        { name: 'Kit', channel: 9, notes: [{ pitch: 36, start: 0, steps: 1 }] },
+        { name: 'Empty', notes: [] },
+        { name: 'Tune', notes: [{ pitch: 70, start: 0, steps: 1 }] },
+      ]),
+    );
     const kit = parsed.tracks.find((t) => t.isDrum)!.index;
     const empty = parsed.tracks.find((t) => t.name === 'Empty')!.index;
     expect(() => extractMelody(parsed, { track: kit })).toThrow(MidiInputError);
@@ -78,14 +84,27 @@ describe('extractMelody', () => {
 
   it('trims whole empty bars only, so a pickup keeps its place in the bar', () => {
     // Silence for two bars, then a one-beat pickup on beat 4 of bar 3, then the tune from bar 4.
-    const parsed = parseMidi(buildMidi([{ name: 'Tune', notes: [{ pitch: 67, start: 44, steps: 4 }, { pitch: 72, start: 48, steps: 8 }] }]));
+    const parsed = parseMidi(
+      buildMidi([
+        {
+          name: 'Tune',
+          notes: [
+            { pitch: 67, start: 44, steps: 4 },
+            { pitch: 72, start: 48, steps: 8 },
+          ],
+        },
+      ]),
+    );
     const melody = extractMelody(parsed);
     expect(melody.trimmedSteps).toBe(32);
-    expect(notesOf(melody.roll).map((n) => n.slice(0, 3))).toEqual([[67, 12, 4], [72, 16, 8]]);
+    expect(notesOf(melody.roll).map((n) => n.slice(0, 3))).toEqual([
+      [67, 12, 4],
+      [72, 16, 8],
+    ]);
     expect(melody.roll.steps).toBe(24);
   });
 
-  it('counts bars in the file\'s time signature', () => {
+  it("counts bars in the file's time signature", () => {
     const parsed = parseMidi(buildMidi([{ notes: [{ pitch: 67, start: 30, steps: 2 }] }], { timeSignature: [3, 4] }));
     // Bars of 3/4 are 12 steps: two empty bars go, the note stays 6 steps into bar 3.
     expect(extractMelody(parsed).trimmedSteps).toBe(24);
@@ -93,7 +112,17 @@ describe('extractMelody', () => {
   });
 
   it('says when a chordal track was reduced to its top line', () => {
-    const parsed = parseMidi(buildMidi([{ name: 'Piano', notes: [{ pitch: 60, start: 0, steps: 4 }, { pitch: 64, start: 0, steps: 4 }] }]));
+    const parsed = parseMidi(
+      buildMidi([
+        {
+          name: 'Piano',
+          notes: [
+            { pitch: 60, start: 0, steps: 4 },
+            { pitch: 64, start: 0, steps: 4 },
+          ],
+        },
+      ]),
+    );
     expect(extractMelody(parsed).warnings.join(' ')).toMatch(/top line/);
     expect(notesOf(extractMelody(parsed).roll).map((n) => n[0])).toEqual([64]);
   });

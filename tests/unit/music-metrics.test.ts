@@ -297,7 +297,16 @@ describe('aggregate metrics', () => {
   });
 
   it('reports exactly the training metrics, and the evaluation adds its two', () => {
-    const training = ['chordRate', 'emptyBarRate', 'inScaleRate', 'polyphonicRate', 'qualifiedNoteRate', 'tonalDistance', 'usedPitchClasses', 'voiceRestRate'];
+    const training = [
+      'chordRate',
+      'emptyBarRate',
+      'inScaleRate',
+      'polyphonicRate',
+      'qualifiedNoteRate',
+      'tonalDistance',
+      'usedPitchClasses',
+      'voiceRestRate',
+    ];
     const m = computeMetrics([roll(16, 2)]);
     expect(Object.keys(m).sort()).toEqual(training);
     expect(Object.values(m).every((v) => typeof v === 'number')).toBe(true);

@@ -46,7 +46,16 @@ describe('parseMidi refuses what it cannot use, with a typed error', () => {
   });
 
   it('a file with drums only', () => {
-    const drums = buildMidi([{ name: 'Kit', channel: 9, notes: [{ pitch: 36, start: 0, steps: 1 }, { pitch: 38, start: 4, steps: 1 }] }]);
+    const drums = buildMidi([
+      {
+        name: 'Kit',
+        channel: 9,
+        notes: [
+          { pitch: 36, start: 0, steps: 1 },
+          { pitch: 38, start: 4, steps: 1 },
+        ],
+      },
+    ]);
     expectRefusal(drums, 'only-drums', /only drums/);
   });
 
@@ -58,7 +67,10 @@ describe('parseMidi refuses what it cannot use, with a typed error', () => {
 
   it('a two-hour piece', () => {
     // One whole note per bar at 120 bpm: 3600 bars, two hours (written raw: @tonejs/midi builds slowly).
-    const events = [rawTempo(0, 120), ...Array.from({ length: 3600 }, (_, bar) => rawNote(0, 60 + (bar % 12), bar * 4 * 96, 4 * 96)).flat()];
+    const events = [
+      rawTempo(0, 120),
+      ...Array.from({ length: 3600 }, (_, bar) => rawNote(0, 60 + (bar % 12), bar * 4 * 96, 4 * 96)).flat(),
+    ];
     const error = refusal(format0Midi(events, 96));
     expect(error.code).toBe('too-long');
     expect(error.message).toMatch(/3600 bars long \(about 120 minutes\).*at most 1024 bars/);
@@ -76,7 +88,10 @@ describe('parseMidi refuses what it cannot use, with a typed error', () => {
   });
 
   it('a piece just inside the length limit is accepted', () => {
-    const notes = [{ pitch: 60, start: 0, steps: 1 }, { pitch: 62, start: MAX_PIECE_STEPS - 4, steps: 4 }];
+    const notes = [
+      { pitch: 60, start: 0, steps: 1 },
+      { pitch: 62, start: MAX_PIECE_STEPS - 4, steps: 4 },
+    ];
     expect(parseMidi(buildMidi([{ name: 'Edge', notes }])).totalSteps).toBe(MAX_PIECE_STEPS);
   });
 

@@ -23,12 +23,31 @@ function seedFiles(): Uint8Array[] {
     buildMidi(
       [
         { name: 'Melody', program: 73, notes: scale },
-        { name: 'Chords', program: 0, notes: scale.flatMap((n) => [{ ...n, pitch: n.pitch - 12 }, { ...n, pitch: n.pitch - 8 }]) },
+        {
+          name: 'Chords',
+          program: 0,
+          notes: scale.flatMap((n) => [
+            { ...n, pitch: n.pitch - 12 },
+            { ...n, pitch: n.pitch - 8 },
+          ]),
+        },
         { name: 'Kit', channel: 9, notes: scale.map((n) => ({ ...n, pitch: 36 })) },
       ],
-      { tempos: [{ ticks: 0, bpm: 96 }, { ticks: 1920, bpm: 100 }], timeSignature: [3, 4] },
+      {
+        tempos: [
+          { ticks: 0, bpm: 96 },
+          { ticks: 1920, bpm: 100 },
+        ],
+        timeSignature: [3, 4],
+      },
     ),
-    format0Midi([rawTempo(0, 110), ...Array.from({ length: 40 }, (_, i) => [...rawNote(0, 62 + (i % 7), i * 48, 48), ...rawNote(1, 50, i * 96, 96)]).flat()], 96),
+    format0Midi(
+      [
+        rawTempo(0, 110),
+        ...Array.from({ length: 40 }, (_, i) => [...rawNote(0, 62 + (i % 7), i * 48, 48), ...rawNote(1, 50, i * 96, 96)]).flat(),
+      ],
+      96,
+    ),
   ];
 }
 

@@ -41,7 +41,12 @@ export function buildMidi(tracks: TrackSpec[], options: BuildOptions = {}): Uint
     track.channel = spec.channel ?? i;
     track.instrument.number = spec.program ?? 0;
     for (const n of spec.notes) {
-      track.addNote({ midi: n.pitch, ticks: n.start * TICKS_PER_STEP, durationTicks: n.steps * TICKS_PER_STEP, velocity: (n.velocity ?? 100) / 127 });
+      track.addNote({
+        midi: n.pitch,
+        ticks: n.start * TICKS_PER_STEP,
+        durationTicks: n.steps * TICKS_PER_STEP,
+        velocity: (n.velocity ?? 100) / 127,
+      });
     }
   });
   return midi.toArray();
@@ -75,7 +80,18 @@ export function format0Midi(events: RawEvent[], ppq: number): Uint8Array {
   track.push(0, 0xff, 0x2f, 0); // end of track
   const header = [0x4d, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 0, 0, 1, (ppq >> 8) & 0xff, ppq & 0xff];
   const len = track.length;
-  return new Uint8Array([...header, 0x4d, 0x54, 0x72, 0x6b, (len >>> 24) & 0xff, (len >> 16) & 0xff, (len >> 8) & 0xff, len & 0xff, ...track]);
+  return new Uint8Array([
+    ...header,
+    0x4d,
+    0x54,
+    0x72,
+    0x6b,
+    (len >>> 24) & 0xff,
+    (len >> 16) & 0xff,
+    (len >> 8) & 0xff,
+    len & 0xff,
+    ...track,
+  ]);
 }
 
 /** Raw events of one note: note-on and note-off on `channel`. */

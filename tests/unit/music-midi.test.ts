@@ -39,16 +39,46 @@ describe('parseMidi on a format-1 file with tempo changes', () => {
     [
       { name: 'Flute', program: 73, notes: melody },
       { name: 'Piano', program: 0, notes: chords },
-      { name: 'Kit', channel: 9, notes: [{ pitch: 36, start: 0, steps: 1 }, { pitch: 38, start: 4, steps: 1 }] },
+      {
+        name: 'Kit',
+        channel: 9,
+        notes: [
+          { pitch: 36, start: 0, steps: 1 },
+          { pitch: 38, start: 4, steps: 1 },
+        ],
+      },
     ],
-    { tempos: [{ ticks: 0, bpm: 96 }, { ticks: 8 * PPQ, bpm: 60 }, { ticks: 12 * PPQ, bpm: 150 }], timeSignature: [3, 4] },
+    {
+      tempos: [
+        { ticks: 0, bpm: 96 },
+        { ticks: 8 * PPQ, bpm: 60 },
+        { ticks: 12 * PPQ, bpm: 150 },
+      ],
+      timeSignature: [3, 4],
+    },
   );
   const parsed = parseMidi(bytes);
 
   it('summarises every track', () => {
     const [flute, piano, kit] = summarizeTracks(parsed);
-    expect(flute).toMatchObject({ name: 'Flute', program: 73, isDrum: false, noteCount: 7, lowestPitch: 67, highestPitch: 72, maxPolyphony: 1 });
-    expect(piano).toMatchObject({ name: 'Piano', program: 0, isDrum: false, noteCount: 7, lowestPitch: 48, highestPitch: 64, maxPolyphony: 4 });
+    expect(flute).toMatchObject({
+      name: 'Flute',
+      program: 73,
+      isDrum: false,
+      noteCount: 7,
+      lowestPitch: 67,
+      highestPitch: 72,
+      maxPolyphony: 1,
+    });
+    expect(piano).toMatchObject({
+      name: 'Piano',
+      program: 0,
+      isDrum: false,
+      noteCount: 7,
+      lowestPitch: 48,
+      highestPitch: 64,
+      maxPolyphony: 4,
+    });
     expect(kit).toMatchObject({ isDrum: true, channel: 9, noteCount: 2 });
     expect('notes' in flute).toBe(false);
   });
@@ -75,10 +105,13 @@ describe('parseMidi on a format-1 file with tempo changes', () => {
 });
 
 describe('MIDI -> roll -> MIDI round trip', () => {
-  const original = buildMidi([
-    { name: 'Flute', program: 73, notes: melody },
-    { name: 'Piano', program: 0, notes: chords },
-  ], { tempos: [{ ticks: 0, bpm: 132 }] });
+  const original = buildMidi(
+    [
+      { name: 'Flute', program: 73, notes: melody },
+      { name: 'Piano', program: 0, notes: chords },
+    ],
+    { tempos: [{ ticks: 0, bpm: 132 }] },
+  );
   const roll = midiToRoll(parseMidi(original));
   const written = rollToMidi(roll, { title: 'Test' });
   const back = parseMidi(written);
@@ -130,7 +163,10 @@ describe('rollToMidi', () => {
   it('reads a roll without onsets (a model output) as one note per run of steps', () => {
     const roll = createRoll(6, [{ name: 'Out', program: 0, isDrum: false }], { withOnsets: false });
     for (const s of [0, 1, 3, 4, 5]) roll.active[cellIndex(roll, s, 50, 0)] = 1;
-    expect(trackNotes(roll, 0).map((n) => [n.startStep, n.steps])).toEqual([[0, 2], [3, 3]]);
+    expect(trackNotes(roll, 0).map((n) => [n.startStep, n.steps])).toEqual([
+      [0, 2],
+      [3, 3],
+    ]);
   });
 
   it('puts drum tracks on channel 10 and skips it for the others', () => {
@@ -212,12 +248,18 @@ describe('overlapping notes of one pitch', () => {
   it('become two notes, the first cut where the second starts', () => {
     const bytes = format0Midi([...rawNote(0, 60, 0, 8 * 120), ...rawNote(0, 60, 4 * 120, 2 * 120)], 480);
     const roll = midiToRoll(parseMidi(bytes));
-    expect(trackNotes(roll, 0).map((n) => [n.startStep, n.steps])).toEqual([[0, 4], [4, 4]]);
+    expect(trackNotes(roll, 0).map((n) => [n.startStep, n.steps])).toEqual([
+      [0, 4],
+      [4, 4],
+    ]);
   });
 
   it('keep a note shorter than a 16th as one step', () => {
     const bytes = format0Midi([...rawNote(0, 62, 0, 10), ...rawNote(0, 64, TICKS_PER_STEP * 2, 0)], 480);
     const roll = midiToRoll(parseMidi(bytes));
-    expect(trackNotes(roll, 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[62, 0, 1], [64, 2, 1]]);
+    expect(trackNotes(roll, 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([
+      [62, 0, 1],
+      [64, 2, 1],
+    ]);
   });
 });

@@ -24,7 +24,10 @@ const indexOf = (name: string) => band.tracks.find((t) => t.name === name)!.inde
 
 describe('defaultTrackRoles', () => {
   it('takes the highest non-drum track as melody and the next three, high to low, as accompaniment', () => {
-    expect(defaultTrackRoles(band)).toEqual({ melody: indexOf('Lead'), accompaniment: [indexOf('Strings'), indexOf('Pad'), indexOf('Guitar')] });
+    expect(defaultTrackRoles(band)).toEqual({
+      melody: indexOf('Lead'),
+      accompaniment: [indexOf('Strings'), indexOf('Pad'), indexOf('Guitar')],
+    });
   });
 });
 
@@ -38,7 +41,12 @@ describe('ownMidiToRoll', () => {
   });
 
   it('fills missing accompaniment tracks with silence', () => {
-    const duo = parseMidi(buildMidi([{ name: 'Flute', notes: pulse(74, 2, 4) }, { name: 'Cello', notes: pulse(43, 2, 8) }]));
+    const duo = parseMidi(
+      buildMidi([
+        { name: 'Flute', notes: pulse(74, 2, 4) },
+        { name: 'Cello', notes: pulse(43, 2, 8) },
+      ]),
+    );
     const roll = ownMidiToRoll(duo);
     expect(roll.tracks).toHaveLength(4);
     expect(trackNotes(roll, 1)).toHaveLength(4);
@@ -46,18 +54,25 @@ describe('ownMidiToRoll', () => {
     expect(trackNotes(roll, 3)).toEqual([]);
   });
 
-  it('follows the user\'s choice of tracks, and refuses impossible ones', () => {
+  it("follows the user's choice of tracks, and refuses impossible ones", () => {
     const roll = ownMidiToRoll(band, { melody: indexOf('Strings'), accompaniment: [indexOf('Bass')] });
     expect(roll.tracks.map((t) => t.name).slice(0, 2)).toEqual(['Strings', 'Bass']);
     expect(() => ownMidiToRoll(band, { melody: indexOf('Drums'), accompaniment: [] })).toThrow(/drum track/);
     expect(() => ownMidiToRoll(band, { melody: indexOf('Lead'), accompaniment: [indexOf('Lead')] })).toThrow(MidiInputError);
-    expect(() => ownMidiToRoll(band, { melody: indexOf('Lead'), accompaniment: ['Bass', 'Pad', 'Strings', 'Guitar'].map(indexOf) })).toThrow(/at most 3/);
+    expect(() =>
+      ownMidiToRoll(band, { melody: indexOf('Lead'), accompaniment: ['Bass', 'Pad', 'Strings', 'Guitar'].map(indexOf) }),
+    ).toThrow(/at most 3/);
   });
 });
 
 describe('ownMidiToTrainingWindows', () => {
   it('packs 4-track windows one bar apart from every file', () => {
-    const duo = parseMidi(buildMidi([{ name: 'Flute', notes: pulse(74, 2, 4) }, { name: 'Cello', notes: pulse(43, 2, 8) }]));
+    const duo = parseMidi(
+      buildMidi([
+        { name: 'Flute', notes: pulse(74, 2, 4) },
+        { name: 'Cello', notes: pulse(43, 2, 8) },
+      ]),
+    );
     const windows = ownMidiToTrainingWindows([band, duo]);
     // The band is 4 bars (windows at bars 1, 2, 3), the duo 2 bars (one window).
     expect(windows.count).toBe(4);

@@ -17,7 +17,10 @@ describe('quantiseNotes', () => {
       options,
     );
     expect(roll.steps).toBe(16);
-    expect(scheduleRoll(roll).map((e) => [e.pitch, e.step, e.steps])).toEqual([[60, 0, 2], [62, 2, 1]]);
+    expect(scheduleRoll(roll).map((e) => [e.pitch, e.step, e.steps])).toEqual([
+      [60, 0, 2],
+      [62, 2, 1],
+    ]);
     expect(roll.velocities?.some((v) => v === 100)).toBe(true);
   });
 
@@ -30,7 +33,10 @@ describe('quantiseNotes', () => {
       0,
       options,
     );
-    expect(scheduleRoll(roll).map((e) => [e.step, e.steps])).toEqual([[0, 2], [2, 2]]);
+    expect(scheduleRoll(roll).map((e) => [e.step, e.steps])).toEqual([
+      [0, 2],
+      [2, 2],
+    ]);
   });
 
   it('keeps the later of two strokes of one key that land on one step', () => {
@@ -61,7 +67,10 @@ describe('NoteRecorder', () => {
     const roll = recorder.stop(2100, options);
     expect(recorder.recording).toBe(false);
     expect(roll.steps).toBe(16);
-    expect(scheduleRoll(roll).map((e) => [e.pitch, e.step, e.steps])).toEqual([[60, 0, 2], [67, 4, 12]]);
+    expect(scheduleRoll(roll).map((e) => [e.pitch, e.step, e.steps])).toEqual([
+      [60, 0, 2],
+      [67, 4, 12],
+    ]);
   });
 });
 

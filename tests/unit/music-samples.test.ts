@@ -19,13 +19,18 @@ describe('sample melodies', () => {
     expect(roll.steps % stepsPerBar(roll)).toBe(0);
     expect(roll.steps / stepsPerBar(roll)).toBeGreaterThanOrEqual(8);
     const notes = scheduleRoll(roll);
-    const written = sample.notes.trim().split(/\s+/).filter((t) => !t.startsWith('r:'));
+    const written = sample.notes
+      .trim()
+      .split(/\s+/)
+      .filter((t) => !t.startsWith('r:'));
     expect(notes).toHaveLength(written.length);
     expect(notes[0].pitch).toBe(midiFromNoteName(written[0].split(':')[0]));
   });
 
   it('knows Ode to Joy starts E E F G', () => {
-    const pitches = scheduleRoll(sampleMelodyRoll('ode-to-joy')).slice(0, 4).map((e) => e.pitch);
+    const pitches = scheduleRoll(sampleMelodyRoll('ode-to-joy'))
+      .slice(0, 4)
+      .map((e) => e.pitch);
     expect(pitches).toEqual([64, 64, 65, 67]);
   });
 

@@ -196,7 +196,16 @@ describe('voice metrics of hand-written four-voice rolls', () => {
   it('is NaN where nothing can be measured, and refuses rolls that are not four voices', () => {
     const silent = satb(hold(-1, 16), hold(-1, 16), hold(-1, 16), hold(-1, 16));
     const m = voiceMetrics(silent, { key: C_MAJOR });
-    for (const key of ['voiceRestRate', 'chordRate', 'melodyConsonance', 'crossingRate', 'spacingRate', 'inRangeRate', 'inKeyRate', 'meanNoteLength'] as const) {
+    for (const key of [
+      'voiceRestRate',
+      'chordRate',
+      'melodyConsonance',
+      'crossingRate',
+      'spacingRate',
+      'inRangeRate',
+      'inKeyRate',
+      'meanNoteLength',
+    ] as const) {
       expect(m[key], key).toBeNaN();
     }
     expect(m.parallelsPerBar).toBe(0);
@@ -207,7 +216,12 @@ describe('voice metrics of hand-written four-voice rolls', () => {
 describe('averaging over rolls', () => {
   it('weighs every roll the same (not every step) and skips a roll where a metric is NaN', () => {
     const long = satb(hold(72, 64), hold(67, 64), hold(64, 64), hold(48, 64)); // no rests, one note per voice
-    const rests = satb([...hold(72, 12), ...hold(-1, 4)], [...hold(67, 8), ...hold(-1, 8)], [...hold(64, 12), ...hold(-1, 4)], hold(48, 16));
+    const rests = satb(
+      [...hold(72, 12), ...hold(-1, 4)],
+      [...hold(67, 8), ...hold(-1, 8)],
+      [...hold(64, 12), ...hold(-1, 4)],
+      hold(48, 16),
+    );
     const moving = satb(hold(72, 16), [...hold(60, 8), ...hold(62, 8)], hold(55, 16), hold(48, 16));
     const perRoll: VoiceMetrics[] = [long, rests, moving].map((r) => voiceMetrics(r, { key: C_MAJOR }));
     const mean = meanOverRolls(perRoll);
@@ -251,7 +265,10 @@ describe('Bach chorales (JSB valid split)', () => {
     const bach = meanOverRolls(chorales.map((roll, i) => voiceMetrics(roll, { key: keys[i] })));
     const rule = meanOverRolls(melodies.map((m, i) => voiceMetrics(ruleHarmonizer(m), { key: keys[i] })));
     const random = meanOverRolls(melodies.map((m, i) => voiceMetrics(randomInKey(m, i), { key: keys[i] })));
-    const format = (m: object): string => Object.entries(m).map(([k, v]) => `${k}=${(v as number).toFixed(3)}`).join(' ');
+    const format = (m: object): string =>
+      Object.entries(m)
+        .map(([k, v]) => `${k}=${(v as number).toFixed(3)}`)
+        .join(' ');
     console.log(`Bach, ${chorales.length} chorales: ${format(bach)}`);
     console.log(`rule harmonizer: ${format(rule)}`);
     console.log(`random in key: ${format(random)}`);

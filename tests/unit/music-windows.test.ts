@@ -34,7 +34,10 @@ describe('stackTracks and rollsToTrainingWindows', () => {
 
   it('takes a window every hop, skips windows with a silent melody, and pads a short roll', () => {
     // 80 steps, melody silent from step 32 on: windows at 0, 16, 32, 48 -> the one at 32 and 48 are silent.
-    const roll = melodyRoll(80, [[60, 0, 20], [62, 40, 2]]);
+    const roll = melodyRoll(80, [
+      [60, 0, 20],
+      [62, 40, 2],
+    ]);
     const windows = rollsToTrainingWindows([roll, melodyRoll(10, [[65, 0, 10]])], { hopSteps: 16 });
     // Starts 0, 16, 32 (melody at 40) and 48 (silent): 3 windows, plus the padded short roll.
     expect(windows.count).toBe(4);
@@ -60,7 +63,10 @@ describe('stackTracks and rollsToTrainingWindows', () => {
 });
 
 describe('windows back to rolls', () => {
-  const melody = melodyRoll(32, [[60, 0, 4], [64, 8, 8]]);
+  const melody = melodyRoll(32, [
+    [60, 0, 4],
+    [64, 8, 8],
+  ]);
   const bass = createRoll(32, [{ name: 'Bass', program: 0, isDrum: false }], { withVelocities: true });
   addNote(bass, 0, { pitch: 40, startStep: 0, steps: 32, velocity: 90 });
   const windows = rollsToTrainingWindows([stackTracks([melody, bass]), stackTracks([melodyRoll(32, [[67, 4, 2]]), bass])]);
@@ -70,7 +76,10 @@ describe('windows back to rolls', () => {
     expect(rolls).toHaveLength(2);
     expect(rolls[0].tracks.map((t) => t.name)).toEqual(['Melody', 'Bass']);
     expect(rolls[0].onsets).toBeNull();
-    expect(trackNotes(rolls[0], 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[60, 0, 4], [64, 8, 8]]);
+    expect(trackNotes(rolls[0], 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([
+      [60, 0, 4],
+      [64, 8, 8],
+    ]);
     expect(trackNotes(rolls[1], 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[67, 4, 2]]);
     expect(trackNotes(rolls[1], 1).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[40, 0, 32]]);
   });

@@ -43,7 +43,17 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 describe('npm run train', () => {
   it('refuses bad settings, naming each field', async () => {
-    const options = parseTrainArgs(['--out', join(tempDir(), 'bad'), '--epochs=-1', '--learning-rate', '0', '--update-ratio', '0', '--limit-windows', '8']);
+    const options = parseTrainArgs([
+      '--out',
+      join(tempDir(), 'bad'),
+      '--epochs=-1',
+      '--learning-rate',
+      '0',
+      '--update-ratio',
+      '0',
+      '--limit-windows',
+      '8',
+    ]);
     await expect(train(options, () => undefined)).rejects.toThrow(/epochs.*learningRate.*updateRatio/);
     expect(() => parseTrainArgs(['--size', 'huge'])).toThrow(TrainUsageError);
     expect(() => parseTrainArgs(['--no-such-flag'])).toThrow(TrainUsageError);
@@ -58,7 +68,10 @@ describe('npm run train', () => {
 
     // The same run, killed (SIGKILL: no chance to save) once a checkpoint past iteration 2 exists.
     const killed = join(tempDir(), 'killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', '--out', killed, '--checkpoint-every', '1', ...TINY], { cwd: ROOT, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', '--out', killed, '--checkpoint-every', '1', ...TINY], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
     const exited = new Promise<void>((done) => child.on('exit', () => done()));
     const deadline = Date.now() + 90_000;
     while (checkpointIteration(killed) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -70,7 +83,9 @@ describe('npm run train', () => {
 
     const lines: string[] = [];
     const after = await train(parseTrainArgs(['--out', killed, ...TINY]), (l) => lines.push(l));
-    expect(lines.some((l) => l.includes(`resumed from checkpoint at epoch ${Math.floor(resumedAt / 4)}, iteration ${resumedAt}`))).toBe(true);
+    expect(lines.some((l) => l.includes(`resumed from checkpoint at epoch ${Math.floor(resumedAt / 4)}, iteration ${resumedAt}`))).toBe(
+      true,
+    );
     expect(after.iteration).toBe(8);
     // Every iteration after the checkpoint trains exactly as in the uninterrupted run: weights, optimiser
     // moments, batch order and noise were all restored (fresh Adam moments would change these losses).
@@ -121,6 +136,8 @@ describe('npm run train', () => {
   it('refuses to resume a checkpoint with other settings', async () => {
     const out = join(tempDir(), 'other');
     await train(parseTrainArgs(['--out', out, ...TINY, '--epochs', '1']), () => undefined);
-    await expect(train(parseTrainArgs(['--out', out, ...TINY, '--learning-rate', '0.01']), () => undefined)).rejects.toThrow(/learningRate/);
+    await expect(train(parseTrainArgs(['--out', out, ...TINY, '--learning-rate', '0.01']), () => undefined)).rejects.toThrow(
+      /learningRate/,
+    );
   });
 });

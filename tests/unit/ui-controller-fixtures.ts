@@ -1,6 +1,13 @@
 /** Shared fixtures of the page controller tests: a fake worker client and player, and a controller over them. */
 import { onTestFinished } from 'vitest';
-import { Controller, type ControllerDeps, type PageMemory, type PlayerControl, type SavedPage, type Trainer } from '../../src/ui/controller';
+import {
+  Controller,
+  type ControllerDeps,
+  type PageMemory,
+  type PlayerControl,
+  type SavedPage,
+  type Trainer,
+} from '../../src/ui/controller';
 import { createStore, type Store } from '../../src/ui/store';
 import { initialState, type AppState } from '../../src/ui/state';
 import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
@@ -75,7 +82,16 @@ export class FakePlayer implements PlayerControl {
   stop() {}
   position = 0;
   snapshot() {
-    return { state: 'stopped' as const, duration: 0, tempoBpm: 120, loop: false, scheduledPerTrack: [], loading: false, position: 0, loopRange: null };
+    return {
+      state: 'stopped' as const,
+      duration: 0,
+      tempoBpm: 120,
+      loop: false,
+      scheduledPerTrack: [],
+      loading: false,
+      position: 0,
+      loopRange: null,
+    };
   }
   subscribe() {
     return () => undefined;
@@ -109,7 +125,18 @@ export function depsFor(parts: ControllerParts, overrides: Partial<ControllerDep
     store: parts.store,
     player: parts.player,
     createTrainer: () => parts.trainer,
-    data: { jsb: async () => ({ count: 4, steps: 32, tracks: 4, data: new Int8Array(4 * 32 * 128 * 4).fill(-1), trackNames: ['S', 'A', 'T', 'B'] }), ownMidi: async () => { throw new Error('unused'); } },
+    data: {
+      jsb: async () => ({
+        count: 4,
+        steps: 32,
+        tracks: 4,
+        data: new Int8Array(4 * 32 * 128 * 4).fill(-1),
+        trackNames: ['S', 'A', 'T', 'B'],
+      }),
+      ownMidi: async () => {
+        throw new Error('unused');
+      },
+    },
     rollToMidi: () => new Uint8Array(),
     memory: parts.memory,
     download: () => undefined,
@@ -121,7 +148,12 @@ export function depsFor(parts: ControllerParts, overrides: Partial<ControllerDep
 
 /** A controller built for this test and disposed when it finishes, with its store, fakes and memory (`saved`: the page to restore). */
 export function setup(saved?: Partial<SavedPage>, overrides: Partial<ControllerDeps> = {}) {
-  const parts: ControllerParts = { store: createStore<AppState>(initialState()), trainer: new FakeTrainer(), player: new FakePlayer(), memory: fakeMemory(saved) };
+  const parts: ControllerParts = {
+    store: createStore<AppState>(initialState()),
+    trainer: new FakeTrainer(),
+    player: new FakePlayer(),
+    memory: fakeMemory(saved),
+  };
   const controller = ownController(parts, overrides);
   return { ...parts, controller };
 }
@@ -134,16 +166,41 @@ export function ownController(parts: ControllerParts, overrides: Partial<Control
 }
 
 /** Progress of the one iteration of a one-epoch run. */
-export const ONE_ITERATION = { epoch: 1, epochs: 1, iteration: 1, iterationsPerEpoch: 1, criticLoss: 1, generatorLoss: 0, wasserstein: 0, gradientPenalty: 0, samplesPerSecond: 4, secondsLeft: 0 };
+export const ONE_ITERATION = {
+  epoch: 1,
+  epochs: 1,
+  iteration: 1,
+  iterationsPerEpoch: 1,
+  criticLoss: 1,
+  generatorLoss: 0,
+  wasserstein: 0,
+  gradientPenalty: 0,
+  samplesPerSecond: 4,
+  secondsLeft: 0,
+};
 
 /** Lets the controller's pending promises and zero-delay timers run. */
 export const tick = () => new Promise((r) => setTimeout(r, 2));
 
 /** A File of `bytes`, as the page's file picker hands it. */
-export const file = (name: string, bytes: Uint8Array | string) => new File([typeof bytes === 'string' ? bytes : (bytes.slice().buffer as ArrayBuffer)], name);
+export const file = (name: string, bytes: Uint8Array | string) =>
+  new File([typeof bytes === 'string' ? bytes : (bytes.slice().buffer as ArrayBuffer)], name);
 
 /** A MIDI file with one melodic track of two notes. */
-export const oneTrackMidi = () => buildMidi([{ name: 'Tune', notes: [{ pitch: 67, start: 0, steps: 4 }, { pitch: 69, start: 4, steps: 4 }] }]);
+export const oneTrackMidi = () =>
+  buildMidi([
+    {
+      name: 'Tune',
+      notes: [
+        { pitch: 67, start: 0, steps: 4 },
+        { pitch: 69, start: 4, steps: 4 },
+      ],
+    },
+  ]);
 
 /** A MIDI file with two melodic tracks, so the page asks which is the melody. */
-export const twoTrackMidi = () => buildMidi([{ name: 'Bass', notes: [{ pitch: 40, start: 0, steps: 8 }] }, { name: 'Lead', notes: [{ pitch: 72, start: 0, steps: 8 }] }]);
+export const twoTrackMidi = () =>
+  buildMidi([
+    { name: 'Bass', notes: [{ pitch: 40, start: 0, steps: 8 }] },
+    { name: 'Lead', notes: [{ pitch: 72, start: 0, steps: 8 }] },
+  ]);

@@ -14,7 +14,7 @@ async function withRefusedFile() {
 }
 
 describe('Controller messages after a refused file', () => {
-  it('clears a refused file\'s message when the next upload works', async () => {
+  it("clears a refused file's message when the next upload works", async () => {
     const { store, controller } = await withRefusedFile();
     await controller.openMidiFile(file('good.mid', oneTrackMidi()));
     expect(store.get().melodyName).toBe('good');
@@ -60,7 +60,12 @@ describe('Controller messages after a refused file', () => {
   it('reads through the given MIDI reader', async () => {
     const read: number[] = [];
     const own = setup();
-    const controller = ownController(own, { readMidi: async (bytes) => { read.push(bytes.length); return parseMidi(bytes); } });
+    const controller = ownController(own, {
+      readMidi: async (bytes) => {
+        read.push(bytes.length);
+        return parseMidi(bytes);
+      },
+    });
     await controller.openMidiFile(file('good.mid', oneTrackMidi()));
     expect(read).toEqual([oneTrackMidi().length]);
     expect(own.store.get().melodyName).toBe('good');

@@ -16,7 +16,12 @@ describe('Controller start', () => {
 
   it('restores a saved page and loads the model it kept', async () => {
     const melody = sampleMelodyRoll('twinkle');
-    const { store, trainer, controller } = setup({ melody, melodyName: 'Twinkle', storedModel: 'cantus-last-trained', draft: { ...initialState().draft, epochs: '7' } });
+    const { store, trainer, controller } = setup({
+      melody,
+      melodyName: 'Twinkle',
+      storedModel: 'cantus-last-trained',
+      draft: { ...initialState().draft, epochs: '7' },
+    });
     await controller.start();
     expect(store.get().melodyName).toBe('Twinkle');
     expect(store.get().draft.epochs).toBe('7');

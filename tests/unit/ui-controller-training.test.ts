@@ -21,7 +21,18 @@ describe('Controller training', () => {
   it('follows worker events: progress feeds the loss chart, a finished run is kept in IndexedDB', async () => {
     const { store, trainer, controller } = setup();
     await controller.start();
-    const progress = { epoch: 2, epochs: 2, iteration: 1, iterationsPerEpoch: 3, criticLoss: 1.5, generatorLoss: -0.5, wasserstein: 0, gradientPenalty: 0, samplesPerSecond: 4, secondsLeft: 10 };
+    const progress = {
+      epoch: 2,
+      epochs: 2,
+      iteration: 1,
+      iterationsPerEpoch: 3,
+      criticLoss: 1.5,
+      generatorLoss: -0.5,
+      wasserstein: 0,
+      gradientPenalty: 0,
+      samplesPerSecond: 4,
+      secondsLeft: 10,
+    };
     trainer.emit({ type: 'progress', ...progress });
     expect(store.get().losses).toEqual([{ iteration: 4, critic: 1.5, generator: -0.5 }]);
     trainer.emit({ type: 'state', state: 'done' });

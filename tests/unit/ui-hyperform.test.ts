@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkDraft, defaultDraft, draftToInput, formatDuration, learningRateFromSlider, LOG_SLIDER_STEPS, sliderFromLearningRate } from '../../src/ui/hyperForm';
+import {
+  checkDraft,
+  defaultDraft,
+  draftToInput,
+  formatDuration,
+  learningRateFromSlider,
+  LOG_SLIDER_STEPS,
+  sliderFromLearningRate,
+} from '../../src/ui/hyperForm';
 import { DEFAULT_HYPERPARAMS } from '../../src/protocol/config';
 
 describe('hyperparameter form', () => {

@@ -48,7 +48,12 @@ const CASES: ConvCase[] = [
     input: [2, 8, 10, 2],
     filter: [4, 4, 2, 3],
     strides: 2,
-    pad: [[0, 0], [2, 0], [1, 3], [0, 0]],
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0],
+    ],
   },
 ];
 
@@ -110,9 +115,10 @@ function weighting(shape: number[]): tf.Tensor {
 function firstOrder(convCase: ConvCase) {
   return (x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor[] => {
     const r = weighting(outputShape(x, filter, convCase));
-    const gradients = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D, convCase), r)),
-    )([x, filter]);
+    const gradients = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D, convCase), r)))([
+      x,
+      filter,
+    ]);
     r.dispose();
     return gradients;
   };
@@ -126,9 +132,9 @@ function secondOrder(convCase: ConvCase) {
   return (x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor[] => {
     const r = weighting(outputShape(x, filter, convCase));
     const penalty = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => {
-      const inputGradient = tf.grad((xi: tf.Tensor) =>
-        tf.sum(tf.mul(tf.square(conv(xi as tf.Tensor4D, b as tf.Tensor4D, convCase)), r)),
-      )(a);
+      const inputGradient = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(tf.square(conv(xi as tf.Tensor4D, b as tf.Tensor4D, convCase)), r)))(
+        a,
+      );
       return tf.sum(tf.square(inputGradient));
     };
     const gradients = tf.grads(penalty)([x, filter]);
@@ -207,7 +213,13 @@ describe('gradient geometry', () => {
     // 'same' padding of an even input at stride 2 pads 1 before: even inputs take taps 1 and 3, odd ones 0 and 2.
     const plan = inputGradientPhasePlan({ kernel: 4, stride: 2, padBefore: 1, inSize: 32, outSize: 16 });
     expect(plan.phaseLength).toBe(16);
-    expect(plan.phases.map((phase) => phase.tapOf)).toEqual([[3, 1], [2, 0]]);
-    expect(plan.phases.map((phase) => phase.padding)).toEqual([{ before: 1, after: 0 }, { before: 0, after: 1 }]);
+    expect(plan.phases.map((phase) => phase.tapOf)).toEqual([
+      [3, 1],
+      [2, 0],
+    ]);
+    expect(plan.phases.map((phase) => phase.padding)).toEqual([
+      { before: 1, after: 0 },
+      { before: 0, after: 1 },
+    ]);
   });
 });

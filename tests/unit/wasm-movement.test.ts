@@ -19,7 +19,11 @@ async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<{ wasm: number[
   return { wasm, cpu };
 }
 
-const ramp = (shape: number[]): tf.Tensor => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37) * 3), shape);
+const ramp = (shape: number[]): tf.Tensor =>
+  tf.tensor(
+    Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37) * 3),
+    shape,
+  );
 
 describe('the wasm data-movement kernels', () => {
   beforeAll(async () => {
@@ -87,7 +91,9 @@ describe('the wasm data-movement kernels', () => {
       const before = tf.memory().numTensors;
       const gradient = tf.tidy(() => {
         const weights = tf.tensor4d(upstream, [batch, size[0], size[1], channels]);
-        return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(input as tf.Tensor4D, size), weights)))(tf.zeros(shape));
+        return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(input as tf.Tensor4D, size), weights)))(
+          tf.zeros(shape),
+        );
       });
       const values = Array.from(await gradient.data());
       gradient.dispose();

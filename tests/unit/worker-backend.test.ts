@@ -26,10 +26,12 @@ describe('chooseBackend', () => {
 describe('chooseBackend by measurement', () => {
   const ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
   /** A meter with fixed rates per backend that records which backends it timed, at which width. */
-  const meter = (rates: Partial<Record<BackendName, number | null>>, calls: string[]): RateMeter => async (backend, width) => {
-    calls.push(`${backend}@${width}`);
-    return { backend, iterationsPerSecond: rates[backend] ?? null, note: rates[backend] == null ? 'timed out' : undefined };
-  };
+  const meter =
+    (rates: Partial<Record<BackendName, number | null>>, calls: string[]): RateMeter =>
+    async (backend, width) => {
+      calls.push(`${backend}@${width}`);
+      return { backend, iterationsPerSecond: rates[backend] ?? null, note: rates[backend] == null ? 'timed out' : undefined };
+    };
   const memoryCache = () => {
     const map = new Map<string, unknown>();
     return { get: async (k: string) => map.get(k) as never, put: async (k: string, v: unknown) => void map.set(k, v), map };

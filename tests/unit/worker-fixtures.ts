@@ -17,7 +17,8 @@ const untimed = (probe: BackendProbe): ChooseDeps => ({
 });
 
 /** The worker's backend choice without timing: the first backend of `order` that passes `probe` (by default the real probe). */
-export const chooseBackend = (order?: readonly BackendName[], probe: BackendProbe = (b) => probeBackend(b)) => chooseMeasured(order, {}, untimed(probe));
+export const chooseBackend = (order?: readonly BackendName[], probe: BackendProbe = (b) => probeBackend(b)) =>
+  chooseMeasured(order, {}, untimed(probe));
 
 /** `count` 2-bar SATB windows of held triads moving by a step per window (values -1/+1). */
 export function syntheticWindows(count: number): TrainingWindows {
@@ -62,12 +63,20 @@ export class EventLog {
   };
 
   /** Resolves with the first event (already seen or future, from index `from`) that matches. */
-  waitFor<T extends WorkerEvent['type']>(type: T, match: (e: Extract<WorkerEvent, { type: T }>) => boolean = () => true, from = 0, timeoutMs = 110_000): Promise<Extract<WorkerEvent, { type: T }>> {
+  waitFor<T extends WorkerEvent['type']>(
+    type: T,
+    match: (e: Extract<WorkerEvent, { type: T }>) => boolean = () => true,
+    from = 0,
+    timeoutMs = 110_000,
+  ): Promise<Extract<WorkerEvent, { type: T }>> {
     const test = (e: WorkerEvent): boolean => e.type === type && match(e as Extract<WorkerEvent, { type: T }>);
     const seen = this.events.slice(from).find(test);
     if (seen) return Promise.resolve(seen as Extract<WorkerEvent, { type: T }>);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no '${type}' event within ${timeoutMs} ms; saw ${this.events.map((e) => e.type).join(', ')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no '${type}' event within ${timeoutMs} ms; saw ${this.events.map((e) => e.type).join(', ')}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         match: test,
         resolve: (e) => {

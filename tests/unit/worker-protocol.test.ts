@@ -30,7 +30,12 @@ describe('TrainerHandler requests', () => {
   it('refuses a bad config with an error event naming every bad field', async () => {
     const log = new EventLog();
     const handler = handlerWith(log);
-    await handler.handle({ type: 'start', config: { epochs: 0, learningRate: -1, baseWidth: 5 } as unknown as HyperParamsInput, data: syntheticWindows(2), snapshotMelodies: [] });
+    await handler.handle({
+      type: 'start',
+      config: { epochs: 0, learningRate: -1, baseWidth: 5 } as unknown as HyperParamsInput,
+      data: syntheticWindows(2),
+      snapshotMelodies: [],
+    });
     const error = log.of('error')[0];
     expect(error.code).toBe('bad-config');
     expect(error.problems?.map((p) => p.field).sort()).toEqual(['baseWidth', 'epochs', 'learningRate']);
@@ -115,9 +120,21 @@ describe('TrainerHandler training figures', () => {
     let ms = 0;
     // Every reading moves the clock 250 ms on; the driver reads it before and after each iteration, so each takes 0.25 s.
     const now = () => (ms += 250);
-    const handler = new TrainerHandler({ post: log.post, engines: new CountingEngineFactory(0), store: freshStore(), chooseBackend: pretendBackends('cpu'), metrics: null, now });
+    const handler = new TrainerHandler({
+      post: log.post,
+      engines: new CountingEngineFactory(0),
+      store: freshStore(),
+      chooseBackend: pretendBackends('cpu'),
+      metrics: null,
+      now,
+    });
     // 8 windows, batch 2 x update ratio 2: 4 windows an iteration, 2 iterations an epoch.
-    await handler.handle({ type: 'start', config: { ...tinyConfig, updateRatio: 2, snapshotEpochs: [] }, data: syntheticWindows(8), snapshotMelodies: [] });
+    await handler.handle({
+      type: 'start',
+      config: { ...tinyConfig, updateRatio: 2, snapshotEpochs: [] },
+      data: syntheticWindows(8),
+      snapshotMelodies: [],
+    });
     await handler.whenIdle();
     const runs = run.mock.calls.length;
     // Restoring a spy clears what it saw, so that is read first.
@@ -201,7 +218,10 @@ describe('TrainerClient', () => {
   it('resolves requests from their replies and rejects failures as TrainerError', async () => {
     const ports: InProcessPort[] = [];
     const client = makeClient(ports, ['wasm', 'cpu']);
-    await expect(client.init()).resolves.toMatchObject({ backend: 'wasm', fallbackReason: 'webgpu: webgpu unavailable; webgl: webgl unavailable' });
+    await expect(client.init()).resolves.toMatchObject({
+      backend: 'wasm',
+      fallbackReason: 'webgpu: webgpu unavailable; webgl: webgl unavailable',
+    });
     const failure = await client.generate(melodyRoll(), 1).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TrainerError);
     expect((failure as TrainerError).code).toBe('no-model');
@@ -216,7 +236,9 @@ describe('TrainerClient', () => {
     expect(melody.active.length).toBe(48 * 128); // copied, not transferred away from the caller
     const files = await client.save('files');
     expect(files?.weights.byteLength).toBeGreaterThan(0);
-    await expect(client.load({ kind: 'files', modelJson: files!.modelJson, weights: files!.weights })).resolves.toMatchObject({ epochs: 1 });
+    await expect(client.load({ kind: 'files', modelJson: files!.modelJson, weights: files!.weights })).resolves.toMatchObject({
+      epochs: 1,
+    });
     expect(events.map((e) => e.type)).toContain('snapshot');
     client.dispose();
   });
@@ -289,7 +311,12 @@ describe('TrainerClient when workers die at start-up', () => {
   it('rejects init with no-backend when every worker dies', async () => {
     const client = TrainerClient.create({
       createPort: () => {
-        const port = new InProcessPort({ engines: new CountingEngineFactory(), store: freshStore(), metrics: null, chooseBackend: pretendBackends('cpu') });
+        const port = new InProcessPort({
+          engines: new CountingEngineFactory(),
+          store: freshStore(),
+          metrics: null,
+          chooseBackend: pretendBackends('cpu'),
+        });
         setTimeout(() => port.crash('script error'), 0);
         return port;
       },

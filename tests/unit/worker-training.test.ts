@@ -51,7 +51,12 @@ describe('TrainerHandler with the real engine', () => {
     const log = new EventLog();
     const handler = newHandler(log);
     const tensorsBefore = tf.memory().numTensors;
-    await handler.handle({ type: 'start', config: { ...tiny, epochs: 2 }, data: syntheticWindows(4), snapshotMelodies: [melodyRoll(), melodyRoll(64)] });
+    await handler.handle({
+      type: 'start',
+      config: { ...tiny, epochs: 2 },
+      data: syntheticWindows(4),
+      snapshotMelodies: [melodyRoll(), melodyRoll(64)],
+    });
     await handler.whenIdle();
 
     expect(log.of('error')).toEqual([]);
@@ -84,7 +89,13 @@ describe('TrainerHandler with the real engine', () => {
     const metrics = log.of('metrics');
     expect(metrics.map((m) => m.epoch)).toEqual([1, 2]);
     // Reference: the synthetic chorales hold one pitch per voice, every bar sounding, a triad on every beat.
-    expect(metrics[0].reference).toMatchObject({ emptyBarRate: 0, usedPitchClasses: expect.any(Number), polyphonicRate: 0, voiceRestRate: 0, chordRate: 1 });
+    expect(metrics[0].reference).toMatchObject({
+      emptyBarRate: 0,
+      usedPitchClasses: expect.any(Number),
+      polyphonicRate: 0,
+      voiceRestRate: 0,
+      chordRate: 1,
+    });
     expect(metrics[1].reference).toEqual(metrics[0].reference);
     expect(Object.keys(metrics[0].generated).sort()).toEqual(Object.keys(metrics[0].reference).sort());
     expect(log.of('checkpoint')).toEqual([
@@ -99,7 +110,12 @@ describe('TrainerHandler with the real engine', () => {
   it('pause halts progress until resume, which continues with the next iteration', async () => {
     const log = new EventLog();
     const handler = newHandler(log);
-    await handler.handle({ type: 'start', config: { ...tiny, epochs: 50, snapshotEpochs: [] }, data: syntheticWindows(4), snapshotMelodies: [] });
+    await handler.handle({
+      type: 'start',
+      config: { ...tiny, epochs: 50, snapshotEpochs: [] },
+      data: syntheticWindows(4),
+      snapshotMelodies: [],
+    });
     await log.waitFor('progress');
     await handler.handle({ type: 'pause' });
     await log.waitFor('state', (s) => s.state === 'paused');
@@ -120,7 +136,12 @@ describe('TrainerHandler with the real engine', () => {
   it('stop ends the run and keeps the model: generate and save still work', async () => {
     const log = new EventLog();
     const handler = newHandler(log);
-    await handler.handle({ type: 'start', config: { ...tiny, epochs: 50, snapshotEpochs: [] }, data: syntheticWindows(4), snapshotMelodies: [] });
+    await handler.handle({
+      type: 'start',
+      config: { ...tiny, epochs: 50, snapshotEpochs: [] },
+      data: syntheticWindows(4),
+      snapshotMelodies: [],
+    });
     await log.waitFor('progress', (p) => p.iteration === 2);
     await handler.handle({ type: 'stop' });
     await handler.whenIdle();
@@ -194,7 +215,12 @@ describe('TrainerHandler with the real engine', () => {
     const store = new IdbTrainerStore(`worker-training-save-${dbCounter++}`);
     const log = new EventLog();
     const trainer = newHandler(log, store);
-    await trainer.handle({ type: 'start', config: { ...tiny, epochs: 1, snapshotEpochs: [] }, data: syntheticWindows(4), snapshotMelodies: [] });
+    await trainer.handle({
+      type: 'start',
+      config: { ...tiny, epochs: 1, snapshotEpochs: [] },
+      data: syntheticWindows(4),
+      snapshotMelodies: [],
+    });
     await trainer.whenIdle();
     await trainer.handle({ type: 'save', requestId: 1, target: 'indexeddb', name: 'chorale model' });
     await trainer.handle({ type: 'generate', requestId: 2, melody: melodyRoll(), seed: 9 });

@@ -4,7 +4,16 @@
  * fresh subarray and TypedArray.set, about one allocation per pixel per input; a plain loop copies them
  * several times faster. Anything but float32/int32 data falls back to the package's own kernel.
  */
-import { getKernel, util, backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
+import {
+  getKernel,
+  util,
+  backend_util,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** Above this many values per input row, TypedArray.set's bulk copy beats a plain loop. */
@@ -29,8 +38,14 @@ function concat(args: { inputs: NamedTensorInfoMap; backend: BackendWasm; attrs:
     return packageConcat.kernelFunc(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
   }
   const axis = util.parseAxisParam(args.attrs.axis as number, inputs[0].shape)[0];
-  backend_util.assertParamsConsistent(inputs.map((t) => t.shape), axis);
-  const outShape = backend_util.computeOutShape(inputs.map((t) => t.shape), axis);
+  backend_util.assertParamsConsistent(
+    inputs.map((t) => t.shape),
+    axis,
+  );
+  const outShape = backend_util.computeOutShape(
+    inputs.map((t) => t.shape),
+    axis,
+  );
   const out = backend.makeOutput(outShape, dtype);
   const rows = util.sizeFromShape(nonEmpty[0].shape.slice(0, axis));
   const widths = nonEmpty.map((t) => util.sizeFromShape(t.shape.slice(axis)));

@@ -15,13 +15,7 @@ import {
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-import {
-  filterGradientPadding,
-  inputGradientPhasePlan,
-  type AxisPadding,
-  type InputGradientPhase,
-  type ConvAxis,
-} from './geometry';
+import { filterGradientPadding, inputGradientPhasePlan, type AxisPadding, type InputGradientPhase, type ConvAxis } from './geometry';
 
 /** The attribute shape tfjs uses for explicit NHWC padding. */
 type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
@@ -43,12 +37,7 @@ export class UnsupportedConvolutionError extends Error {
 }
 
 /** Runs one registered wasm kernel directly, bypassing the engine so nothing reaches the gradient tape. */
-function runWasmKernel(
-  backend: BackendWasm,
-  kernelName: string,
-  inputs: NamedTensorInfoMap,
-  attrs: NamedAttrMap = {},
-): TensorInfo {
+function runWasmKernel(backend: BackendWasm, kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
   const config = getKernel(kernelName, 'wasm');
   if (config === undefined) throw new UnsupportedConvolutionError(`The wasm backend has no ${kernelName} kernel.`);
   const result = config.kernelFunc({ inputs, backend, attrs });
@@ -83,16 +72,7 @@ function convInfoOf(
   if (attrs.dataFormat !== 'NHWC') {
     throw new UnsupportedConvolutionError(`Only NHWC convolutions are supported, not ${attrs.dataFormat}.`);
   }
-  return backend_util.computeConv2DInfo(
-    inputShape,
-    filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  return backend_util.computeConv2DInfo(inputShape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
 }
 
 function axesOf(info: backend_util.Conv2DInfo): [ConvAxis, ConvAxis] {
@@ -133,10 +113,15 @@ function cropForPadding(
   if (cropTop + cropBottom + cropLeft + cropRight > 0) {
     const [d0, d1, d2, d3] = input.shape;
     cropped = temps.keep(
-      runWasmKernel(backend, 'Slice', { x: input }, {
-        begin: [0, cropTop, cropLeft, 0],
-        size: [d0, d1 - cropTop - cropBottom, d2 - cropLeft - cropRight, d3],
-      }),
+      runWasmKernel(
+        backend,
+        'Slice',
+        { x: input },
+        {
+          begin: [0, cropTop, cropLeft, 0],
+          size: [d0, d1 - cropTop - cropBottom, d2 - cropLeft - cropRight, d3],
+        },
+      ),
     );
   }
   const padding: ExplicitPadding = [
@@ -164,20 +149,19 @@ function conv2DBackpropFilter(args: { inputs: NamedTensorInfoMap; backend: Backe
   try {
     const xT = temps.keep(runWasmKernel(backend, 'Transpose', { x }, { perm: [3, 1, 2, 0] }));
     const dyT = temps.keep(runWasmKernel(backend, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] }));
-    const { input, padding } = cropForPadding(
-      backend,
-      temps,
-      xT,
-      filterGradientPadding(rowAxis),
-      filterGradientPadding(colAxis),
-    );
+    const { input, padding } = cropForPadding(backend, temps, xT, filterGradientPadding(rowAxis), filterGradientPadding(colAxis));
     const gradT = temps.keep(
-      runWasmKernel(backend, 'Conv2D', { x: input, filter: dyT }, {
-        strides: [1, 1],
-        dilations: [info.strideHeight, info.strideWidth],
-        pad: padding,
-        dataFormat: 'NHWC',
-      }),
+      runWasmKernel(
+        backend,
+        'Conv2D',
+        { x: input, filter: dyT },
+        {
+          strides: [1, 1],
+          dilations: [info.strideHeight, info.strideWidth],
+          pad: padding,
+          dataFormat: 'NHWC',
+        },
+      ),
     );
     return runWasmKernel(backend, 'Transpose', { x: gradT }, { perm: [1, 2, 0, 3] });
   } finally {
@@ -230,12 +214,17 @@ function conv2DBackpropInput(args: { inputs: NamedTensorInfoMap; backend: Backen
         if (row.window === 0 || col.window === 0) return;
         const subFilter = temps.keep(singlePhaseFilter(backend, filter, row, col));
         const { input, padding } = cropForPadding(backend, temps, dy, row.padding, col.padding);
-        const output = runWasmKernel(backend, 'Conv2D', { x: input, filter: subFilter }, {
-          strides: [1, 1],
-          dilations: [1, 1],
-          pad: padding,
-          dataFormat: 'NHWC',
-        });
+        const output = runWasmKernel(
+          backend,
+          'Conv2D',
+          { x: input, filter: subFilter },
+          {
+            strides: [1, 1],
+            dilations: [1, 1],
+            pad: padding,
+            dataFormat: 'NHWC',
+          },
+        );
         phaseOutputs.push({ rh, rw, output });
       });
     });

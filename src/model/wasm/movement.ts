@@ -10,7 +10,15 @@
  *   U-Net's 2x upsampling) sums each block of the output gradient in one pass.
  * Inputs these were not written for go to the package's own kernels.
  */
-import { getKernel, util, type KernelConfig, type KernelFunc, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
+import {
+  getKernel,
+  util,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** Above this many values per row, TypedArray.set's bulk copy beats a plain loop (as in concat.ts). */

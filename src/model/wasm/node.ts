@@ -13,7 +13,13 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 import { registerWasmTrainingKernels } from './index';
-import { clampThreads, registeredWasmThreads, registerThreadedWasmBackend, restorePackageWasmBackend, type ThreadedWasmFactory } from './threaded';
+import {
+  clampThreads,
+  registeredWasmThreads,
+  registerThreadedWasmBackend,
+  restorePackageWasmBackend,
+  type ThreadedWasmFactory,
+} from './threaded';
 
 const require = createRequire(import.meta.url);
 
@@ -55,7 +61,8 @@ function pthreadWorkerScript(): string {
  * package's single-threaded SIMD build. Calling it again with another count restarts the backend.
  */
 export async function startWasmBackendInNode(threads = 1): Promise<NodeWasmInfo> {
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`The wasm thread count must be a whole number of at least 1 (got ${threads}).`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`The wasm thread count must be a whole number of at least 1 (got ${threads}).`);
   setWasmPaths(wasmBinaryFolder());
   registerWasmTrainingKernels();
   const wanted = threads > 1 ? clampThreads(threads) : undefined;

@@ -81,7 +81,10 @@ async function instantiate(sources: ThreadedWasmSources, threads: number): Promi
     locateFile: (path: string) => (path.endsWith('.worker.js') ? sources.workerScript : path),
     mainScriptUrlOrBlob: sources.mainScript,
     // Emscripten's documented hook for custom instantiation; `imports.env` is the build's JS imports.
-    instantiateWasm: (imports: { env: Record<string, unknown> }, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+    instantiateWasm: (
+      imports: { env: Record<string, unknown> },
+      receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+    ) => {
       // The pool size is capped at half of this figure (see the file comment): answer twice the count wanted.
       imports.env.emscripten_num_logical_cores = () => 2 * threads;
       void sources

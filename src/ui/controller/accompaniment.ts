@@ -37,13 +37,16 @@ export class Accompaniment {
       await engine.ready;
       const trainer = engine.trainer;
       if (!trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
-      if (!this.store.get().model && !model) throw new PageActionError('There is no model yet: train one, or load a saved model from files.');
+      if (!this.store.get().model && !model)
+        throw new PageActionError('There is no model yet: train one, or load a saved model from files.');
       const result = await trainer.generate(melody, seed, voicing);
       this.store.set({ result, audition: null });
       this.deps.playback.listenTo(result, `${melodyName} (accompaniment, variation ${seed})`);
       const voices = result.tracks.slice(1).map((_, i) => trackName(result, i + 1));
       const bars = Math.ceil(result.steps / (result.stepsPerBeat * result.beatsPerBar));
-      this.store.set({ announcement: `Accompaniment ready: ${joinWords(voices)} under ${bars} bar${bars === 1 ? '' : 's'} of ${melodyName}, variation ${seed}. Press Play to hear it.` });
+      this.store.set({
+        announcement: `Accompaniment ready: ${joinWords(voices)} under ${bars} bar${bars === 1 ? '' : 's'} of ${melodyName}, variation ${seed}. Press Play to hear it.`,
+      });
       messages.succeeded(errorsBefore);
     } catch (error) {
       messages.report('accompany', error);

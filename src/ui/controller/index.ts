@@ -58,10 +58,31 @@ export class Controller {
     this.melody = new Melody({ store, player, messages, playback: this.playback, readMidi: deps.readMidi });
     this.settings = new Settings(store);
     this.persistence = new Persistence({ store, memory: deps.memory, messages, melody: this.melody, playback: this.playback });
-    this.models = new Models({ store, messages, engine: this.engine, defaultModelUrl: deps.defaultModelUrl, fetch: deps.fetch, download: deps.download, saveNow: () => this.persistence.scheduleSave(0) });
-    this.accompaniment = new Accompaniment({ store, messages, engine: this.engine, playback: this.playback, saveSoon: () => this.persistence.scheduleSave() });
+    this.models = new Models({
+      store,
+      messages,
+      engine: this.engine,
+      defaultModelUrl: deps.defaultModelUrl,
+      fetch: deps.fetch,
+      download: deps.download,
+      saveNow: () => this.persistence.scheduleSave(0),
+    });
+    this.accompaniment = new Accompaniment({
+      store,
+      messages,
+      engine: this.engine,
+      playback: this.playback,
+      saveSoon: () => this.persistence.scheduleSave(),
+    });
     // A finished or stopped run is kept as a new model of the picker.
-    this.training = new Training({ store, messages, engine: this.engine, data: deps.data, playback: this.playback, onRunEnded: () => void this.models.keepTrainedModel() });
+    this.training = new Training({
+      store,
+      messages,
+      engine: this.engine,
+      data: deps.data,
+      playback: this.playback,
+      onRunEnded: () => void this.models.keepTrainedModel(),
+    });
   }
 
   /** Starts the worker, restores the saved page and loads a model; call once after mounting. */

@@ -97,7 +97,16 @@ export class Melody {
     const one = melody.tracks.length === 1 ? melody : selectTracks(melody, [0]);
     this.deps.player.stop();
     // A new tune plays at its own tempo and loops as a whole: the last tune's choices do not fit it.
-    this.store.set({ melody: one, melodyName: name, melodyWarnings: warnings, result: null, tempoBpm: null, loopBars: null, audition: null, announcement: '' });
+    this.store.set({
+      melody: one,
+      melodyName: name,
+      melodyWarnings: warnings,
+      result: null,
+      tempoBpm: null,
+      loopBars: null,
+      audition: null,
+      announcement: '',
+    });
     this.deps.playback.listenTo(one, name);
     this.deps.player.setLoop(this.store.get().loop, null);
   }

@@ -41,7 +41,9 @@ export function shortDate(ms: number): string {
 export function trainedModelEntry(s: AppState, savedAt: number): KeptModel {
   const epochs = s.progress?.epoch ?? s.metrics.at(-1)?.epoch ?? 0;
   const checked = checkDraft(s.draft);
-  const settings = checked.ok ? `width ${checked.value.baseWidth}, learning rate ${checked.value.learningRate}, batch ${checked.value.batchSize}, ${checked.value.updateRatio} critic steps, seed ${checked.value.seed}` : '';
+  const settings = checked.ok
+    ? `width ${checked.value.baseWidth}, learning rate ${checked.value.learningRate}, batch ${checked.value.batchSize}, ${checked.value.updateRatio} critic steps, seed ${checked.value.seed}`
+    : '';
   const data = s.dataset === 'jsb' ? 'Bach chorales' : `${s.ownFiles.length} own file${s.ownFiles.length === 1 ? '' : 's'}`;
   return {
     id: `cantus-trained-${savedAt}`,
@@ -63,7 +65,13 @@ function cleanModels(saved: readonly KeptModel[] | undefined): KeptModel[] {
 export function restoredModels(saved: Partial<SavedPage>): Pick<AppState, 'models' | 'activeModelId'> {
   const models = cleanModels(saved.models);
   if (saved.storedModel && !models.some((m) => m.id === saved.storedModel)) {
-    models.push({ id: saved.storedModel, origin: 'trained', label: 'Trained here (kept from before)', detail: 'trained here before models were listed', savedAt: 0 });
+    models.push({
+      id: saved.storedModel,
+      origin: 'trained',
+      label: 'Trained here (kept from before)',
+      detail: 'trained here before models were listed',
+      savedAt: 0,
+    });
     return { models, activeModelId: saved.storedModel };
   }
   return { models, activeModelId: saved.activeModelId ?? DEFAULT_MODEL_ID };

@@ -58,7 +58,14 @@ export class Models {
     if (entry.id === DEFAULT_MODEL_ID) await trainer.load({ kind: 'url', url: this.deps.defaultModelUrl });
     else await trainer.load({ kind: 'indexeddb', name: entry.id });
     const s = this.store.get();
-    this.store.set({ activeModelId: entry.id, model: { origin: entry.origin, label: entry.label }, ...(entry.history ?? emptyHistory()), progress: null, trainingNote: '', training: isTraining(s) ? s.training : 'idle' });
+    this.store.set({
+      activeModelId: entry.id,
+      model: { origin: entry.origin, label: entry.label },
+      ...(entry.history ?? emptyHistory()),
+      progress: null,
+      trainingNote: '',
+      training: isTraining(s) ? s.training : 'idle',
+    });
   }
 
   /** Loads a model the user picked as files (model.json and its weights). */
@@ -73,10 +80,22 @@ export class Models {
       if (isTraining(this.store.get())) throw new PageActionError('A model is being trained: stop training before loading another model.');
       const config = await trainer.load({ kind: 'files', modelJson: await json.text(), weights: await weights.arrayBuffer() });
       const savedAt = Date.now();
-      const entry: KeptModel = { id: `cantus-files-${savedAt}`, origin: 'files', label: `${json.name} (loaded ${shortDate(savedAt)})`, detail: `loaded from files; width ${config.baseWidth}`, savedAt };
+      const entry: KeptModel = {
+        id: `cantus-files-${savedAt}`,
+        origin: 'files',
+        label: `${json.name} (loaded ${shortDate(savedAt)})`,
+        detail: `loaded from files; width ${config.baseWidth}`,
+        savedAt,
+      };
       // Kept in the browser, so the picker offers it after a reload too; the files stay the user's.
       await trainer.save('indexeddb', entry.id);
-      this.store.set((s) => ({ models: [...s.models, entry], activeModelId: entry.id, model: { origin: 'files', label: entry.label }, draft: draftFrom(config), ...emptyHistory() }));
+      this.store.set((s) => ({
+        models: [...s.models, entry],
+        activeModelId: entry.id,
+        model: { origin: 'files', label: entry.label },
+        draft: draftFrom(config),
+        ...emptyHistory(),
+      }));
       this.deps.messages.succeeded(errorsBefore);
     } catch (error) {
       this.deps.messages.report('accompany', error);
@@ -107,7 +126,11 @@ export class Models {
     try {
       const entry = trainedModelEntry(s, Date.now());
       await trainer.save('indexeddb', entry.id);
-      this.store.set((now) => ({ models: [...now.models, entry], activeModelId: entry.id, model: { origin: 'trained', label: entry.label } }));
+      this.store.set((now) => ({
+        models: [...now.models, entry],
+        activeModelId: entry.id,
+        model: { origin: 'trained', label: entry.label },
+      }));
       this.deps.saveNow();
     } catch (error) {
       this.deps.messages.report('training', new Error(`The trained model could not be kept for next time: ${messageOf(error)}`));
@@ -127,7 +150,10 @@ export class Models {
       } catch (error) {
         // The stored model is gone (storage cleared): say so, drop it and fall back to the default.
         this.store.set((s) => ({ models: s.models.filter((m) => m.id !== entry.id) }));
-        this.deps.messages.report('accompany', new Error(`“${entry.label}” could not be loaded (${messageOf(error)}); using the pretrained default instead.`));
+        this.deps.messages.report(
+          'accompany',
+          new Error(`“${entry.label}” could not be loaded (${messageOf(error)}); using the pretrained default instead.`),
+        );
       }
     }
     try {
@@ -137,7 +163,10 @@ export class Models {
       if (!text.trimStart().startsWith('{')) return;
       await this.loadEntry(DEFAULT_MODEL_ENTRY);
     } catch (error) {
-      this.deps.messages.report('accompany', new Error(`The pretrained model could not be loaded (${messageOf(error)}); train one or load one from files.`));
+      this.deps.messages.report(
+        'accompany',
+        new Error(`The pretrained model could not be loaded (${messageOf(error)}); train one or load one from files.`),
+      );
     }
   }
 }

@@ -92,7 +92,10 @@ export class Persistence {
     });
     const roll = saved.result ?? saved.melody;
     if (roll) {
-      this.deps.playback.listenTo(roll, saved.result ? `${saved.melodyName ?? ''} (accompaniment, variation ${saved.resultSeed ?? 1})` : (saved.melodyName ?? 'Melody'));
+      this.deps.playback.listenTo(
+        roll,
+        saved.result ? `${saved.melodyName ?? ''} (accompaniment, variation ${saved.resultSeed ?? 1})` : (saved.melodyName ?? 'Melody'),
+      );
       if (saved.mix?.length === roll.tracks.length) this.store.set({ mix: saved.mix });
       if (saved.instruments?.length === roll.tracks.length) this.store.set({ instruments: saved.instruments });
       this.deps.playback.loadIntoPlayer(roll);
@@ -136,7 +139,11 @@ export class Persistence {
         loop: s.loop,
         loopBars: s.loopBars,
       };
-      this.deps.memory.save(page).catch((error: unknown) => this.deps.messages.report('page', new Error(`Your work could not be saved in this browser: ${messageOf(error)}`)));
+      this.deps.memory
+        .save(page)
+        .catch((error: unknown) =>
+          this.deps.messages.report('page', new Error(`Your work could not be saved in this browser: ${messageOf(error)}`)),
+        );
     }, delayMs);
   }
 }

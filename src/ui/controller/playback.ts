@@ -47,7 +47,12 @@ export class Playback {
       if (!plan) throw new PageActionError('There is nothing to export yet: choose a melody and generate an accompaniment.');
       if (plan.written.length === 0) throw new PageActionError('Every track is muted: unmute at least one track to export it.');
       const s = this.store.get();
-      const bytes = this.deps.rollToMidi(s.listening!.roll, { title: `${s.melodyName} (Cantus)`, tempoBpm: plan.tempoBpm, programs: plan.programs, include: plan.include });
+      const bytes = this.deps.rollToMidi(s.listening!.roll, {
+        title: `${s.melodyName} (Cantus)`,
+        tempoBpm: plan.tempoBpm,
+        programs: plan.programs,
+        include: plan.include,
+      });
       this.deps.download(plan.fileName, bytes, 'audio/midi');
     } catch (error) {
       this.deps.messages.report('player', error);
@@ -60,7 +65,8 @@ export class Playback {
     const count = roll.tracks.length;
     const sameShape = s.listening?.roll.tracks.length === count;
     const mix = sameShape ? s.mix : Array.from({ length: count }, () => ({ ...DEFAULT_TRACK_MIX }));
-    const instruments = sameShape && s.instruments.length === count ? s.instruments : Array.from({ length: count }, (_, i) => defaultInstrument(i));
+    const instruments =
+      sameShape && s.instruments.length === count ? s.instruments : Array.from({ length: count }, (_, i) => defaultInstrument(i));
     this.store.set({ listening: { roll, label }, mix, instruments });
     this.loadIntoPlayer(roll);
   }
@@ -182,7 +188,8 @@ export class Playback {
       let range = bars;
       if (range) {
         const total = s.listening ? barCount(s.listening.roll) : 1;
-        if (!Number.isInteger(range.from) || !Number.isInteger(range.to) || range.from < 1) throw new PageActionError('Loop bars must be whole numbers from 1 up.');
+        if (!Number.isInteger(range.from) || !Number.isInteger(range.to) || range.from < 1)
+          throw new PageActionError('Loop bars must be whole numbers from 1 up.');
         if (range.to < range.from) throw new PageActionError(`The loop must end at or after bar ${range.from}.`);
         range = { from: Math.min(range.from, total), to: Math.min(range.to, total) };
       }

@@ -69,7 +69,13 @@ export class Training {
       const melody = s.melody ?? sampleMelodyRoll(SAMPLE_MELODIES[0].id);
       const window = snapshotWindow(melody) ?? snapshotWindow(sampleMelodyRoll(SAMPLE_MELODIES[0].id));
       note(`Training on ${data.count} two-bar windows.`);
-      this.store.set({ losses: resume ? s.losses : [], metrics: resume ? s.metrics : [], snapshots: resume ? s.snapshots : [], progress: null, audition: null });
+      this.store.set({
+        losses: resume ? s.losses : [],
+        metrics: resume ? s.metrics : [],
+        snapshots: resume ? s.snapshots : [],
+        progress: null,
+        audition: null,
+      });
       if (s.audition) this.deps.playback.backToAccompaniment();
       trainer.start(checked.value, data, window ? [window] : [], resume);
       messages.succeeded(s.errorCount);
@@ -101,17 +107,27 @@ export class Training {
         this.deps.engine.show(event);
         break;
       case 'state':
-        this.store.set({ training: event.state, trainingNote: event.state === 'done' ? 'Training finished.' : event.state === 'stopped' ? 'Training stopped.' : this.store.get().trainingNote });
+        this.store.set({
+          training: event.state,
+          trainingNote:
+            event.state === 'done' ? 'Training finished.' : event.state === 'stopped' ? 'Training stopped.' : this.store.get().trainingNote,
+        });
         if (event.state === 'done' || event.state === 'stopped') this.deps.onRunEnded();
         break;
       case 'progress': {
         const { type: _type, ...progress } = event;
-        const point = { iteration: (event.epoch - 1) * event.iterationsPerEpoch + event.iteration, critic: event.criticLoss, generator: event.generatorLoss };
+        const point = {
+          iteration: (event.epoch - 1) * event.iterationsPerEpoch + event.iteration,
+          critic: event.criticLoss,
+          generator: event.generatorLoss,
+        };
         this.store.set((s) => ({ progress, losses: [...s.losses, point] }));
         break;
       }
       case 'metrics':
-        this.store.set((s) => ({ metrics: [...s.metrics, { epoch: event.epoch, generated: event.generated, reference: event.reference }] }));
+        this.store.set((s) => ({
+          metrics: [...s.metrics, { epoch: event.epoch, generated: event.generated, reference: event.reference }],
+        }));
         break;
       case 'snapshot':
         this.store.set((s) => ({

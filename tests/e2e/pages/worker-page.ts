@@ -46,7 +46,12 @@ const client = TrainerClient.create();
 const events: WorkerEvent[] = [];
 client.on((event) => {
   events.push(event);
-  status.textContent = event.type === 'progress' ? `epoch ${event.epoch} iteration ${event.iteration}` : event.type === 'error' ? `${event.code}: ${event.message}` : event.type;
+  status.textContent =
+    event.type === 'progress'
+      ? `epoch ${event.epoch} iteration ${event.iteration}`
+      : event.type === 'error'
+        ? `${event.code}: ${event.message}`
+        : event.type;
   if (event.type === 'error') console.error(`worker error ${event.code}: ${event.message}`);
 });
 // `?backends=wasm,cpu` limits the choice, to test a fallback engine on a machine that has WebGPU.
