@@ -3,7 +3,6 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { findBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 
-import { concatConfig, rememberPackageConcat } from './concat';
 import { movementConfigs, rememberPackageMovementKernels } from './movement';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './kernels';
 
@@ -26,14 +25,12 @@ function install(config: KernelConfig): void {
 /**
  * Makes the wasm backend train convolutions quickly: adds the missing Conv2DBackpropFilter and replaces
  * Conv2DBackpropInput, both as forward XNNPACK convolutions, and Concat, SplitV, Identity and the
- * upsampling kernels with faster copies (movement.ts). Safe to call any number of times, before or after
+ * upsampling gradient with faster copies (movement.ts). Safe to call any number of times, before or after
  * `tf.setBackend('wasm')`.
  */
 export function registerWasmTrainingKernels(): void {
   install(conv2DBackpropFilterConfig);
   install(conv2DBackpropInputConfig);
-  rememberPackageConcat();
-  install(concatConfig);
   rememberPackageMovementKernels();
   for (const config of movementConfigs) install(config);
 }

@@ -4,13 +4,17 @@
  * docs/scaling.md):
  * - Identity shares its input's memory, as the cpu backend does, instead of copying it: the gradient tape
  *   clones every tensor it saves for the backward pass (over a thousand clones per training iteration).
- * - SplitV (the gradient of a channel concatenation) copies rows in a plain loop, like the Concat in
- *   concat.ts, instead of one strided Slice per output.
+ * - Concat, on the model's channel concatenations (the critic's roll + melody, the U-Net's skip connections
+ *   and noise): the package's kernel copies each position's few channels with a fresh subarray and
+ *   TypedArray.set, about one allocation per pixel per input; a plain loop copies them several times faster.
+ * - SplitV (the gradient of a channel concatenation) copies rows the same way, instead of one strided Slice
+ *   per output.
  * - The gradient of ResizeNearestNeighbor for whole-number scale factors without corner alignment (the
  *   U-Net's 2x upsampling) sums each block of the output gradient in one pass.
  * Inputs these were not written for go to the package's own kernels.
  */
 import {
+  backend_util,
   getKernel,
   util,
   type KernelConfig,
@@ -21,7 +25,7 @@ import {
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-/** Above this many values per row, TypedArray.set's bulk copy beats a plain loop (as in concat.ts). */
+/** Above this many values per row, TypedArray.set's bulk copy beats a plain loop. */
 const LOOP_COPY_LIMIT = 256;
 
 type KernelArgs = { inputs: NamedTensorInfoMap; backend: BackendWasm; attrs: NamedAttrMap };
@@ -46,6 +50,47 @@ function identity(args: KernelArgs): TensorInfo {
   if (x.dtype === 'string') return callPackage('Identity', args) as TensorInfo;
   args.backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
+/** Concat along any axis, copying each input's part of every output row. */
+function concat(args: KernelArgs): TensorInfo {
+  const inputs = Object.values(args.inputs) as TensorInfo[];
+  const { backend } = args;
+  const dtype = inputs[0]?.dtype;
+  const nonEmpty = inputs.filter((t) => util.sizeFromShape(t.shape) > 0);
+  if ((dtype !== 'float32' && dtype !== 'int32') || nonEmpty.length < 2 || nonEmpty.some((t) => t.dtype !== dtype)) {
+    return callPackage('Concat', args) as TensorInfo;
+  }
+  const axis = util.parseAxisParam(args.attrs.axis as number, inputs[0].shape)[0];
+  backend_util.assertParamsConsistent(
+    inputs.map((t) => t.shape),
+    axis,
+  );
+  const outShape = backend_util.computeOutShape(
+    inputs.map((t) => t.shape),
+    axis,
+  );
+  const out = backend.makeOutput(outShape, dtype);
+  const rows = util.sizeFromShape(nonEmpty[0].shape.slice(0, axis));
+  const widths = nonEmpty.map((t) => util.sizeFromShape(t.shape.slice(axis)));
+  const outWidth = widths.reduce((a, b) => a + b, 0);
+  const target = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
+  let column = 0;
+  nonEmpty.forEach((input, k) => {
+    const source = backend.typedArrayFromHeap(input) as Float32Array | Int32Array;
+    const width = widths[k];
+    if (width > LOOP_COPY_LIMIT) {
+      for (let r = 0; r < rows; r++) target.set(source.subarray(r * width, (r + 1) * width), r * outWidth + column);
+    } else {
+      for (let r = 0; r < rows; r++) {
+        const from = r * width;
+        const to = r * outWidth + column;
+        for (let c = 0; c < width; c++) target[to + c] = source[from + c];
+      }
+    }
+    column += width;
+  });
+  return out;
 }
 
 /** SplitV along any axis, copying each output's part of every row. */
@@ -140,6 +185,7 @@ const config = (kernelName: string, kernelFunc: (args: KernelArgs) => TensorInfo
 
 /** The replacement kernels, registered by registerWasmTrainingKernels. */
 export const movementConfigs: readonly KernelConfig[] = [
+  config('Concat', concat),
   config('Identity', identity),
   config('SplitV', splitV),
   config('ResizeNearestNeighborGrad', resizeNearestNeighborGrad),
