@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
-import { openPageSession, waitUntil, type PageSession } from './harness';
+import { openPageSession, waitUntil, type PageSession, waitForDefaultModel } from './harness';
 
 const JSB_FILE = resolve(import.meta.dirname, '../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json');
 
@@ -45,12 +45,7 @@ describe('the compute engine', () => {
       (backend) => Boolean(backend),
       300_000,
     );
-    await waitUntil(
-      'default model',
-      () => page.getByTestId('model-label').getAttribute('data-origin'),
-      (origin) => origin === 'default',
-      300_000,
-    );
+    await waitForDefaultModel(page, 300_000);
   });
   afterAll(() => session?.close());
   afterEach(() => expect(errors.splice(0)).toEqual([]));

@@ -212,6 +212,16 @@ export async function savedPageMemory(page: Page): Promise<SavedPageBrief | null
  * Reads `read` until `accept` holds, and returns that value; throws with the last value read after `timeout` ms.
  * For set-up hooks, where vitest does not allow expect.poll.
  */
+/** Waits until the page has loaded the pretrained default model (its model label says so). */
+export async function waitForDefaultModel(page: Page, timeout = 180_000): Promise<void> {
+  await waitUntil(
+    'default model',
+    () => page.getByTestId('model-label').getAttribute('data-origin'),
+    (origin) => origin === 'default',
+    timeout,
+  );
+}
+
 export async function waitUntil<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeout = 5_000): Promise<T> {
   const deadline = Date.now() + timeout;
   for (;;) {

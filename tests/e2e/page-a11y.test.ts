@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openPageSession, waitUntil, type PageSession } from './harness';
+import { openPageSession, type PageSession, waitForDefaultModel } from './harness';
 
 /** Visible controls smaller than 24x24 CSS pixels, described for the failure message. */
 async function smallTargets(page: Page): Promise<string[]> {
@@ -35,12 +35,7 @@ describe('accessibility details', () => {
   beforeAll(async () => {
     session = await openPageSession();
     ({ page, errors } = session);
-    await waitUntil(
-      'default model',
-      () => page.getByTestId('model-label').getAttribute('data-origin'),
-      (origin) => origin === 'default',
-      180_000,
-    );
+    await waitForDefaultModel(page);
   });
   afterAll(() => session?.close());
   afterEach(() => expect(errors.splice(0)).toEqual([]));

@@ -18,7 +18,7 @@ import { build, createLogger, preview, type PreviewServer } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, CSP_VIOLATION_WARNING, previewContentSecurityPolicy } from '../../src/app/viteOffline';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH, collectPageErrors, launchBrowser, screenshot, waitUntil } from './harness';
+import { CHROMIUM_PATH, collectPageErrors, launchBrowser, screenshot, waitUntil, waitForDefaultModel } from './harness';
 import { MELODY, multiTrackMidi } from './page-fixtures';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -109,12 +109,7 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     errors = collectPageErrors(page);
     firstVisit = await page.goto(url);
     await page.getByTestId('melody-name').filter({ hasText: 'Ode to Joy' }).waitFor({ timeout: 120_000 });
-    await waitUntil(
-      'default model',
-      () => page.getByTestId('model-label').getAttribute('data-origin'),
-      (origin) => origin === 'default',
-      180_000,
-    );
+    await waitForDefaultModel(page);
     await waitUntil(
       'engine',
       () => page.getByTestId('backend-label').textContent(),

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, openPageSession, screenshot, waitUntil, type PageSession } from './harness';
+import { collectPageErrors, openPageSession, screenshot, waitUntil, type PageSession, waitForDefaultModel } from './harness';
 import { MELODY, multiTrackMidi } from './page-fixtures';
 
 /** The page's document width against its viewport width (equal when nothing scrolls sideways). */
@@ -40,12 +40,7 @@ async function accompanyUpload(page: Page): Promise<void> {
     .setInputFiles({ name: 'listen test.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
   await page.getByTestId('track-use-button').click();
   await page.getByTestId('generate-button').click();
-  await waitUntil(
-    'default model',
-    () => page.getByTestId('model-label').getAttribute('data-origin'),
-    (origin) => origin === 'default',
-    180_000,
-  );
+  await waitForDefaultModel(page);
   await waitUntil(
     'accompaniment',
     () => page.getByTestId('track-row').count(),
@@ -67,12 +62,7 @@ describe('listening, transport and export', () => {
     session = await openPageSession();
     ({ page, errors } = session);
     // Started up first: a file read while the engine is still being timed may overrun the reader's 5 s.
-    await waitUntil(
-      'default model',
-      () => page.getByTestId('model-label').getAttribute('data-origin'),
-      (origin) => origin === 'default',
-      180_000,
-    );
+    await waitForDefaultModel(page);
     await accompanyUpload(page);
   });
   afterAll(() => session?.close());

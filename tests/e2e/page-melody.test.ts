@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
 import type { Page } from 'playwright-core';
-import { openPageSession, screenshot, waitUntil, type PageSession } from './harness';
+import { openPageSession, screenshot, waitUntil, type PageSession, waitForDefaultModel } from './harness';
 import { formatZeroMidi, MELODY, multiTrackMidi } from './page-fixtures';
 
 describe('the page: melody in, play and export', () => {
@@ -29,12 +29,7 @@ describe('the page: melody in, play and export', () => {
       (backend) => Boolean(backend),
       180_000,
     );
-    await waitUntil(
-      'default model',
-      () => page.getByTestId('model-label').getAttribute('data-origin'),
-      (origin) => origin === 'default',
-      180_000,
-    );
+    await waitForDefaultModel(page);
   });
   afterAll(() => session?.close());
   // The melody reader's worker may log while it refuses the broken file; the page itself must not.
