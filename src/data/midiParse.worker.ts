@@ -12,6 +12,7 @@ const scope = self as unknown as {
 };
 
 scope.onmessage = (event) => {
+  scope.postMessage({ started: true });
   let reply: MidiParseReply;
   try {
     reply = { ok: true, parsed: parseMidi(new Uint8Array(event.data.bytes)) };

@@ -8,15 +8,29 @@ import { MidiInputError } from '../../src/music/errors';
 import { parseMidi } from '../../src/music/midiIn';
 import { buildMidi } from './music-midi-helpers';
 
-/** A worker that parses like the real one after `delayMs`, or never answers when `delayMs` is null. */
+/**
+ * A worker that starts after `startMs` (never when null), says so, and parses like the real one `delayMs`
+ * later, or never answers when `delayMs` is null.
+ */
 class StandInWorker implements MidiWorkerLike {
   onmessage: ((event: MessageEvent<MidiParseReply>) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
   terminated = false;
   received: MidiParseRequest[] = [];
-  constructor(private readonly delayMs: number | null) {}
+  constructor(
+    private readonly delayMs: number | null,
+    private readonly startMs: number | null = 0,
+  ) {}
   postMessage(message: MidiParseRequest): void {
     this.received.push(message);
+    if (this.startMs === null) return;
+    setTimeout(() => {
+      if (this.terminated) return;
+      this.onmessage?.({ data: { started: true } } as MessageEvent<MidiParseReply>);
+      this.parseLater(message);
+    }, this.startMs);
+  }
+  private parseLater(message: MidiParseRequest): void {
     if (this.delayMs === null) return;
     setTimeout(() => {
       if (this.terminated) return;
@@ -72,6 +86,21 @@ describe('readMidiOffThread', () => {
     expect(error).toBeInstanceOf(MidiInputError);
     expect((error as MidiInputError).code).toBe('damaged');
     expect((error as Error).message).toMatch(/could not be read within 0.2 seconds/);
+    expect(worker.terminated).toBe(true);
+  });
+
+  it('does not count a slow start against the file: the budget runs from when the worker has it', async () => {
+    const worker = new StandInWorker(5, 400);
+    const parsed = await readMidiOffThread(song, { createWorker: () => worker, budgetMs: 200 });
+    expect(parsed.tracks[0].noteCount).toBe(2);
+  });
+
+  it('gives up on a worker that never starts with a try-again message, not as a damaged file', async () => {
+    const worker = new StandInWorker(5, null);
+    const error = await readMidiOffThread(song, { createWorker: () => worker, budgetMs: 50, startMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(MidiInputError);
+    expect((error as Error).message).toMatch(/did not start within 0.3 seconds.*Try the file again/);
     expect(worker.terminated).toBe(true);
   });
 
