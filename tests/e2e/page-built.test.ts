@@ -320,6 +320,11 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
       reported.length = 0;
       await wasmPage.goto(url);
       await expect.poll(() => wasmPage.getByTestId('backend-label').textContent(), { timeout: 120_000 }).toMatch(/wasm/i);
+      // The threaded build's workers run its factory's own source text, which a minifier that renames
+      // identifiers breaks (the page then falls back to one thread or to cpu): the built app must keep them.
+      if ((await wasmPage.evaluate(() => navigator.hardwareConcurrency)) > 1) {
+        expect(Number(await wasmPage.getByTestId('backend-label').getAttribute('data-threads'))).toBeGreaterThan(1);
+      }
       await expect.poll(() => wasmPage.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
       await wasmPage.getByTestId('generate-button').click();
       await expect.poll(() => wasmPage.getByTestId('track-row').count(), { timeout: 180_000 }).toBe(4);
