@@ -31,6 +31,69 @@ function Field({ field, label, help, problem, children }: FieldProps) {
   );
 }
 
+/** A slider beside a number field, both setting one value; the slider position maps to the field's text. */
+interface SliderProps {
+  min: number;
+  max: number;
+  position: number;
+  label: string;
+  /** The field's text for a slider position (default: the position itself). */
+  toText?: (position: number) => string;
+  valueText?: string;
+}
+
+interface NumberSettingProps {
+  field: FormField;
+  label: string;
+  help: string;
+  testId: string;
+  /** The field's text as typed (the draft). */
+  value: string;
+  problem: string | undefined;
+  onText: (text: string) => void;
+  slider?: SliderProps;
+  /** A text field with a decimal keypad instead of a number field (for values like 0.0002). */
+  decimal?: boolean;
+  min?: number;
+  step?: string;
+}
+
+/** One number setting: its label, optional slider, field, explanation and, when invalid, what is wrong. */
+function NumberSetting({ field, label, help, testId, value, problem, onText, slider, decimal, min, step }: NumberSettingProps) {
+  return (
+    <Field field={field} label={label} problem={problem} help={help}>
+      {(ids) => (
+        <>
+          {slider && (
+            <input
+              type="range"
+              min={slider.min}
+              max={slider.max}
+              value={slider.position}
+              onChange={(e) => onText((slider.toText ?? String)(Number(e.target.value)))}
+              aria-label={slider.label}
+              aria-valuetext={slider.valueText}
+            />
+          )}
+          <input
+            id={ids.input}
+            type={decimal ? 'text' : 'number'}
+            inputMode={decimal ? 'decimal' : undefined}
+            min={min}
+            step={step}
+            className="narrow"
+            value={value}
+            onChange={(e) => onText(e.target.value)}
+            data-testid={testId}
+            aria-describedby={problem ? `${ids.help} ${ids.error}` : ids.help}
+            aria-invalid={Boolean(problem)}
+          />
+        </>
+      )}
+    </Field>
+  );
+}
+
 /** The settings section. */
 export function SettingsPanel() {
   const { controller } = usePage();
@@ -41,6 +104,7 @@ export function SettingsPanel() {
   const locked = training === 'training' || training === 'paused';
   const set = (field: FormField) => (text: string) => controller.setField(field, text);
   const describedBy = (ids: { help: string; error: string }, field: FormField) => (problems[field] ? `${ids.help} ${ids.error}` : ids.help);
+  const setting = (field: FormField & keyof typeof draft) => ({ field, value: draft[field], problem: problems[field], onText: set(field) });
 
   return (
     <section className="panel" aria-labelledby="settings-heading">
@@ -52,145 +116,50 @@ export function SettingsPanel() {
       </h2>
       <fieldset disabled={locked} className="settings">
         <legend className="sr-only">Training settings</legend>
-        <Field
-          field="epochs"
+        <NumberSetting
+          {...setting('epochs')}
           label="Epochs"
-          problem={problems.epochs}
           help="Passes over the training data. More passes learn more, and take longer."
-        >
-          {(ids) => (
-            <>
-              <input
-                type="range"
-                min={1}
-                max={200}
-                value={Number(draft.epochs) || 1}
-                onChange={(e) => set('epochs')(e.target.value)}
-                aria-label="Epochs slider"
-              />
-              <input
-                id={ids.input}
-                type="number"
-                className="narrow"
-                value={draft.epochs}
-                onChange={(e) => set('epochs')(e.target.value)}
-                data-testid="epochs-input"
-                aria-describedby={describedBy(ids, 'epochs')}
-                aria-invalid={Boolean(problems.epochs)}
-              />
-            </>
-          )}
-        </Field>
-        <Field
-          field="learningRate"
+          testId="epochs-input"
+          slider={{ min: 1, max: 200, position: Number(draft.epochs) || 1, label: 'Epochs slider' }}
+        />
+        <NumberSetting
+          {...setting('learningRate')}
           label="Learning rate"
-          problem={problems.learningRate}
           help="Size of each learning step. Larger learns faster but can become unstable; smaller is steadier but slow."
-        >
-          {(ids) => (
-            <>
-              <input
-                type="range"
-                min={0}
-                max={LOG_SLIDER_STEPS}
-                value={sliderFromLearningRate(Number(draft.learningRate))}
-                onChange={(e) => set('learningRate')(String(learningRateFromSlider(Number(e.target.value))))}
-                aria-label="Learning rate slider (logarithmic)"
-                aria-valuetext={draft.learningRate}
-              />
-              <input
-                id={ids.input}
-                type="text"
-                inputMode="decimal"
-                className="narrow"
-                value={draft.learningRate}
-                onChange={(e) => set('learningRate')(e.target.value)}
-                data-testid="learning-rate-input"
-                aria-describedby={describedBy(ids, 'learningRate')}
-                aria-invalid={Boolean(problems.learningRate)}
-              />
-            </>
-          )}
-        </Field>
-        <Field
-          field="updateRatio"
+          testId="learning-rate-input"
+          decimal
+          slider={{
+            min: 0,
+            max: LOG_SLIDER_STEPS,
+            position: sliderFromLearningRate(Number(draft.learningRate)),
+            label: 'Learning rate slider (logarithmic)',
+            toText: (position) => String(learningRateFromSlider(position)),
+            valueText: draft.learningRate,
+          }}
+        />
+        <NumberSetting
+          {...setting('updateRatio')}
           label="Critic steps per generator step"
-          problem={problems.updateRatio}
           help="How often the critic trains for each generator update. Higher gives the generator better feedback, and costs time."
-        >
-          {(ids) => (
-            <>
-              <input
-                type="range"
-                min={1}
-                max={20}
-                value={Number(draft.updateRatio) || 1}
-                onChange={(e) => set('updateRatio')(e.target.value)}
-                aria-label="Update ratio slider"
-              />
-              <input
-                id={ids.input}
-                type="number"
-                className="narrow"
-                value={draft.updateRatio}
-                onChange={(e) => set('updateRatio')(e.target.value)}
-                data-testid="update-ratio-input"
-                aria-describedby={describedBy(ids, 'updateRatio')}
-                aria-invalid={Boolean(problems.updateRatio)}
-              />
-            </>
-          )}
-        </Field>
-        <Field
-          field="voiceLossWeight"
+          testId="update-ratio-input"
+          slider={{ min: 1, max: 20, position: Number(draft.updateRatio) || 1, label: 'Update ratio slider' }}
+        />
+        <NumberSetting
+          {...setting('voiceLossWeight')}
           label="Voice guidance"
-          problem={problems.voiceLossWeight}
           help="How strongly the generator is also taught which pitch each voice of the real music sings, next to the critic's judgement. 0 is the reference's pure GAN (voices drift out of key and drop out); about 10 learns harmony much faster."
-        >
-          {(ids) => (
-            <>
-              <input
-                type="range"
-                min={0}
-                max={50}
-                value={Number(draft.voiceLossWeight) || 0}
-                onChange={(e) => set('voiceLossWeight')(e.target.value)}
-                aria-label="Voice guidance slider"
-              />
-              <input
-                id={ids.input}
-                type="number"
-                min={0}
-                step="any"
-                className="narrow"
-                value={draft.voiceLossWeight}
-                onChange={(e) => set('voiceLossWeight')(e.target.value)}
-                data-testid="voice-loss-weight-input"
-                aria-describedby={describedBy(ids, 'voiceLossWeight')}
-                aria-invalid={Boolean(problems.voiceLossWeight)}
-              />
-            </>
-          )}
-        </Field>
-        <Field
-          field="batchSize"
+          testId="voice-loss-weight-input"
+          min={0}
+          step="any"
+          slider={{ min: 0, max: 50, position: Number(draft.voiceLossWeight) || 0, label: 'Voice guidance slider' }}
+        />
+        <NumberSetting
+          {...setting('batchSize')}
           label="Batch size"
-          problem={problems.batchSize}
           help="Two-bar windows per step. Larger batches give smoother learning but need more memory per step."
-        >
-          {(ids) => (
-            <input
-              id={ids.input}
-              type="number"
-              className="narrow"
-              value={draft.batchSize}
-              onChange={(e) => set('batchSize')(e.target.value)}
-              data-testid="batch-size-input"
-              aria-describedby={describedBy(ids, 'batchSize')}
-              aria-invalid={Boolean(problems.batchSize)}
-            />
-          )}
-        </Field>
+          testId="batch-size-input"
+        />
         <Field
           field="baseWidth"
           label="Model size"
@@ -213,25 +182,12 @@ export function SettingsPanel() {
             </select>
           )}
         </Field>
-        <Field
-          field="seed"
+        <NumberSetting
+          {...setting('seed')}
           label="Seed"
-          problem={problems.seed}
           help="Starting point of the random numbers. The same seed and settings repeat the same run; change it to try another."
-        >
-          {(ids) => (
-            <input
-              id={ids.input}
-              type="number"
-              className="narrow"
-              value={draft.seed}
-              onChange={(e) => set('seed')(e.target.value)}
-              data-testid="seed-input"
-              aria-describedby={describedBy(ids, 'seed')}
-              aria-invalid={Boolean(problems.seed)}
-            />
-          )}
-        </Field>
+          testId="seed-input"
+        />
       </fieldset>
     </section>
   );
