@@ -3,6 +3,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { findBackend, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 
+import { arithmeticConfigs, rememberPackageArithmeticKernels } from './arithmetic';
 import { movementConfigs, rememberPackageMovementKernels } from './movement';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './kernels';
 
@@ -25,7 +26,8 @@ function install(config: KernelConfig): void {
 /**
  * Makes the wasm backend train convolutions quickly: adds the missing Conv2DBackpropFilter and replaces
  * Conv2DBackpropInput, both as forward XNNPACK convolutions, and Concat, SplitV, Identity and the
- * upsampling gradient with faster copies (movement.ts). Safe to call any number of times, before or after
+ * upsampling gradient with faster copies (movement.ts), and Tanh through XNNPACK's sigmoid
+ * (arithmetic.ts). Safe to call any number of times, before or after
  * `tf.setBackend('wasm')`.
  */
 export function registerWasmTrainingKernels(): void {
@@ -33,6 +35,8 @@ export function registerWasmTrainingKernels(): void {
   install(conv2DBackpropInputConfig);
   rememberPackageMovementKernels();
   for (const config of movementConfigs) install(config);
+  rememberPackageArithmeticKernels();
+  for (const config of arithmeticConfigs) install(config);
 }
 
 /** Puts the wasm backend's own input-gradient kernel back and removes the filter gradient (for comparisons). */
