@@ -1,5 +1,5 @@
 /** Training dashboard: data, start/pause/resume/stop, progress, live charts, backend and snapshots. */
-import { useCallback, useId, useMemo } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, type FocusEvent } from 'react';
 import { BACKEND_ORDER, type BackendName, type EngineReady, type MetricSet } from '../protocol/messages';
 import { scheduleRoll } from '../audio/schedule';
 import { useAppState, usePage } from './context';
@@ -74,6 +74,23 @@ export function TrainingPanel() {
   const valid = useMemo(() => checkDraft(draft).ok, [draft]);
   const ownId = useId();
   const running = state === 'training' || state === 'paused';
+  // Pause and Stop disable when a run ends; if the keyboard focus was on one of them, it moves to Train
+  // instead of falling to the page. A blur with no next element is the disabling, not the user moving on.
+  const trainButton = useRef<HTMLButtonElement>(null);
+  const focusOnRunControls = useRef(false);
+  const runControlFocus = {
+    onFocus: () => (focusOnRunControls.current = true),
+    onBlur: (event: FocusEvent) => {
+      if (event.relatedTarget !== null) focusOnRunControls.current = false;
+    },
+  };
+  useEffect(() => {
+    if (running || !focusOnRunControls.current) return;
+    focusOnRunControls.current = false;
+    const focused = document.activeElement;
+    if (focused === null || focused === document.body || (focused instanceof HTMLButtonElement && focused.disabled))
+      trainButton.current?.focus({ preventScroll: true });
+  }, [running]);
 
   const lossData = useMemo(() => [losses.map((p) => p.iteration), losses.map((p) => p.critic), losses.map((p) => p.generator)], [losses]);
   const metricData = useMemo(
@@ -140,6 +157,7 @@ export function TrainingPanel() {
           type="button"
           className="primary"
           data-testid="train-button"
+          ref={trainButton}
           disabled={!valid}
           aria-disabled={running}
           onClick={() => !running && void controller.train()}
@@ -151,11 +169,18 @@ export function TrainingPanel() {
           type="button"
           data-testid="pause-button"
           disabled={!running}
+          {...runControlFocus}
           onClick={() => (state === 'paused' ? controller.resumeTraining() : controller.pauseTraining())}
         >
           {state === 'paused' ? 'Resume' : 'Pause'}
         </button>
-        <button type="button" data-testid="stop-training-button" disabled={!running} onClick={() => controller.stopTraining()}>
+        <button
+          type="button"
+          data-testid="stop-training-button"
+          disabled={!running}
+          {...runControlFocus}
+          onClick={() => controller.stopTraining()}
+        >
           Stop
         </button>
         <span
