@@ -88,7 +88,9 @@ export type WorkerRequest =
   | { type: 'generate'; requestId: number; melody: PianoRoll; seed: number; voicing?: Voicing }
   /** Save the current model to IndexedDB under `name`, and/or return it as files. */
   | { type: 'save'; requestId: number; target: 'indexeddb' | 'files'; name?: string }
-  | { type: 'load'; requestId: number; source: ModelSource };
+  | { type: 'load'; requestId: number; source: ModelSource }
+  /** Delete the model saved in IndexedDB under `name` (nothing to do if there is none). */
+  | { type: 'delete'; requestId: number; name: string };
 
 /** Progress after each training iteration. */
 export interface ProgressReport {
@@ -121,6 +123,7 @@ export type WorkerEvent =
   | { type: 'generated'; requestId: number; roll: PianoRoll }
   | { type: 'saved'; requestId: number; files?: ModelFiles }
   | { type: 'loaded'; requestId: number; config: HyperParams }
+  | { type: 'deleted'; requestId: number }
   /** Any failure; `requestId` ties it to a request where there is one. `problems` lists bad config fields. */
   | { type: 'error'; requestId?: number; code: WorkerErrorCode; message: string; problems?: FieldProblem[] };
 

@@ -52,7 +52,11 @@ export function AccompanyPanel() {
             className="small"
             onClick={() => {
               // Forgetting cannot be undone from the page, so it is asked first.
-              if (window.confirm(`Forget “${active.label}”? It leaves the list for good; save it as files first to keep a copy.`))
+              if (
+                window.confirm(
+                  `Forget “${active.label}”? It leaves the list and this browser’s storage for good; save it as files first to keep a copy.`,
+                )
+              )
                 void controller.forgetModel(active.id);
             }}
             data-testid="forget-model-button"

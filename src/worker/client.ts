@@ -59,7 +59,7 @@ export interface TrainerClientOptions {
   recover?: boolean;
 }
 
-type Reply = Extract<WorkerEvent, { type: 'generated' | 'saved' | 'loaded' }>;
+type Reply = Extract<WorkerEvent, { type: 'generated' | 'saved' | 'loaded' | 'deleted' }>;
 interface Pending {
   resolve: (event: Reply) => void;
   reject: (error: TrainerError) => void;
@@ -182,6 +182,11 @@ export class TrainerClient {
     return reply.config;
   }
 
+  /** Deletes the model saved in the browser under `name` (resolves also when there was none). */
+  async deleteSaved(name: string): Promise<void> {
+    await this.request<'deleted'>((requestId) => ({ type: 'delete', requestId, name }));
+  }
+
   /** Ends the worker; pending requests are rejected. */
   dispose(): void {
     if (this.disposed) return;
@@ -265,6 +270,7 @@ export class TrainerClient {
       case 'generated':
       case 'saved':
       case 'loaded':
+      case 'deleted':
         this.settle(event.requestId, (p) => p.resolve(event));
         break;
       case 'error':

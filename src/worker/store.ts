@@ -44,6 +44,7 @@ export interface TrainerStore {
   clearCheckpoint(): Promise<void>;
   saveModel(name: string, files: ModelFiles): Promise<void>;
   loadModel(name: string): Promise<StoredModel | undefined>;
+  deleteModel(name: string): Promise<void>;
 }
 
 interface CantusDb extends DBSchema {
@@ -88,6 +89,10 @@ export class IdbTrainerStore implements TrainerStore {
 
   async loadModel(name: string): Promise<StoredModel | undefined> {
     return (await this.open()).get('models', name);
+  }
+
+  async deleteModel(name: string): Promise<void> {
+    await (await this.open()).delete('models', name);
   }
 
   /** Closes the connection (tests delete databases between runs). */

@@ -127,6 +127,8 @@ export class TrainerHandler {
         return this.save(request.requestId, request.target, request.name);
       case 'load':
         return this.load(request.requestId, request.source);
+      case 'delete':
+        return this.deleteModel(request.requestId, request.name);
       default: {
         const unknown: never = request;
         throw new BadRequestError(`The worker does not know the request "${(unknown as { type: string }).type}".`);
@@ -333,6 +335,12 @@ export class TrainerHandler {
     } else {
       this.deps.post({ type: 'saved', requestId, files }, [files.weights]);
     }
+  }
+
+  private async deleteModel(requestId: number, name: string): Promise<void> {
+    if (!(typeof name === 'string' && name.trim())) throw new BadRequestError('Name the saved model to delete.');
+    await this.deps.store.deleteModel(name.trim());
+    this.deps.post({ type: 'deleted', requestId });
   }
 
   private async load(requestId: number, source: ModelSource): Promise<void> {

@@ -10,12 +10,41 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openPageSession, savedPageMemory, screenshot, waitUntil, type PageSession } from './harness';
+import { readFileSync } from 'node:fs';
+import { openPageSession, savedPageMemory, screenshot, waitForDefaultModel, waitUntil, type PageSession } from './harness';
 import { MELODY, multiTrackMidi, tinyJsbJson } from './page-fixtures';
 import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
 
 const origin = (page: Page) => page.getByTestId('model-label').getAttribute('data-origin');
 const count = async (page: Page, testId: string, attribute: string) => Number(await page.getByTestId(testId).getAttribute(attribute));
+
+/** The names of the models the training worker keeps in this browser's IndexedDB (none when it has no database yet). */
+const savedModelNames = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const request = indexedDB.open('cantus-trainer');
+        request.onupgradeneeded = () => request.transaction?.abort();
+        request.onerror = () => resolve([]);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains('models')) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const keys = db.transaction('models').objectStore('models').getAllKeys();
+          keys.onsuccess = () => {
+            db.close();
+            resolve(keys.result.map(String));
+          };
+          keys.onerror = () => {
+            db.close();
+            resolve([]);
+          };
+        };
+      }),
+  );
 
 describe('kept models, their curves and snapshots', () => {
   let session: PageSession;
@@ -198,6 +227,39 @@ describe('kept models, their curves and snapshots', () => {
       // The model in use is kept by the page: leave the trained one in use, as the set-up did.
       await page.getByTestId('model-select').selectOption(trainedId);
       await expect.poll(async () => (await savedPageMemory(page))?.activeModelId, { timeout: 10_000 }).toBe(trainedId);
+      await close();
+    }
+  });
+
+  it('loads a model from files as a new entry, and Forget, once confirmed, removes it from the list and from the browser’s storage', async () => {
+    // Storage of its own: the entry comes and goes without touching the trained model the other tests keep.
+    const { page, errors, close } = await session.openPage({ ownStorage: true });
+    try {
+      await waitForDefaultModel(page);
+      await page.locator('.model-files summary').click();
+      await page.getByTestId('model-files-input').setInputFiles([
+        { name: 'model.json', mimeType: 'application/json', buffer: readFileSync('models/default/model.json') },
+        { name: 'model.weights.bin', mimeType: 'application/octet-stream', buffer: readFileSync('models/default/model.weights.bin') },
+      ]);
+      await expect.poll(() => origin(page), { timeout: 120_000 }).toBe('files');
+      await expect.poll(() => count(page, 'model-select', 'data-count')).toBe(2);
+      const id = await page.getByTestId('model-select').inputValue();
+      await expect.poll(() => savedModelNames(page)).toContain(id);
+
+      // Dismissing the question keeps the model; accepting it forgets the model.
+      page.once('dialog', (dialog) => void dialog.dismiss());
+      await page.getByTestId('forget-model-button').click();
+      expect(await count(page, 'model-select', 'data-count')).toBe(2);
+      page.once('dialog', (dialog) => {
+        expect(dialog.message()).toContain('storage');
+        void dialog.accept();
+      });
+      await page.getByTestId('forget-model-button').click();
+      await expect.poll(() => count(page, 'model-select', 'data-count')).toBe(1);
+      await expect.poll(() => origin(page), { timeout: 60_000 }).toBe('default');
+      await expect.poll(() => savedModelNames(page)).not.toContain(id);
+      expect(errors.splice(0)).toEqual([]);
+    } finally {
       await close();
     }
   });

@@ -22,6 +22,7 @@ export class FakeTrainer implements Trainer {
   started: { config: HyperParamsInput; snapshots: PianoRoll[] }[] = [];
   saved: string[] = [];
   loaded: string[] = [];
+  deleted: string[] = [];
   /** Whether the pretrained default model is there to load (by URL); when not, loading it is a test failure. */
   defaultServed = false;
   on(listener: (e: WorkerEvent) => void) {
@@ -53,6 +54,9 @@ export class FakeTrainer implements Trainer {
     this.loaded.push(`${source.kind}:${source.name ?? ''}`);
     if (source.kind === 'url' && !this.defaultServed) throw new Error('should not load a missing default');
     return DEFAULT_HYPERPARAMS;
+  }
+  async deleteSaved(name: string) {
+    this.deleted.push(name);
   }
   dispose() {}
 }

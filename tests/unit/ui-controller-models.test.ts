@@ -54,7 +54,7 @@ describe('Controller kept models', () => {
     expect(store.get().models[0].id).toBe('default');
   });
 
-  it('forgets a kept model in use and goes back to the default; the default cannot be forgotten', async () => {
+  it('forgets a kept model in use, deletes its saved copy, and goes back to the default; the default cannot be forgotten', async () => {
     const { store, trainer, controller } = setup();
     trainer.defaultServed = true;
     await controller.start();
@@ -64,8 +64,10 @@ describe('Controller kept models', () => {
     expect(store.get().models.map((m) => m.id)).toEqual(['default']);
     expect(store.get().activeModelId).toBe('default');
     expect(trainer.loaded.at(-1)).toBe('url:');
+    expect(trainer.deleted).toEqual([id]);
     await controller.forgetModel('default');
     expect(store.get().models.map((m) => m.id)).toEqual(['default']);
+    expect(trainer.deleted).toEqual([id]);
   });
 });
 

@@ -83,7 +83,7 @@ describe('TrainerHandler requests', () => {
     expect(refused.message).toContain('different training data');
   });
 
-  it('needs a name to save in the browser, and says so when loading an unknown name', async () => {
+  it('needs a name to save or delete in the browser, says so when loading an unknown name, and deletes a saved model', async () => {
     const log = new EventLog();
     const handler = handlerWith(log);
     await handler.handle({ type: 'start', config: { ...tinyConfig, epochs: 1 }, data: syntheticWindows(2), snapshotMelodies: [] });
@@ -92,12 +92,20 @@ describe('TrainerHandler requests', () => {
     await handler.handle({ type: 'load', requestId: 2, source: { kind: 'indexeddb', name: 'never saved' } });
     await handler.handle({ type: 'save', requestId: 3, target: 'indexeddb', name: 'mine' });
     await handler.handle({ type: 'load', requestId: 4, source: { kind: 'indexeddb', name: 'mine' } });
+    // Deleting: the saved copy is gone afterwards; a name never saved is no error; a blank name is.
+    await handler.handle({ type: 'delete', requestId: 5, name: 'mine' });
+    await handler.handle({ type: 'load', requestId: 6, source: { kind: 'indexeddb', name: 'mine' } });
+    await handler.handle({ type: 'delete', requestId: 7, name: 'never saved' });
+    await handler.handle({ type: 'delete', requestId: 8, name: ' ' });
     expect(log.of('error').map((e) => [e.requestId, e.code])).toEqual([
       [1, 'bad-request'],
       [2, 'no-model'],
+      [6, 'no-model'],
+      [8, 'bad-request'],
     ]);
     expect(log.of('saved').map((e) => [e.requestId, e.files])).toEqual([[3, undefined]]);
     expect(log.of('loaded')[0]).toMatchObject({ requestId: 4, config: { epochs: 1, baseWidth: 4 } });
+    expect(log.of('deleted').map((e) => e.requestId)).toEqual([5, 7]);
   });
 
   it('refuses to start or load while a run is training (busy)', async () => {

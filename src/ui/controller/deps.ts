@@ -22,6 +22,7 @@ export interface Trainer {
   generate(melody: PianoRoll, seed: number, voicing?: Voicing): Promise<PianoRoll>;
   save(target: 'indexeddb' | 'files', name?: string): Promise<ModelFiles | undefined>;
   load(source: ModelSource): Promise<HyperParams>;
+  deleteSaved(name: string): Promise<void>;
   dispose(): void;
 }
 

@@ -44,12 +44,26 @@ export class Models {
     }
   }
 
-  /** Forgets a kept model (its entry; the default cannot be forgotten) and goes back to the default if it was in use. */
+  /**
+   * Forgets a kept model: its entry and its copy in the browser's storage (the default cannot be forgotten),
+   * going back to the default if it was in use.
+   */
   async forgetModel(id: string): Promise<void> {
     if (id === DEFAULT_MODEL_ID || isTraining(this.store.get())) return;
     const wasActive = this.store.get().activeModelId === id;
     this.store.set((s) => ({ models: s.models.filter((m) => m.id !== id) }));
     if (wasActive) await this.chooseModel(DEFAULT_MODEL_ID);
+    try {
+      await this.deps.engine.ready;
+      const trainer = this.deps.engine.trainer;
+      if (!trainer)
+        throw new PageActionError(
+          'The engine is not running, so the model could not be deleted from this browser’s storage; reload the page to try again.',
+        );
+      await trainer.deleteSaved(id);
+    } catch (error) {
+      this.deps.messages.report('accompany', error);
+    }
   }
 
   private async loadEntry(entry: KeptModel): Promise<void> {

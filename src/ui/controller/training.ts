@@ -142,6 +142,7 @@ export class Training {
       case 'generated':
       case 'saved':
       case 'loaded':
+      case 'deleted':
         // Answers to requests arrive through the client's promises.
         break;
       case 'error':
