@@ -212,6 +212,11 @@ export async function savedPageMemory(page: Page): Promise<SavedPageBrief | null
  * Reads `read` until `accept` holds, and returns that value; throws with the last value read after `timeout` ms.
  * For set-up hooks, where vitest does not allow expect.poll.
  */
+/** The test id of the element with the keyboard focus, or its tag name when it has none (BODY: focus fell to the page). */
+export function focusedTestId(page: Page): Promise<string> {
+  return page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+}
+
 /** Waits until the page has loaded the pretrained default model (its model label says so). */
 export async function waitForDefaultModel(page: Page, timeout = 180_000): Promise<void> {
   await waitUntil(

@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openPageSession, type PageSession, waitForDefaultModel } from './harness';
+import { openPageSession, type PageSession, waitForDefaultModel, focusedTestId } from './harness';
 
 /** Visible controls smaller than 24x24 CSS pixels, described for the failure message. */
 async function smallTargets(page: Page): Promise<string[]> {
@@ -47,7 +47,7 @@ describe('accessibility details', () => {
     try {
       await page.getByTestId('save-model-button').focus();
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('model-files-input');
+      expect(await focusedTestId(page)).toBe('model-files-input');
       const outline = await page
         .locator('label.file-button')
         .evaluate((el) => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth);

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, openPageSession, screenshot, waitUntil, type PageSession, waitForDefaultModel } from './harness';
+import { collectPageErrors, openPageSession, screenshot, waitUntil, type PageSession, waitForDefaultModel, focusedTestId } from './harness';
 import { MELODY, multiTrackMidi } from './page-fixtures';
 
 /** The page's document width against its viewport width (equal when nothing scrolls sideways). */
@@ -49,8 +49,6 @@ async function accompanyUpload(page: Page): Promise<void> {
   );
 }
 
-const focusedTestId = (page: Page) =>
-  page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
 const transportState = (page: Page) => page.getByTestId('transport').getAttribute('data-transport-state');
 
 describe('listening, transport and export', () => {

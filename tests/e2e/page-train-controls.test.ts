@@ -5,12 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
-import { openPageSession, waitUntil, type PageSession } from './harness';
+import { openPageSession, waitUntil, type PageSession, focusedTestId } from './harness';
 import { tinyJsbJson } from './page-fixtures';
 
 const state = (page: Page) => page.getByTestId('training-progress').getAttribute('data-state');
-const focusedTestId = (page: Page) =>
-  page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
 
 describe('training controls from the keyboard', () => {
   let session: PageSession;
