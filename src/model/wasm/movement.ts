@@ -13,34 +13,12 @@
  *   U-Net's 2x upsampling) sums each block of the output gradient in one pass.
  * Inputs these were not written for go to the package's own kernels.
  */
-import {
-  backend_util,
-  getKernel,
-  util,
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { backend_util, util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+
+import { callPackage, rememberPackageKernels, replacementConfig, type WasmKernelArgs as KernelArgs } from './packageKernels';
 
 /** Above this many values per row, TypedArray.set's bulk copy beats a plain loop. */
 const LOOP_COPY_LIMIT = 256;
-
-type KernelArgs = { inputs: NamedTensorInfoMap; backend: BackendWasm; attrs: NamedAttrMap };
-
-/** The package kernels ours replace, captured when ours are installed, for inputs ours do not handle. */
-const packageKernels = new Map<string, KernelConfig>();
-
-function packageKernel(name: string): KernelConfig {
-  const config = packageKernels.get(name);
-  if (config === undefined) throw new Error(`internal: the wasm ${name} replacement was registered without the original`);
-  return config;
-}
-
-const callPackage = (name: string, args: KernelArgs): TensorInfo | TensorInfo[] =>
-  packageKernel(name).kernelFunc(args as unknown as Parameters<KernelFunc>[0]);
 
 const isFloatOrInt = (info: TensorInfo): boolean => info.dtype === 'float32' || info.dtype === 'int32';
 
@@ -175,26 +153,18 @@ function resizeNearestNeighborGrad(args: KernelArgs): TensorInfo {
   return out;
 }
 
-const config = (kernelName: string, kernelFunc: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
-  kernelName,
-  backendName: 'wasm',
-  kernelFunc: kernelFunc as unknown as KernelFunc,
-  // The package kernel's setup binds its native function, which the fallback needs.
-  setupFunc: (backend) => packageKernels.get(kernelName)?.setupFunc?.(backend),
-});
-
 /** The replacement kernels, registered by registerWasmTrainingKernels. */
 export const movementConfigs: readonly KernelConfig[] = [
-  config('Concat', concat),
-  config('Identity', identity),
-  config('SplitV', splitV),
-  config('ResizeNearestNeighborGrad', resizeNearestNeighborGrad),
+  replacementConfig('Concat', concat),
+  replacementConfig('Identity', identity),
+  replacementConfig('SplitV', splitV),
+  replacementConfig('ResizeNearestNeighborGrad', resizeNearestNeighborGrad),
 ];
 
 /** Remembers the package's kernels that ours replace (call before registering ours). */
 export function rememberPackageMovementKernels(): void {
-  for (const ours of movementConfigs) {
-    const current = getKernel(ours.kernelName, 'wasm');
-    if (current !== undefined && current.kernelFunc !== ours.kernelFunc) packageKernels.set(ours.kernelName, current);
-  }
+  rememberPackageKernels(
+    movementConfigs.map((c) => c.kernelName),
+    movementConfigs,
+  );
 }
