@@ -29,6 +29,9 @@ function backprop(dy: Float32Array, x: Float32Array, alpha: number, out: Float32
   }
 }
 
+/** The cpu backend keeps float32 data as a Float32Array: use it as it is, copying only anything else. */
+const asFloat32 = (values: ArrayLike<number>): Float32Array => (values instanceof Float32Array ? values : Float32Array.from(values));
+
 function checkInputs(dy: tf.TensorInfo, x: tf.TensorInfo): void {
   if (dy.dtype !== 'float32' || x.dtype !== 'float32' || !tf.util.arraysEqual(dy.shape, x.shape)) {
     throw new Error(`internal: ${LEAKY_RELU_BACKPROP} needs float32 dy and x of one shape, got [${dy.shape}] and [${x.shape}]`);
@@ -65,8 +68,8 @@ const cpuKernel: tf.KernelConfig = {
     checkInputs(dy, x);
     const out = new Float32Array(tf.util.sizeFromShape(x.shape));
     backprop(
-      Float32Array.from(cpu.data.get(dy.dataId).values),
-      Float32Array.from(cpu.data.get(x.dataId).values),
+      asFloat32(cpu.data.get(dy.dataId).values),
+      asFloat32(cpu.data.get(x.dataId).values),
       (attrs as unknown as BackpropAttrs).alpha,
       out,
     );
