@@ -2,10 +2,11 @@
  * `npm run bench [-- --json] [-- --widths 16,64] [-- --backends wasm,wasm-1t,cpu,node-webgpu,webgpu,webgl,browser-wasm,browser-wasm-1t]
  * [-- --browser-limit 600]`: the project's GanEngine timed on every backend, side by side in one run:
  * training iterations per second (`trainIteration`, batch 16, update ratio 5) and `accompany` latency on
- * a 2-bar and a 16-bar melody. In Node: wasm (threaded SIMD build, every core), wasm-1t (one thread), cpu, and
+ * a 2-bar and a 16-bar melody. In Node: wasm (every core: training on one single-thread replica of the engine per
+ * core, as `npm run train` does; generation on the threaded SIMD build), wasm-1t (one thread), cpu, and
  * node-webgpu (tfjs-backend-webgpu on Dawn, the `webgpu` package); in headless Chromium (a cross-origin
- * isolated page): webgpu, webgl, browser-wasm (every core) and browser-wasm-1t, each browser backend under a
- * time limit so a stuck one cannot hang the run.
+ * isolated page): webgpu, webgl, browser-wasm (every core, as the app's worker trains) and browser-wasm-1t, each
+ * browser backend under a time limit so a stuck one cannot hang the run.
  */
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -14,8 +15,11 @@ import type { Browser } from 'playwright-core';
 import { createServer } from 'vite';
 
 import { MODEL_WIDTHS } from '../src/music/constants';
+import type { GanEngine } from '../src/model/engine';
 import { defaultNodeThreads, startWasmBackendInNode } from '../src/model/wasm/node';
 import { startNodeBackend } from './lib/tfNode';
+import { spawnNodeReplica } from './lib/replicas';
+import { replicaCount, ReplicatedTraining } from '../src/model/parallel/replicas';
 import { collectPageErrors, launchBrowser } from '../tests/e2e/harness';
 import { BATCH_SIZE, measureBackend, SKIP_ABOVE_SECONDS, unmeasuredResult, UPDATE_RATIO, type WidthResult } from './bench/measure';
 import type { PageBenchResult } from './bench/page';
@@ -90,6 +94,8 @@ const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'C
 
 /** Threads each wasm variant ran on, for the report. */
 const threadsUsed = new Map<BenchBackend, number>();
+/** Training replicas (one thread each) of the every-core wasm variants. */
+const replicasUsed = new Map<BenchBackend, number>();
 /** Average cores each Node backend's process got while measured (CPU time / wall time). */
 const coresUsed = new Map<BenchBackend, number>();
 
@@ -108,7 +114,11 @@ async function benchNode(backend: NodeBenchBackend, widths: number[]): Promise<W
   // CPU time over wall time: how many cores this process really got (threads cannot help without a free core).
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
-  const results = await measureBackend(widths, (line) => log(`[node ${backend}] ${line}`));
+  // Every core: training as `npm run train` does it, one single-thread replica of the engine per core.
+  const replicas = backend === 'wasm' ? replicaCount(defaultNodeThreads(), BATCH_SIZE) : 1;
+  if (replicas > 1) replicasUsed.set(backend, replicas);
+  const options = replicas > 1 ? { replicate: (engine: GanEngine) => ReplicatedTraining.start(engine, replicas, spawnNodeReplica) } : {};
+  const results = await measureBackend(widths, (line) => log(`[node ${backend}] ${line}`), undefined, options);
   const cpu = process.cpuUsage(cpuBefore);
   const cores = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
   coresUsed.set(backend, cores);
@@ -183,6 +193,7 @@ async function benchBrowser(backends: PageBackend[], widths: number[], limitSeco
         } else {
           results.set(backend, outcome.unavailable ?? outcome.results);
           if (outcome.threads !== undefined) pageThreads.set(backend, outcome.threads);
+          if (outcome.replicas !== undefined) pageReplicas.set(backend, outcome.replicas);
         }
       } catch (error) {
         const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -204,6 +215,7 @@ async function benchBrowser(backends: PageBackend[], widths: number[], limitSeco
 
 /** Threads the browser's wasm variants ran on, by page backend name. */
 const pageThreads = new Map<string, number>();
+const pageReplicas = new Map<string, number>();
 
 function describeMachine(loadAtStart: number): string {
   const cpuList = cpus();
@@ -240,7 +252,7 @@ function summaryLines(table: Map<BenchBackend, WidthResult[] | string>): string[
       const cores = coresUsed.get(threaded);
       const got = cores === undefined ? '' : `; the threaded run got ${cores.toFixed(2)} cores on average`;
       rows.push(
-        `${pair} width ${width}: threaded (${threadsUsed.get(threaded) ?? '?'} threads) / one thread = ${ratio.toFixed(2)}x training iterations per second (acceptance >= 1.5${got})`,
+        `${pair} width ${width}: every core (${replicasUsed.has(threaded) ? `${replicasUsed.get(threaded)} training replicas of one thread each` : `${threadsUsed.get(threaded) ?? '?'} threads`}) / one thread = ${ratio.toFixed(2)}x training iterations per second (acceptance >= 1.5${got})`,
       );
     }
   }
@@ -297,6 +309,8 @@ async function main(): Promise<void> {
       table.set(backend, browserResults.get(BROWSER_NAMES[backend]) ?? 'not run');
       const threads = pageThreads.get(BROWSER_NAMES[backend]);
       if (threads !== undefined) threadsUsed.set(backend, threads);
+      const replicas = pageReplicas.get(BROWSER_NAMES[backend]);
+      if (replicas !== undefined) replicasUsed.set(backend, replicas);
     }
   }
 
@@ -343,6 +357,7 @@ async function main(): Promise<void> {
         generate_ms_2bar: pick('generateMs2Bar'),
         generate_ms_16bar: pick('generateMs16Bar'),
         wasm_threads: Object.fromEntries(threadsUsed),
+        training_replicas: Object.fromEntries(replicasUsed),
         node_cores_used: Object.fromEntries(coresUsed),
         threaded_over_one_thread: threadRatios(table),
         load_average: { start: loadAtStart, end: loadavg()[0] },

@@ -17,7 +17,9 @@ import { exportModel, exportTrainingState, importTrainingState } from '../src/mo
 import { trainEngineIteration, TrainingDriver } from '../src/model/driver';
 import { GanEngine } from '../src/model/engine';
 import { hasModel, readModelDir, recoverModelDir, writeModelDir } from './lib/modelDir';
-import { NODE_BACKENDS, startNodeBackend, type NodeBackend } from './lib/tfNode';
+import { NODE_BACKENDS, nodeWasmThreads, startNodeBackend, type NodeBackend } from './lib/tfNode';
+import { replicaCount, ReplicatedTraining } from '../src/model/parallel/replicas';
+import { spawnNodeReplica } from './lib/replicas';
 
 export const DEFAULT_DATA = resolve(import.meta.dirname, '../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json');
 
@@ -247,11 +249,15 @@ export async function train(
   });
   const perEpoch = driver.iterationsPerEpoch;
   const total = driver.totalIterations;
+  // On wasm, one replica of the engine per core trains on its share of each batch (src/model/parallel/replicas.ts).
+  const replicas = options.backend === 'wasm' ? replicaCount(nodeWasmThreads(), config.batchSize) : 1;
+  const training = replicas > 1 ? await ReplicatedTraining.start(engine, replicas, spawnNodeReplica) : undefined;
   log(
-    `backend ${backendInUse}; ${windows.count} windows; width ${config.baseWidth}, batch ${config.batchSize}, update ratio ${config.updateRatio}, ` +
+    `backend ${backendInUse}${training ? `, training on ${training.size} threads (one replica each)` : ''}; ${windows.count} windows; width ${config.baseWidth}, batch ${config.batchSize}, update ratio ${config.updateRatio}, ` +
       `learning rate ${config.learningRate}; ${perEpoch} iterations per epoch, ${config.epochs} epochs (${total} iterations)`,
   );
-  const checkpoint = async () => writeModelDir(join(options.out, 'checkpoint'), await exportTrainingState(engine));
+  const checkpoint = async () =>
+    writeModelDir(join(options.out, 'checkpoint'), await (training ? training.exportState() : exportTrainingState(engine)));
   const onSignal = () => {
     driver.requestStop();
     log('stopping after this iteration (a checkpoint follows); press Ctrl+C again to quit at once');
@@ -263,7 +269,7 @@ export async function train(
   const started = performance.now();
   try {
     await driver.run({
-      trainIteration: () => trainEngineIteration(engine, sampler, perEpoch),
+      trainIteration: () => trainEngineIteration(engine, sampler, perEpoch, training),
       afterIteration: (losses, report) => {
         const record = { iteration: report.iteration, epoch: report.completedEpochs, seconds: report.seconds, ...losses };
         appendFileSync(join(options.out, 'log.jsonl'), `${JSON.stringify(record)}\n`);
@@ -282,6 +288,7 @@ export async function train(
       },
       checkpoint,
     });
+    await training?.sync();
     await checkpoint();
     writeModelDir(join(options.out, 'model'), await exportModel(engine));
     log(
@@ -291,6 +298,7 @@ export async function train(
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    training?.dispose();
     engine.dispose();
   }
 }

@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import type { GanEngine } from '../../src/model/engine';
+import type { ReplicatedTraining } from '../../src/model/parallel/replicas';
 import { BATCH_SIZE, createBenchWorkload, UPDATE_RATIO, type BenchWorkload } from './workload';
 
 export { BATCH_SIZE, UPDATE_RATIO } from './workload';
@@ -45,6 +47,11 @@ export interface WidthResult {
   /** Where training was skipped: the estimate that ruled it out, in seconds per iteration. */
   estimatedIterationSeconds?: number;
   note?: string;
+}
+
+/** How a backend trains: by default the engine itself; `replicate` starts data-parallel replicas of it (one per core). */
+export interface MeasureOptions {
+  replicate?: (engine: GanEngine) => Promise<ReplicatedTraining>;
 }
 
 /** Estimates carried from a narrower width to the next, scaled by width squared. */
@@ -88,6 +95,7 @@ async function measureTraining(
   notes: string[],
   label: string,
   log: (line: string) => void,
+  options: MeasureOptions,
 ): Promise<number | null> {
   const { engine, batches } = workload;
   const lastBatch = batches[batches.length - 1];
@@ -126,11 +134,23 @@ async function measureTraining(
     );
     log(`${label}: second critic step ${critic.toFixed(2)} s, generator step ${generatorStepSeconds.toFixed(2)} s; iteration extrapolated`);
   } else {
+    // Whole iterations, by the engine or by its replicas: the same batches, the same training step.
+    const replicas = options.replicate ? await options.replicate(engine) : undefined;
     let iterations = 0;
     let spent = 0;
-    while (iterations < MIN_TIMED_ITERATIONS || spent < MEASURE_SECONDS) {
-      spent += await timed(() => engine.trainIteration(batches));
-      iterations++;
+    try {
+      if (replicas) {
+        log(`${label}: training on ${replicas.size} replicas of one thread each`);
+        // Their first iteration packs weights and warms each replica up.
+        await replicas.trainIteration(batches);
+      }
+      const trainer = replicas ?? engine;
+      while (iterations < MIN_TIMED_ITERATIONS || spent < MEASURE_SECONDS) {
+        spent += await timed(() => trainer.trainIteration(batches));
+        iterations++;
+      }
+    } finally {
+      replicas?.dispose();
     }
     iterationSeconds = spent / iterations;
     result.iterationMethod = 'timed';
@@ -178,6 +198,7 @@ export async function measureWidth(
   width: number,
   prior: Prior | undefined,
   log: (line: string) => void,
+  options: MeasureOptions = {},
 ): Promise<{ result: WidthResult; prior: Prior }> {
   const label = `${tf.getBackend()} width ${width}`;
   const result = unmeasuredResult(width, '');
@@ -196,7 +217,7 @@ export async function measureWidth(
       notes.push(`training skipped: ${why}`);
       log(`${label}: training skipped, ${why}`);
     } else {
-      iterationSeconds = await measureTraining(workload, result, notes, label, log);
+      iterationSeconds = await measureTraining(workload, result, notes, label, log, options);
     }
     if (generationEstimate !== null && generationEstimate > GENERATION_LIMIT_SECONDS) {
       const why = `estimated ${generationEstimate.toFixed(0)} s per 16-bar accompaniment (width ${prior?.width}'s time scaled by width squared)`;
@@ -226,11 +247,12 @@ export async function measureBackend(
   widths: number[],
   log: (line: string) => void,
   onResult: (result: WidthResult) => void = () => {},
+  options: MeasureOptions = {},
 ): Promise<WidthResult[]> {
   const results: WidthResult[] = [];
   let prior: Prior | undefined;
   for (const width of [...widths].sort((a, b) => a - b)) {
-    const measured = await measureWidth(width, prior, log);
+    const measured = await measureWidth(width, prior, log, options);
     results.push(measured.result);
     onResult(measured.result);
     prior = measured.prior;

@@ -1,7 +1,10 @@
 /** Browser side of `npm run bench`: exposes one function that measures a backend, driven through Playwright. */
 
+import type { GanEngine } from '../../src/model/engine';
+import { ReplicatedTraining } from '../../src/model/parallel/replicas';
 import { activeWasmThreads, availableWasmThreads, probeBackend } from '../../src/worker/backend';
-import { measureBackend, type WidthResult } from './measure';
+import { browserReplicaCount, spawnReplicaWorker } from '../../src/worker/replicas';
+import { BATCH_SIZE, measureBackend, type WidthResult } from './measure';
 
 /** The page's backends: the app's three, with wasm on every core or on one thread ('wasm-1t'). */
 export type PageBackend = 'webgpu' | 'webgl' | 'wasm' | 'wasm-1t';
@@ -13,6 +16,8 @@ export interface PageBenchResult {
   unavailable?: string;
   /** WebAssembly threads in use (wasm variants only). */
   threads?: number;
+  /** Replicas that trained, one thread each (the threaded wasm variant); absent where the engine trained alone. */
+  replicas?: number;
 }
 
 declare global {
@@ -28,11 +33,15 @@ window.cantusBench = async (backend, widths) => {
   const reason = await probeBackend(backend === 'wasm-1t' ? 'wasm' : backend, backend === 'wasm-1t' ? 1 : availableWasmThreads());
   if (reason !== undefined) return { results: [], unavailable: reason };
   const threads = activeWasmThreads();
+  // Every core: training as the app's worker does it, one single-thread replica of the engine per core.
+  const replicas = backend === 'wasm' ? browserReplicaCount(BATCH_SIZE) : 1;
+  const options = replicas > 1 ? { replicate: (engine: GanEngine) => ReplicatedTraining.start(engine, replicas, spawnReplicaWorker) } : {};
   // Progress goes to the console, which the Node side echoes.
   const results = await measureBackend(
     widths,
     (line) => console.log(`[bench] ${line}`),
     (result) => void window.cantusBenchReport?.(result),
+    options,
   );
-  return threads === undefined ? { results } : { results, threads };
+  return { results, ...(threads === undefined ? {} : { threads }), ...(replicas > 1 ? { replicas } : {}) };
 };

@@ -35,9 +35,17 @@ export function iterationPosition(iteration: number, perEpoch: number): { epoch:
   return { epoch: Math.floor((iteration - 1) / perEpoch) + 1, iterationInEpoch: ((iteration - 1) % perEpoch) + 1 };
 }
 
-/** Runs `engine`'s next iteration on `sampler`'s batches and advances its epoch count, so saved model files say how long they trained. */
-export async function trainEngineIteration(engine: GanEngine, sampler: BatchSampler, perEpoch: number): Promise<IterationLosses> {
-  const losses = await engine.trainNext(sampler);
+/**
+ * Runs `engine`'s next iteration on `sampler`'s batches and advances its epoch count, so saved model files say how
+ * long they trained. `trainer` trains it: the engine itself, or replicas of it (parallel/replicas.ts).
+ */
+export async function trainEngineIteration(
+  engine: GanEngine,
+  sampler: BatchSampler,
+  perEpoch: number,
+  trainer: Pick<GanEngine, 'trainNext'> = engine,
+): Promise<IterationLosses> {
+  const losses = await trainer.trainNext(sampler);
   engine.epoch = completedEpochs(engine.iteration, perEpoch);
   return losses;
 }

@@ -37,6 +37,8 @@ import { installFastCpuKernels } from './cpuKernels';
 import { installLeakyReluGradient } from './leakyReluGradient';
 import { installSecondOrderGradients } from './secondOrder';
 import { gradientPenalty } from './wgan';
+import type { Collective } from './parallel/collective';
+import { shareBatchNorm } from './parallel/syncBatchNorm';
 
 /** A named tensor, as optimisers list their state (tfjs-core's NamedTensor, which tfjs does not re-export). */
 export interface NamedTensor {
@@ -75,7 +77,7 @@ export interface AccompanyOptions {
  * pitch (several sounding pitches share the target equally), averaged over those (window, step, voice)
  * cells. A plain L1 term on the -1/+1 roll would reward "silent everywhere"; this asks which pitch to sing.
  */
-export function voicePitchLoss(fake: tf.Tensor4D, real: tf.Tensor4D): tf.Scalar {
+export function voicePitchLoss(fake: tf.Tensor4D, real: tf.Tensor4D, batchCells?: number): tf.Scalar {
   return tf.tidy(() => {
     const voices = OUTPUT_TRACKS - 1;
     // [n, steps, voices, pitches]: a softmax over pitches along the last axis.
@@ -84,9 +86,33 @@ export function voicePitchLoss(fake: tf.Tensor4D, real: tf.Tensor4D): tf.Scalar 
     const count = tf.sum(sounding, -1, true);
     const target = tf.div(sounding, tf.maximum(count, 1));
     const crossEntropy = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), -1));
-    const cells = tf.sum(tf.minimum(count, 1));
+    // A share of a batch split between replicas divides by the whole batch's cells (batchCells).
+    const cells = batchCells === undefined ? tf.sum(tf.minimum(count, 1)) : tf.scalar(batchCells);
     return tf.div(tf.sum(crossEntropy), tf.maximum(cells, 1)) as tf.Scalar;
   });
+}
+
+/** The (window, step, voice) cells of a batch's accompaniment tracks (1..3) where the voice sounds: voicePitchLoss's divisor. */
+export function soundingVoiceCells(batch: TrainingWindows): number {
+  const rowSize = PITCHES * batch.tracks;
+  let cells = 0;
+  for (let row = 0; row < batch.count * batch.steps; row++) {
+    for (let track = 1; track < batch.tracks; track++) {
+      for (let pitch = 0; pitch < PITCHES; pitch++) {
+        if (batch.data[row * rowSize + pitch * batch.tracks + track] > 0) {
+          cells++;
+          break;
+        }
+      }
+    }
+  }
+  return cells;
+}
+
+/** Windows [start, end) of a batch: one replica's share of it. */
+function windowRange(batch: TrainingWindows, start: number, end: number): TrainingWindows {
+  const size = batch.steps * PITCHES * batch.tracks;
+  return { ...batch, count: end - start, data: batch.data.subarray(start * size, end * size) };
 }
 
 /** The model's training windows as float tensors: the 4-track roll and its condition (track 0). */
@@ -114,6 +140,8 @@ export class GanEngine {
   epoch = 0;
   private readonly generatorOptimizer: tf.AdamOptimizer;
   private readonly criticOptimizer: tf.AdamOptimizer;
+  /** Set when this engine is one of several data-parallel replicas (see parallel/): it trains on its share of each batch. */
+  private collective: Collective | undefined;
   private disposed = false;
 
   private constructor(config: HyperParams) {
@@ -134,6 +162,40 @@ export class GanEngine {
     installLeakyReluGradient();
     installFastCpuKernels();
     return new GanEngine(resolved);
+  }
+
+  /**
+   * Makes this engine one of `collective.replicas` data-parallel replicas, each holding the same weights: from
+   * now on each training step works on this replica's share of the batch, the replicas add up their gradients
+   * (and batch-norm statistics) through `collective`, and every replica applies the same update. The losses
+   * and weights are the single engine's, up to the order of additions.
+   */
+  joinReplicas(collective: Collective): void {
+    if (this.collective) throw new Error('internal: this engine already trains as a replica');
+    if (collective.replicas === 1) return;
+    this.collective = collective;
+    shareBatchNorm(this.generator, collective);
+  }
+
+  /** This engine's windows [start, end) of a batch of `count` windows (all of them unless it is a replica). */
+  private shareOf(count: number): { start: number; end: number } {
+    if (!this.collective) return { start: 0, end: count };
+    const { index, replicas } = this.collective;
+    if (count < replicas) throw new TrainingDataError(`A batch of ${count} windows cannot be split between ${replicas} training threads.`);
+    return { start: Math.floor((count * index) / replicas), end: Math.floor((count * (index + 1)) / replicas) };
+  }
+
+  /** Every replica's gradients added up (the gradients of the whole batch's loss); unchanged for a lone engine. */
+  private sharedGradients(variables: tf.Variable[], grads: tf.NamedTensorMap): tf.NamedTensorMap {
+    const collective = this.collective;
+    if (!collective) return grads;
+    const flat = tf.concat(variables.map((v) => tf.reshape(grads[v.name], [-1])));
+    const total = tf.tensor1d(collective.sum(flat.dataSync() as Float32Array));
+    const parts = tf.split(
+      total,
+      variables.map((v) => v.size),
+    );
+    return Object.fromEntries(variables.map((v, i) => [v.name, tf.reshape(parts[i], v.shape)]));
   }
 
   /** Noise channels of the bottleneck (8 x base width). */
@@ -171,8 +233,10 @@ export class GanEngine {
       batches.forEach((batch, step) => stats.push(this.criticStep(batch, step)));
       stats.push(this.generatorStep(batches[batches.length - 1], batches.length));
       const all = tf.tidy(() => tf.concat(stats.map((s) => s.reshape([-1]))));
-      const values = await all.data();
+      const own = (await all.data()) as Float32Array;
       all.dispose();
+      // A replica's figures are its share of each batch's; the sum over replicas is the whole batch's.
+      const values = this.collective ? this.collective.sum(own) : own;
       this.iteration++;
       const critic = { loss: 0, wasserstein: 0, penalty: 0 };
       for (let step = 0; step < batches.length; step++) {
@@ -192,14 +256,12 @@ export class GanEngine {
     }
   }
 
-  /** Truncated-normal noise for `count` windows, drawn from (seed, iteration, step). */
-  private trainingNoise(count: number, step: number): tf.Tensor4D {
+  /** Truncated-normal noise for windows [start, end) of a batch of `count`, drawn from (seed, iteration, step). */
+  private trainingNoise(count: number, step: number, start = 0, end = count): tf.Tensor4D {
     const [bars, pitches, channels] = noiseShape(this.config.baseWidth);
-    const values = truncatedNormal(
-      createUniform(seedStream(this.config.seed, 'trainingNoise', this.iteration, step)),
-      count * bars * pitches * channels,
-    );
-    return tf.tensor4d(values, [count, bars, pitches, channels]);
+    const size = bars * pitches * channels;
+    const values = truncatedNormal(createUniform(seedStream(this.config.seed, 'trainingNoise', this.iteration, step)), count * size);
+    return tf.tensor4d(values.subarray(start * size, end * size), [end - start, bars, pitches, channels]);
   }
 
   private variablesOf(model: tf.LayersModel): tf.Variable[] {
@@ -245,16 +307,17 @@ export class GanEngine {
   /** One critic step; returns [loss, wasserstein, penalty] as a tensor (read later, in one go). */
   private criticStep(batch: TrainingWindows, step: number): tf.Tensor {
     return tf.tidy(() => {
-      const { real, condition } = batchTensors(batch);
-      const count = batch.count;
-      const noise = this.trainingNoise(count, step);
+      const { start, end } = this.shareOf(batch.count);
+      const { real, condition } = batchTensors(windowRange(batch, start, end));
+      const count = end - start;
+      // This engine's part of each batch mean (1 unless it is one of several replicas).
+      const share = count / batch.count;
+      const noise = this.trainingNoise(batch.count, step, start, end);
       // Training mode as in the reference (batch statistics; the moving statistics follow along).
       const fake = this.generator.apply([condition, noise], { training: true }) as tf.Tensor4D;
       const mixUniform = createUniform(seedStream(this.config.seed, 'penaltyMix', this.iteration, step));
-      const mix = tf.tensor4d(
-        Float32Array.from({ length: count }, () => mixUniform()),
-        [count, 1, 1, 1],
-      );
+      const mix = tf.tensor4d(Float32Array.from({ length: batch.count }, () => mixUniform()).subarray(start, end), [count, 1, 1, 1]);
+      const shared = (mean: tf.Scalar): tf.Scalar => (share === 1 ? mean : tf.mul(mean, share));
       const variables = this.variablesOf(this.critic);
       // The Wasserstein estimate and the penalty are computed inside the taped function; they are kept
       // out of its clean-up so they can be reported beside the loss.
@@ -266,13 +329,13 @@ export class GanEngine {
           const scores = this.critic.apply([tf.concat([real, fake]), tf.concat([condition, condition])], { training: true }) as tf.Tensor;
           const realScore = tf.slice(scores, [0, 0], [count, -1]);
           const fakeScore = tf.slice(scores, [count, 0], [count, -1]);
-          const wasserstein = tf.keep(tf.sub(tf.mean(realScore), tf.mean(fakeScore)) as tf.Scalar);
+          const wasserstein = tf.keep(shared(tf.sub(tf.mean(realScore), tf.mean(fakeScore)) as tf.Scalar));
           side.wasserstein = wasserstein;
-          const penalty = tf.keep(gradientPenalty(this.critic, real, fake, condition, mix));
+          const penalty = tf.keep(shared(gradientPenalty(this.critic, real, fake, condition, mix)));
           side.penalty = penalty;
           return tf.add(tf.neg(wasserstein), tf.mul(this.config.gradientPenaltyWeight, penalty)) as tf.Scalar;
         }, variables);
-        this.apply(this.criticOptimizer, variables, grads);
+        this.apply(this.criticOptimizer, variables, this.sharedGradients(variables, grads));
         return tf.stack([value, side.wasserstein as tf.Scalar, side.penalty as tf.Scalar]);
       } finally {
         tf.dispose([side.wasserstein, side.penalty].filter((t): t is tf.Scalar => t !== undefined));
@@ -286,8 +349,12 @@ export class GanEngine {
    */
   private generatorStep(batch: TrainingWindows, step: number): tf.Tensor {
     return tf.tidy(() => {
-      const { real, condition } = batchTensors(batch);
-      const noise = this.trainingNoise(batch.count, step);
+      const { start, end } = this.shareOf(batch.count);
+      const { real, condition } = batchTensors(windowRange(batch, start, end));
+      const share = (end - start) / batch.count;
+      // A replica divides its voice cross-entropy by the whole batch's cells, so the replicas' terms add up.
+      const batchCells = this.collective ? soundingVoiceCells(batch) : undefined;
+      const noise = this.trainingNoise(batch.count, step, start, end);
       const variables = this.variablesOf(this.generator);
       const weight = this.config.voiceLossWeight;
       const side: { voice?: tf.Scalar } = {};
@@ -295,16 +362,16 @@ export class GanEngine {
         const { value, grads } = tf.variableGrads(() => {
           const fake = this.generator.apply([condition, noise], { training: true }) as tf.Tensor4D;
           const score = this.critic.apply([fake, condition], { training: true }) as tf.Tensor;
-          const adversarial = tf.neg(tf.mean(score)) as tf.Scalar;
+          const adversarial = (share === 1 ? tf.neg(tf.mean(score)) : tf.mul(tf.mean(score), -share)) as tf.Scalar;
           if (weight === 0) {
             side.voice = tf.keep(tf.scalar(0));
             return adversarial;
           }
-          const voice = tf.keep(voicePitchLoss(fake, real));
+          const voice = tf.keep(voicePitchLoss(fake, real, batchCells));
           side.voice = voice;
           return tf.add(adversarial, tf.mul(weight, voice)) as tf.Scalar;
         }, variables);
-        this.apply(this.generatorOptimizer, variables, grads);
+        this.apply(this.generatorOptimizer, variables, this.sharedGradients(variables, grads));
         return tf.stack([value, side.voice as tf.Scalar]);
       } finally {
         if (side.voice) side.voice.dispose();

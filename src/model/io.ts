@@ -241,29 +241,44 @@ async function read(files: ModelFiles, withOptimizers: boolean): Promise<GanEngi
   const values = readWeights(files, manifest);
   const engine = GanEngine.create(checked.value);
   try {
-    loadNetwork(engine.generator, manifest.generator, values, 'generator');
-    loadNetwork(engine.critic, manifest.critic, values, 'critic');
-    const { epoch, iteration } = manifest.counters;
-    if (!Number.isInteger(epoch) || epoch < 0 || !Number.isInteger(iteration) || iteration < 0) {
-      throw new ModelFileError('bad-shape', 'The epoch and iteration counters in this model file are damaged.');
-    }
-    engine.epoch = epoch;
-    engine.iteration = iteration;
-    if (withOptimizers && manifest.optimizers) {
-      const generator = optimizerState(manifest.optimizers.generator, engine.generator, values, 'generator');
-      const critic = optimizerState(manifest.optimizers.critic, engine.critic, values, 'critic');
-      try {
-        await engine.setOptimizerWeights({ generator, critic });
-      } finally {
-        // setWeights copies each tensor into a variable of its own (shared data, counted references).
-        tf.dispose([...generator, ...critic].map((n) => n.tensor));
-      }
-    }
+    await loadInto(engine, manifest, values, withOptimizers);
     return engine;
   } catch (error) {
     engine.dispose();
     throw error;
   }
+}
+
+/** Loads weights, counters and (when `withOptimizers`) optimiser state from a read file into `engine`. */
+async function loadInto(engine: GanEngine, manifest: ModelManifest, values: Float32Array, withOptimizers: boolean): Promise<void> {
+  loadNetwork(engine.generator, manifest.generator, values, 'generator');
+  loadNetwork(engine.critic, manifest.critic, values, 'critic');
+  const { epoch, iteration } = manifest.counters;
+  if (!Number.isInteger(epoch) || epoch < 0 || !Number.isInteger(iteration) || iteration < 0) {
+    throw new ModelFileError('bad-shape', 'The epoch and iteration counters in this model file are damaged.');
+  }
+  engine.epoch = epoch;
+  engine.iteration = iteration;
+  if (withOptimizers && manifest.optimizers) {
+    const generator = optimizerState(manifest.optimizers.generator, engine.generator, values, 'generator');
+    const critic = optimizerState(manifest.optimizers.critic, engine.critic, values, 'critic');
+    try {
+      await engine.setOptimizerWeights({ generator, critic });
+    } finally {
+      // setWeights copies each tensor into a variable of its own (shared data, counted references).
+      tf.dispose([...generator, ...critic].map((n) => n.tensor));
+    }
+  }
+}
+
+/**
+ * Loads a training state written by `exportTrainingState` from an engine of the same settings into `engine`
+ * (weights, optimiser state, counters), as data-parallel training brings the coordinator's engine up to date.
+ */
+export async function loadTrainingStateInto(engine: GanEngine, files: ModelFiles): Promise<void> {
+  const manifest = readManifest(files);
+  if (!manifest.optimizers) throw new ModelFileError('bad-shape', 'This file holds a finished model, not a training state.');
+  await loadInto(engine, manifest, readWeights(files, manifest), true);
 }
 
 /** Reads a model saved by `exportModel` (or a training state, ignoring its optimiser part). */

@@ -108,6 +108,8 @@ export interface ProgressReport {
   samplesPerSecond: number;
   /** Seconds until the last epoch ends, at the smoothed speed. */
   secondsLeft: number;
+  /** Threads training in parallel, each on its share of every batch (one replica of the model per core on WebAssembly); 1 otherwise. */
+  trainingThreads: number;
 }
 
 /** Messages from the worker to the page. */

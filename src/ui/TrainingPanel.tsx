@@ -198,11 +198,18 @@ export function TrainingPanel() {
       <EngineDetails engine={engine} override={engineOverride} disabled={running || backend === null} />
       {backendNote && <p className="hint">{backendNote}</p>}
 
-      <div className="progress" data-testid="training-progress" data-state={state} data-epoch={progress?.epoch ?? 0} data-iteration={done}>
+      <div
+        className="progress"
+        data-testid="training-progress"
+        data-state={state}
+        data-epoch={progress?.epoch ?? 0}
+        data-iteration={done}
+        data-threads={progress?.trainingThreads ?? 0}
+      >
         <progress max={total} value={done} aria-label="Training progress" />
         <p aria-live="polite">
           {progress
-            ? `Epoch ${progress.epoch} of ${progress.epochs} · iteration ${progress.iteration}/${progress.iterationsPerEpoch} · ${progress.samplesPerSecond.toPrecision(2)} windows/s · ${formatDuration(progress.secondsLeft)} left`
+            ? `Epoch ${progress.epoch} of ${progress.epochs} · iteration ${progress.iteration}/${progress.iterationsPerEpoch} · ${progress.samplesPerSecond.toPrecision(2)} windows/s${progress.trainingThreads > 1 ? ` on ${progress.trainingThreads} threads` : ''} · ${formatDuration(progress.secondsLeft)} left`
             : note ||
               (state === 'idle'
                 ? active?.history

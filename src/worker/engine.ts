@@ -33,10 +33,14 @@ export interface WorkerModel {
  */
 export interface TrainingRun {
   readonly model: WorkerModel;
+  /** Threads training in parallel (replicas of the model, each on its share of every batch); 1 for the engine alone. */
+  readonly threads: number;
   /** Runs the next iteration and returns its losses as plain numbers. */
   trainIteration(): Promise<IterationLosses>;
   /** Everything needed to continue this run later (weights, optimiser state, batch position); structured-cloneable. */
   exportState(): Promise<unknown>;
+  /** Called once when the run's loop ends (done, stopped or failed): `model` then holds the final weights and the run frees what only training needed. */
+  finish?(): Promise<void>;
   dispose(): void;
 }
 

@@ -244,16 +244,28 @@ export class TrainerHandler {
             ...losses,
             samplesPerSecond: report.samplesPerSecond,
             secondsLeft: report.secondsLeft,
+            trainingThreads: run.threads,
           }),
         endEpoch: (report) => this.endEpoch(session, report),
         checkpoint: (report) => this.checkpoint(session, report),
         paused: () => this.setState('paused'),
         resumed: () => this.setState('training'),
       });
+      await this.finishRun(run);
       this.setState(outcome === 'stopped' ? 'stopped' : 'done');
     } catch (error) {
       this.postError(error);
+      await this.finishRun(run);
       this.setState('stopped');
+    }
+  }
+
+  /** Lets a run that ended bring its model up to date and free its training threads; a failure is reported. */
+  private async finishRun(run: TrainingRun): Promise<void> {
+    try {
+      await this.exclusive(async () => run.finish?.());
+    } catch (error) {
+      this.postError(error);
     }
   }
 

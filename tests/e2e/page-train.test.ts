@@ -8,6 +8,7 @@
  * changes what is kept (mute, loop) puts it back before it closes its page.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
 import type { Page } from 'playwright-core';
@@ -27,6 +28,9 @@ interface TrainingOutcome {
   snapshots: number;
   origin: string | null;
   errors: string[];
+  /** Threads the run trained on (one replica of the model each) and the progress line that says so. */
+  trainingThreads: number;
+  progressText: string | null;
 }
 
 const origin = (page: Page) => page.getByTestId('model-label').getAttribute('data-origin');
@@ -63,6 +67,8 @@ describe('the page: train, accompany, play, export, reload', () => {
     await page.getByTestId('model-size-select').selectOption('4');
     await page.getByTestId('train-button').click();
     await waitUntil('first iteration', attribute('training-progress', 'data-iteration'), (iteration) => iteration !== '0', 300_000);
+    const trainingThreads = Number(await page.getByTestId('training-progress').getAttribute('data-threads'));
+    const progressText = await page.getByTestId('training-progress').textContent();
     await waitUntil('training', attribute('training-progress', 'data-state'), (state) => state === 'done', 400_000);
     await waitUntil('snapshots', attribute('snapshot-list', 'data-count'), (count) => Number(count) > 0, 120_000);
     await waitUntil(
@@ -80,6 +86,8 @@ describe('the page: train, accompany, play, export, reload', () => {
       snapshots: Number(await page.getByTestId('snapshot-list').getAttribute('data-count')),
       origin: await origin(page),
       errors,
+      trainingThreads,
+      progressText,
     };
     await screenshot(page, 'page-trained');
 
@@ -140,7 +148,13 @@ describe('the page: train, accompany, play, export, reload', () => {
       snapshots: expect.any(Number),
       origin: 'trained',
       errors: [],
+      trainingThreads: expect.any(Number),
+      progressText: expect.any(String),
     });
+    // WebAssembly trains one replica of the model per core, each on its share of the batch (of 2 here).
+    const cores = Math.min(2, availableParallelism());
+    expect(trained.trainingThreads).toBe(cores);
+    if (cores > 1) expect(trained.progressText).toContain(`windows/s on ${cores} threads`);
     expect(trained.lossPoints).toBeGreaterThan(0);
     expect(trained.snapshots).toBeGreaterThan(0);
   });

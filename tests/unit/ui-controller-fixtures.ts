@@ -181,6 +181,7 @@ export const ONE_ITERATION = {
   gradientPenalty: 0,
   samplesPerSecond: 4,
   secondsLeft: 0,
+  trainingThreads: 1,
 };
 
 /** Lets the controller's pending promises and zero-delay timers run. */

@@ -32,6 +32,7 @@ describe('Controller training', () => {
       gradientPenalty: 0,
       samplesPerSecond: 4,
       secondsLeft: 10,
+      trainingThreads: 1,
     };
     trainer.emit({ type: 'progress', ...progress });
     expect(store.get().losses).toEqual([{ iteration: 4, critic: 1.5, generator: -0.5 }]);

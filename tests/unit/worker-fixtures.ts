@@ -170,6 +170,7 @@ export class CountingEngineFactory implements EngineFactory {
     const iterationMs = this.iterationMs;
     return {
       model,
+      threads: 1,
       async trainIteration() {
         await new Promise((resolve) => setTimeout(resolve, iterationMs));
         counter.iterations++;

@@ -1,0 +1,102 @@
+/**
+ * Data-parallel training (src/model/parallel): two replicas on worker_threads, each on half of every batch,
+ * train as one engine does. The whole batch's batch-norm statistics (forward and gradient) and the summed
+ * gradients make the losses and the generator's moving statistics agree with the single engine to rounding;
+ * Adam's first step, lr * g / |g| per weight, then moves each weight the same way (its sign is all that is left
+ * of a gradient, so a weight whose gradient is rounding-sized may go either way).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { GanEngine } from '../../src/model/engine';
+import { exportTrainingState, importTrainingState } from '../../src/model/io';
+import { sharedMoments } from '../../src/model/parallel/syncBatchNorm';
+import { Collective, createCollective } from '../../src/model/parallel/collective';
+import { ReplicaError, replicaCount, ReplicatedTraining } from '../../src/model/parallel/replicas';
+import { startWasmBackendInNode } from '../../src/model/wasm/node';
+import { spawnNodeReplica } from '../../scripts/lib/replicas';
+import { syntheticWindows, tinyConfig } from './model-fixtures';
+
+beforeAll(() => startWasmBackendInNode(1));
+afterAll(() => tf.setBackend('cpu'));
+
+const values = async (weights: tf.LayerVariable[]): Promise<Float32Array[]> =>
+  Promise.all(weights.map(async (w) => Float32Array.from((await w.read().data()) as Float32Array)));
+
+describe('training on replicas', () => {
+  it('gives the single engine’s losses and moving statistics, and moves the weights the same way', async () => {
+    const config = tinyConfig({ seed: 5, baseWidth: 8, batchSize: 4, updateRatio: 2, learningRate: 0.001 });
+    const first = GanEngine.create(config);
+    const state = await exportTrainingState(first);
+    const before = await values(first.generator.trainableWeights.concat(first.critic.trainableWeights));
+    first.dispose();
+    const single = await importTrainingState(state);
+    const coordinator = await importTrainingState(state);
+    const windows = syntheticWindows(8);
+    const training = await ReplicatedTraining.start(coordinator, 2, spawnNodeReplica);
+    try {
+      expect(training.size).toBe(2);
+      const alone = await single.trainNext(single.sampler(windows));
+      const shared = await training.trainNext(coordinator.sampler(windows));
+      for (const key of Object.keys(alone) as (keyof typeof alone)[]) {
+        expect(Math.abs(shared[key] - alone[key])).toBeLessThan(1e-4 * Math.max(1, Math.abs(alone[key])));
+      }
+      await training.sync();
+      expect(coordinator.iteration).toBe(1);
+
+      // Moving statistics follow the forward passes only: the whole batch's mean and variance.
+      const moving = (engine: GanEngine) => values(engine.generator.nonTrainableWeights);
+      const [singleMoving, sharedMoving] = [await moving(single), await moving(coordinator)];
+      expect(singleMoving.length).toBeGreaterThan(0);
+      singleMoving.forEach((a, i) => a.forEach((v, j) => expect(Math.abs(sharedMoving[i][j] - v)).toBeLessThan(1e-4)));
+
+      // Every weight moved by about the learning rate, in the same direction, but for rounding-sized gradients.
+      const after = (engine: GanEngine) => values(engine.generator.trainableWeights.concat(engine.critic.trainableWeights));
+      const [singleAfter, sharedAfter] = [await after(single), await after(coordinator)];
+      let moved = 0;
+      let agree = 0;
+      before.forEach((start, i) =>
+        start.forEach((v, j) => {
+          const a = singleAfter[i][j] - v;
+          const b = sharedAfter[i][j] - v;
+          if (Math.abs(a) < 0.5 * config.learningRate!) return;
+          moved++;
+          if (Math.sign(a) === Math.sign(b)) agree++;
+        }),
+      );
+      expect(moved).toBeGreaterThan(10_000);
+      expect(agree / moved).toBeGreaterThan(0.99);
+
+      // A batch too small to share is refused with a message, and the set is spent.
+      const tiny = { ...windows, count: 1, data: windows.data.subarray(0, windows.data.length / 8) };
+      await expect(training.trainIteration([tiny, tiny])).rejects.toThrow(/cannot be split between 2 training threads/);
+      await expect(training.trainIteration([tiny, tiny])).rejects.toThrow(ReplicaError);
+    } finally {
+      training.dispose();
+      single.dispose();
+      coordinator.dispose();
+    }
+  }, 120_000);
+
+  it('takes the whole batch’s moments, and their gradient, through the collective', () => {
+    const lone = new Collective(createCollective(1), 0);
+    const x = tf.randomNormal([3, 4, 5, 6], 0.5, 2, 'float32', 1) as tf.Tensor4D;
+    const weights = tf.randomNormal([2, 6], 0, 1, 'float32', 2);
+    const ours = (t: tf.Tensor) => tf.sum(tf.mul(sharedMoments(t as tf.Tensor4D, lone), weights));
+    const theirs = (t: tf.Tensor) => {
+      const { mean, variance } = tf.moments(t, [0, 1, 2]);
+      return tf.sum(tf.mul(tf.stack([mean, variance]), weights));
+    };
+    const gap = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+    expect(gap(ours(x), theirs(x))).toBeLessThan(1e-4);
+    expect(gap(tf.grad(ours)(x), tf.grad(theirs)(x))).toBeLessThan(1e-5);
+    tf.dispose([x, weights]);
+  });
+
+  it('starts one replica per core, never more than the batch has windows or 8', () => {
+    expect(replicaCount(2, 16)).toBe(2);
+    expect(replicaCount(16, 64)).toBe(8);
+    expect(replicaCount(8, 2)).toBe(2);
+    expect(replicaCount(1, 16)).toBe(1);
+  });
+});
