@@ -446,10 +446,17 @@ export class GanEngine {
     return { generator: await this.generatorOptimizer.getWeights(), critic: await this.criticOptimizer.getWeights() };
   }
 
-  /** Restores both optimisers' state as `optimizerWeights` gave it. */
+  /** Restores both optimisers' state as `optimizerWeights` gave it, freeing the state it replaces. */
   async setOptimizerWeights(weights: { generator: NamedTensor[]; critic: NamedTensor[] }): Promise<void> {
-    await this.generatorOptimizer.setWeights(weights.generator);
-    await this.criticOptimizer.setWeights(weights.critic);
+    for (const [optimizer, state] of [
+      [this.generatorOptimizer, weights.generator],
+      [this.criticOptimizer, weights.critic],
+    ] as const) {
+      // Adam's setWeights makes new moment variables without disposing the old ones.
+      const previous = await optimizer.getWeights();
+      await optimizer.setWeights(state);
+      tf.dispose(previous.map((named) => named.tensor));
+    }
   }
 
   /** Frees every tensor the engine owns (weights and optimiser state). */

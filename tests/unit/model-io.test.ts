@@ -3,7 +3,14 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GanEngine } from '../../src/model/engine';
 import { ModelFileError } from '../../src/model/errors';
-import { exportModel, exportTrainingState, importModel, importTrainingState, MODEL_FORMAT } from '../../src/model/io';
+import {
+  exportModel,
+  exportTrainingState,
+  importModel,
+  importTrainingState,
+  loadTrainingStateInto,
+  MODEL_FORMAT,
+} from '../../src/model/io';
 import type { ModelFiles } from '../../src/protocol/messages';
 import { maxDifference, syntheticWindows, tinyConfig, useCpu, weightValues } from './model-fixtures';
 
@@ -77,6 +84,26 @@ describe('model files', () => {
     await expectModelFileError(await exportModel(original), 'bad-shape', /not a training state/, importTrainingState);
     original.dispose();
     resumed.dispose();
+  });
+
+  it('load a training state into a live engine, freeing the state it replaces', async () => {
+    const windows = syntheticWindows(6);
+    const trained = GanEngine.create(tinyConfig({ seed: 23, updateRatio: 2 }));
+    await trained.trainNext(trained.sampler(windows));
+    const target = GanEngine.create(tinyConfig({ seed: 23, updateRatio: 2 }));
+    await target.trainNext(target.sampler(syntheticWindows(4)));
+    const state = await exportTrainingState(trained);
+    await loadTrainingStateInto(target, state);
+    const tensors = tf.memory().numTensors;
+    // A second load replaces every weight and moment in place: nothing is left over.
+    await loadTrainingStateInto(target, state);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(target.iteration).toBe(1);
+    expect(maxDifference(await optimizerValues(trained), await optimizerValues(target))).toBe(0);
+    expect(maxDifference(await weightValues(trained.generator, 'all'), await weightValues(target.generator, 'all'))).toBe(0);
+    await expect(loadTrainingStateInto(target, await exportModel(trained))).rejects.toThrow(/not a training state/);
+    trained.dispose();
+    target.dispose();
   });
 
   it('refuse foreign, damaged and newer files with a clear message', async () => {
