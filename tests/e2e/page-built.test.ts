@@ -2,7 +2,8 @@
  * The built app as users get it (`vite build`, served by `vite preview`): under its strict
  * Content-Security-Policy with no violation anywhere, a damaged MIDI file answered with a message, no
  * serious or critical accessibility violations (axe-core) in the page's main states, every control
- * reachable by keyboard, and, once visited, the whole app working offline from its service worker.
+ * reachable by keyboard, once visited the whole app working offline from its service worker, and training on
+ * every core (one replica worker per core) under the same policy.
  *
  * The set-up builds and serves the app and opens it once (that first visit installs the service worker); the
  * tests share that page, each first putting in the melody it needs, and each ends with no CSP violation and
@@ -10,7 +11,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AxeResults } from 'axe-core';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
@@ -19,7 +20,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, CSP_VIOLATION_WARNING, previewContentSecurityPolicy } from '../../src/app/viteOffline';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, collectPageErrors, launchBrowser, screenshot, waitUntil, waitForDefaultModel } from './harness';
-import { MELODY, multiTrackMidi } from './page-fixtures';
+import { MELODY, multiTrackMidi, tinyJsbJson } from './page-fixtures';
+import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -335,4 +337,34 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
       await plain.close();
     }
   });
+
+  it('trains on every core under the CSP: one replica worker per core, no violation', async () => {
+    // A context of its own, so the trained model stays out of the shared page's memory; without the service
+    // worker, so the data download below is answered by the test.
+    const own = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+    try {
+      const trainPage = await own.newPage();
+      const trainErrors = collectPageErrors(trainPage);
+      await trainPage.route(JSB_DATASET_URL, (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: tinyJsbJson(2) }),
+      );
+      await trainPage.goto(url);
+      await waitForDefaultModel(trainPage);
+      await waitUntil('engine', () => trainPage.getByTestId('backend-label').getAttribute('data-backend'), Boolean, 180_000);
+      await trainPage.getByTestId('epochs-input').fill('1');
+      await trainPage.getByTestId('update-ratio-input').fill('1');
+      await trainPage.getByTestId('batch-size-input').fill('2');
+      await trainPage.getByTestId('model-size-select').selectOption('4');
+      await trainPage.getByTestId('train-button').click();
+      const progress = trainPage.getByTestId('training-progress');
+      await expect.poll(() => progress.getAttribute('data-iteration'), { timeout: 300_000 }).not.toBe('0');
+      expect(Number(await progress.getAttribute('data-threads'))).toBe(Math.min(2, availableParallelism()));
+      await expect.poll(() => progress.getAttribute('data-state'), { timeout: 400_000 }).toBe('done');
+      await expect.poll(() => trainPage.getByTestId('model-label').getAttribute('data-origin'), { timeout: 60_000 }).toBe('trained');
+      expect(reported).toEqual([]);
+      expect(trainErrors).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  }, 600_000);
 });
