@@ -16,6 +16,7 @@ import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend
 import { openDB } from 'idb';
 
 import { GanEngine } from '../model/engine';
+import type { ReplicatedTraining } from '../model/parallel/replicas';
 import { registerWasmTrainingKernels } from '../model/wasm';
 import type { ModelWidth } from '../music/constants';
 import { PITCHES, WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll';
@@ -159,24 +160,33 @@ function probeWindows(count: number): TrainingWindows {
  * Times training iterations (one critic and one generator step, batch PROBE_BATCH) of a model of `width` on the
  * ACTIVE backend: one warm-up iteration (shader compilation, weight packing), then iterations until half of
  * `budgetMs` is spent (at most 3). A warm-up over the budget is the measurement itself (and the note says so).
+ * `replicate`, where given, trains as the run would: on replicas of the engine (src/model/parallel).
  */
-export async function measureActiveBackend(width: number, budgetMs: number): Promise<{ iterationsPerSecond: number; note?: string }> {
+export async function measureActiveBackend(
+  width: number,
+  budgetMs: number,
+  replicate?: (engine: GanEngine) => Promise<ReplicatedTraining>,
+): Promise<{ iterationsPerSecond: number; note?: string }> {
   const engine = GanEngine.create({ baseWidth: width as ModelWidth, batchSize: PROBE_BATCH, updateRatio: 1, seed: 1 });
+  let replicas: ReplicatedTraining | undefined;
   try {
+    replicas = replicate ? await replicate(engine) : undefined;
+    const trainer = replicas ?? engine;
     const batches = [probeWindows(PROBE_BATCH)];
     const warmStart = performance.now();
-    await engine.trainIteration(batches);
+    await trainer.trainIteration(batches);
     const warmMs = performance.now() - warmStart;
     if (warmMs > budgetMs / 2)
       return { iterationsPerSecond: 1000 / warmMs, note: 'first (warm-up) iteration only: it used the time limit' };
     let iterations = 0;
     const start = performance.now();
     while (iterations < 3 && (iterations === 0 || performance.now() - start < budgetMs / 2)) {
-      await engine.trainIteration(batches);
+      await trainer.trainIteration(batches);
       iterations++;
     }
     return { iterationsPerSecond: (1000 * iterations) / (performance.now() - start) };
   } finally {
+    replicas?.dispose();
     engine.dispose();
   }
 }

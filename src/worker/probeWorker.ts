@@ -6,7 +6,9 @@
 import '../protocol/noEval';
 import * as tf from '@tensorflow/tfjs';
 
-import { activeWasmThreads, measureActiveBackend, probeBackend, type ProbeReply, type ProbeRequest } from './backend';
+import { ReplicatedTraining } from '../model/parallel/replicas';
+import { activeWasmThreads, measureActiveBackend, PROBE_BATCH, probeBackend, type ProbeReply, type ProbeRequest } from './backend';
+import { browserReplicaCount, spawnReplicaWorker } from './replicas';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -34,12 +36,18 @@ scope.onmessage = async (event: MessageEvent<ProbeRequest>) => {
     if (reason !== undefined) reply = { ok: false, reason };
     else {
       scope.postMessage({ ok: 'started' } satisfies ProbeReply);
-      const measured = await measureActiveBackend(width, budgetMs);
+      // WebAssembly is timed as it trains: one replica of the engine per core.
+      const replicas = browserReplicaCount(PROBE_BATCH);
+      const measured = await measureActiveBackend(
+        width,
+        budgetMs,
+        replicas > 1 ? (engine) => ReplicatedTraining.start(engine, replicas, spawnReplicaWorker) : undefined,
+      );
       const notes = [tf.getBackend() === 'webgpu' ? await adapterNote() : undefined, measured.note].filter(Boolean);
       reply = { ok: true, iterationsPerSecond: measured.iterationsPerSecond };
       if (notes.length) reply.note = notes.join('; ');
       const threads = activeWasmThreads();
-      if (threads !== undefined) reply.threads = threads;
+      if (threads !== undefined) reply.threads = Math.max(threads, replicas);
     }
   } catch (error) {
     reply = { ok: false, reason: error instanceof Error ? error.message : String(error) };
