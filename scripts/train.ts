@@ -36,8 +36,9 @@ const USAGE = `Usage: npm run train -- [options]
   --base-width N | --size tiny|small|medium|large|reference
   --max-iterations N      stop (with a checkpoint) once the run has done N iterations in all
   --checkpoint-every N    also checkpoint every N iterations (default 10; epochs always end with one)
-  --backend wasm|cpu|webgpu  TensorFlow.js backend (default wasm, on every core; webgpu uses the
-                          machine's GPU through Dawn, see docs/scaling.md)
+  --backend wasm|cpu|webgpu  TensorFlow.js backend (default wasm, on every core: one replica of the
+                          model per core, CANTUS_WASM_THREADS=N for N; webgpu uses the machine's GPU
+                          through Dawn, see docs/scaling.md)
   --quiet                 print one line per epoch instead of one per iteration`;
 
 /** A command line the script cannot follow; the message says what to change. */
