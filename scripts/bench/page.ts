@@ -2,7 +2,7 @@
 
 import type { GanEngine } from '../../src/model/engine';
 import { ReplicatedTraining } from '../../src/model/parallel/replicas';
-import { activeWasmThreads, availableWasmThreads, probeBackend } from '../../src/worker/backend';
+import { activeWasmThreads, availableWasmThreads, probeBackend } from '../../src/worker/backendStart';
 import { browserReplicaCount, spawnReplicaWorker } from '../../src/worker/replicas';
 import { BATCH_SIZE, measureBackend, type WidthResult } from './measure';
 

@@ -7,7 +7,8 @@ import '../protocol/noEval';
 import * as tf from '@tensorflow/tfjs';
 
 import { ReplicatedTraining } from '../model/parallel/replicas';
-import { activeWasmThreads, measureActiveBackend, PROBE_BATCH, probeBackend, type ProbeReply, type ProbeRequest } from './backend';
+import { measureActiveBackend, PROBE_BATCH, type ProbeReply, type ProbeRequest } from './backend';
+import { activeWasmThreads, probeBackend } from './backendStart';
 import { browserReplicaCount, spawnReplicaWorker } from './replicas';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;

@@ -5,7 +5,7 @@
 import '../protocol/noEval';
 import { exportTrainingState, importTrainingState } from '../model/io';
 import { serveReplica, type ReplicaRequest } from '../model/parallel/replicas';
-import { probeBackend } from './backend';
+import { probeBackend } from './backendStart';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const started = probeBackend('wasm', 1);

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { replicaCount, type ReplicaPort, type ReplicaReply } from '../model/parallel/replicas';
-import { availableWasmThreads } from './backend';
+import { availableWasmThreads } from './backendStart';
 
 /** Starts one replica's worker. */
 export function spawnReplicaWorker(index: number): ReplicaPort {

@@ -2,7 +2,8 @@
 import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrainingWindows } from '../../src/music/pianoRoll';
 import type { HyperParams } from '../../src/protocol/config';
 import type { BackendName, ModelFiles, WorkerEvent, WorkerRequest } from '../../src/protocol/messages';
-import { chooseBackend as chooseMeasured, probeBackend, type BackendProbe, type ChooseDeps } from '../../src/worker/backend';
+import { chooseBackend as chooseMeasured, type BackendProbe, type ChooseDeps } from '../../src/worker/backend';
+import { probeBackend } from '../../src/worker/backendStart';
 import type { WorkerPort } from '../../src/worker/client';
 import type { EngineFactory, TrainingRun, WorkerModel } from '../../src/worker/engine';
 import { BadModelError } from '../../src/worker/errors';
