@@ -32,7 +32,7 @@ const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'C
 // The training worker's dependencies are pre-bundled up front: Vite's scan does not follow
 // `new Worker(new URL(...))`, and discovering them late re-optimises and reloads the page.
 // tfjs-backend-wasm must be pre-bundled too: it imports a CommonJS file that the browser cannot load
-// as a module. Its .wasm binaries are given to setWasmPaths as `?url` assets (src/worker/backend.ts),
+// as a module. Its .wasm binaries are given to setWasmPaths as `?url` assets (src/worker/backendStart.ts),
 // so pre-bundling does not break their URLs.
 export default defineConfig({
   plugins: [react(), pianoSamplesPlugin(), bundledModelsPlugin(), contentSecurityPolicyPlugin(), offlineAppPlugin()],

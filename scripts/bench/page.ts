@@ -29,7 +29,7 @@ declare global {
 }
 
 window.cantusBench = async (backend, widths) => {
-  // The app's own start-up path (src/worker/backend.ts): the same binaries, kernels and thread set-up.
+  // The app's own start-up path (src/worker/backendStart.ts): the same binaries, kernels and thread set-up.
   const reason = await probeBackend(backend === 'wasm-1t' ? 'wasm' : backend, backend === 'wasm-1t' ? 1 : availableWasmThreads());
   if (reason !== undefined) return { results: [], unavailable: reason };
   const threads = activeWasmThreads();
