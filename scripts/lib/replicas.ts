@@ -4,9 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 
-import type { GanEngine } from '../../src/model/engine';
-import { exportTrainingState } from '../../src/model/io';
-import { ReplicaSet, type ReplicaPort, type ReplicaReply } from '../../src/model/parallel/replicas';
+import type { ReplicaPort, ReplicaReply } from '../../src/model/parallel/replicas';
 
 /** Starts one replica's worker_thread. */
 export function spawnNodeReplica(): ReplicaPort {
@@ -22,9 +20,4 @@ export function spawnNodeReplica(): ReplicaPort {
     },
     terminate: () => void worker.terminate(),
   };
-}
-
-/** Starts `count` replicas of `engine` (its weights, optimiser state and iteration) on worker_threads. */
-export async function startNodeReplicas(engine: GanEngine, count: number): Promise<ReplicaSet> {
-  return ReplicaSet.start(await exportTrainingState(engine), count, spawnNodeReplica);
 }

@@ -214,9 +214,7 @@ export class GanEngine {
 
   /** Draws one iteration's batches from `sampler` and trains on them. */
   trainNext(sampler: BatchSampler): Promise<IterationLosses> {
-    const batches: TrainingWindows[] = [];
-    for (let i = 0; i < this.config.updateRatio; i++) batches.push(sampler.next());
-    return this.trainIteration(batches);
+    return this.trainIteration(sampler.nextBatches(this.config.updateRatio));
   }
 
   /**

@@ -84,6 +84,11 @@ export class BatchSampler {
     return indices;
   }
 
+  /** The next `count` batches: one training iteration's (count = the update ratio). */
+  nextBatches(count: number): TrainingWindows[] {
+    return Array.from({ length: count }, () => this.next());
+  }
+
   /** The next batch, as training windows of `batchSize` count. */
   next(): TrainingWindows {
     const indices = this.indicesOf(this.nextBatch++);

@@ -236,9 +236,7 @@ export class ReplicatedTraining {
 
   /** Trains the next iteration on `sampler`'s batches, as GanEngine.trainNext does. */
   async trainNext(sampler: BatchSampler): Promise<IterationLosses> {
-    const batches: TrainingWindows[] = [];
-    for (let i = 0; i < this.engine.config.updateRatio; i++) batches.push(sampler.next());
-    return this.trainIteration(batches);
+    return this.trainIteration(sampler.nextBatches(this.engine.config.updateRatio));
   }
 
   /** Trains one iteration on `batches`, as GanEngine.trainIteration does. */
