@@ -15,7 +15,6 @@ import type { Browser } from 'playwright-core';
 import { createServer } from 'vite';
 
 import { MODEL_WIDTHS } from '../src/music/constants';
-import type { GanEngine } from '../src/model/engine';
 import { defaultNodeThreads, startWasmBackendInNode } from '../src/model/wasm/node';
 import { startNodeBackend } from './lib/tfNode';
 import { spawnNodeReplica } from './lib/replicas';
@@ -117,8 +116,8 @@ async function benchNode(backend: NodeBenchBackend, widths: number[]): Promise<W
   // Every core: training as `npm run train` does it, one single-thread replica of the engine per core.
   const replicas = backend === 'wasm' ? replicaCount(defaultNodeThreads(), BATCH_SIZE) : 1;
   if (replicas > 1) replicasUsed.set(backend, replicas);
-  const options = replicas > 1 ? { replicate: (engine: GanEngine) => ReplicatedTraining.start(engine, replicas, spawnNodeReplica) } : {};
-  const results = await measureBackend(widths, (line) => log(`[node ${backend}] ${line}`), undefined, options);
+  const replicate = ReplicatedTraining.starter(replicas, spawnNodeReplica);
+  const results = await measureBackend(widths, (line) => log(`[node ${backend}] ${line}`), undefined, { replicate });
   const cpu = process.cpuUsage(cpuBefore);
   const cores = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
   coresUsed.set(backend, cores);

@@ -252,7 +252,7 @@ export async function train(
   const total = driver.totalIterations;
   // On wasm, one replica of the engine per core trains on its share of each batch (src/model/parallel/replicas.ts).
   const replicas = options.backend === 'wasm' ? replicaCount(nodeWasmThreads(), config.batchSize) : 1;
-  const training = replicas > 1 ? await ReplicatedTraining.start(engine, replicas, spawnNodeReplica) : undefined;
+  const training = await ReplicatedTraining.starter(replicas, spawnNodeReplica)?.(engine);
   log(
     `backend ${backendInUse}${training ? `, training on ${training.size} threads (one replica each)` : ''}; ${windows.count} windows; width ${config.baseWidth}, batch ${config.batchSize}, update ratio ${config.updateRatio}, ` +
       `learning rate ${config.learningRate}; ${perEpoch} iterations per epoch, ${config.epochs} epochs (${total} iterations)`,

@@ -1,6 +1,5 @@
 /** Browser side of `npm run bench`: exposes one function that measures a backend, driven through Playwright. */
 
-import type { GanEngine } from '../../src/model/engine';
 import { ReplicatedTraining } from '../../src/model/parallel/replicas';
 import { activeWasmThreads, availableWasmThreads, probeBackend } from '../../src/worker/backendStart';
 import { browserReplicaCount, spawnReplicaWorker } from '../../src/worker/replicas';
@@ -35,13 +34,13 @@ window.cantusBench = async (backend, widths) => {
   const threads = activeWasmThreads();
   // Every core: training as the app's worker does it, one single-thread replica of the engine per core.
   const replicas = backend === 'wasm' ? browserReplicaCount(BATCH_SIZE) : 1;
-  const options = replicas > 1 ? { replicate: (engine: GanEngine) => ReplicatedTraining.start(engine, replicas, spawnReplicaWorker) } : {};
+  const replicate = ReplicatedTraining.starter(replicas, spawnReplicaWorker);
   // Progress goes to the console, which the Node side echoes.
   const results = await measureBackend(
     widths,
     (line) => console.log(`[bench] ${line}`),
     (result) => void window.cantusBenchReport?.(result),
-    options,
+    { replicate },
   );
   return { results, ...(threads === undefined ? {} : { threads }), ...(replicas > 1 ? { replicas } : {}) };
 };

@@ -42,51 +42,36 @@ class GanModel implements WorkerModel {
   }
 }
 
-function runOf(engine: GanEngine, data: TrainingWindows): TrainingRun {
-  const model = new GanModel(engine);
-  const sampler = engine.sampler(data);
-  const perEpoch = iterationsPerEpoch(data.count, engine.config);
-  return {
-    model,
-    threads: 1,
-    trainIteration: () => trainEngineIteration(engine, sampler, perEpoch),
-    exportState: () => exportTrainingState(engine),
-    dispose: () => engine.dispose(),
-  };
-}
-
 /**
- * A run trained by data-parallel replicas (one per core, src/model/parallel/replicas.ts): the model's weights
- * are fetched from them only when it is used (a snapshot, an accompaniment, an export) and when the run ends.
+ * A run of `engine` on `data`, trained by `replicas` (data-parallel copies, one per core: src/model/parallel) where
+ * given, else by the engine itself. While replicas train, the engine's weights are fetched from them only when the
+ * model is used (a snapshot, an accompaniment, an export); when the run ends (`finish`) the engine is brought up to
+ * date and stands alone.
  */
-function replicatedRunOf(training: ReplicatedTraining, data: TrainingWindows): TrainingRun {
-  const { engine } = training;
-  let live = true;
-  const sync = () => (live ? training.sync() : Promise.resolve());
+function runOf(engine: GanEngine, data: TrainingWindows, replicas?: ReplicatedTraining): TrainingRun {
+  let training = replicas;
+  const sync = (): Promise<void> => training?.sync() ?? Promise.resolve();
+  const release = (): void => {
+    training?.dispose();
+    training = undefined;
+  };
   const model = new GanModel(engine, sync);
   const sampler = engine.sampler(data);
   const perEpoch = iterationsPerEpoch(data.count, engine.config);
-  const free = (): void => {
-    live = false;
-    training.dispose();
-  };
   return {
     model,
-    threads: training.size,
-    trainIteration: async () => {
-      if (!live) throw new Error('internal: this run has ended');
-      return trainEngineIteration(engine, sampler, perEpoch, training);
-    },
-    exportState: () => (live ? training.exportState() : exportTrainingState(engine)),
+    threads: replicas?.size ?? 1,
+    trainIteration: () => trainEngineIteration(engine, sampler, perEpoch, training),
+    exportState: () => training?.exportState() ?? exportTrainingState(engine),
     finish: async () => {
       try {
         await sync();
       } finally {
-        free();
+        release();
       }
     },
     dispose: () => {
-      free();
+      release();
       model.dispose();
     },
   };
@@ -97,10 +82,10 @@ function replicatedRunOf(training: ReplicatedTraining, data: TrainingWindows): T
  * the replicas' workers cannot start) on `engine` alone.
  */
 async function trainingRunOf(engine: GanEngine, data: TrainingWindows): Promise<TrainingRun> {
-  const count = browserReplicaCount(engine.config.batchSize);
-  if (count < 2) return runOf(engine, data);
+  const replicate = ReplicatedTraining.starter(browserReplicaCount(engine.config.batchSize), spawnReplicaWorker);
+  if (!replicate) return runOf(engine, data);
   try {
-    return replicatedRunOf(await ReplicatedTraining.start(engine, count, spawnReplicaWorker), data);
+    return runOf(engine, data, await replicate(engine));
   } catch (error) {
     console.warn(`Training on one thread: the training threads did not start (${error instanceof Error ? error.message : String(error)}).`);
     return runOf(engine, data);

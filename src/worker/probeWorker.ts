@@ -39,11 +39,7 @@ scope.onmessage = async (event: MessageEvent<ProbeRequest>) => {
       scope.postMessage({ ok: 'started' } satisfies ProbeReply);
       // WebAssembly is timed as it trains: one replica of the engine per core.
       const replicas = browserReplicaCount(PROBE_BATCH);
-      const measured = await measureActiveBackend(
-        width,
-        budgetMs,
-        replicas > 1 ? (engine) => ReplicatedTraining.start(engine, replicas, spawnReplicaWorker) : undefined,
-      );
+      const measured = await measureActiveBackend(width, budgetMs, ReplicatedTraining.starter(replicas, spawnReplicaWorker));
       const notes = [tf.getBackend() === 'webgpu' ? await adapterNote() : undefined, measured.note].filter(Boolean);
       reply = { ok: true, iterationsPerSecond: measured.iterationsPerSecond };
       if (notes.length) reply.note = notes.join('; ');

@@ -229,6 +229,11 @@ export class ReplicatedTraining {
     return new ReplicatedTraining(engine, await ReplicaSet.start(await exportTrainingState(engine), count, spawn));
   }
 
+  /** What starts `count` replicas of an engine (see `start`); undefined where count < 2 and the engine trains alone. */
+  static starter(count: number, spawn: (index: number) => ReplicaPort): ((engine: GanEngine) => Promise<ReplicatedTraining>) | undefined {
+    return count < 2 ? undefined : (engine) => ReplicatedTraining.start(engine, count, spawn);
+  }
+
   /** Number of replicas. */
   get size(): number {
     return this.replicas.size;
