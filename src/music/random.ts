@@ -38,6 +38,12 @@ export const SEED_STREAMS = {
   penaltyMix: 0x3e1,
   /** The generator's noise when accompanying, per bar of the melody, so windows sharing a bar share its noise. */
   accompanimentNoise: 0xba5,
+  /** The critic test's classifier: its initial weights (one draw per layer). */
+  criticTestWeights: 0xc7e1,
+  /** The critic test's classifier: the order of its training windows, per pass. */
+  criticTestOrder: 0xc7e2,
+  /** The critic test's classifier: each training window's transposition, per pass. */
+  criticTestTransposition: 0xc7e3,
 } as const;
 
 /** The name of a seed stream. */

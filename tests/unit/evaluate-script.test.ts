@@ -77,8 +77,15 @@ describe('npm run evaluate on chorales', () => {
     expect(report.distance_metrics).toEqual(
       expect.arrayContaining(['voice_rest_rate', 'chord_rate', 'in_key_rate', 'melody_consonance', 'empty_bar_rate']),
     );
-    // Every chorale here moves in every voice, so every metric is defined for Bach.
-    expect(report.distance_metrics).toHaveLength(Object.keys(report.systems.bach).length - 1);
+    // Every chorale here moves in every voice, so every metric is defined for Bach (the distance and the
+    // harmony agreement are not among the metrics it averages).
+    expect(report.distance_metrics).toHaveLength(Object.keys(report.systems.bach).length - 2);
+    expect(report.distance_metrics).not.toContain('harmony_agreement');
+    expect(report.systems.bach.harmony_agreement).toBe(1);
+    expect(report.systems.baseline_octave_doubling.harmony_agreement).toBe(0);
+    // The critic test runs only when asked.
+    expect(report.critic_test).toBeUndefined();
+    expect(report.systems.model.critic_test).toBeUndefined();
     const table = formatTable(report);
     for (const name of SYSTEM_NAMES) expect(table).toContain(name);
     expect(table).toContain('distance_to_bach');
@@ -103,6 +110,49 @@ describe('npm run evaluate on chorales', () => {
   });
 });
 
+describe('npm run evaluate with the critic test', () => {
+  // Three chorales of 96 steps (five two-bar windows each): two to train on, one to evaluate.
+  const long = (c: JsbChorale) => [...c, ...c, ...c].map((s) => [...s] as JsbStep);
+  const TRANSPOSED = C_CHORALE.map((s) => s.map((p) => p + 2) as JsbStep);
+
+  it("adds every system's critic-test reading and the model's views, and leaves every other number as it was", async () => {
+    const data = tempFile('train-valid.json', JSON.stringify({ train: [long(C_CHORALE), long(TRANSPOSED)], valid: [long(C_CHORALE)] }));
+    const plain = await evaluate({ model: MODEL, data, seed: 1, limit: null });
+    const report = await evaluate({ model: MODEL, data, seed: 1, limit: null, criticTest: { epochs: 1 } });
+    expect(report.critic_test).toEqual({ train_chorales: 2, seed: 1, epochs: 1 });
+    for (const name of SYSTEM_NAMES) {
+      const { critic_test: reading, critic_test_views: views, ...rest } = report.systems[name];
+      expect(rest, name).toEqual(plain.systems[name]);
+      if (name === 'bach') {
+        expect(reading).toBeUndefined();
+        continue;
+      }
+      expect(Object.keys(reading ?? {}), name).toEqual(['window_accuracy', 'auc', 'chorale_accuracy']);
+      for (const value of Object.values(reading ?? {})) {
+        expect(value, name).toBeGreaterThanOrEqual(0);
+        expect(value, name).toBeLessThanOrEqual(1);
+      }
+      expect(Object.keys(views ?? {}), name).toEqual(name === 'model' ? ['rhythm', 'pitch_classes', 'bass'] : []);
+    }
+    const table = formatTable(report);
+    expect(table).toMatch(/critic_windows[\s\S]*model \(rhythm only\)/);
+    expect(table).toContain('trained on 2 train-split chorales');
+    const json = JSON.parse(JSON.stringify(report)) as { systems: Record<string, { critic_test?: Record<string, number> }> };
+    expect(typeof json.systems.baseline_rule_harmonizer.critic_test?.auc).toBe('number');
+  });
+
+  it('needs a train split to learn on, and another split to read', async () => {
+    const testOnly = tempFile('test-only-critic.json', JSON.stringify({ test: [long(C_CHORALE)] }));
+    await expect(evaluate({ model: MODEL, data: testOnly, seed: 1, limit: null, criticTest: true })).rejects.toThrow(
+      /"train" split.*--no-critic-test/,
+    );
+    const trainOnly = tempFile('train-only-critic.json', JSON.stringify({ train: [long(C_CHORALE)] }));
+    await expect(evaluate({ model: MODEL, data: trainOnly, split: 'train', seed: 1, limit: null, criticTest: true })).rejects.toThrow(
+      /never saw/,
+    );
+  });
+});
+
 describe('distance to Bach', () => {
   /** A report with every metric at `value`. */
   const uniform = (template: MetricReport, value: number): MetricReport =>
@@ -112,7 +162,7 @@ describe('distance to Bach', () => {
     // A template of the metric names from a real report of one short chorale.
     const data = tempFile('one.json', JSON.stringify({ valid: [G_CHORALE] }));
     const template = (await evaluate({ model: MODEL, data, seed: 1, limit: null })).systems.bach;
-    const { distance_to_bach: _, ...names } = template;
+    const { distance_to_bach: _, harmony_agreement: _agreement, ...names } = template;
     const keys = Object.keys(names);
     const bachChorales = [uniform(names, 0), uniform(names, 0)];
     // Chord rate varies over Bach's chorales (0.8 and 1.0: mean 0.9, std 0.1); every other metric is 0 in both.

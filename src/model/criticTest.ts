@@ -1,0 +1,295 @@
+/**
+ * The critic test: a classifier two-sample test of how well a system's alto, tenor and bass pass for Bach's.
+ *
+ * A small 1-D convolutional network, separate from the GAN's critic, learns on two-bar windows of training
+ * chorales to tell Bach's four voices (label 0) from a system's (label 1) under the same sopranos, each window
+ * transposed at random; it is then scored on the windows of chorales it never saw. Accuracy 0.5 means it cannot
+ * tell them apart; 1.0 means every window gives the system away. The design is fixed (CRITIC_TEST_DESIGN: the
+ * layers, the seeds, the schedule), so that readings of different models, or of one model over time, compare.
+ *
+ * Windows and their feature planes come from src/music/criticWindows.ts; a `view` restricts what the network is
+ * shown (rhythm only, pitch classes only, the bass alone), to say what still gives a system away.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import {
+  CRITIC_WINDOW_STEPS,
+  criticWindowStarts,
+  viewChannels,
+  voiceLines,
+  writeWindowFeatures,
+  type CriticView,
+  type VoiceLines,
+} from '../music/criticWindows';
+import { createUniform, seedStream, shuffledIndices, type Uniform } from '../music/random';
+import type { PianoRoll } from '../music/pianoRoll';
+
+/**
+ * The fixed design of the test. Changing any of it changes every reading; keep it fixed once models are measured.
+ * - three convolutions along time (kernel 3; the second and third halve the steps, 32 -> 16 -> 8), ReLU, then one
+ *   logistic unit over the flattened 8 x `filters` features: about 40,000 weights in the full view;
+ * - Adam at `learningRate`, `epochs` passes over the training windows in a seeded order, `batchSize` windows a
+ *   step, the loss weighted so that Bach's windows and the system's count equally;
+ * - every training window transposed by a seeded whole number of semitones in [-maxTransposition, maxTransposition]
+ *   each pass (all voices together), so the network learns voice leading and harmony rather than keys.
+ */
+export const CRITIC_TEST_DESIGN = {
+  filters: 32,
+  kernel: 3,
+  learningRate: 0.002,
+  epochs: 8,
+  batchSize: 64,
+  maxTransposition: 5,
+} as const;
+
+/** Windows per forward pass when scoring. */
+const SCORING_BATCH = 256;
+
+/** Two sets of four-voice rolls: Bach's (or a first sample) and a system's (or a second sample). */
+export interface CriticTestSample {
+  /** Bach's chorales, four tracks each (soprano, alto, tenor, bass). */
+  bach: readonly PianoRoll[];
+  /** The system's chorales, four tracks each; usually the same sopranos as `bach`, but no pairing is needed. */
+  system: readonly PianoRoll[];
+}
+
+/** Options of `criticTest`. */
+export interface CriticTestOptions {
+  /** The seed of the weights, the window order and the transpositions (default 1). */
+  seed?: number;
+  /** What the network is shown (default 'full'). */
+  view?: CriticView;
+  /** Passes over the training windows (default CRITIC_TEST_DESIGN.epochs); fewer only for quick tests. */
+  epochs?: number;
+}
+
+/** What the test reads, on the evaluated chorales. */
+export interface CriticTestResult {
+  /** Share of windows classified right at the 0.5 threshold, the mean of Bach's share and the system's. */
+  window_accuracy: number;
+  /** Area under the ROC curve of the window scores: the chance a system window scores above a Bach window. */
+  auc: number;
+  /** Share of chorales classified right by their mean window score at 0.5, Bach's and the system's weighed equally. */
+  chorale_accuracy: number;
+  /** Windows trained on and scored, each side together. */
+  train_windows: number;
+  evaluated_windows: number;
+}
+
+interface Window {
+  lines: VoiceLines;
+  start: number;
+  /** 0 for Bach, 1 for the system. */
+  label: number;
+  /** Which chorale of its side the window comes from. */
+  chorale: number;
+}
+
+function windowsOf(sample: CriticTestSample): Window[] {
+  const windows: Window[] = [];
+  for (const [label, rolls] of [sample.bach, sample.system].entries()) {
+    rolls.forEach((roll, chorale) => {
+      const lines = voiceLines(roll);
+      for (const start of criticWindowStarts(lines)) windows.push({ lines, start, label, chorale });
+    });
+  }
+  return windows;
+}
+
+/** The network's weights. */
+interface Params {
+  conv: { kernel: tf.Variable; bias: tf.Variable }[];
+  dense: { kernel: tf.Variable; bias: tf.Variable };
+}
+
+/** Glorot-uniform weights drawn from the seeded stream, one draw per layer. */
+function glorot(shape: number[], fanIn: number, fanOut: number, uniform: Uniform): tf.Variable {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) values[i] = (uniform() * 2 - 1) * limit;
+  return variableOf(tf.tensor(values, shape));
+}
+
+/** A variable holding `initial`'s values; `initial` itself is disposed (a variable keeps its own reference). */
+function variableOf(initial: tf.Tensor): tf.Variable {
+  const variable = tf.variable(initial);
+  initial.dispose();
+  return variable;
+}
+
+function buildParams(channels: number, seed: number): Params {
+  const { filters, kernel } = CRITIC_TEST_DESIGN;
+  const conv = [channels, filters, filters].map((inChannels, layer) => ({
+    kernel: glorot(
+      [kernel, inChannels, filters],
+      kernel * inChannels,
+      kernel * filters,
+      createUniform(seedStream(seed, 'criticTestWeights', layer)),
+    ),
+    bias: variableOf(tf.zeros([filters])),
+  }));
+  const flat = (CRITIC_WINDOW_STEPS / 4) * filters;
+  const dense = {
+    kernel: glorot([flat, 1], flat, 1, createUniform(seedStream(seed, 'criticTestWeights', conv.length))),
+    bias: variableOf(tf.zeros([1])),
+  };
+  return { conv, dense };
+}
+
+function disposeParams(params: Params): void {
+  for (const layer of [...params.conv, params.dense]) {
+    layer.kernel.dispose();
+    layer.bias.dispose();
+  }
+}
+
+/** The logits of a batch of windows [n, steps, channels]: one number per window, above 0 for "the system". */
+function logits(params: Params, x: tf.Tensor3D): tf.Tensor1D {
+  let h: tf.Tensor3D = x;
+  params.conv.forEach((layer, i) => {
+    h = tf.relu(tf.add(tf.conv1d(h, layer.kernel as tf.Tensor3D, i === 0 ? 1 : 2, 'same'), layer.bias)) as tf.Tensor3D;
+  });
+  const flat = tf.reshape(h, [h.shape[0], -1]) as tf.Tensor2D;
+  return tf.reshape(tf.add(tf.matMul(flat, params.dense.kernel as tf.Tensor2D), params.dense.bias), [-1]);
+}
+
+/** The feature planes of `windows[order[from..to)]`, each transposed by `shifts[k]` (or not at all). */
+function batchOf(windows: Window[], order: ArrayLike<number>, from: number, to: number, view: CriticView, shifts?: Int8Array): tf.Tensor3D {
+  const channels = viewChannels(view);
+  const size = CRITIC_WINDOW_STEPS * channels;
+  const data = new Float32Array((to - from) * size);
+  for (let k = from; k < to; k++) {
+    const w = windows[order[k]];
+    writeWindowFeatures(w.lines, w.start, view, shifts ? shifts[k] : 0, data, (k - from) * size);
+  }
+  return tf.tensor3d(data, [to - from, CRITIC_WINDOW_STEPS, channels]);
+}
+
+/** Trains the network on `train` and returns its scores (probability of "the system") of `evaluated`'s windows. */
+async function trainAndScore(train: Window[], evaluated: Window[], view: CriticView, seed: number, epochs: number): Promise<Float32Array> {
+  const { batchSize, learningRate, maxTransposition } = CRITIC_TEST_DESIGN;
+  const params = buildParams(viewChannels(view), seed);
+  const optimizer = tf.train.adam(learningRate);
+  const variables = [...params.conv, params.dense].flatMap((l) => [l.kernel, l.bias]);
+  const systemCount = train.filter((w) => w.label === 1).length;
+  const bachCount = train.length - systemCount;
+  if (systemCount === 0 || bachCount === 0) throw new RangeError('the critic test needs training windows of both Bach and the system');
+  // Each side weighs half of the loss whatever its number of windows.
+  const sideWeight = [train.length / (2 * bachCount), train.length / (2 * systemCount)];
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = shuffledIndices(train.length, createUniform(seedStream(seed, 'criticTestOrder', epoch)));
+      const transpose = createUniform(seedStream(seed, 'criticTestTransposition', epoch));
+      const shifts = new Int8Array(train.length);
+      for (let k = 0; k < train.length; k++) shifts[k] = Math.floor(transpose() * (2 * maxTransposition + 1)) - maxTransposition;
+      for (let from = 0; from < train.length; from += batchSize) {
+        const to = Math.min(train.length, from + batchSize);
+        const labels = new Float32Array(to - from);
+        const weights = new Float32Array(to - from);
+        for (let k = from; k < to; k++) {
+          labels[k - from] = train[order[k]].label;
+          weights[k - from] = sideWeight[train[order[k]].label];
+        }
+        tf.tidy(() => {
+          const x = batchOf(train, order, from, to, view, shifts);
+          const y = tf.tensor1d(labels);
+          const w = tf.tensor1d(weights);
+          optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(y, logits(params, x), w) as tf.Scalar, false, variables);
+        });
+      }
+      // Lets other work (a worker's messages, timers) run between passes.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    const scores = new Float32Array(evaluated.length);
+    const identity = Array.from(evaluated.keys());
+    for (let from = 0; from < evaluated.length; from += SCORING_BATCH) {
+      const to = Math.min(evaluated.length, from + SCORING_BATCH);
+      const batch = tf.tidy(() => tf.sigmoid(logits(params, batchOf(evaluated, identity, from, to, view))));
+      scores.set(await batch.data(), from);
+      batch.dispose();
+    }
+    return scores;
+  } finally {
+    optimizer.dispose();
+    disposeParams(params);
+  }
+}
+
+/** Area under the ROC curve: P(score of a positive > score of a negative), ties counting one half. */
+export function areaUnderCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let positives = 0;
+  let rankSum = 0;
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j < order.length && scores[order[j]] === scores[order[i]]) j++;
+    // Tied scores share the mean of their ranks (1-based).
+    const rank = (i + 1 + j) / 2;
+    for (let k = i; k < j; k++) {
+      if (labels[order[k]] === 1) {
+        positives++;
+        rankSum += rank;
+      }
+    }
+    i = j;
+  }
+  const negatives = order.length - positives;
+  if (positives === 0 || negatives === 0) return NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/** The mean of the share right among label-0 items and the share right among label-1 items, at a 0.5 threshold. */
+function balancedAccuracy(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
+  const right = [0, 0];
+  const count = [0, 0];
+  for (let i = 0; i < scores.length; i++) {
+    const label = labels[i];
+    count[label]++;
+    if ((scores[i] > 0.5 ? 1 : 0) === label) right[label]++;
+  }
+  return (right[0] / count[0] + right[1] / count[1]) / 2;
+}
+
+/**
+ * Runs the test: trains on `train` (Bach's chorales against the system's), scores the windows of `evaluated` and
+ * reads the window accuracy, the AUC and the per-chorale accuracy. Deterministic for a given seed and backend.
+ */
+export async function criticTest(
+  train: CriticTestSample,
+  evaluated: CriticTestSample,
+  options: CriticTestOptions = {},
+): Promise<CriticTestResult> {
+  const view = options.view ?? 'full';
+  const epochs = options.epochs ?? CRITIC_TEST_DESIGN.epochs;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a whole number >= 1, got ${epochs}`);
+  const trainWindows = windowsOf(train);
+  const evaluatedWindows = windowsOf(evaluated);
+  const labels = evaluatedWindows.map((w) => w.label);
+  if (!labels.includes(0) || !labels.includes(1))
+    throw new RangeError('the critic test needs evaluated windows of both Bach and the system');
+  const scores = await trainAndScore(trainWindows, evaluatedWindows, view, options.seed ?? 1, epochs);
+  // Per chorale: the mean of its windows' scores.
+  const sums = [new Float64Array(evaluated.bach.length), new Float64Array(evaluated.system.length)];
+  const counts = [new Float64Array(evaluated.bach.length), new Float64Array(evaluated.system.length)];
+  evaluatedWindows.forEach((w, i) => {
+    sums[w.label][w.chorale] += scores[i];
+    counts[w.label][w.chorale]++;
+  });
+  const choraleScores: number[] = [];
+  const choraleLabels: number[] = [];
+  for (const label of [0, 1]) {
+    sums[label].forEach((sum, chorale) => {
+      if (counts[label][chorale] === 0) return;
+      choraleScores.push(sum / counts[label][chorale]);
+      choraleLabels.push(label);
+    });
+  }
+  return {
+    window_accuracy: balancedAccuracy(scores, labels),
+    auc: areaUnderCurve(scores, labels),
+    chorale_accuracy: balancedAccuracy(choraleScores, choraleLabels),
+    train_windows: trainWindows.length,
+    evaluated_windows: evaluatedWindows.length,
+  };
+}

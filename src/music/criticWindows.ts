@@ -1,0 +1,162 @@
+/**
+ * The data side of the critic test (src/model/criticTest.ts), pure code: a four-voice roll as one line per voice,
+ * its two-bar windows, the windows' feature planes in each view the test can be restricted to, and harmony
+ * agreement with Bach on the beats.
+ *
+ * Every system is read the way the JSB data is written (one pitch or a rest per voice and step, a note starting
+ * where the pitch changes or after a rest), so that no classifier can tell a system from Bach by a detail of
+ * notation that the data does not have (a repeated note, a second pitch in one voice).
+ */
+import { WINDOW_STEPS, PITCHES, type PianoRoll } from './pianoRoll';
+
+/** The voices of a chorale, soprano to bass: track i of a roll is voice i. */
+export const CRITIC_VOICES = 4;
+/** Steps between window starts: one bar, so every bar is seen in two windows, as the generator sees it. */
+export const CRITIC_HOP_STEPS = 16;
+/** The window: two bars of 16th notes, the generator's own window. */
+export const CRITIC_WINDOW_STEPS = WINDOW_STEPS;
+/** The lowest pitch with its own plane; lower pitches share its plane (JSB's voices span 36..81). */
+export const CRITIC_LOWEST_PITCH = 28;
+/** Pitch planes per voice: MIDI 28..91, room for JSB's range transposed by up to a fifth either way. */
+export const CRITIC_PITCH_SPAN = 64;
+
+/**
+ * What a classifier is shown of each window:
+ * - `full`: each voice's pitch (one plane per pitch) and a rest plane;
+ * - `rhythm`: each voice's onsets and rests only, no pitch;
+ * - `pitch_classes`: the pitch classes sounding at each step, of all voices together (no voicing, no voice's rhythm);
+ * - `bass`: the bass line alone, its pitch and rest planes.
+ */
+export const CRITIC_VIEWS = ['full', 'rhythm', 'pitch_classes', 'bass'] as const;
+export type CriticView = (typeof CRITIC_VIEWS)[number];
+
+/** Feature planes per step of each view. */
+export function viewChannels(view: CriticView): number {
+  switch (view) {
+    case 'full':
+      return CRITIC_VOICES * (CRITIC_PITCH_SPAN + 1);
+    case 'rhythm':
+      return CRITIC_VOICES * 2;
+    case 'pitch_classes':
+      return 12;
+    case 'bass':
+      return CRITIC_PITCH_SPAN + 1;
+  }
+}
+
+/** A chorale read as voice lines: `pitch[step * 4 + voice]` is the voice's pitch at the step, or -1 for a rest. */
+export interface VoiceLines {
+  steps: number;
+  pitch: Int16Array;
+}
+
+/** The voice lines of a roll's first four tracks: each track's highest sounding pitch per step, or a rest. */
+export function voiceLines(roll: PianoRoll): VoiceLines {
+  const tracks = roll.tracks.length;
+  if (tracks < CRITIC_VOICES) throw new RangeError(`the critic test reads four voices; this roll has ${tracks} track(s)`);
+  const pitch = new Int16Array(roll.steps * CRITIC_VOICES).fill(-1);
+  for (let step = 0; step < roll.steps; step++) {
+    for (let voice = 0; voice < CRITIC_VOICES; voice++) {
+      for (let p = PITCHES - 1; p >= 0; p--) {
+        if (roll.active[(step * PITCHES + p) * tracks + voice] === 1) {
+          pitch[step * CRITIC_VOICES + voice] = p;
+          break;
+        }
+      }
+    }
+  }
+  return { steps: roll.steps, pitch };
+}
+
+/** The window starts of a chorale: every bar, each window whole, leaving out windows where the soprano is silent. */
+export function criticWindowStarts(lines: VoiceLines): number[] {
+  const starts: number[] = [];
+  for (let start = 0; start + CRITIC_WINDOW_STEPS <= lines.steps; start += CRITIC_HOP_STEPS) {
+    let sounds = false;
+    for (let step = start; step < start + CRITIC_WINDOW_STEPS && !sounds; step++) sounds = lines.pitch[step * CRITIC_VOICES] >= 0;
+    if (sounds) starts.push(start);
+  }
+  return starts;
+}
+
+function pitchPlane(pitch: number, shift: number): number {
+  return Math.min(CRITIC_PITCH_SPAN - 1, Math.max(0, pitch + shift - CRITIC_LOWEST_PITCH));
+}
+
+/**
+ * Writes one window's planes into `out` at `offset`: `CRITIC_WINDOW_STEPS` rows of `viewChannels(view)` values
+ * (0 or 1), step-major. `shift` transposes every voice by that many semitones (data augmentation; 0 to read the
+ * window as it is). `out` must be zero there already.
+ */
+export function writeWindowFeatures(
+  lines: VoiceLines,
+  start: number,
+  view: CriticView,
+  shift: number,
+  out: Float32Array,
+  offset: number,
+): void {
+  const channels = viewChannels(view);
+  const planes = CRITIC_PITCH_SPAN + 1;
+  for (let t = 0; t < CRITIC_WINDOW_STEPS; t++) {
+    const step = start + t;
+    const row = offset + t * channels;
+    for (let voice = 0; voice < CRITIC_VOICES; voice++) {
+      const p = lines.pitch[step * CRITIC_VOICES + voice];
+      switch (view) {
+        case 'full':
+          out[row + voice * planes + (p < 0 ? CRITIC_PITCH_SPAN : pitchPlane(p, shift))] = 1;
+          break;
+        case 'rhythm':
+          if (p < 0) out[row + voice * 2 + 1] = 1;
+          else if (step === 0 || lines.pitch[(step - 1) * CRITIC_VOICES + voice] !== p) out[row + voice * 2] = 1;
+          break;
+        case 'pitch_classes':
+          if (p >= 0) out[row + ((((p + shift) % 12) + 12) % 12)] = 1;
+          break;
+        case 'bass':
+          if (voice === CRITIC_VOICES - 1) out[row + (p < 0 ? CRITIC_PITCH_SPAN : pitchPlane(p, shift))] = 1;
+          break;
+      }
+    }
+  }
+}
+
+/**
+ * Harmony agreement with Bach: over the beats where Bach's four voices all sound, the share where the pitch
+ * classes sounding in the system's roll (every track) are exactly Bach's. NaN for a chorale without such a beat.
+ */
+export function harmonyAgreement(bach: PianoRoll, system: PianoRoll): number {
+  if (bach.steps !== system.steps) throw new RangeError(`the rolls differ in length: ${bach.steps} and ${system.steps} steps`);
+  const lines = voiceLines(bach);
+  let beats = 0;
+  let equal = 0;
+  for (let step = 0; step < bach.steps; step += bach.stepsPerBeat) {
+    let bachMask = 0;
+    let full = true;
+    for (let voice = 0; voice < CRITIC_VOICES; voice++) {
+      const p = lines.pitch[step * CRITIC_VOICES + voice];
+      if (p < 0) full = false;
+      else bachMask |= 1 << (p % 12);
+    }
+    if (!full) continue;
+    beats++;
+    if (soundingMask(system, step) === bachMask) equal++;
+  }
+  return beats === 0 ? NaN : equal / beats;
+}
+
+/** The pitch classes sounding at a step, over every track, as a 12-bit mask. */
+function soundingMask(roll: PianoRoll, step: number): number {
+  const tracks = roll.tracks.length;
+  let mask = 0;
+  for (let p = 0; p < PITCHES; p++) {
+    for (let track = 0; track < tracks; track++) {
+      if (roll.active[(step * PITCHES + p) * tracks + track] === 1) {
+        mask |= 1 << (p % 12);
+        break;
+      }
+    }
+  }
+  return mask;
+}
