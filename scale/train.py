@@ -33,6 +33,9 @@ def parse_args(argv):
     parser.add_argument("--max-iterations", type=int, help="stop (with a checkpoint) once the run has done N iterations in all")
     parser.add_argument("--checkpoint-every", type=int, default=10, help="also checkpoint every N iterations (default 10)")
     parser.add_argument("--threads", type=int, help="CPU threads per process (default: PyTorch's)")
+    parser.add_argument(
+        "--device", choices=("auto", "cpu", "cuda"), default="auto", help="cuda: one GPU per process (NCCL); auto: cuda when available"
+    )
     parser.add_argument("--quiet", action="store_true", help="print one line per epoch")
     args = parser.parse_args(argv)
     for flag in ("epochs", "max_iterations", "checkpoint_every", "threads"):
@@ -43,8 +46,14 @@ def parse_args(argv):
 
 
 def train(args):
+    cuda = args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
+    if cuda and not torch.cuda.is_available():
+        raise RunError("--device cuda: this PyTorch has no usable CUDA GPU; use --device cpu.")
+    device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if cuda else "cpu"
+    if cuda:
+        torch.cuda.set_device(device)
     if "WORLD_SIZE" in os.environ and int(os.environ["WORLD_SIZE"]) > 1:
-        dist.init_process_group("gloo")
+        dist.init_process_group("nccl" if cuda else "gloo")
     rank = dist.get_rank() if dist.is_initialized() else 0
     world = dist.get_world_size() if dist.is_initialized() else 1
     if args.threads:
@@ -61,7 +70,7 @@ def train(args):
     generator, critic = networks_from(manifest, values)
     set_sync_batch_norm(generator, world > 1)
     counters = dict(manifest["counters"])
-    trainer = Trainer(generator, critic, config, iteration=counters["iteration"])
+    trainer = Trainer(generator, critic, config, iteration=counters["iteration"], device=device)
     trainer.load_adam_states(adam_states)
     if not adam_states and rank == 0:
         say("the checkpoint holds a finished model without optimiser state: both Adams start afresh")
@@ -70,7 +79,7 @@ def train(args):
     last = min(total, args.max_iterations or total)
     sampler = BatchSampler(len(windows), config["batchSize"], config["seed"])
     say(
-        f"torch {torch.__version__}, {world} process{'es' if world > 1 else ''} ({torch.get_num_threads()} threads each); "
+        f"torch {torch.__version__}, {world} process{'es' if world > 1 else ''} on {'CUDA GPUs' if cuda else f'CPU, {torch.get_num_threads()} threads each'}; "
         f"{len(windows)} windows; width {config['baseWidth']}, batch {config['batchSize']}, update ratio {config['updateRatio']}, "
         f"learning rate {config['learningRate']}; {per_epoch} iterations per epoch, {config['epochs']} epochs ({total} iterations); "
         f"from iteration {trainer.iteration}"

@@ -69,7 +69,7 @@ export async function prepare(
     writeModelDir(checkpoint, await exportTrainingState(engine));
     writeWindows(options.out, windows);
     log(`wrote ${windows.count} training windows and the checkpoint (iteration ${engine.iteration}) to ${options.out}`);
-    log(`train it with: torchrun --nproc_per_node 2 scale/train.py --run ${options.out}`);
+    log(`train it with: torchrun --redirects 1 --tee 1 --nproc_per_node 2 scale/train.py --run ${options.out}`);
     return { windows: windows.count, iteration: engine.iteration };
   } finally {
     engine.dispose();

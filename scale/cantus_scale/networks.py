@@ -78,7 +78,7 @@ class BatchNorm(nn.Module):
         if not self.training:
             mean, variance = self.moving_mean, self.moving_variance
         else:
-            count = torch.tensor([x.numel() / x.shape[1]], dtype=x.dtype)
+            count = torch.tensor([x.numel() / x.shape[1]], dtype=x.dtype, device=x.device)
             total = x.sum(dim=(0, 2, 3))
             if self.sync:
                 count = all_reduce_sum(count)

@@ -69,7 +69,7 @@ class GeneratorObjective(nn.Module):
         fake = self.generator(condition, noise)
         adversarial = -self._critic[0](fake, condition).mean() * share
         if voice_weight == 0:
-            return adversarial, torch.zeros(())
+            return adversarial, torch.zeros((), device=adversarial.device)
         voice = voice_pitch_loss(fake, real, batch_cells)
         return adversarial + voice_weight * voice, voice
 
@@ -84,9 +84,10 @@ def world():
 class Trainer:
     """Both networks, both Adams and the iteration; the same on every process of a torchrun job."""
 
-    def __init__(self, generator, critic, config, iteration=0):
+    def __init__(self, generator, critic, config, iteration=0, device="cpu"):
         self.config = config
-        self.generator, self.critic = generator, critic
+        self.device = torch.device(device)
+        self.generator, self.critic = generator.to(self.device), critic.to(self.device)
         self.iteration = iteration
         self.rank, self.world = world()
         betas = (config["beta1"], config["beta2"])
@@ -96,7 +97,8 @@ class Trainer:
         critic_objective, generator_objective = CriticObjective(critic), GeneratorObjective(generator, critic)
         if self.world > 1:
             # Buffers (the moving statistics) agree already: every process sees the whole batch's statistics.
-            wrap = lambda m: nn.parallel.DistributedDataParallel(m, broadcast_buffers=False)  # noqa: E731
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            wrap = lambda m: nn.parallel.DistributedDataParallel(m, device_ids=ids, broadcast_buffers=False)  # noqa: E731
             critic_objective, generator_objective = wrap(critic_objective), wrap(generator_objective)
         self.critic_objective, self.generator_objective = critic_objective, generator_objective
 
@@ -109,16 +111,16 @@ class Trainer:
         shape = noise_shape(self.generator.width)
         size = shape[0] * shape[1] * shape[2]
         values = truncated_normal(seed_stream(self.config["seed"], "trainingNoise", self.iteration, step), count * size)
-        return torch.from_numpy(values[start * size : end * size].copy()).reshape(end - start, *shape)
+        return torch.from_numpy(values[start * size : end * size].copy()).reshape(end - start, *shape).to(self.device)
 
     def _mix(self, count, step, start, end):
         values = uniforms(seed_stream(self.config["seed"], "penaltyMix", self.iteration, step), count).astype("float32")
-        return torch.from_numpy(values[start:end].copy()).reshape(end - start, 1, 1, 1)
+        return torch.from_numpy(values[start:end].copy()).reshape(end - start, 1, 1, 1).to(self.device)
 
     def _critic_step(self, batch, step):
         count = batch.shape[0]
         start, end = self.share_of(count)
-        real = batch[start:end]
+        real = batch[start:end].to(self.device)
         condition = real[..., :1]
         share = (end - start) / count
         noise = self._noise(count, step, start, end)
@@ -136,7 +138,7 @@ class Trainer:
     def _generator_step(self, batch, step):
         count = batch.shape[0]
         start, end = self.share_of(count)
-        real = batch[start:end]
+        real = batch[start:end].to(self.device)
         noise = self._noise(count, step, start, end)
         for p in self.critic.parameters():
             p.requires_grad_(False)
@@ -203,8 +205,8 @@ class Trainer:
                 if isinstance(p, nn.Parameter):
                     adam.state[p] = {
                         "step": torch.tensor(float(state["iterations"])),
-                        "exp_avg": state["m"][name].clone(),
-                        "exp_avg_sq": state["v"][name].clone(),
+                        "exp_avg": state["m"][name].to(self.device, copy=True),
+                        "exp_avg_sq": state["v"][name].to(self.device, copy=True),
                     }
 
 
