@@ -12,7 +12,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from .networks import OUTPUT_TRACKS, PITCHES, WINDOW_STEPS, noise_shape
+from .networks import OUTPUT_TRACKS, PITCHES, WINDOW_STEPS, named_tensors, noise_shape
 from .seeds import seed_stream, truncated_normal, uniforms
 
 #: Scale from the generator's tanh output to pitch logits (VOICE_LOGIT_SCALE in networks.ts).
@@ -180,8 +180,6 @@ class Trainer:
 
     def adam_states(self):
         """Both Adams as model files keep them: {'generator'|'critic': {'iterations', 'm', 'v'}} by weight name."""
-        from .networks import named_tensors
-
         states = {}
         for key, model, adam in (("generator", self.generator, self.generator_adam), ("critic", self.critic, self.critic_adam)):
             m, v, iterations = {}, {}, 0
@@ -195,8 +193,6 @@ class Trainer:
 
     def load_adam_states(self, states):
         """Restores both Adams from a model file's state (read_optimizer); an empty state starts Adam afresh."""
-        from .networks import named_tensors
-
         for key, model, adam in (("generator", self.generator, self.generator_adam), ("critic", self.critic, self.critic_adam)):
             state = states.get(key)
             if not state or not state["m"]:

@@ -256,5 +256,21 @@ class RoundTrip(TestCase):
             self.assertIn("npm run scale -- prepare", result.stderr)
 
 
+class Bench(TestCase):
+    def test_bench_prints_iterations_per_second_per_width(self):
+        result = subprocess.run(
+            [sys.executable, os.path.join(ROOT, "scale", "bench.py"), "--widths", "4", "--seconds", "0"],
+            env=dict(os.environ, OMP_NUM_THREADS="1"),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        (row,) = json.loads(result.stdout.strip().splitlines()[-1])
+        self.assertEqual(row["width"], 4)
+        self.assertGreater(row["iterationsPerSecond"], 0)
+        self.assertIn("3 iterations", row["note"])
+
+
 if __name__ == "__main__":
     unittest.main()

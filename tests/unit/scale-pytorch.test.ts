@@ -54,7 +54,7 @@ describe.skipIf(missing !== null)('the PyTorch trainer (scale/)', () => {
       timeout: 500_000,
     });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stderr).toMatch(/Ran 6 tests/);
+    expect(run.stderr).toMatch(/Ran 7 tests/);
     expect(run.stderr).not.toMatch(/skipped/);
   }, 600_000);
 
