@@ -1,12 +1,13 @@
 /**
- * `npm run bench [-- --json] [-- --widths 16,64] [-- --backends wasm,wasm-1t,cpu,node-webgpu,webgpu,webgl,browser-wasm,browser-wasm-1t]
+ * `npm run bench [-- --json] [-- --widths 16,64] [-- --backends wasm,wasm-1t,cpu,node-webgpu,webgpu,webgl,browser-wasm,browser-wasm-1t,pytorch,pytorch-2p]
  * [-- --browser-limit 600]`: the project's GanEngine timed on every backend, side by side in one run:
  * training iterations per second (`trainIteration`, batch 16, update ratio 5) and `accompany` latency on
  * a 2-bar and a 16-bar melody. In Node: wasm (every core: training on one single-thread replica of the engine per
  * core, as `npm run train` does; generation on the threaded SIMD build), wasm-1t (one thread), cpu, and
  * node-webgpu (tfjs-backend-webgpu on Dawn, the `webgpu` package); in headless Chromium (a cross-origin
  * isolated page): webgpu, webgl, browser-wasm (every core, as the app's worker trains) and browser-wasm-1t, each
- * browser backend under a time limit so a stuck one cannot hang the run.
+ * browser backend under a time limit so a stuck one cannot hang the run. pytorch and pytorch-2p: the PyTorch trainer
+ * (scale/) on the same workload, one process and two under torchrun (scripts/bench/pytorch.ts).
  */
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -22,8 +23,20 @@ import { replicaCount, ReplicatedTraining } from '../src/model/parallel/replicas
 import { collectPageErrors, launchBrowser } from '../tests/e2e/harness';
 import { BATCH_SIZE, measureBackend, SKIP_ABOVE_SECONDS, unmeasuredResult, UPDATE_RATIO, type WidthResult } from './bench/measure';
 import type { PageBenchResult } from './bench/page';
+import { benchPytorch } from './bench/pytorch';
 
-const ALL_BACKENDS = ['wasm', 'wasm-1t', 'cpu', 'node-webgpu', 'webgpu', 'webgl', 'browser-wasm', 'browser-wasm-1t'] as const;
+const ALL_BACKENDS = [
+  'wasm',
+  'wasm-1t',
+  'cpu',
+  'node-webgpu',
+  'webgpu',
+  'webgl',
+  'browser-wasm',
+  'browser-wasm-1t',
+  'pytorch',
+  'pytorch-2p',
+] as const;
 type BenchBackend = (typeof ALL_BACKENDS)[number];
 const NODE_BENCH_BACKENDS = ['wasm', 'wasm-1t', 'cpu', 'node-webgpu'] as const;
 type NodeBenchBackend = (typeof NODE_BENCH_BACKENDS)[number];
@@ -296,6 +309,8 @@ async function main(): Promise<void> {
   for (const backend of options.backends) {
     if ((NODE_BENCH_BACKENDS as readonly string[]).includes(backend))
       table.set(backend, await benchNode(backend as NodeBenchBackend, options.widths));
+    else if (backend === 'pytorch' || backend === 'pytorch-2p')
+      table.set(backend, await benchPytorch(backend === 'pytorch' ? 1 : 2, options.widths, log));
   }
   const browserBackends = options.backends.filter((b): b is BrowserBenchBackend => b in BROWSER_NAMES);
   if (browserBackends.length > 0) {

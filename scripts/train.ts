@@ -49,7 +49,7 @@ export class TrainUsageError extends Error {
   }
 }
 
-interface RunInfo {
+export interface RunInfo {
   data: string;
   split: string;
   hop: number;
@@ -60,7 +60,7 @@ interface RunInfo {
   windows: number;
 }
 
-interface TrainOptions {
+export interface TrainOptions {
   out: string;
   run: Omit<RunInfo, 'windows'>;
   hyper: HyperParamsInput;
@@ -193,7 +193,7 @@ function sameRun(a: RunInfo, b: RunInfo): string | null {
 }
 
 /** Resumes the checkpoint in `out` if there is one (refusing one made for other data or settings), else builds a new engine. */
-async function openEngine(options: TrainOptions, run: RunInfo, log: (line: string) => void): Promise<GanEngine> {
+export async function openEngine(options: TrainOptions, run: RunInfo, log: (line: string) => void): Promise<GanEngine> {
   const checkpointDir = join(options.out, 'checkpoint');
   recoverModelDir(checkpointDir);
   const runFile = join(options.out, 'run.json');

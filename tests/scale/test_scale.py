@@ -1,0 +1,276 @@
+"""Tests of the PyTorch trainer (scale/): its networks, seeded draws and training iteration equal TF.js's
+(tests/scale/reference.ts writes what TF.js computes), two processes under torchrun equal one, and models go
+both ways between it and the page's files.
+
+Run: /usr/bin/python3 -m unittest discover -s tests/scale -v  (needs Debian's python3-torch, and Node for the
+TF.js side unless CANTUS_SCALE_FIXTURES names a folder reference.ts wrote). CANTUS_SCALE_OUT, when set, receives
+the run trained here from the page's model, for the TF.js side to load back (tests/unit/scale-pytorch.test.ts).
+
+Tolerances. Both sides compute in float32 with different kernels and summation orders, so values agree to
+rounding, not bit for bit: a network output within 1e-5 (outputs are O(1); a 4x4 convolution sums 16 x channels
+products, ~1e-7 relative each), a loss within 1e-4 of max(1, |loss|) (as tests/unit/model-replicas.test.ts holds
+data-parallel TF.js to the single engine), moving statistics within 1e-4. Adam divides a gradient by its own
+root mean square, so a weight whose gradient is rounding-sized can move differently: weights are compared by
+their update, which must agree within a tenth of the learning rate for 99% of them and never exceed 2.5 x lr per
+Adam step (Adam's step is bounded by about lr / (1 - beta1) = 2 lr early on). After several iterations a moving mean
+may differ by 2 lr per further iteration (see assert_same_updates).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "scale"))
+
+try:
+    import numpy as np
+    import torch
+except ImportError:  # pragma: no cover - reported by setUpModule
+    torch = None
+
+FIXTURES = None
+TRAIN = os.path.join(ROOT, "scale", "train.py")
+
+
+def setUpModule():
+    global FIXTURES
+    if torch is None:
+        raise unittest.SkipTest(
+            f"PyTorch is not installed for {sys.executable}: install Debian's python3-torch (apt-get install python3-torch) to test scale/"
+        )
+    FIXTURES = os.environ.get("CANTUS_SCALE_FIXTURES")
+    if not FIXTURES:
+        FIXTURES = tempfile.mkdtemp(prefix="cantus-scale-")
+        subprocess.run(["npx", "tsx", "tests/scale/reference.ts", FIXTURES], cwd=ROOT, check=True)
+
+
+def load(name):
+    with open(os.path.join(FIXTURES, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def state(folder):
+    from cantus_scale.modelfile import networks_from, read_model_dir, read_optimizer
+
+    manifest, values = read_model_dir(folder)
+    generator, critic = networks_from(manifest, values)
+    adams = {}
+    if "optimizers" in manifest:
+        adams = {k: read_optimizer(manifest["optimizers"][k], manifest[k], values, k) for k in ("generator", "critic")}
+    return manifest, generator, critic, adams
+
+
+def tensors(generator, critic):
+    from cantus_scale.networks import named_tensors
+
+    both = {f"generator:{k}": v.detach().clone() for k, v in named_tensors(generator).items()}
+    both.update({f"critic:{k}": v.detach().clone() for k, v in named_tensors(critic).items()})
+    return both
+
+
+def run_copy(tmp, source_checkpoint=None):
+    """A copy of the reference run folder in `tmp` (its checkpoint replaced by `source_checkpoint` if given)."""
+    run = os.path.join(tmp, "run")
+    shutil.copytree(os.path.join(FIXTURES, "run"), run)
+    if source_checkpoint:
+        shutil.rmtree(os.path.join(run, "checkpoint"))
+        shutil.copytree(source_checkpoint, os.path.join(run, "checkpoint"))
+    return run
+
+
+def train(run, processes, *args):
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    if processes == 1:
+        command = [sys.executable, TRAIN]
+    else:
+        # torchrun; --redirects/--tee 1 because PyTorch 1.13's launcher cannot read their default under Python 3.11.
+        launcher = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--redirects", "1", "--tee", "1"]
+        command = launcher + [f"--nproc_per_node={processes}", TRAIN]
+    result = subprocess.run(command + ["--run", run, *args], env=env, capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        raise AssertionError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def log_of(run):
+    with open(os.path.join(run, "log.jsonl"), encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+class TestCase(unittest.TestCase):
+    def assert_losses_close(self, ours, theirs):
+        for key in ("criticLoss", "generatorLoss", "wasserstein", "gradientPenalty", "voiceLoss"):
+            self.assertLess(abs(ours[key] - theirs[key]), 1e-4 * max(1, abs(theirs[key])), f"{key}: {ours[key]} vs {theirs[key]}")
+
+    def assert_same_updates(self, start, ours, theirs, lr, updates, iterations=1):
+        """Moving statistics within 1e-4; trainable weights moved alike (see the module comment). After more than
+        one iteration a moving mean may differ by up to 2 lr per further iteration: the bias of a convolution
+        followed by a batch norm has a zero gradient in exact arithmetic, so Adam moves it by about +-lr on
+        rounding noise, and the next batch means (and moving means) follow it."""
+        moving_tolerance = 1e-4 + 2 * lr * (iterations - 1)
+        moved = agree = 0
+        for name, before in start.items():
+            a, b = ours[name] - before, theirs[name] - before
+            if name.endswith(("moving_mean", "moving_variance")):
+                tolerance = moving_tolerance if name.endswith("moving_mean") else 1e-4
+                self.assertLess(float((a - b).abs().max()), tolerance, name)
+                continue
+            # Adam's step is at most about 2 lr here (lr / (1 - beta1) early on): `updates` steps move no further.
+            self.assertLess(float(a.abs().max()), 2.5 * lr * updates, name)
+            moved += a.numel()
+            agree += int(((a - b).abs() < 0.1 * lr).sum())
+        self.assertGreater(moved, 1000)
+        self.assertGreater(agree / moved, 0.99, f"{moved - agree} of {moved} weights moved differently")
+
+
+class SeedsEqualTfjs(TestCase):
+    def test_draws_batches_and_noise_as_random_ts(self):
+        from cantus_scale.seeds import BatchSampler, mix_seed, shuffled_indices, truncated_normal, uniforms
+
+        ref = load("seeds.json")
+        for parts, value in ref["mixSeed"]:
+            self.assertEqual(mix_seed(*parts), value)
+        self.assertEqual(uniforms(ref["uniformSeed"], 20).tolist(), ref["uniforms"])
+        self.assertEqual(uniforms(ref["uniformSeed"], 5, 15).tolist(), ref["uniforms"][15:])
+        # Box-Muller through libm here, V8's own log/cos/sin there: equal after rounding to float32, or within 1e-6.
+        self.assertLess(float(np.abs(truncated_normal(ref["normalSeed"], 1000) - np.array(ref["normals"])).max()), 1e-6)
+        self.assertEqual(shuffled_indices(ref["shuffle"]["count"], ref["shuffle"]["seed"]).tolist(), ref["shuffle"]["order"])
+        s = ref["sampler"]
+        sampler = BatchSampler(s["windows"], s["batchSize"], s["seed"])
+        self.assertEqual([sampler.indices_of(k).tolist() for k in range(len(s["batches"]))], s["batches"])
+
+
+class NetworksEqualTfjs(TestCase):
+    def test_same_outputs_for_the_same_weights_and_inputs(self):
+        ref = load("forward.json")
+        _, generator, critic, _ = state(os.path.join(FIXTURES, "run", "checkpoint"))
+        width = generator.width
+        melody = torch.tensor(ref["melody"], dtype=torch.float32).reshape(2, 32, 128, 1)
+        noise = torch.tensor(ref["noise"], dtype=torch.float32).reshape(2, 2, 8, 8 * width)
+        roll = torch.tensor(ref["roll"], dtype=torch.float32).reshape(2, 32, 128, 4)
+        with torch.no_grad():
+            generator.eval()
+            inference = generator(melody, noise)
+            generator.train()
+            training = generator(melody, noise)
+            score = critic(roll, melody)
+        gap = lambda ours, theirs: float((ours.reshape(-1) - torch.tensor(theirs)).abs().max())  # noqa: E731
+        self.assertLess(gap(inference, ref["generatorInference"]), 1e-5)
+        self.assertLess(gap(training, ref["generatorTraining"]), 1e-5)
+        self.assertLess(gap(score, ref["critic"]), 1e-4 * max(1, max(abs(v) for v in ref["critic"])))
+        # Not trivially equal: the two modes and the two windows differ.
+        self.assertGreater(float((inference - training).abs().max()), 1e-3)
+
+
+class OneIterationEqualsTfjs(TestCase):
+    def test_same_losses_moving_statistics_and_updates(self):
+        from cantus_scale.seeds import BatchSampler
+        from cantus_scale.run import read_windows
+        from cantus_scale.step import Trainer, window_batch
+
+        manifest, generator, critic, adams = state(os.path.join(FIXTURES, "run", "checkpoint"))
+        config = manifest["config"]
+        start = tensors(generator, critic)
+        trainer = Trainer(generator, critic, config, iteration=manifest["counters"]["iteration"])
+        trainer.load_adam_states(adams)
+        windows = read_windows(os.path.join(FIXTURES, "run"))
+        sampler = BatchSampler(len(windows), config["batchSize"], config["seed"])
+        ratio = config["updateRatio"]
+        first = trainer.iteration * ratio
+        losses = trainer.train_iteration([window_batch(windows, sampler.indices_of(first + s)) for s in range(ratio)])
+        self.assert_losses_close(losses, load("losses.json"))
+        after_manifest, after_generator, after_critic, after_adams = state(os.path.join(FIXTURES, "after"))
+        self.assertEqual(trainer.iteration, after_manifest["counters"]["iteration"])
+        self.assert_same_updates(start, tensors(generator, critic), tensors(after_generator, after_critic), config["learningRate"], ratio)
+        ours = trainer.adam_states()
+        for key in ("generator", "critic"):
+            self.assertEqual(ours[key]["iterations"], after_adams[key]["iterations"])
+            for name, m in after_adams[key]["m"].items():
+                self.assertLess(float((ours[key]["m"][name] - m).abs().max()), 1e-4 * max(1e-3, float(m.abs().max())) + 1e-6, name)
+
+
+class TwoProcessesEqualOne(TestCase):
+    def test_torchrun_on_two_processes_trains_as_one_process_with_the_whole_batch(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            one, two = run_copy(os.path.join(tmp, "one")), run_copy(os.path.join(tmp, "two"))
+            _, g0, c0, _ = state(os.path.join(one, "checkpoint"))
+            start = tensors(g0, c0)
+            train(one, 1, "--max-iterations", "3", "--epochs", "3")
+            out = train(two, 2, "--max-iterations", "3", "--epochs", "3")
+            self.assertIn("2 processes", out)
+            logs = log_of(one), log_of(two)
+            self.assertEqual([r["iteration"] for r in logs[0]], [2, 3])
+            for a, b in zip(*logs):
+                self.assert_losses_close(b, a)
+            m1, g1, c1, a1 = state(os.path.join(one, "checkpoint"))
+            m2, g2, c2, a2 = state(os.path.join(two, "checkpoint"))
+            self.assertEqual(m1["counters"], m2["counters"])
+            self.assertEqual(a1["critic"]["iterations"], a2["critic"]["iterations"])
+            self.assert_same_updates(start, tensors(g2, c2), tensors(g1, c1), m1["config"]["learningRate"], 2 * m1["config"]["updateRatio"], iterations=2)
+
+
+class RoundTrip(TestCase):
+    def test_a_model_saved_by_the_page_resumes_training_here(self):
+        out = os.environ.get("CANTUS_SCALE_OUT") or tempfile.mkdtemp(prefix="cantus-scale-out-")
+        shutil.rmtree(os.path.join(out, "run"), ignore_errors=True)
+        run = run_copy(out, os.path.join(FIXTURES, "page-model"))
+        manifest, g0, c0, adams = state(os.path.join(run, "checkpoint"))
+        self.assertEqual(adams, {})
+        iteration = manifest["counters"]["iteration"]
+        printed = train(run, 1, "--max-iterations", str(iteration + 2), "--epochs", "5")
+        self.assertIn("Adams start afresh", printed)
+        self.assertEqual([r["iteration"] for r in log_of(run)], [iteration + 1, iteration + 2])
+        m, g, c, a = state(os.path.join(run, "checkpoint"))
+        self.assertEqual(m["counters"], {"epoch": iteration + 2, "iteration": iteration + 2})
+        self.assertEqual(m["config"]["epochs"], 5)
+        self.assertEqual(a["generator"]["iterations"], 2)
+        model, g_model, _, no_adams = state(os.path.join(run, "model"))
+        self.assertNotIn("optimizers", model)
+        before, after = tensors(g0, c0), tensors(g_model, c)
+        self.assertTrue(all(torch.equal(x, y) for x, y in zip(tensors(g, c).values(), after.values())))
+        self.assertGreater(sum(float((after[k] - before[k]).abs().max()) for k in before), 1e-3)
+        # What this model's generator writes for the reference inputs, for the TF.js side to compare.
+        ref = load("forward.json")
+        with torch.no_grad():
+            g_model.eval()
+            output = g_model(
+                torch.tensor(ref["melody"], dtype=torch.float32).reshape(2, 32, 128, 1), torch.tensor(ref["noise"], dtype=torch.float32).reshape(2, 2, 8, 8 * g_model.width)
+            )
+        with open(os.path.join(out, "torch-forward.json"), "w", encoding="utf-8") as f:
+            json.dump(output.reshape(-1).tolist(), f)
+
+    def test_damaged_or_missing_files_are_refused_with_a_message(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            run = run_copy(tmp)
+            with open(os.path.join(run, "checkpoint", "model.weights.bin"), "r+b") as f:
+                f.truncate(100)
+            result = subprocess.run([sys.executable, TRAIN, "--run", run], capture_output=True, text=True)
+            self.assertNotEqual(result.returncode, 0)
+            self.assertIn("it is incomplete", result.stderr)
+            os.remove(os.path.join(run, "windows.bin"))
+            result = subprocess.run([sys.executable, TRAIN, "--run", run], capture_output=True, text=True)
+            self.assertIn("npm run scale -- prepare", result.stderr)
+
+
+class Bench(TestCase):
+    def test_bench_prints_iterations_per_second_per_width(self):
+        result = subprocess.run(
+            [sys.executable, os.path.join(ROOT, "scale", "bench.py"), "--widths", "4", "--seconds", "0"],
+            env=dict(os.environ, OMP_NUM_THREADS="1"),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        (row,) = json.loads(result.stdout.strip().splitlines()[-1])
+        self.assertEqual(row["width"], 4)
+        self.assertGreater(row["iterationsPerSecond"], 0)
+        self.assertIn("3 iterations", row["note"])
+
+
+if __name__ == "__main__":
+    unittest.main()
