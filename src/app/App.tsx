@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { Player } from '../audio/player';
 import { PIANO_ATTRIBUTION, PIANO_LICENSE_URL } from '../audio/pianoSamples';
+import { SOUND_BANK_ATTRIBUTION, SOUND_BANK_LICENSE_URL } from '../audio/soundBank';
 import { readMidiOffThread } from '../data/midiReader';
 import { rollToMidi } from '../music/midiOut';
 import { TrainerClient } from '../worker/client';
@@ -105,7 +106,8 @@ export function App() {
         </div>
       </main>
       <footer className="page-footer">
-        Everything runs in this browser; nothing is uploaded. Piano samples: <a href={PIANO_LICENSE_URL}>{PIANO_ATTRIBUTION}</a>.
+        Everything runs in this browser; nothing is uploaded. Piano samples: <a href={PIANO_LICENSE_URL}>{PIANO_ATTRIBUTION}</a>; other
+        instruments: <a href={SOUND_BANK_LICENSE_URL}>{SOUND_BANK_ATTRIBUTION}</a>.
       </footer>
     </PageContext.Provider>
   );

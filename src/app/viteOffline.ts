@@ -90,7 +90,8 @@ export function contentSecurityPolicyPlugin(): Plugin {
 
 /**
  * The service worker: precaches the app shell and scripts, the wasm binaries, the pretrained models
- * under models/ and the piano samples, so a second visit works without a connection. The JSB data set
+ * under models/, the piano samples and the General MIDI sound bank under soundfont/ (MP3s, in the glob below),
+ * so a second visit works without a connection. The JSB data set
  * stays out of it: the page downloads it on first use and keeps it itself (src/data/datasetStore.ts).
  */
 export function offlineAppPlugin(): Plugin[] {

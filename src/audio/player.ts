@@ -5,11 +5,12 @@
 import * as Tone from 'tone';
 import { DEFAULT_TEMPO_BPM } from '../music/constants';
 import type { PianoRoll } from '../music/pianoRoll';
-import { defaultInstrument, type InstrumentName } from './instruments';
-import { pianoSampleUrls } from './pianoSamples';
+import { defaultInstrument, type InstrumentName, type VoiceName } from './instruments';
 import { audibleTracks, countByTrack, DEFAULT_TRACK_MIX, rollDuration, scheduleRoll, type Seconds, type TrackMix } from './schedule';
+import { Voice } from './voices';
 
-export { INSTRUMENTS, defaultInstrument, type InstrumentName } from './instruments';
+export { INSTRUMENTS, defaultInstrument, type InstrumentName, type VoiceName } from './instruments';
+export { midiToFrequency } from './voices';
 
 /** What the player is doing. */
 export type TransportState = 'stopped' | 'playing' | 'paused';
@@ -23,7 +24,7 @@ export interface PlayerSnapshot {
   loop: boolean;
   /** Notes scheduled for each track on the last play (0 for silent tracks). */
   scheduledPerTrack: number[];
-  /** True while the piano samples are still loading. */
+  /** True while the samples of the instruments in use are still loading. */
   loading: boolean;
   /** Position in seconds when the snapshot was taken (read `Player.position` for the live one while playing). */
   position: Seconds;
@@ -45,56 +46,19 @@ export interface PlayerOptions {
 
 const DEFAULT_OPTIONS: PlayerOptions = { tailSeconds: 0.5 };
 
-/** Stops two instruments' attack envelopes from clicking on every note. */
-const SYNTH_ENVELOPES = {
-  strings: { attack: 0.12, decay: 0.2, sustain: 0.7, release: 0.6 },
-  organ: { attack: 0.01, decay: 0.1, sustain: 0.9, release: 0.15 },
-  marimba: { attack: 0.002, decay: 0.5, sustain: 0, release: 0.3 },
-  bass: { attack: 0.01, decay: 0.3, sustain: 0.6, release: 0.2 },
-  flute: { attack: 0.06, decay: 0.1, sustain: 0.8, release: 0.25 },
-} as const;
-
-type Voice = Tone.Sampler | Tone.PolySynth;
-
-/** Equal-tempered frequency of a MIDI pitch (A4 = 69 = 440 Hz). */
-export function midiToFrequency(pitch: number): number {
-  return 440 * 2 ** ((pitch - 69) / 12);
-}
-
-function createVoice(name: InstrumentName): Voice {
-  switch (name) {
-    case 'piano':
-      return new Tone.Sampler({ urls: pianoSampleUrls(), release: 1 });
-    case 'strings':
-      return new Tone.PolySynth(Tone.Synth, {
-        oscillator: { type: 'fatsawtooth', count: 3, spread: 20 },
-        envelope: SYNTH_ENVELOPES.strings,
-        volume: -14,
-      });
-    case 'organ':
-      return new Tone.PolySynth(Tone.AMSynth, { envelope: SYNTH_ENVELOPES.organ, volume: -10 });
-    case 'marimba':
-      return new Tone.PolySynth(Tone.FMSynth, { modulationIndex: 4, harmonicity: 3, envelope: SYNTH_ENVELOPES.marimba, volume: -8 });
-    case 'bass':
-      return new Tone.PolySynth(Tone.Synth, { oscillator: { type: 'triangle' }, envelope: SYNTH_ENVELOPES.bass, volume: -6 });
-    case 'flute':
-      return new Tone.PolySynth(Tone.Synth, { oscillator: { type: 'sine' }, envelope: SYNTH_ENVELOPES.flute, volume: -8 });
-    default: {
-      const unknown: never = name;
-      throw new RangeError(`unknown instrument ${String(unknown)}`);
-    }
-  }
-}
-
 interface TrackStrip {
-  instrument: InstrumentName;
   voice: Voice;
   channel: Tone.Channel;
 }
 
-/** Plays a roll through Tone.js; create one per page and `dispose()` it when done. */
+/**
+ * Plays a roll through Tone.js; create one per page and `dispose()` it when done. It plays in the Tone.js context
+ * current when it is made (an offline one renders, see offlineRender.ts). Drum tracks play the General MIDI drum
+ * kit whatever instrument is chosen for them.
+ */
 export class Player {
   private readonly options: PlayerOptions;
+  private readonly context: Tone.BaseContext = Tone.getContext();
   private roll: PianoRoll | null = null;
   private mix: TrackMix[] = [];
   private instruments: InstrumentName[] = [];
@@ -111,7 +75,7 @@ export class Player {
   private readonly listeners = new Set<(snapshot: PlayerSnapshot) => void>();
   private eventIds: number[] = [];
   private snapshotCache: PlayerSnapshot | null = null;
-  private previewVoice: Tone.Sampler | null = null;
+  private previewVoice: Voice | null = null;
 
   constructor(options: Partial<PlayerOptions> = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
@@ -151,7 +115,7 @@ export class Player {
   /** Plays at this tempo (beats per minute) instead of the piece's own; keeps the musical position. */
   setTempo(bpm: number): void {
     if (!(bpm >= 20 && bpm <= 300)) throw new RangeError(`tempo must be between 20 and 300 beats per minute, got ${bpm}`);
-    const transport = Tone.getTransport();
+    const transport = this.context.transport;
     const ratio = this.tempoBpm / bpm;
     const position = transport.seconds * ratio;
     this.cue *= ratio;
@@ -183,15 +147,16 @@ export class Player {
   async play(): Promise<void> {
     if (!this.roll) return;
     await Tone.start();
-    if (!this.strips.length || this.strips.length !== this.roll.tracks.length) this.buildStrips();
+    // Keeps the voices in use; makes those a new piece (a drum track, more tracks) needs, fetching their samples.
+    this.buildStrips();
     this.loading = true;
     this.emit();
     try {
-      await Tone.loaded();
+      await Promise.all(this.strips.map((strip) => strip.voice.ready));
     } finally {
       this.loading = false;
     }
-    const transport = Tone.getTransport();
+    const transport = this.context.transport;
     if (this.state === 'stopped') {
       this.reschedule();
       let from = this.cue;
@@ -212,7 +177,7 @@ export class Player {
   /** Pauses, keeping the position. */
   pause(): void {
     if (this.state !== 'playing') return;
-    Tone.getTransport().pause();
+    this.context.transport.pause();
     this.releaseAll();
     this.state = 'paused';
     this.emit();
@@ -228,7 +193,7 @@ export class Player {
       }
       return;
     }
-    const transport = Tone.getTransport();
+    const transport = this.context.transport;
     transport.stop();
     this.clearEvents();
     this.releaseAll();
@@ -248,7 +213,7 @@ export class Player {
     if (this.state === 'stopped') this.cue = to;
     else {
       this.releaseAll();
-      Tone.getTransport().seconds = to;
+      this.context.transport.seconds = to;
     }
     this.emit();
   }
@@ -256,7 +221,7 @@ export class Player {
   /** Current playback position in seconds (where the next play starts when stopped). */
   get position(): Seconds {
     if (this.state === 'stopped') return this.cue;
-    return Tone.getTransport().seconds;
+    return this.context.transport.seconds;
   }
 
   /** The player's state now. */
@@ -287,11 +252,11 @@ export class Player {
   preview(pitch: number, down: boolean): void {
     if (down) {
       void Tone.start();
-      this.previewVoice ??= new Tone.Sampler({ urls: pianoSampleUrls(), release: 1 }).toDestination();
+      this.previewVoice ??= new Voice('piano', this.context).connect(this.context.destination);
       // A key pressed before the samples arrive stays silent rather than throwing.
-      if (this.previewVoice.loaded) this.previewVoice.triggerAttack(midiToFrequency(pitch), Tone.now(), 0.7);
+      if (this.previewVoice.loaded) this.previewVoice.down(pitch, this.context.now(), 0.7);
     } else if (this.previewVoice?.loaded) {
-      this.previewVoice.triggerRelease(midiToFrequency(pitch), Tone.now());
+      this.previewVoice.up(pitch, this.context.now());
     }
   }
 
@@ -318,17 +283,15 @@ export class Player {
     const count = this.roll?.tracks.length ?? 0;
     const kept: TrackStrip[] = [];
     for (let i = 0; i < count; i++) {
-      const wanted = this.instruments[i] ?? defaultInstrument(i);
+      const wanted = this.voiceOf(i);
       const old = this.strips[i];
-      if (old && old.instrument === wanted) {
+      if (old && old.voice.name === wanted) {
         kept.push(old);
         continue;
       }
       old?.voice.dispose();
-      const channel = old?.channel ?? new Tone.Channel().toDestination();
-      const voice = createVoice(wanted);
-      voice.connect(channel);
-      kept.push({ instrument: wanted, voice, channel });
+      const channel = old?.channel ?? new Tone.Channel({ context: this.context }).connect(this.context.destination);
+      kept.push({ voice: new Voice(wanted, this.context).connect(channel), channel });
     }
     for (const extra of this.strips.slice(count)) {
       extra.voice.dispose();
@@ -336,6 +299,12 @@ export class Player {
     }
     this.strips = kept;
     this.applyMix();
+  }
+
+  /** Track i's voice: the drum kit for a drum track, else the instrument chosen for it. */
+  private voiceOf(track: number): VoiceName {
+    if (this.roll?.tracks[track]?.isDrum) return 'drums';
+    return this.instruments[track] ?? defaultInstrument(track);
   }
 
   private applyMix(): void {
@@ -358,7 +327,7 @@ export class Player {
   }
 
   private applyLoop(): void {
-    const transport = Tone.getTransport();
+    const transport = this.context.transport;
     const { start, end } = this.loopBounds();
     transport.loop = this.loop && end > start;
     // Tone refuses a loop end at or before its start, so an empty stretch becomes a tiny one (and does not loop).
@@ -367,7 +336,7 @@ export class Player {
   }
 
   private clearEvents(): void {
-    const transport = Tone.getTransport();
+    const transport = this.context.transport;
     for (const id of this.eventIds) transport.clear(id);
     this.eventIds = [];
   }
@@ -381,22 +350,19 @@ export class Player {
     if (!roll) return;
     this.clearEvents();
     this.applyLoop();
-    const transport = Tone.getTransport();
+    const transport = this.context.transport;
     const audible = audibleTracks(roll.tracks.length, this.mix);
     const events = scheduleRoll(roll, { tempoBpm: this.tempoBpm, audible });
     for (const event of events) {
       const strip = this.strips[event.track];
       if (!strip) continue;
-      const frequency = midiToFrequency(event.pitch);
-      this.eventIds.push(
-        transport.schedule((time) => strip.voice.triggerAttackRelease(frequency, event.duration, time, event.velocity), event.time),
-      );
+      this.eventIds.push(transport.schedule((time) => strip.voice.play(event.pitch, event.duration, time, event.velocity), event.time));
     }
     this.scheduledPerTrack = countByTrack(events, roll.tracks.length);
     if (!this.loop) {
       const end = rollDuration(roll, this.tempoBpm) + this.options.tailSeconds;
       // The stop is drawn on the main thread's clock so the UI state changes with the sound.
-      this.eventIds.push(transport.schedule((time) => Tone.getDraw().schedule(() => this.stop(), time), end));
+      this.eventIds.push(transport.schedule((time) => this.context.draw.schedule(() => this.stop(), time), end));
     }
     this.emit();
   }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useId, useMemo } from 'react';
 import { audibleTracks, countByTrack, scheduleRoll } from '../audio/schedule';
 import { INSTRUMENTS, type InstrumentName } from '../audio/instruments';
 import { PIANO_ATTRIBUTION, PIANO_LICENSE_URL } from '../audio/pianoSamples';
+import { SOUND_BANK_ATTRIBUTION, SOUND_BANK_LICENSE_URL } from '../audio/soundBank';
 import { DEFAULT_TEMPO_BPM } from '../music/constants';
 import type { PianoRoll } from '../music/pianoRoll';
 import { barCount } from './controller';
@@ -297,7 +298,8 @@ export function PlayerPanel() {
         )}
       </div>
       <p className="attribution">
-        Piano: <a href={PIANO_LICENSE_URL}>{PIANO_ATTRIBUTION}</a>.
+        Piano: <a href={PIANO_LICENSE_URL}>{PIANO_ATTRIBUTION}</a>. Other instruments and drums:{' '}
+        <a href={SOUND_BANK_LICENSE_URL}>{SOUND_BANK_ATTRIBUTION}</a>.
       </p>
     </div>
   );
