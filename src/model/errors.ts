@@ -1,7 +1,7 @@
 /** Errors a user can cause through the model: a bad model file, unusable training data, an unusable melody. */
 
 /** What is wrong with a model file, for the page to react to without parsing the message. */
-export type ModelFileErrorCode = 'not-json' | 'foreign' | 'newer-version' | 'bad-config' | 'bad-shape' | 'truncated';
+export type ModelFileErrorCode = 'not-json' | 'foreign' | 'newer-version' | 'bad-config' | 'bad-shape' | 'truncated' | 'not-finite';
 
 /** A model or training-state file that Cantus cannot load. */
 export class ModelFileError extends Error {

@@ -9,6 +9,7 @@ import { checkHyperParams } from '../protocol/config';
 import type { ModelFiles } from '../protocol/messages';
 import { GanEngine, type NamedTensor } from './engine';
 import { ModelFileError } from './errors';
+import { checkFinite, isRecord, sameShape } from './weightChecks';
 
 /** The `format` field of every Cantus model file. */
 export const MODEL_FORMAT = 'cantus-accompaniment-gan';
@@ -126,8 +127,6 @@ export function exportTrainingState(engine: GanEngine): Promise<ModelFiles> {
   return write(engine, true);
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function readManifest(files: ModelFiles): ModelManifest {
   if (typeof files?.modelJson !== 'string' || !(files.weights instanceof ArrayBuffer)) {
     throw new ModelFileError('foreign', 'A Cantus model needs two files: its model JSON text and its weights file.');
@@ -167,10 +166,6 @@ function readWeights(files: ModelFiles, manifest: ModelManifest): Float32Array {
   return new Float32Array(files.weights);
 }
 
-function sameShape(a: readonly (number | null)[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
 function tensorOf(spec: WeightSpec, values: Float32Array, expectedShape: readonly (number | null)[], where: string): tf.Tensor {
   if (!isRecord(spec) || !Array.isArray(spec.shape) || !sameShape(expectedShape, spec.shape)) {
     throw new ModelFileError(
@@ -182,7 +177,9 @@ function tensorOf(spec: WeightSpec, values: Float32Array, expectedShape: readonl
   if (!Number.isInteger(spec.offset) || spec.offset < 0 || spec.offset + size > values.length) {
     throw new ModelFileError('truncated', `The weights of ${where} lie outside the weights file: it is incomplete.`);
   }
-  return tf.tensor(values.subarray(spec.offset, spec.offset + size), spec.shape);
+  const part = values.subarray(spec.offset, spec.offset + size);
+  checkFinite(part, where);
+  return tf.tensor(part, spec.shape);
 }
 
 function loadNetwork(model: tf.LayersModel, stored: StoredNetwork, values: Float32Array, label: string): void {
@@ -192,8 +189,10 @@ function loadNetwork(model: tf.LayersModel, stored: StoredNetwork, values: Float
       `The ${label} in this file has ${stored.weights.length} weight tensors, expected ${model.weights.length}.`,
     );
   }
-  const tensors = model.weights.map((w, i) => tensorOf(stored.weights[i], values, w.shape, `the ${label} (${w.originalName})`));
+  const tensors: tf.Tensor[] = [];
   try {
+    // Built one by one inside the try, so the ones made before a refused weight are freed too.
+    model.weights.forEach((w, i) => tensors.push(tensorOf(stored.weights[i], values, w.shape, `the ${label} (${w.originalName})`)));
     model.setWeights(tensors);
   } finally {
     tf.dispose(tensors);
@@ -212,10 +211,15 @@ function optimizerState(stored: StoredOptimizer, model: tf.LayersModel, values: 
       `The ${label} optimiser state has ${stored.weights.length} tensors, expected ${2 * variables.length}.`,
     );
   }
-  const moments = stored.weights.map((spec, i) => ({
-    name: spec.name,
-    tensor: tensorOf(spec, values, variables[i % variables.length].shape, `the ${label} optimiser`),
-  }));
+  const moments: NamedTensor[] = [];
+  try {
+    stored.weights.forEach((spec, i) =>
+      moments.push({ name: spec.name, tensor: tensorOf(spec, values, variables[i % variables.length].shape, `the ${label} optimiser`) }),
+    );
+  } catch (error) {
+    tf.dispose(moments.map((n) => n.tensor));
+    throw error;
+  }
   return [{ name: 'iter', tensor: tf.scalar(stored.iterations, 'int32') }, ...moments];
 }
 
@@ -261,7 +265,13 @@ async function loadInto(engine: GanEngine, manifest: ModelManifest, values: Floa
   engine.iteration = iteration;
   if (withOptimizers && manifest.optimizers) {
     const generator = optimizerState(manifest.optimizers.generator, engine.generator, values, 'generator');
-    const critic = optimizerState(manifest.optimizers.critic, engine.critic, values, 'critic');
+    let critic: NamedTensor[];
+    try {
+      critic = optimizerState(manifest.optimizers.critic, engine.critic, values, 'critic');
+    } catch (error) {
+      tf.dispose(generator.map((n) => n.tensor));
+      throw error;
+    }
     try {
       await engine.setOptimizerWeights({ generator, critic });
     } finally {
@@ -291,123 +301,11 @@ export function importTrainingState(files: ModelFiles): Promise<GanEngine> {
   return read(files, true);
 }
 
-/**
- * One network in TensorFlow.js's standard Layers format (`tf.io`): a model.json (topology, format
- * 'layers-model', weights manifest) and its one weights file. `tf.loadLayersModel` reads it, and
- * `tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras_saved_model` (or `keras`)
- * turns it into a Keras model, so the networks can be trained elsewhere (docs/scaling.md).
- */
-export interface LayersModelFiles {
-  /** model.json's text; its manifest names `weightsFileName`. */
-  modelJson: string;
-  weights: ArrayBuffer;
-  weightsFileName: string;
-}
-
-/** Both networks of a model in the Layers format, beside Cantus's own file (which also keeps config and counters). */
-export interface LayersExport {
-  generator: LayersModelFiles;
-  critic: LayersModelFiles;
-}
-
-/** Writes one network in the Layers format, its weights file named `weightsFileName`. */
-export async function exportLayersModel(model: tf.LayersModel, weightsFileName: string): Promise<LayersModelFiles> {
-  let files: LayersModelFiles | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weights = artifacts.weightData;
-      // One buffer per model: tfjs 4.22 may hand a list of buffers for big models; join them into one file.
-      const joined = weights === undefined ? new ArrayBuffer(0) : Array.isArray(weights) ? tf.io.concatenateArrayBuffers(weights) : weights;
-      // The same fields tf.io's own file writers put in model.json.
-      const modelJson = {
-        modelTopology: artifacts.modelTopology,
-        format: artifacts.format ?? 'layers-model',
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy ?? null,
-        weightsManifest: [{ paths: [weightsFileName], weights: artifacts.weightSpecs ?? [] }],
-      };
-      files = { modelJson: JSON.stringify(modelJson), weights: joined, weightsFileName };
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    }),
-  );
-  if (files === undefined) throw new Error('internal: the Layers model was not written');
-  return files;
-}
-
-/** Both networks of `engine` in the Layers format (generator.weights.bin, critic.weights.bin). */
-export async function exportLayersModels(engine: GanEngine): Promise<LayersExport> {
-  return {
-    generator: await exportLayersModel(engine.generator, 'generator.weights.bin'),
-    critic: await exportLayersModel(engine.critic, 'critic.weights.bin'),
-  };
-}
-
-/** Reads one network in the Layers format; throws ModelFileError when the files are not one. */
-export async function importLayersModel(files: LayersModelFiles): Promise<tf.LayersModel> {
-  let json: unknown;
-  try {
-    json = JSON.parse(files.modelJson);
-  } catch (cause) {
-    throw new ModelFileError('not-json', 'This model.json is not valid JSON: it is damaged or not a TF.js Layers model.', { cause });
-  }
-  if (!isRecord(json) || !isRecord(json.modelTopology) || !Array.isArray(json.weightsManifest)) {
-    throw new ModelFileError('foreign', 'This model.json is not a TF.js Layers model (it has no modelTopology or weightsManifest).');
-  }
-  const manifest = json.weightsManifest as tf.io.WeightsManifestConfig;
-  const weightSpecs = manifest.flatMap((group) => group.weights);
-  try {
-    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: files.weights }));
-  } catch (cause) {
-    throw new ModelFileError(
-      'bad-shape',
-      `This Layers model could not be read: ${cause instanceof Error ? cause.message : String(cause)}.`,
-      { cause },
-    );
-  }
-}
-
-/**
- * Builds an engine of `config` whose networks take their weights from Layers-format files (for example networks
- * trained elsewhere and converted back with tensorflowjs_converter); throws ModelFileError when they do not fit.
- */
-export async function importLayersModels(files: LayersExport, config: unknown): Promise<GanEngine> {
-  const checked = checkHyperParams(config);
-  if (!checked.ok)
-    throw new ModelFileError(
-      'bad-config',
-      `These settings are not valid: ${checked.problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`,
-    );
-  const generator = await importLayersModel(files.generator);
-  const critic = await importLayersModel(files.critic);
-  const engine = GanEngine.create(checked.value);
-  try {
-    for (const [target, source, label] of [
-      [engine.generator, generator, 'generator'],
-      [engine.critic, critic, 'critic'],
-    ] as const) {
-      if (source.weights.length !== target.weights.length) {
-        throw new ModelFileError(
-          'bad-shape',
-          `The ${label} has ${source.weights.length} weight tensors, this model size needs ${target.weights.length}.`,
-        );
-      }
-      const tensors = source.weights.map((w, i) => {
-        if (!sameShape(target.weights[i].shape, w.shape as number[])) {
-          throw new ModelFileError(
-            'bad-shape',
-            `The ${label}'s ${w.originalName} has shape ${JSON.stringify(w.shape)}, this model size needs ${JSON.stringify(target.weights[i].shape)}.`,
-          );
-        }
-        return w.read();
-      });
-      target.setWeights(tensors);
-    }
-    return engine;
-  } catch (error) {
-    engine.dispose();
-    throw error;
-  } finally {
-    generator.dispose();
-    critic.dispose();
-  }
-}
+export {
+  exportLayersModel,
+  exportLayersModels,
+  importLayersModel,
+  importLayersModels,
+  type LayersExport,
+  type LayersModelFiles,
+} from './layersIo';

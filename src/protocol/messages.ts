@@ -120,13 +120,21 @@ export type WorkerEvent =
   | { type: 'metrics'; epoch: number; generated: MetricSet; reference: MetricSet }
   /** Accompaniments of the snapshot melodies at the end of `epoch` (fixed noise). */
   | { type: 'snapshot'; epoch: number; rolls: PianoRoll[] }
-  /** An epoch's checkpoint was written to IndexedDB. */
-  | { type: 'checkpoint'; epoch: number; iteration: number }
+  /**
+   * An epoch ended and its checkpoint was written to IndexedDB; `unsaved` when the browser refused to store it (an
+   * 'error' event with code 'storage' says why): training goes on in memory, and a reload cannot continue it.
+   */
+  | { type: 'checkpoint'; epoch: number; iteration: number; unsaved?: true }
   | { type: 'generated'; requestId: number; roll: PianoRoll }
   | { type: 'saved'; requestId: number; files?: ModelFiles }
   | { type: 'loaded'; requestId: number; config: HyperParams }
   | { type: 'deleted'; requestId: number }
-  /** Any failure; `requestId` ties it to a request where there is one. `problems` lists bad config fields. */
+  /**
+   * Any failure; `requestId` ties it to a request where there is one. `problems` lists bad config fields. Code
+   * 'storage' answering a save in the browser means the browser refused to store the model: the worker keeps it in
+   * memory under that name until the page closes, and the message says why.
+   */
   | { type: 'error'; requestId?: number; code: WorkerErrorCode; message: string; problems?: FieldProblem[] };
 
-export type WorkerErrorCode = 'bad-config' | 'bad-request' | 'no-backend' | 'device-lost' | 'no-model' | 'bad-model' | 'busy' | 'internal';
+export type WorkerErrorCode =
+  'bad-config' | 'bad-request' | 'no-backend' | 'device-lost' | 'no-model' | 'bad-model' | 'busy' | 'storage' | 'internal';

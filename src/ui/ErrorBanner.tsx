@@ -19,6 +19,11 @@ export function ErrorBanner() {
       {error && (
         <>
           <span className="error-text">{error.message}</span>
+          {error.action === 'save-model-files' && (
+            <button type="button" className="small" onClick={() => void controller.saveModelFiles()} data-testid="error-save-model-files">
+              Save model files
+            </button>
+          )}
           <button type="button" className="link" onClick={() => controller.dismissError()} aria-label="Dismiss the error message">
             Dismiss
           </button>

@@ -15,7 +15,12 @@ export interface ShownError {
   message: string;
   /** Increases with every error, so the same message twice still counts as new. */
   serial: number;
+  /** A way out offered beside the message: saving the model as files where the browser would not keep it. */
+  action?: ErrorAction;
 }
+
+/** What an error message can offer to do. */
+export type ErrorAction = 'save-model-files';
 
 /** A MIDI file waiting for the user to pick its melody track. */
 export interface PendingMidi {
@@ -61,6 +66,8 @@ export interface KeptModel {
   savedAt: number;
   /** The run that made it (models trained here only). */
   history?: TrainingHistory;
+  /** The browser refused to store it: it lives in the worker's memory until the page closes (save it as files to keep it). */
+  unsaved?: true;
 }
 
 /** The id of the pretrained default model in the picker. */

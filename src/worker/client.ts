@@ -265,7 +265,8 @@ export class TrainerClient {
         this.state = event.state;
         break;
       case 'checkpoint':
-        this.checkpointSeen = true;
+        // Only a stored checkpoint can be continued by a restarted worker.
+        if (!event.unsaved) this.checkpointSeen = true;
         break;
       case 'generated':
       case 'saved':

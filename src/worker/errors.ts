@@ -5,6 +5,7 @@
  */
 import type { FieldProblem } from '../protocol/config';
 import type { WorkerErrorCode, WorkerEvent } from '../protocol/messages';
+import { describeStorageFailure, storageAdvice, type StorageFailure } from '../protocol/storage';
 
 /** A failure the worker reports with a protocol error code and a message a musician can act on. */
 export class TrainerError extends Error {
@@ -52,6 +53,19 @@ export class BadModelError extends TrainerError {
   constructor(message: string) {
     super('bad-model', message);
     this.name = 'BadModelError';
+  }
+}
+
+/** The browser refused to store something (storage full, blocked, private window); the message says why and what to do. */
+export class StorageError extends TrainerError {
+  readonly failure: StorageFailure;
+  /** `failed` fits "… in this browser" ("The model could not be saved"); `consequence` says what happens now, as a sentence. */
+  constructor(failed: string, cause: unknown, consequence: string, advice = true) {
+    const failure = describeStorageFailure(cause);
+    const text = `${failed} in this browser: ${failure.reason}. ${consequence}`;
+    super('storage', advice ? `${text} ${storageAdvice(failure)}` : text);
+    this.name = 'StorageError';
+    this.failure = failure;
   }
 }
 

@@ -62,17 +62,42 @@ export class IdbTrainerStore implements TrainerStore {
   constructor(readonly dbName: string = DEFAULT_DB_NAME) {}
 
   private open(): Promise<IDBPDatabase<CantusDb>> {
-    this.db ??= openDB<CantusDb>(this.dbName, 1, {
-      upgrade(db) {
-        db.createObjectStore('checkpoints');
-        db.createObjectStore('models');
-      },
-    });
+    if (!this.db) {
+      // Opened inside the promise, so a browser without IndexedDB (or one that throws at once) rejects like any failure.
+      const opening = Promise.resolve().then(() =>
+        openDB<CantusDb>(this.dbName, 1, {
+          upgrade(db) {
+            db.createObjectStore('checkpoints');
+            db.createObjectStore('models');
+          },
+        }),
+      );
+      // A failed open is tried again next time: storage may have been freed or allowed meanwhile.
+      opening.catch(() => {
+        if (this.db === opening) this.db = undefined;
+      });
+      this.db = opening;
+    }
     return this.db;
   }
 
+  /**
+   * Writes one value and waits for its transaction: when the browser refuses (quota), the request only says it was
+   * aborted, while the transaction's error names the cause (QuotaExceededError), so that is what is thrown.
+   */
+  private async write<S extends 'checkpoints' | 'models'>(store: S, value: CantusDb[S]['value'], key: string): Promise<void> {
+    const tx = (await this.open()).transaction(store, 'readwrite');
+    const put = tx.store.put(value, key);
+    put.catch(() => undefined);
+    try {
+      await tx.done;
+    } catch (error) {
+      throw tx.error ?? error;
+    }
+  }
+
   async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    await (await this.open()).put('checkpoints', checkpoint, LATEST);
+    await this.write('checkpoints', checkpoint, LATEST);
   }
 
   async loadCheckpoint(): Promise<Checkpoint | undefined> {
@@ -84,7 +109,7 @@ export class IdbTrainerStore implements TrainerStore {
   }
 
   async saveModel(name: string, files: ModelFiles): Promise<void> {
-    await (await this.open()).put('models', { name, files, savedAt: Date.now() }, name);
+    await this.write('models', { name, files, savedAt: Date.now() }, name);
   }
 
   async loadModel(name: string): Promise<StoredModel | undefined> {

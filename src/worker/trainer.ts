@@ -3,11 +3,9 @@
  * `post`, so it runs the same inside a Web Worker and in a Node test. Every failure becomes an 'error' event;
  * `handle` never rejects.
  */
-import { TrainingDriver, type IterationReport } from '../model/driver';
-import { computeMetrics } from '../music/metrics';
-import { PITCHES, rollTransferables, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
-import { windowMelodies, windowsToRolls } from '../music/windows';
-import { checkHyperParams, type HyperParams } from '../protocol/config';
+import { TrainingDriver } from '../model/driver';
+import { rollTransferables, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
+import { checkHyperParams } from '../protocol/config';
 import {
   BACKEND_ORDER,
   VOICINGS,
@@ -22,8 +20,15 @@ import {
 } from '../protocol/messages';
 import type { BackendChoice } from './backend';
 import type { EngineFactory, TrainingRun, WorkerModel } from './engine';
-import { BadModelError, BadRequestError, BusyError, NoModelError, TrainerError, toTrainerError } from './errors';
+import { endEpoch, saveCheckpoint, type EpochEndContext, type Session } from './epochEnd';
+import { BadModelError, BadRequestError, BusyError, NoModelError, StorageError, TrainerError, toTrainerError } from './errors';
+import { fetchModelFiles } from './modelFetch';
+import { ModelShelf } from './modelShelf';
+import { checkRoll, checkWindows, hasRequestId } from './requestChecks';
 import { datasetIdentity, sameDataset, type TrainerStore } from './store';
+
+export { fetchModelFiles } from './modelFetch';
+export { METRIC_MELODIES } from './epochEnd';
 
 /** Sends an event to the page, moving the listed buffers instead of copying them. */
 export type PostEvent = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
@@ -45,20 +50,6 @@ export interface TrainerDeps {
   now?: () => number;
 }
 
-/** How many data melodies are accompanied at each epoch end to measure the generator. */
-export const METRIC_MELODIES = 16;
-
-interface Session {
-  run: TrainingRun;
-  /** Counts epochs, times iterations and holds the pause and stop requests. */
-  driver: TrainingDriver;
-  config: HyperParams;
-  data: TrainingWindows;
-  snapshotMelodies: PianoRoll[];
-  reference: MetricSet | undefined;
-  metricMelodies: PianoRoll[];
-}
-
 /** Handles the page's requests for one worker: backend choice, training, generation, saving and loading. */
 export class TrainerHandler {
   private readonly deps: TrainerDeps;
@@ -73,9 +64,12 @@ export class TrainerHandler {
   // Engine calls are serialised so a generate request never runs in the middle of a training step.
   private engineQueue: Promise<unknown> = Promise.resolve();
   private requestQueue: Promise<void> = Promise.resolve();
+  /** Models saved by name: in the store, or in memory where the browser refuses them. */
+  private readonly shelf: ModelShelf;
 
   constructor(deps: TrainerDeps) {
     this.deps = deps;
+    this.shelf = new ModelShelf(deps.store);
     this.now = deps.now;
   }
 
@@ -190,7 +184,9 @@ export class TrainerHandler {
     let completedIterations = 0;
     let run: TrainingRun;
     if (resume) {
-      const checkpoint = await this.deps.store.loadCheckpoint();
+      const checkpoint = await this.deps.store.loadCheckpoint().catch((error: unknown) => {
+        throw new StorageError('The saved training run could not be read', error, 'Start a new run instead.', false);
+      });
       if (!checkpoint) throw new TrainerError('no-model', 'There is no saved training run to continue: start a new one.');
       if (!sameDataset(checkpoint.dataset, datasetIdentity(data))) {
         throw new BadRequestError('The saved training run used different training data: pick the same data set again, or start a new run.');
@@ -200,7 +196,8 @@ export class TrainerHandler {
       completedIterations = checkpoint.completedIterations;
       run = await this.deps.engines.restoreRun(checkpoint.state, config, data, completedIterations);
     } else {
-      await this.deps.store.clearCheckpoint();
+      // Storage that is full or blocked must not keep a new run from starting: its first checkpoint says why.
+      await this.deps.store.clearCheckpoint().catch(() => undefined);
       run = await this.deps.engines.newRun(config, data);
     }
     this.replaceModel(run.model);
@@ -246,8 +243,8 @@ export class TrainerHandler {
             secondsLeft: report.secondsLeft,
             trainingThreads: run.threads,
           }),
-        endEpoch: (report) => this.endEpoch(session, report),
-        checkpoint: (report) => this.checkpoint(session, report),
+        endEpoch: (report) => endEpoch(this.epochContext, session, report),
+        checkpoint: (report) => saveCheckpoint(this.epochContext, session, report),
         paused: () => this.setState('paused'),
         resumed: () => this.setState('training'),
       });
@@ -266,59 +263,6 @@ export class TrainerHandler {
       await this.exclusive(async () => run.finish?.());
     } catch (error) {
       this.postError(error);
-    }
-  }
-
-  /** Snapshot (when due) and metrics at the end of an epoch; a failure of one is reported and training goes on. */
-  private async endEpoch(session: Session, report: IterationReport): Promise<void> {
-    const { run, config } = session;
-    const epoch = report.completedEpochs;
-    if (report.snapshotDue && session.snapshotMelodies.length) {
-      try {
-        const rolls = await this.exclusive(() => run.model.snapshot(session.snapshotMelodies, config.seed));
-        this.deps.post({ type: 'snapshot', epoch, rolls }, rolls.flatMap(rollTransferables));
-      } catch (error) {
-        this.postError(error);
-      }
-    }
-    const metrics = this.deps.metrics === undefined ? computeMetrics : this.deps.metrics;
-    if (metrics) {
-      try {
-        if (!session.reference) {
-          session.reference = metrics(windowsToRolls(session.data));
-          session.metricMelodies = windowMelodies(session.data, METRIC_MELODIES);
-        }
-        const generated = metrics(await this.exclusive(() => run.model.snapshot(session.metricMelodies, config.seed)));
-        this.deps.post({ type: 'metrics', epoch, generated, reference: session.reference });
-      } catch (error) {
-        this.postError(error);
-      }
-    }
-  }
-
-  /** Saves the run in the store (at each epoch end); a failure is reported and training goes on. */
-  private async checkpoint(session: Session, report: IterationReport): Promise<void> {
-    const { run, config } = session;
-    const epoch = report.completedEpochs;
-    try {
-      const state = await this.exclusive(() => run.exportState());
-      await this.deps.store.saveCheckpoint({
-        config,
-        state,
-        epoch,
-        completedIterations: report.iteration,
-        dataset: datasetIdentity(session.data),
-        savedAt: Date.now(),
-      });
-      // `iteration` counts iterations since the run began, so a resumed run can be checked against it.
-      this.deps.post({ type: 'checkpoint', epoch, iteration: report.iteration });
-    } catch (error) {
-      this.postError(
-        new TrainerError(
-          'internal',
-          `Could not save the epoch ${epoch} checkpoint in this browser's storage (${errorText(error)}); training goes on.`,
-        ),
-      );
     }
   }
 
@@ -342,7 +286,7 @@ export class TrainerHandler {
       throw new BadRequestError('Give the model a name to save it in the browser.');
     const files = await this.exclusive(() => model.exportModel());
     if (target === 'indexeddb') {
-      await this.deps.store.saveModel((name as string).trim(), files);
+      await this.shelf.save((name as string).trim(), files);
       this.deps.post({ type: 'saved', requestId });
     } else {
       this.deps.post({ type: 'saved', requestId, files }, [files.weights]);
@@ -351,7 +295,7 @@ export class TrainerHandler {
 
   private async deleteModel(requestId: number, name: string): Promise<void> {
     if (!(typeof name === 'string' && name.trim())) throw new BadRequestError('Name the saved model to delete.');
-    await this.deps.store.deleteModel(name.trim());
+    await this.shelf.delete(name.trim());
     this.deps.post({ type: 'deleted', requestId });
   }
 
@@ -359,12 +303,9 @@ export class TrainerHandler {
     if (this.isTraining()) throw new BusyError('load a model');
     let files: ModelFiles;
     switch (source?.kind) {
-      case 'indexeddb': {
-        const stored = await this.deps.store.loadModel(source.name);
-        if (!stored) throw new TrainerError('no-model', `There is no model called "${source.name}" saved in this browser.`);
-        files = stored.files;
+      case 'indexeddb':
+        files = await this.shelf.load(source.name);
         break;
-      }
       case 'files':
         if (typeof source.modelJson !== 'string' || !(source.weights instanceof ArrayBuffer)) {
           throw new BadModelError('Pick both files of a saved model: the model.json file and its weights (.bin) file.');
@@ -387,6 +328,17 @@ export class TrainerHandler {
   private replaceModel(model: WorkerModel): void {
     if (this.model && this.model !== model) this.model.dispose();
     this.model = model;
+  }
+
+  /** What the epoch-end work (epochEnd.ts) uses of this handler. */
+  private get epochContext(): EpochEndContext {
+    return {
+      post: this.deps.post,
+      store: this.deps.store,
+      metrics: this.deps.metrics,
+      exclusive: (task) => this.exclusive(task),
+      report: (error) => this.postError(error),
+    };
   }
 
   private isTraining(): boolean {
@@ -412,78 +364,4 @@ export class TrainerHandler {
     if (trainerError.problems) event.problems = trainerError.problems;
     this.deps.post(event);
   }
-}
-
-/** Downloads a served model: its JSON file, then the weight files its manifest lists (joined in order) or else `<name>.weights.bin` beside it. */
-export async function fetchModelFiles(url: string, fetcher: typeof fetch = fetch): Promise<ModelFiles> {
-  const response = await fetcher(url).catch((error: unknown) => {
-    throw new BadModelError(`Could not download the model from ${url} (${errorText(error)}).`);
-  });
-  if (!response.ok) throw new BadModelError(`Could not download the model from ${url} (the server answered ${response.status}).`);
-  const modelJson = await response.text();
-  let manifest: { weightsManifest?: { paths?: unknown }[] };
-  try {
-    manifest = JSON.parse(modelJson) as typeof manifest;
-  } catch {
-    throw new BadModelError(`The file at ${url} is not a model.json file.`);
-  }
-  const base = new URL(url, typeof location === 'undefined' ? 'http://localhost/' : location.href);
-  const listed = (manifest.weightsManifest ?? [])
-    .flatMap((group) => (Array.isArray(group.paths) ? group.paths : []))
-    .filter((p): p is string => typeof p === 'string');
-  // A Cantus model file lists no weight paths: its weights lie beside it as <name>.weights.bin (model.json -> model.weights.bin).
-  const fileName = base.pathname.split('/').pop() ?? 'model.json';
-  const paths = listed.length ? listed : [`${fileName.replace(/\.json$/i, '') || 'model'}.weights.bin`];
-  const parts: ArrayBuffer[] = [];
-  for (const path of paths) {
-    const weightsUrl = new URL(path, base).href;
-    const weights = await fetcher(weightsUrl).catch((error: unknown) => {
-      throw new BadModelError(`Could not download the model weights from ${weightsUrl} (${errorText(error)}).`);
-    });
-    if (!weights.ok)
-      throw new BadModelError(`Could not download the model weights from ${weightsUrl} (the server answered ${weights.status}).`);
-    parts.push(await weights.arrayBuffer());
-  }
-  const joined = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(new Uint8Array(part), offset);
-    offset += part.byteLength;
-  }
-  return { modelJson, weights: joined.buffer };
-}
-
-function checkWindows(data: TrainingWindows): void {
-  if (!data || !(data.data instanceof Int8Array)) throw new BadRequestError('The training data is missing or not in the expected format.');
-  if (!Number.isInteger(data.count) || data.count < 1)
-    throw new BadRequestError('The training data holds no windows: pick pieces with at least two bars.');
-  if (!Number.isInteger(data.tracks) || data.tracks < 2)
-    throw new BadRequestError('The training data needs a melody and at least one accompanying voice.');
-  if (data.data.length !== data.count * data.steps * PITCHES * data.tracks) {
-    throw new BadRequestError(
-      `The training data is damaged: ${data.count} windows of ${data.steps} steps and ${data.tracks} tracks should hold ${data.count * data.steps * PITCHES * data.tracks} values, not ${data.data.length}.`,
-    );
-  }
-}
-
-function checkRoll(roll: PianoRoll, what: string): void {
-  if (!roll || !(roll.active instanceof Uint8Array) || !Array.isArray(roll.tracks) || roll.tracks.length < 1) {
-    throw new BadRequestError(`${capitalise(what)} is not a piano roll.`);
-  }
-  if (!Number.isInteger(roll.steps) || roll.steps < 1)
-    throw new BadRequestError(`${capitalise(what)} is empty: it needs at least one time step.`);
-  if (roll.active.length !== roll.steps * PITCHES * roll.tracks.length)
-    throw new BadRequestError(`${capitalise(what)} is damaged: its notes do not match its length.`);
-}
-
-function hasRequestId(request: unknown): request is { requestId: number } {
-  return typeof request === 'object' && request !== null && typeof (request as { requestId?: unknown }).requestId === 'number';
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -144,6 +144,19 @@ describe('model files', () => {
       'bad-shape',
       /generator.*weight tensors/,
     );
+    // Weights that hold NaN or infinity (a diverged run, a damaged file) are refused, in either network, not loaded as noise.
+    const withValue = (index: number, value: number): ModelFiles => {
+      const weights = files.weights.slice(0);
+      new Float32Array(weights)[index] = value;
+      return { modelJson: files.modelJson, weights };
+    };
+    const lastCritic = manifest.critic.weights.at(-1);
+    await expectModelFileError(withValue(manifest.generator.weights[0].offset + 3, NaN), 'not-finite', /generator.*NaN.*damaged/);
+    await expectModelFileError(withValue(lastCritic.offset, -Infinity), 'not-finite', /critic.*infinite.*damaged/);
+    const state = await exportTrainingState(engine);
+    const stateWeights = state.weights.slice(0);
+    new Float32Array(stateWeights)[stateWeights.byteLength / 4 - 1] = Infinity;
+    await expectModelFileError({ modelJson: state.modelJson, weights: stateWeights }, 'not-finite', /infinite/, importTrainingState);
     // A failed load frees the engine it had started to build.
     expect(tf.memory().numTensors).toBe(before);
     expect(manifest.weightValues * 4).toBe(files.weights.byteLength);

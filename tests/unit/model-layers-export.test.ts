@@ -77,6 +77,9 @@ describe('TF.js Layers export', () => {
       /not a TF.js Layers model/,
     );
     await expect(importLayersModels(files, { ...engine.config, baseWidth: 8 })).rejects.toThrow(/shape/);
+    const damaged = files.critic.weights.slice(0);
+    new Float32Array(damaged)[5] = NaN;
+    await expect(importLayersModel({ ...files.critic, weights: damaged })).rejects.toThrow(/NaN.*damaged/);
     engine.dispose();
   });
 });

@@ -12,7 +12,7 @@ import { createStore, type Store } from '../../src/ui/store';
 import { initialState, type AppState } from '../../src/ui/state';
 import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
 import type { TrackMix } from '../../src/audio/schedule';
-import type { WorkerEvent } from '../../src/protocol/messages';
+import type { ModelFiles, WorkerEvent } from '../../src/protocol/messages';
 import { DEFAULT_HYPERPARAMS, type HyperParamsInput } from '../../src/protocol/config';
 import { buildMidi } from './music-midi-helpers';
 
@@ -46,7 +46,7 @@ export class FakeTrainer implements Trainer {
     roll.active[cellIndex(roll, 0, 55, 1)] = 1;
     return roll;
   }
-  async save(target: 'indexeddb' | 'files', name?: string) {
+  async save(target: 'indexeddb' | 'files', name?: string): Promise<ModelFiles | undefined> {
     this.saved.push(`${target}:${name ?? ''}`);
     return undefined;
   }

@@ -3,7 +3,7 @@ import type { Store } from '../store';
 import { DEFAULT_MODEL_ID, type AppState, type KeptModel } from '../state';
 import { draftFrom } from '../hyperForm';
 import type { Engine } from './engine';
-import { messageOf, PageActionError, type Messages } from './messages';
+import { isStorageRefusal, messageOf, PageActionError, type Messages } from './messages';
 import { DEFAULT_MODEL_ENTRY, emptyHistory, shortDate, trainedModelEntry, weightsFileName } from './modelList';
 import { isTraining } from './training';
 
@@ -101,8 +101,15 @@ export class Models {
         detail: `loaded from files; width ${config.baseWidth}`,
         savedAt,
       };
-      // Kept in the browser, so the picker offers it after a reload too; the files stay the user's.
-      await trainer.save('indexeddb', entry.id);
+      // Kept in the browser, so the picker offers it after a reload too; the files stay the user's. Where the browser
+      // refuses, the worker keeps it for this visit and the entry says so: the user still has the files.
+      try {
+        await trainer.save('indexeddb', entry.id);
+      } catch (error) {
+        if (!isStorageRefusal(error)) throw error;
+        entry.unsaved = true;
+        entry.detail = `${entry.detail}; not saved in this browser, load the files again next time`;
+      }
       this.store.set((s) => ({
         models: [...s.models, entry],
         activeModelId: entry.id,
@@ -137,18 +144,29 @@ export class Models {
     const s = this.store.get();
     // A run that stopped before its first iteration made no model worth keeping.
     if (s.losses.length === 0 && s.snapshots.length === 0) return;
+    const entry = trainedModelEntry(s, Date.now());
     try {
-      const entry = trainedModelEntry(s, Date.now());
       await trainer.save('indexeddb', entry.id);
-      this.store.set((now) => ({
-        models: [...now.models, entry],
-        activeModelId: entry.id,
-        model: { origin: 'trained', label: entry.label },
-      }));
-      this.deps.saveNow();
     } catch (error) {
-      this.deps.messages.report('training', new Error(`The trained model could not be kept for next time: ${messageOf(error)}`));
+      // The run's model stays in the worker either way: the entry says it is not saved, and saving as files is offered.
+      const refused = isStorageRefusal(error);
+      const kept: KeptModel = { ...entry, label: `${entry.label}, not saved in this browser`, unsaved: true };
+      this.store.set((now) => ({
+        ...(refused ? { models: [...now.models, kept], activeModelId: kept.id } : {}),
+        model: { origin: 'trained', label: refused ? kept.label : 'trained here, not saved in this browser' },
+      }));
+      const message = refused
+        ? messageOf(error)
+        : `The trained model could not be saved in this browser: ${messageOf(error)}. Save it as files to keep it.`;
+      this.deps.messages.report('training', new Error(message), 'save-model-files');
+      return;
     }
+    this.store.set((now) => ({
+      models: [...now.models, entry],
+      activeModelId: entry.id,
+      model: { origin: 'trained', label: entry.label },
+    }));
+    this.deps.saveNow();
   }
 
   /** Loads the model chosen last time (falling back to the default when it is gone); reports failures, never throws. */

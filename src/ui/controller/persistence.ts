@@ -6,7 +6,8 @@ import type { InstrumentName } from '../../audio/instruments';
 import type { Store } from '../store';
 import { DEFAULT_MODEL_ID, type AppState, type DatasetChoice, type KeptModel, type LoopBars } from '../state';
 import type { Melody } from './melody';
-import { messageOf, type Messages } from './messages';
+import { storageMessage, type Messages } from './messages';
+import { describeStorageFailure } from '../../protocol/storage';
 import { DEFAULT_MODEL_ENTRY, restoredModels } from './modelList';
 import type { Playback } from './playback';
 
@@ -52,6 +53,8 @@ export interface PersistenceDeps {
 export class Persistence {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private unsubscribe: (() => void) | null = null;
+  /** Why the last save failed, so the same refusal is said once, not after every change; cleared by a save that works. */
+  private saveRefused: string | null = null;
 
   constructor(private readonly deps: PersistenceDeps) {}
 
@@ -64,7 +67,12 @@ export class Persistence {
     try {
       return await this.deps.memory.load();
     } catch (error) {
-      this.deps.messages.report('page', new Error(`Your last session could not be restored (${messageOf(error)}). Starting fresh.`));
+      // Saving will meet the same refusal: it is said once, here.
+      this.saveRefused = describeStorageFailure(error).reason;
+      this.deps.messages.report(
+        'page',
+        new Error(storageMessage('Your last session could not be read', error, 'The page starts fresh, and works as usual.')),
+      );
       return undefined;
     }
   }
@@ -131,7 +139,8 @@ export class Persistence {
         resultSeed: s.resultSeed,
         voicing: s.voicing,
         storedModel: null,
-        models: s.models.filter((m) => m.id !== DEFAULT_MODEL_ID),
+        // A model the browser refused to store is gone after a reload: its entry is not kept either.
+        models: s.models.filter((m) => m.id !== DEFAULT_MODEL_ID && !m.unsaved),
         activeModelId: s.activeModelId,
         mix: s.mix,
         instruments: s.instruments,
@@ -139,11 +148,23 @@ export class Persistence {
         loop: s.loop,
         loopBars: s.loopBars,
       };
-      this.deps.memory
-        .save(page)
-        .catch((error: unknown) =>
-          this.deps.messages.report('page', new Error(`Your work could not be saved in this browser: ${messageOf(error)}`)),
-        );
+      this.deps.memory.save(page).then(
+        () => {
+          this.saveRefused = null;
+        },
+        (error: unknown) => {
+          const reason = describeStorageFailure(error).reason;
+          if (reason === this.saveRefused) return;
+          this.saveRefused = reason;
+          const message = storageMessage(
+            'Your work could not be saved',
+            error,
+            'Everything stays on this page until you close it; your melody and accompaniment can be exported as MIDI.',
+          );
+          const trained = this.store.get().model?.origin === 'trained';
+          this.deps.messages.report('page', new Error(message), trained ? 'save-model-files' : undefined);
+        },
+      );
     }, delayMs);
   }
 }

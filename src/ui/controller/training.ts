@@ -136,9 +136,11 @@ export class Training {
           activeModelId: null,
         }));
         break;
-      case 'checkpoint':
-        this.store.set({ model: { origin: 'trained', label: `being trained here (epoch ${event.epoch})` }, activeModelId: null });
+      case 'checkpoint': {
+        const where = event.unsaved ? ', not saved in this browser' : '';
+        this.store.set({ model: { origin: 'trained', label: `being trained here (epoch ${event.epoch}${where})` }, activeModelId: null });
         break;
+      }
       case 'generated':
       case 'saved':
       case 'loaded':
@@ -146,7 +148,9 @@ export class Training {
         // Answers to requests arrive through the client's promises.
         break;
       case 'error':
-        if (event.requestId === undefined) this.deps.messages.report('training', new Error(event.message));
+        // The browser would not keep the run: saving it as files is offered right beside the reason.
+        if (event.requestId === undefined)
+          this.deps.messages.report('training', new Error(event.message), event.code === 'storage' ? 'save-model-files' : undefined);
         break;
       default: {
         const unknown: never = event;

@@ -1,0 +1,42 @@
+/** Checks of what the page sends the worker: training windows, piano rolls, request ids. */
+import { PITCHES, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
+import { BadRequestError } from './errors';
+
+/** Refuses training data that is missing or does not match its own shape. */
+export function checkWindows(data: TrainingWindows): void {
+  if (!data || !(data.data instanceof Int8Array)) throw new BadRequestError('The training data is missing or not in the expected format.');
+  if (!Number.isInteger(data.count) || data.count < 1)
+    throw new BadRequestError('The training data holds no windows: pick pieces with at least two bars.');
+  if (!Number.isInteger(data.tracks) || data.tracks < 2)
+    throw new BadRequestError('The training data needs a melody and at least one accompanying voice.');
+  if (data.data.length !== data.count * data.steps * PITCHES * data.tracks) {
+    throw new BadRequestError(
+      `The training data is damaged: ${data.count} windows of ${data.steps} steps and ${data.tracks} tracks should hold ${data.count * data.steps * PITCHES * data.tracks} values, not ${data.data.length}.`,
+    );
+  }
+}
+
+/** Refuses a piano roll that is missing, empty or damaged; `what` names it in the message. */
+export function checkRoll(roll: PianoRoll, what: string): void {
+  if (!roll || !(roll.active instanceof Uint8Array) || !Array.isArray(roll.tracks) || roll.tracks.length < 1) {
+    throw new BadRequestError(`${capitalise(what)} is not a piano roll.`);
+  }
+  if (!Number.isInteger(roll.steps) || roll.steps < 1)
+    throw new BadRequestError(`${capitalise(what)} is empty: it needs at least one time step.`);
+  if (roll.active.length !== roll.steps * PITCHES * roll.tracks.length)
+    throw new BadRequestError(`${capitalise(what)} is damaged: its notes do not match its length.`);
+}
+
+/** True for a request that carries a numeric request id. */
+export function hasRequestId(request: unknown): request is { requestId: number } {
+  return typeof request === 'object' && request !== null && typeof (request as { requestId?: unknown }).requestId === 'number';
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The text of anything thrown. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
