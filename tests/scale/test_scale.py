@@ -15,9 +15,12 @@ their update, which must agree within a tenth of the learning rate for 99% of th
 Adam step (Adam's step is bounded by about lr / (1 - beta1) = 2 lr early on). After several iterations a moving mean
 may differ by 2 lr per further iteration (see assert_same_updates).
 """
+import contextlib
+import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -83,17 +86,30 @@ def run_copy(tmp, source_checkpoint=None):
 
 
 def train(run, processes, *args):
-    env = dict(os.environ, OMP_NUM_THREADS="1")
+    """Trains with scale/train.py's command line: in this process for one process, under torchrun for more."""
     if processes == 1:
-        command = [sys.executable, TRAIN]
-    else:
-        # torchrun; --redirects/--tee 1 because PyTorch 1.13's launcher cannot read their default under Python 3.11.
-        launcher = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--redirects", "1", "--tee", "1"]
-        command = launcher + [f"--nproc_per_node={processes}", TRAIN]
-    result = subprocess.run(command + ["--run", run, *args], env=env, capture_output=True, text=True, timeout=300)
-    if result.returncode != 0:
-        raise AssertionError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
+        import train as cli
+
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            cli.train(cli.parse_args(["--run", run, *args]))
+        return printed.getvalue()
+    # torchrun; --redirects/--tee 1 because PyTorch 1.13's launcher cannot read their default under Python 3.11.
+    launcher = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--redirects", "1", "--tee", "1"]
+    command = launcher + [f"--nproc_per_node={processes}", TRAIN, "--run", run, *args]
+    # A session of its own, so that a launcher out of time goes with its workers (none is left waiting on a peer).
+    child = subprocess.Popen(
+        command, env=dict(os.environ, OMP_NUM_THREADS="1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        stdout, stderr = child.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        raise AssertionError(f"{' '.join(command)} took longer than 600 s")
+    if child.returncode != 0:
+        raise AssertionError(f"{' '.join(command)} failed:\n{stdout}\n{stderr}")
+    return stdout
 
 
 def log_of(run):
@@ -244,32 +260,28 @@ class RoundTrip(TestCase):
             json.dump(output.reshape(-1).tolist(), f)
 
     def test_damaged_or_missing_files_are_refused_with_a_message(self):
+        from cantus_scale.run import RunError
+
         with tempfile.TemporaryDirectory() as tmp:
             run = run_copy(tmp)
             with open(os.path.join(run, "checkpoint", "model.weights.bin"), "r+b") as f:
                 f.truncate(100)
-            result = subprocess.run([sys.executable, TRAIN, "--run", run], capture_output=True, text=True)
-            self.assertNotEqual(result.returncode, 0)
-            self.assertIn("it is incomplete", result.stderr)
+            with self.assertRaisesRegex(RunError, "it is incomplete"):
+                train(run, 1)
             os.remove(os.path.join(run, "windows.bin"))
-            result = subprocess.run([sys.executable, TRAIN, "--run", run], capture_output=True, text=True)
-            self.assertIn("npm run scale -- prepare", result.stderr)
+            with self.assertRaisesRegex(RunError, "npm run scale -- prepare"):
+                train(run, 1)
 
 
 class Bench(TestCase):
-    def test_bench_prints_iterations_per_second_per_width(self):
-        result = subprocess.run(
-            [sys.executable, os.path.join(ROOT, "scale", "bench.py"), "--widths", "4", "--seconds", "0"],
-            env=dict(os.environ, OMP_NUM_THREADS="1"),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        self.assertEqual(result.returncode, 0, result.stderr)
-        (row,) = json.loads(result.stdout.strip().splitlines()[-1])
+    def test_bench_times_iterations_per_second(self):
+        import bench
+
+        row = bench.measure(4, seconds=0, skip_above=300, world=1)
         self.assertEqual(row["width"], 4)
         self.assertGreater(row["iterationsPerSecond"], 0)
         self.assertIn("3 iterations", row["note"])
+        self.assertIn("skipped", bench.measure(4, seconds=0, skip_above=0, world=1)["note"])
 
 
 if __name__ == "__main__":

@@ -51,12 +51,13 @@ describe.skipIf(missing !== null)('the PyTorch trainer (scale/)', () => {
       cwd: ROOT,
       env: { ...process.env, CANTUS_SCALE_FIXTURES: fixtures, CANTUS_SCALE_OUT: out },
       encoding: 'utf8',
-      timeout: 500_000,
+      // Seconds on an idle machine; minutes when many jobs share two cores.
+      timeout: 840_000,
     });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stderr).toMatch(/Ran 7 tests/);
     expect(run.stderr).not.toMatch(/skipped/);
-  }, 600_000);
+  }, 900_000);
 
   it('a model trained with PyTorch loads as the page loads it, writes what PyTorch computed and accompanies', async () => {
     const engine = await importModel(readModelDir(join(out, 'run', 'model')));
