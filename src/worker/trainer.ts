@@ -5,13 +5,13 @@
  */
 import { TrainingDriver, type IterationReport } from '../model/driver';
 import { computeMetrics } from '../music/metrics';
-import { PITCHES, rollTransferables, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
+import { rollTransferables, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import { windowMelodies, windowsToRolls } from '../music/windows';
 import { checkHyperParams, type HyperParams } from '../protocol/config';
 import {
-  BACKEND_ORDER,
   VOICINGS,
   type BackendName,
+  type BackendRate,
   type MetricSet,
   type ModelFiles,
   type ModelSource,
@@ -20,9 +20,11 @@ import {
   type WorkerEvent,
   type WorkerRequest,
 } from '../protocol/messages';
-import type { BackendChoice } from './backend';
+import type { BackendChoice, ChooseOptions } from './backend';
+import { EngineChoice } from './engineChoice';
 import type { EngineFactory, TrainingRun, WorkerModel } from './engine';
-import { BadModelError, BadRequestError, BusyError, NoModelError, TrainerError, toTrainerError } from './errors';
+import { BadRequestError, BusyError, NoModelError, TrainerError, toTrainerError } from './errors';
+import { backendOrderOf, checkRoll, checkSaveTarget, checkWindows, errorText, hasRequestId, modelFilesOf } from './requests';
 import { datasetIdentity, sameDataset, type TrainerStore } from './store';
 
 /** Sends an event to the page, moving the listed buffers instead of copying them. */
@@ -34,7 +36,9 @@ export interface TrainerDeps {
   engines: EngineFactory;
   store: TrainerStore;
   /** Picks and switches to a backend (backend.ts's chooseBackend in the worker), measuring at the given model width. */
-  chooseBackend?: (order: readonly BackendName[], options: { width?: number; override?: BackendName }) => Promise<BackendChoice>;
+  chooseBackend?: (order: readonly BackendName[], options: ChooseOptions) => Promise<BackendChoice>;
+  /** Times the engines (backend.ts's timeBackends). Given, 'init' starts an engine at once and the timing follows (engineChoice.ts). */
+  timeBackends?: (order: readonly BackendName[], width: number, signal: AbortSignal) => Promise<BackendRate[] | undefined>;
   /** Called once a backend is chosen; returns a cancel function (backend.ts's watchDeviceLoss in the worker). */
   watchDeviceLoss?: (onLost: (message: string) => void) => () => void;
   /** Objective metrics of a set of rolls; default src/music/metrics.ts's computeMetrics, null sends no 'metrics' events. */
@@ -64,8 +68,8 @@ export class TrainerHandler {
   private readonly deps: TrainerDeps;
   private readonly now: (() => number) | undefined;
   private state: TrainingState = 'idle';
-  private backend: BackendChoice | undefined;
-  private cancelDeviceWatch: (() => void) | undefined;
+  /** The compute engine in use and its timing for training; undefined when the worker has no way to choose one. */
+  private readonly engine: EngineChoice | undefined;
   private session: Session | undefined;
   /** The model generate/save use: the training run's, or one loaded. */
   private model: WorkerModel | undefined;
@@ -77,6 +81,17 @@ export class TrainerHandler {
   constructor(deps: TrainerDeps) {
     this.deps = deps;
     this.now = deps.now;
+    const chooseBackend = deps.chooseBackend;
+    if (chooseBackend) {
+      this.engine = new EngineChoice({
+        chooseBackend,
+        ...(deps.timeBackends ? { timeBackends: deps.timeBackends } : {}),
+        ...(deps.watchDeviceLoss ? { watchDeviceLoss: deps.watchDeviceLoss } : {}),
+        onDeviceLost: (message) => this.onDeviceLost(message),
+        post: (event) => deps.post(event),
+        exclusive: (task) => this.exclusive(task),
+      });
+    }
   }
 
   /** The current training state (for tests and the worker shell). */
@@ -101,7 +116,7 @@ export class TrainerHandler {
   /** Frees the engine; the handler is unusable afterwards. */
   dispose(): void {
     this.session?.driver.requestStop();
-    this.cancelDeviceWatch?.();
+    this.engine?.dispose();
     this.model?.dispose();
     this.model = undefined;
   }
@@ -138,28 +153,9 @@ export class TrainerHandler {
 
   private async init(backends: BackendName[] | undefined, width?: number, override?: BackendName): Promise<void> {
     if (this.isTraining()) throw new BusyError('switch the compute engine');
-    const order = backends && backends.length ? backends : [...BACKEND_ORDER];
-    const unknown = [...order, ...(override === undefined ? [] : [override])].filter(
-      (b) => !(BACKEND_ORDER as readonly string[]).includes(b),
-    );
-    if (unknown.length) throw new BadRequestError(`Unknown compute engine(s): ${unknown.join(', ')}. Use ${BACKEND_ORDER.join(', ')}.`);
-    if (!this.deps.chooseBackend) throw new TrainerError('no-backend', 'This worker was built without a way to choose a compute engine.');
-    const options: { width?: number; override?: BackendName } = {};
-    if (width !== undefined) options.width = width;
-    if (override !== undefined) options.override = override;
-    const choice = await this.deps.chooseBackend(order, options);
-    this.backend = choice;
-    this.cancelDeviceWatch?.();
-    this.cancelDeviceWatch = this.deps.watchDeviceLoss?.((message) => this.onDeviceLost(message));
-    const ready: WorkerEvent = { type: 'ready', backend: choice.backend };
-    if (choice.fallbackReason) ready.fallbackReason = choice.fallbackReason;
-    // Optional fields are left out when empty, so a choice without measurements reads as before.
-    if (choice.how !== undefined && choice.how !== 'first-working') ready.how = choice.how;
-    if (choice.rates?.length) ready.rates = choice.rates;
-    if (choice.threads !== undefined) ready.threads = choice.threads;
-    // The width the rates were timed at; without rates there was nothing timed at any width.
-    if (choice.width !== undefined && choice.rates?.length) ready.width = choice.width;
-    this.deps.post(ready);
+    const order = backendOrderOf(backends, override);
+    if (!this.engine) throw new TrainerError('no-backend', 'This worker was built without a way to choose a compute engine.');
+    await this.engine.choose(order, width, override);
   }
 
   private onDeviceLost(message: string): void {
@@ -184,7 +180,9 @@ export class TrainerHandler {
     checkWindows(data);
     const melodies = Array.isArray(snapshotMelodies) ? snapshotMelodies : [];
     melodies.forEach((m, i) => checkRoll(m, `snapshot melody ${i + 1}`));
-    if (!this.backend && this.deps.chooseBackend) await this.init(undefined);
+    if (this.engine && !this.engine.current) await this.init(undefined);
+    // Training runs on the engine timed fastest: where that is still to be timed, it is timed now.
+    await this.engine?.timed(checked.value.baseWidth);
 
     let config = checked.value;
     let completedIterations = 0;
@@ -329,18 +327,15 @@ export class TrainerHandler {
     if (!Number.isFinite(seed)) throw new BadRequestError('The variation seed must be a number.');
     if (voicing !== undefined && !VOICINGS.includes(voicing))
       throw new BadRequestError(`Unknown voicing "${String(voicing)}"; use one of ${VOICINGS.join(', ')}.`);
-    const roll = await this.exclusive(() => model.accompany(melody, seed, voicing));
+    const roll = await this.busy(() => this.exclusive(() => model.accompany(melody, seed, voicing)));
     this.deps.post({ type: 'generated', requestId, roll }, rollTransferables(roll));
   }
 
   private async save(requestId: number, target: 'indexeddb' | 'files', name: string | undefined): Promise<void> {
     const model = this.model;
     if (!model) throw new NoModelError('save');
-    if (target !== 'indexeddb' && target !== 'files')
-      throw new BadRequestError(`A model can be saved in the browser ("indexeddb") or as files ("files"), not "${String(target)}".`);
-    if (target === 'indexeddb' && !(typeof name === 'string' && name.trim()))
-      throw new BadRequestError('Give the model a name to save it in the browser.');
-    const files = await this.exclusive(() => model.exportModel());
+    checkSaveTarget(target, name);
+    const files = await this.busy(() => this.exclusive(() => model.exportModel()));
     if (target === 'indexeddb') {
       await this.deps.store.saveModel((name as string).trim(), files);
       this.deps.post({ type: 'saved', requestId });
@@ -357,27 +352,8 @@ export class TrainerHandler {
 
   private async load(requestId: number, source: ModelSource): Promise<void> {
     if (this.isTraining()) throw new BusyError('load a model');
-    let files: ModelFiles;
-    switch (source?.kind) {
-      case 'indexeddb': {
-        const stored = await this.deps.store.loadModel(source.name);
-        if (!stored) throw new TrainerError('no-model', `There is no model called "${source.name}" saved in this browser.`);
-        files = stored.files;
-        break;
-      }
-      case 'files':
-        if (typeof source.modelJson !== 'string' || !(source.weights instanceof ArrayBuffer)) {
-          throw new BadModelError('Pick both files of a saved model: the model.json file and its weights (.bin) file.');
-        }
-        files = { modelJson: source.modelJson, weights: source.weights };
-        break;
-      case 'url':
-        files = await (this.deps.fetchModel ?? fetchModelFiles)(source.url);
-        break;
-      default:
-        throw new BadRequestError("A model can be loaded from the browser's storage, from files, or from a web address.");
-    }
-    const model = await this.exclusive(() => this.deps.engines.loadModel(files));
+    const files = await modelFilesOf(source, this.deps.store, this.deps.fetchModel);
+    const model = await this.busy(() => this.exclusive(() => this.deps.engines.loadModel(files)));
     this.session = undefined;
     this.replaceModel(model);
     this.setState('idle');
@@ -399,6 +375,11 @@ export class TrainerHandler {
     this.deps.post({ type: 'state', state });
   }
 
+  /** Runs a request's engine call; a timing of the engines in the background gives way to it (engineChoice.ts). */
+  private busy<T>(task: () => Promise<T>): Promise<T> {
+    return this.engine ? this.engine.whileBusy(task) : task();
+  }
+
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
     const result = this.engineQueue.then(task);
     this.engineQueue = result.catch(() => undefined);
@@ -412,78 +393,4 @@ export class TrainerHandler {
     if (trainerError.problems) event.problems = trainerError.problems;
     this.deps.post(event);
   }
-}
-
-/** Downloads a served model: its JSON file, then the weight files its manifest lists (joined in order) or else `<name>.weights.bin` beside it. */
-export async function fetchModelFiles(url: string, fetcher: typeof fetch = fetch): Promise<ModelFiles> {
-  const response = await fetcher(url).catch((error: unknown) => {
-    throw new BadModelError(`Could not download the model from ${url} (${errorText(error)}).`);
-  });
-  if (!response.ok) throw new BadModelError(`Could not download the model from ${url} (the server answered ${response.status}).`);
-  const modelJson = await response.text();
-  let manifest: { weightsManifest?: { paths?: unknown }[] };
-  try {
-    manifest = JSON.parse(modelJson) as typeof manifest;
-  } catch {
-    throw new BadModelError(`The file at ${url} is not a model.json file.`);
-  }
-  const base = new URL(url, typeof location === 'undefined' ? 'http://localhost/' : location.href);
-  const listed = (manifest.weightsManifest ?? [])
-    .flatMap((group) => (Array.isArray(group.paths) ? group.paths : []))
-    .filter((p): p is string => typeof p === 'string');
-  // A Cantus model file lists no weight paths: its weights lie beside it as <name>.weights.bin (model.json -> model.weights.bin).
-  const fileName = base.pathname.split('/').pop() ?? 'model.json';
-  const paths = listed.length ? listed : [`${fileName.replace(/\.json$/i, '') || 'model'}.weights.bin`];
-  const parts: ArrayBuffer[] = [];
-  for (const path of paths) {
-    const weightsUrl = new URL(path, base).href;
-    const weights = await fetcher(weightsUrl).catch((error: unknown) => {
-      throw new BadModelError(`Could not download the model weights from ${weightsUrl} (${errorText(error)}).`);
-    });
-    if (!weights.ok)
-      throw new BadModelError(`Could not download the model weights from ${weightsUrl} (the server answered ${weights.status}).`);
-    parts.push(await weights.arrayBuffer());
-  }
-  const joined = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(new Uint8Array(part), offset);
-    offset += part.byteLength;
-  }
-  return { modelJson, weights: joined.buffer };
-}
-
-function checkWindows(data: TrainingWindows): void {
-  if (!data || !(data.data instanceof Int8Array)) throw new BadRequestError('The training data is missing or not in the expected format.');
-  if (!Number.isInteger(data.count) || data.count < 1)
-    throw new BadRequestError('The training data holds no windows: pick pieces with at least two bars.');
-  if (!Number.isInteger(data.tracks) || data.tracks < 2)
-    throw new BadRequestError('The training data needs a melody and at least one accompanying voice.');
-  if (data.data.length !== data.count * data.steps * PITCHES * data.tracks) {
-    throw new BadRequestError(
-      `The training data is damaged: ${data.count} windows of ${data.steps} steps and ${data.tracks} tracks should hold ${data.count * data.steps * PITCHES * data.tracks} values, not ${data.data.length}.`,
-    );
-  }
-}
-
-function checkRoll(roll: PianoRoll, what: string): void {
-  if (!roll || !(roll.active instanceof Uint8Array) || !Array.isArray(roll.tracks) || roll.tracks.length < 1) {
-    throw new BadRequestError(`${capitalise(what)} is not a piano roll.`);
-  }
-  if (!Number.isInteger(roll.steps) || roll.steps < 1)
-    throw new BadRequestError(`${capitalise(what)} is empty: it needs at least one time step.`);
-  if (roll.active.length !== roll.steps * PITCHES * roll.tracks.length)
-    throw new BadRequestError(`${capitalise(what)} is damaged: its notes do not match its length.`);
-}
-
-function hasRequestId(request: unknown): request is { requestId: number } {
-  return typeof request === 'object' && request !== null && typeof (request as { requestId?: unknown }).requestId === 'number';
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
