@@ -8,6 +8,9 @@ import { BATCH_SIZE, measureBackend, type WidthResult } from './measure';
 /** The page's backends: the app's three, with wasm on every core or on one thread ('wasm-1t'). */
 export type PageBackend = 'webgpu' | 'webgl' | 'wasm' | 'wasm-1t';
 
+/** The app's worker script; its replica role trains one replica (src/worker/roles.ts). */
+const WORKER_SCRIPT = new URL('../../src/worker/worker.ts', import.meta.url);
+
 /** What the page hands back to the Node side. */
 export interface PageBenchResult {
   results: WidthResult[];
@@ -34,7 +37,7 @@ window.cantusBench = async (backend, widths) => {
   const threads = activeWasmThreads();
   // Every core: training as the app's worker does it, one single-thread replica of the engine per core.
   const replicas = backend === 'wasm' ? browserReplicaCount(BATCH_SIZE) : 1;
-  const replicate = ReplicatedTraining.starter(replicas, spawnReplicaWorker);
+  const replicate = ReplicatedTraining.starter(replicas, (index) => spawnReplicaWorker(index, WORKER_SCRIPT));
   // Progress goes to the console, which the Node side echoes.
   const results = await measureBackend(
     widths,

@@ -40,6 +40,11 @@ export interface EngineReady {
   threads?: number;
   /** The model width the rates were timed at. */
   width?: number;
+  /**
+   * True while the engines are still to be timed for training: this engine was started at once so accompaniment
+   * need not wait; a later 'ready' brings the timed choice and its rates.
+   */
+  timing?: boolean;
 }
 
 /** Where a model is stored or read from. */

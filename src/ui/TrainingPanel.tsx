@@ -188,6 +188,7 @@ export function TrainingPanel() {
           data-testid="backend-label"
           data-backend={backend ?? ''}
           data-threads={engine?.threads ?? ''}
+          data-timing={engine?.timing ? 'true' : undefined}
           title={backendNote || undefined}
         >
           Engine: {backend ?? 'starting…'}
@@ -371,7 +372,14 @@ function EngineDetails({ engine, override, disabled }: { engine: EngineReady | n
   const { controller } = usePage();
   return (
     <details className="engine-details" data-testid="engine-details">
-      <summary>Compute engine{engine?.how ? `: ${ENGINE_HOW[engine.how] ?? engine.how}` : ''}</summary>
+      <summary>
+        Compute engine
+        {engine?.timing
+          ? ': started at once; timing the engines for training…'
+          : engine?.how
+            ? `: ${ENGINE_HOW[engine.how] ?? engine.how}`
+            : ''}
+      </summary>
       {engine?.rates?.length ? (
         <ul data-testid="engine-rates">
           {engine.rates.map((r) => (
@@ -382,7 +390,11 @@ function EngineDetails({ engine, override, disabled }: { engine: EngineReady | n
           ))}
         </ul>
       ) : (
-        <p className="hint">No timings yet.</p>
+        <p className="hint">
+          {engine?.timing
+            ? 'Timing the engines for training in the background (or when training starts); accompaniment does not wait for it.'
+            : 'No timings yet.'}
+        </p>
       )}
       {engine?.width !== undefined && <p className="hint">Timed with short training steps of a width-{engine.width} model.</p>}
       <label htmlFor={selectId}>Use: </label>

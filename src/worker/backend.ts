@@ -5,7 +5,8 @@
  * in use in a separate probe worker that is terminated when its time limit runs out, so a slow software GPU
  * cannot stall start-up. The fastest wins; the rates are cached per browser and model size in IndexedDB, so later
  * visits start at once. A user's override is honoured. A fallback adapter (SwiftShader) is measured like any
- * other, never assumed fast.
+ * other, never assumed fast. Where nothing is timed yet, the worker can start at once on an engine that is ready
+ * in a moment (WebAssembly) for generation, and time the engines for training later (`deferTiming`, timeBackends).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -18,6 +19,7 @@ import { PITCHES, WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll'
 import { BACKEND_ORDER, type BackendName, type BackendRate, type EngineChoiceHow } from '../protocol/messages';
 import { activeWasmThreads, probeBackend } from './backendStart';
 import { NoBackendError } from './errors';
+import { ownWorkerScript, probeWorkerName } from './roles';
 
 /** The backend in use, why, and what was measured. */
 export interface BackendChoice {
@@ -27,6 +29,8 @@ export interface BackendChoice {
   skipped: { backend: BackendName; reason: string }[];
   /** How the backend was picked (absent: the first of the order that works). */
   how?: EngineChoiceHow;
+  /** Nothing was timed yet: this backend was started at once, and the engines are still to be timed for training. */
+  timing?: boolean;
   /** Training rates measured (now or on an earlier visit), fastest first. */
   rates?: BackendRate[];
   /** WebAssembly threads in use (wasm only). */
@@ -41,12 +45,19 @@ export interface ChooseOptions {
   width?: number;
   /** The user's choice; it wins over measurement when it works. */
   override?: BackendName;
+  /**
+   * Where no rates are known yet, start the quickest engine to start (IMMEDIATE_ORDER) instead of timing them first;
+   * the choice then says `timing: true`, and timeBackends times them later.
+   */
+  deferTiming?: boolean;
+  /** Rates timed just now (timeBackends): used instead of the cache, and not timed again. */
+  rates?: BackendRate[];
 }
 
 /** Tests a backend and switches to it; resolves to undefined when it works, or to the reason it does not. */
 export type BackendProbe = (backend: BackendName) => Promise<string | undefined>;
-/** Times training on `backend` at width `width` within about `limitMs`; never rejects. */
-export type RateMeter = (backend: BackendName, width: number, limitMs: number) => Promise<BackendRate>;
+/** Times training on `backend` at width `width` within about `limitMs`; never rejects; `signal` ends it early. */
+export type RateMeter = (backend: BackendName, width: number, limitMs: number, signal?: AbortSignal) => Promise<BackendRate>;
 /** Keeps measured rates between visits. */
 export interface RateCache {
   get(key: string): Promise<BackendRate[] | undefined>;
@@ -120,15 +131,23 @@ const PROBE_START_LIMIT_MS = 30_000;
  * not count: on a busy machine they are slow for every backend alike), then has `limitMs` for the warm-up and the
  * timed steps; it is ended when either limit runs out.
  */
-export const measureInProbeWorker: RateMeter = (backend, width, limitMs) =>
+export const measureInProbeWorker: RateMeter = (backend, width, limitMs, signal) =>
   new Promise((resolve) => {
-    const worker = new Worker(new URL('./probeWorker.ts', import.meta.url), { type: 'module', name: `cantus-probe-${backend}` });
+    if (signal?.aborted) {
+      resolve({ backend, iterationsPerSecond: null, note: 'interrupted' });
+      return;
+    }
+    // A worker of this same script (worker.ts) in its probe role.
+    const worker = new Worker(ownWorkerScript(), { type: 'module', name: probeWorkerName(backend) });
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const interrupt = (): void => finish({ backend, iterationsPerSecond: null, note: 'interrupted' });
     const finish = (rate: BackendRate): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', interrupt);
       worker.terminate();
       resolve(rate);
     };
+    signal?.addEventListener('abort', interrupt);
     const limit = (ms: number, what: string): void => {
       clearTimeout(timer);
       timer = setTimeout(() => finish({ backend, iterationsPerSecond: null, note: what }), ms);
@@ -192,6 +211,12 @@ export function rateCacheKey(width: number): string {
 /** Backends that are timed; cpu is only a last resort (a training step there takes minutes). */
 const MEASURED: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
 
+/**
+ * The engines to start at once, before anything is timed, best first: WebAssembly starts in a moment and computes
+ * exactly everywhere, where a GPU backend first compiles its shaders (seconds on a software GPU).
+ */
+export const IMMEDIATE_ORDER: readonly BackendName[] = ['wasm'];
+
 /** What chooseBackend is built from; injectable so the logic can be tested without browsers or GPUs. */
 export interface ChooseDeps {
   probe: BackendProbe;
@@ -218,22 +243,22 @@ export async function chooseBackend(
   deps: ChooseDeps = browserDeps,
 ): Promise<BackendChoice> {
   const width = options.width ?? 16;
-  const key = rateCacheKey(width);
   const skipped: BackendChoice['skipped'] = [];
-  const rates = (await deps.cache.get(key)) ?? [];
-  let how: EngineChoiceHow = rates.length ? 'cached' : 'measured';
+  let rates = options.rates ?? (await deps.cache.get(rateCacheKey(width))) ?? [];
+  let how: EngineChoiceHow = options.rates ? 'measured' : rates.length ? 'cached' : 'measured';
+  let timing = false;
   const candidates: BackendName[] = [];
   if (options.override !== undefined) {
     candidates.push(options.override);
     how = 'override';
   } else {
-    const measurable = order.filter((b) => MEASURED.includes(b));
-    if (!rates.length && measurable.length > 1) {
-      for (const backend of measurable) rates.push(await deps.measure(backend, width, deps.limitMs));
-      rates.sort((a, b) => (b.iterationsPerSecond ?? -1) - (a.iterationsPerSecond ?? -1));
-      if (rates.some((r) => r.iterationsPerSecond !== null)) await deps.cache.put(key, rates);
+    if (!rates.length && order.filter((b) => MEASURED.includes(b)).length > 1) {
+      if (options.deferTiming) timing = true;
+      else rates = (await timeBackends(order, width, deps)) ?? [];
     }
-    // Fastest measured first, then the rest of the order (unmeasured, e.g. cpu) as fallbacks.
+    // Not timed yet: the quickest to start first. Else the fastest measured first. Then the rest of the order
+    // (unmeasured, e.g. cpu) as fallbacks.
+    if (timing) candidates.push(...IMMEDIATE_ORDER.filter((b) => order.includes(b)));
     for (const rate of rates) if (rate.iterationsPerSecond !== null && order.includes(rate.backend)) candidates.push(rate.backend);
     for (const backend of order) if (!candidates.includes(backend)) candidates.push(backend);
     if (!rates.some((r) => r.iterationsPerSecond !== null)) how = 'first-working';
@@ -242,6 +267,7 @@ export async function chooseBackend(
     const reason = await deps.probe(backend);
     if (reason === undefined) {
       const choice: BackendChoice = { backend, skipped, how, rates, width };
+      if (timing) choice.timing = true;
       if (skipped.length) choice.fallbackReason = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
       const threads = activeWasmThreads();
       if (threads !== undefined) choice.threads = threads;
@@ -250,7 +276,7 @@ export async function chooseBackend(
     skipped.push({ backend, reason });
     if (how === 'override') {
       // The user's choice failed: say so, and fall back to the measured choice.
-      return chooseBackend(order, { width }, deps).then((choice) => ({
+      return chooseBackend(order, { width, ...(options.deferTiming ? { deferTiming: true } : {}) }, deps).then((choice) => ({
         ...choice,
         skipped: [...skipped, ...choice.skipped],
         fallbackReason: [`${backend} (your choice): ${reason}`, choice.fallbackReason].filter(Boolean).join('; '),
@@ -258,6 +284,31 @@ export async function chooseBackend(
     }
   }
   throw new NoBackendError(skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ') || 'no engine was allowed');
+}
+
+/**
+ * The training rates of the backends of `order` at model width `width`: from the cache, else timed one after the
+ * other in probe workers (and cached when any could be timed), fastest first. Resolves to undefined when `signal`
+ * ends the timing first (nothing is cached then).
+ */
+export async function timeBackends(
+  order: readonly BackendName[],
+  width: number,
+  deps: Pick<ChooseDeps, 'measure' | 'cache' | 'limitMs'> = browserDeps,
+  signal?: AbortSignal,
+): Promise<BackendRate[] | undefined> {
+  const key = rateCacheKey(width);
+  const cached = await deps.cache.get(key);
+  if (cached?.length) return cached;
+  const rates: BackendRate[] = [];
+  for (const backend of order.filter((b) => MEASURED.includes(b))) {
+    const rate = await deps.measure(backend, width, deps.limitMs, signal);
+    if (signal?.aborted) return undefined;
+    rates.push(rate);
+  }
+  rates.sort((a, b) => (b.iterationsPerSecond ?? -1) - (a.iterationsPerSecond ?? -1));
+  if (rates.some((r) => r.iterationsPerSecond !== null)) await deps.cache.put(key, rates);
+  return rates;
 }
 
 /**

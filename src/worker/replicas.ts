@@ -3,10 +3,14 @@ import * as tf from '@tensorflow/tfjs';
 
 import { replicaCount, type ReplicaPort, type ReplicaReply } from '../model/parallel/replicas';
 import { availableWasmThreads } from './backendStart';
+import { ownWorkerScript, replicaWorkerName } from './roles';
 
-/** Starts one replica's worker. */
-export function spawnReplicaWorker(index: number): ReplicaPort {
-  const worker = new Worker(new URL('./replicaWorker.ts', import.meta.url), { type: 'module', name: `cantus-replica-${index + 1}` });
+/**
+ * Starts one replica's worker: a worker of the app's worker script (worker.ts) in its replica role. `script` is that
+ * script's address; a worker of it (the training worker, a probe) leaves it out and starts its own script again.
+ */
+export function spawnReplicaWorker(index: number, script: URL = ownWorkerScript()): ReplicaPort {
+  const worker = new Worker(script, { type: 'module', name: replicaWorkerName(index) });
   return {
     post: (request) => worker.postMessage(request),
     onReply: (handler) => {

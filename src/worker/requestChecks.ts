@@ -1,5 +1,6 @@
 /** Checks of what the page sends the worker: training windows, piano rolls, request ids. */
 import { PITCHES, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
+import { BACKEND_ORDER, type BackendName } from '../protocol/messages';
 import { BadRequestError } from './errors';
 
 /** Refuses training data that is missing or does not match its own shape. */
@@ -39,4 +40,20 @@ function capitalise(text: string): string {
 /** The text of anything thrown. */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+/** The engines an 'init' may choose from (default all), checked with the user's override against the known names. */
+export function backendOrderOf(backends: BackendName[] | undefined, override: BackendName | undefined): BackendName[] {
+  const order = backends && backends.length ? backends : [...BACKEND_ORDER];
+  const unknown = [...order, ...(override === undefined ? [] : [override])].filter(
+    (b) => !(BACKEND_ORDER as readonly string[]).includes(b),
+  );
+  if (unknown.length) throw new BadRequestError(`Unknown compute engine(s): ${unknown.join(', ')}. Use ${BACKEND_ORDER.join(', ')}.`);
+  return order;
+}
+/** Checks where a 'save' request saves to: the browser (with a name) or files. */
+export function checkSaveTarget(target: unknown, name: unknown): void {
+  if (target !== 'indexeddb' && target !== 'files')
+    throw new BadRequestError(`A model can be saved in the browser ("indexeddb") or as files ("files"), not "${String(target)}".`);
+  if (target === 'indexeddb' && !(typeof name === 'string' && name.trim()))
+    throw new BadRequestError('Give the model a name to save it in the browser.');
 }

@@ -7,9 +7,9 @@ import { TrainingDriver } from '../model/driver';
 import { rollTransferables, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import { checkHyperParams } from '../protocol/config';
 import {
-  BACKEND_ORDER,
   VOICINGS,
   type BackendName,
+  type BackendRate,
   type MetricSet,
   type ModelFiles,
   type ModelSource,
@@ -18,13 +18,14 @@ import {
   type WorkerEvent,
   type WorkerRequest,
 } from '../protocol/messages';
-import type { BackendChoice } from './backend';
+import type { BackendChoice, ChooseOptions } from './backend';
+import { EngineChoice } from './engineChoice';
 import type { EngineFactory, TrainingRun, WorkerModel } from './engine';
 import { endEpoch, saveCheckpoint, type EpochEndContext, type Session } from './epochEnd';
 import { BadModelError, BadRequestError, BusyError, NoModelError, StorageError, TrainerError, toTrainerError } from './errors';
 import { fetchModelFiles } from './modelFetch';
 import { ModelShelf } from './modelShelf';
-import { checkRoll, checkWindows, hasRequestId } from './requestChecks';
+import { backendOrderOf, checkRoll, checkSaveTarget, checkWindows, hasRequestId } from './requestChecks';
 import { datasetIdentity, sameDataset, type TrainerStore } from './store';
 
 export { fetchModelFiles } from './modelFetch';
@@ -39,7 +40,9 @@ export interface TrainerDeps {
   engines: EngineFactory;
   store: TrainerStore;
   /** Picks and switches to a backend (backend.ts's chooseBackend in the worker), measuring at the given model width. */
-  chooseBackend?: (order: readonly BackendName[], options: { width?: number; override?: BackendName }) => Promise<BackendChoice>;
+  chooseBackend?: (order: readonly BackendName[], options: ChooseOptions) => Promise<BackendChoice>;
+  /** Times the engines (backend.ts's timeBackends). Given, 'init' starts an engine at once and the timing follows (engineChoice.ts). */
+  timeBackends?: (order: readonly BackendName[], width: number, signal: AbortSignal) => Promise<BackendRate[] | undefined>;
   /** Called once a backend is chosen; returns a cancel function (backend.ts's watchDeviceLoss in the worker). */
   watchDeviceLoss?: (onLost: (message: string) => void) => () => void;
   /** Objective metrics of a set of rolls; default src/music/metrics.ts's computeMetrics, null sends no 'metrics' events. */
@@ -55,8 +58,8 @@ export class TrainerHandler {
   private readonly deps: TrainerDeps;
   private readonly now: (() => number) | undefined;
   private state: TrainingState = 'idle';
-  private backend: BackendChoice | undefined;
-  private cancelDeviceWatch: (() => void) | undefined;
+  /** The compute engine in use and its timing for training; undefined when the worker has no way to choose one. */
+  private readonly engine: EngineChoice | undefined;
   private session: Session | undefined;
   /** The model generate/save use: the training run's, or one loaded. */
   private model: WorkerModel | undefined;
@@ -71,6 +74,17 @@ export class TrainerHandler {
     this.deps = deps;
     this.shelf = new ModelShelf(deps.store);
     this.now = deps.now;
+    const chooseBackend = deps.chooseBackend;
+    if (chooseBackend) {
+      this.engine = new EngineChoice({
+        chooseBackend,
+        ...(deps.timeBackends ? { timeBackends: deps.timeBackends } : {}),
+        ...(deps.watchDeviceLoss ? { watchDeviceLoss: deps.watchDeviceLoss } : {}),
+        onDeviceLost: (message) => this.onDeviceLost(message),
+        post: (event) => deps.post(event),
+        exclusive: (task) => this.exclusive(task),
+      });
+    }
   }
 
   /** The current training state (for tests and the worker shell). */
@@ -95,7 +109,7 @@ export class TrainerHandler {
   /** Frees the engine; the handler is unusable afterwards. */
   dispose(): void {
     this.session?.driver.requestStop();
-    this.cancelDeviceWatch?.();
+    this.engine?.dispose();
     this.model?.dispose();
     this.model = undefined;
   }
@@ -132,28 +146,9 @@ export class TrainerHandler {
 
   private async init(backends: BackendName[] | undefined, width?: number, override?: BackendName): Promise<void> {
     if (this.isTraining()) throw new BusyError('switch the compute engine');
-    const order = backends && backends.length ? backends : [...BACKEND_ORDER];
-    const unknown = [...order, ...(override === undefined ? [] : [override])].filter(
-      (b) => !(BACKEND_ORDER as readonly string[]).includes(b),
-    );
-    if (unknown.length) throw new BadRequestError(`Unknown compute engine(s): ${unknown.join(', ')}. Use ${BACKEND_ORDER.join(', ')}.`);
-    if (!this.deps.chooseBackend) throw new TrainerError('no-backend', 'This worker was built without a way to choose a compute engine.');
-    const options: { width?: number; override?: BackendName } = {};
-    if (width !== undefined) options.width = width;
-    if (override !== undefined) options.override = override;
-    const choice = await this.deps.chooseBackend(order, options);
-    this.backend = choice;
-    this.cancelDeviceWatch?.();
-    this.cancelDeviceWatch = this.deps.watchDeviceLoss?.((message) => this.onDeviceLost(message));
-    const ready: WorkerEvent = { type: 'ready', backend: choice.backend };
-    if (choice.fallbackReason) ready.fallbackReason = choice.fallbackReason;
-    // Optional fields are left out when empty, so a choice without measurements reads as before.
-    if (choice.how !== undefined && choice.how !== 'first-working') ready.how = choice.how;
-    if (choice.rates?.length) ready.rates = choice.rates;
-    if (choice.threads !== undefined) ready.threads = choice.threads;
-    // The width the rates were timed at; without rates there was nothing timed at any width.
-    if (choice.width !== undefined && choice.rates?.length) ready.width = choice.width;
-    this.deps.post(ready);
+    const order = backendOrderOf(backends, override);
+    if (!this.engine) throw new TrainerError('no-backend', 'This worker was built without a way to choose a compute engine.');
+    await this.engine.choose(order, width, override);
   }
 
   private onDeviceLost(message: string): void {
@@ -178,7 +173,9 @@ export class TrainerHandler {
     checkWindows(data);
     const melodies = Array.isArray(snapshotMelodies) ? snapshotMelodies : [];
     melodies.forEach((m, i) => checkRoll(m, `snapshot melody ${i + 1}`));
-    if (!this.backend && this.deps.chooseBackend) await this.init(undefined);
+    if (this.engine && !this.engine.current) await this.init(undefined);
+    // Training runs on the engine timed fastest: where that is still to be timed, it is timed now.
+    await this.engine?.timed(checked.value.baseWidth);
 
     let config = checked.value;
     let completedIterations = 0;
@@ -273,18 +270,15 @@ export class TrainerHandler {
     if (!Number.isFinite(seed)) throw new BadRequestError('The variation seed must be a number.');
     if (voicing !== undefined && !VOICINGS.includes(voicing))
       throw new BadRequestError(`Unknown voicing "${String(voicing)}"; use one of ${VOICINGS.join(', ')}.`);
-    const roll = await this.exclusive(() => model.accompany(melody, seed, voicing));
+    const roll = await this.busy(() => this.exclusive(() => model.accompany(melody, seed, voicing)));
     this.deps.post({ type: 'generated', requestId, roll }, rollTransferables(roll));
   }
 
   private async save(requestId: number, target: 'indexeddb' | 'files', name: string | undefined): Promise<void> {
     const model = this.model;
     if (!model) throw new NoModelError('save');
-    if (target !== 'indexeddb' && target !== 'files')
-      throw new BadRequestError(`A model can be saved in the browser ("indexeddb") or as files ("files"), not "${String(target)}".`);
-    if (target === 'indexeddb' && !(typeof name === 'string' && name.trim()))
-      throw new BadRequestError('Give the model a name to save it in the browser.');
-    const files = await this.exclusive(() => model.exportModel());
+    checkSaveTarget(target, name);
+    const files = await this.busy(() => this.exclusive(() => model.exportModel()));
     if (target === 'indexeddb') {
       await this.shelf.save((name as string).trim(), files);
       this.deps.post({ type: 'saved', requestId });
@@ -318,7 +312,7 @@ export class TrainerHandler {
       default:
         throw new BadRequestError("A model can be loaded from the browser's storage, from files, or from a web address.");
     }
-    const model = await this.exclusive(() => this.deps.engines.loadModel(files));
+    const model = await this.busy(() => this.exclusive(() => this.deps.engines.loadModel(files)));
     this.session = undefined;
     this.replaceModel(model);
     this.setState('idle');
@@ -349,6 +343,11 @@ export class TrainerHandler {
     if (this.state === state) return;
     this.state = state;
     this.deps.post({ type: 'state', state });
+  }
+
+  /** Runs a request's engine call; a timing of the engines in the background gives way to it (engineChoice.ts). */
+  private busy<T>(task: () => Promise<T>): Promise<T> {
+    return this.engine ? this.engine.whileBusy(task) : task();
   }
 
   private exclusive<T>(task: () => Promise<T>): Promise<T> {

@@ -1,7 +1,8 @@
 /**
  * The compute engine in headless Chromium here: the page is cross-origin isolated (so WebAssembly runs threads),
  * its resources still load under COEP, the engine is chosen by measurement (WebGPU and WebGL are SwiftShader
- * here, so wasm must win), the label shows the measured rates, and an override takes effect.
+ * here, so wasm must win) in the background after the page started on an engine at once, the label shows the
+ * measured rates, and an override takes effect.
  *
  * The tests share one page, ready once the set-up has seen an engine chosen and the default model in; the
  * override test goes back to the measured choice.
@@ -64,6 +65,8 @@ describe('the compute engine', () => {
 
   it('settles on wasm with more than one thread, by measurement, and shows the rates', async () => {
     const label = page.getByTestId('backend-label');
+    // The page starts on an engine at once and times the engines for training in the background: wait for the timing.
+    await expect.poll(() => label.getAttribute('data-timing'), { timeout: 300_000 }).toBeNull();
     await expect.poll(() => label.getAttribute('data-backend'), { timeout: 300_000 }).toBe('wasm');
     expect(Number(await label.getAttribute('data-threads'))).toBeGreaterThan(1);
     await showEngineDetails(page);

@@ -11,7 +11,8 @@ import type { HyperParamsInput } from '../../src/protocol/config';
 import type { BackendName, WorkerEvent } from '../../src/protocol/messages';
 import { TrainerClient, TrainerError } from '../../src/worker/client';
 import { IdbTrainerStore } from '../../src/worker/store';
-import { TrainerHandler, fetchModelFiles } from '../../src/worker/trainer';
+import { fetchModelFiles } from '../../src/worker/modelFetch';
+import { TrainerHandler } from '../../src/worker/trainer';
 import { chooseBackend, CountingEngineFactory, EventLog, InProcessPort, melodyRoll, syntheticWindows } from './worker-fixtures';
 
 let dbCounter = 0;
