@@ -26,19 +26,26 @@ import type { PianoRoll } from '../music/pianoRoll';
 
 /**
  * The fixed design of the test. Changing any of it changes every reading; keep it fixed once models are measured.
- * - three convolutions along time (kernel 3; the second and third halve the steps, 32 -> 16 -> 8), ReLU, then one
- *   logistic unit over the flattened 8 x `filters` features: about 40,000 weights in the full view;
+ * - four convolutions along time, each with `filters` channels and a ReLU: the first a per-step mixing of the input
+ *   planes (kernel 1: what sounds at the step), then kernel 3, then kernel 3 twice halving the steps (32 -> 16 -> 8);
+ *   then one logistic unit over the flattened 8 x `filters` features: about 54,000 weights in the full view;
  * - Adam at `learningRate`, `epochs` passes over the training windows in a seeded order, `batchSize` windows a
  *   step, the loss weighted so that Bach's windows and the system's count equally;
  * - every training window transposed by a seeded whole number of semitones in [-maxTransposition, maxTransposition]
  *   each pass (all voices together), so the network learns voice leading and harmony rather than keys.
  */
 export const CRITIC_TEST_DESIGN = {
-  filters: 32,
-  kernel: 3,
-  learningRate: 0.002,
-  epochs: 8,
-  batchSize: 64,
+  filters: 64,
+  /** Kernel width and stride of each convolution, in order. */
+  layers: [
+    { kernel: 1, stride: 1 },
+    { kernel: 3, stride: 1 },
+    { kernel: 3, stride: 2 },
+    { kernel: 3, stride: 2 },
+  ],
+  learningRate: 0.003,
+  epochs: 6,
+  batchSize: 128,
   maxTransposition: 5,
 } as const;
 
@@ -119,17 +126,18 @@ function variableOf(initial: tf.Tensor): tf.Variable {
 }
 
 function buildParams(channels: number, seed: number): Params {
-  const { filters, kernel } = CRITIC_TEST_DESIGN;
-  const conv = [channels, filters, filters].map((inChannels, layer) => ({
+  const { filters, layers } = CRITIC_TEST_DESIGN;
+  const conv = layers.map(({ kernel }, layer) => ({
     kernel: glorot(
-      [kernel, inChannels, filters],
-      kernel * inChannels,
+      [kernel, layer === 0 ? channels : filters, filters],
+      kernel * (layer === 0 ? channels : filters),
       kernel * filters,
       createUniform(seedStream(seed, 'criticTestWeights', layer)),
     ),
     bias: variableOf(tf.zeros([filters])),
   }));
-  const flat = (CRITIC_WINDOW_STEPS / 4) * filters;
+  const steps = layers.reduce((n, { stride }) => Math.ceil(n / stride), CRITIC_WINDOW_STEPS);
+  const flat = steps * filters;
   const dense = {
     kernel: glorot([flat, 1], flat, 1, createUniform(seedStream(seed, 'criticTestWeights', conv.length))),
     bias: variableOf(tf.zeros([1])),
@@ -148,7 +156,8 @@ function disposeParams(params: Params): void {
 function logits(params: Params, x: tf.Tensor3D): tf.Tensor1D {
   let h: tf.Tensor3D = x;
   params.conv.forEach((layer, i) => {
-    h = tf.relu(tf.add(tf.conv1d(h, layer.kernel as tf.Tensor3D, i === 0 ? 1 : 2, 'same'), layer.bias)) as tf.Tensor3D;
+    const { stride } = CRITIC_TEST_DESIGN.layers[i];
+    h = tf.relu(tf.add(tf.conv1d(h, layer.kernel as tf.Tensor3D, stride, 'same'), layer.bias)) as tf.Tensor3D;
   });
   const flat = tf.reshape(h, [h.shape[0], -1]) as tf.Tensor2D;
   return tf.reshape(tf.add(tf.matMul(flat, params.dense.kernel as tf.Tensor2D), params.dense.bias), [-1]);

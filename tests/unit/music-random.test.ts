@@ -24,6 +24,9 @@ describe('seed streams', () => {
       trainingNoise: 0x6e01,
       penaltyMix: 0x3e1,
       accompanimentNoise: 0xba5,
+      criticTestWeights: 0xc7e1,
+      criticTestOrder: 0xc7e2,
+      criticTestTransposition: 0xc7e3,
     });
     expect(new Set(Object.values(SEED_STREAMS)).size).toBe(Object.keys(SEED_STREAMS).length);
   });
