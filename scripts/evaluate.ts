@@ -39,7 +39,8 @@ const USAGE = `Usage: npm run evaluate -- [--model DIR] [--data FILE] [--split N
   --split NAME      split to evaluate (default valid; a file without one uses test)
   --limit N         evaluate the first N chorales only
   --voicing NAME    how the model's scores become notes: chorale (default, as on the page), single or chords
-  --decode JSON     override weights of the chorale decoding, for ablations, e.g. '{"chordBonus":0}'
+  --decode JSON     override weights of the chorale decoding, for ablations, e.g. '{"chordBonus":0}';
+                    "learned" for the decoding fitted on the train split, sampled, with 16th-note ornaments
   --no-critic-test  skip the critic test (a classifier telling each system's voices from Bach's, trained on
                     the "train" split: the longest part of the evaluation)
   --critic-chorales N  train the critic test on the first N train chorales only (default all; quicker, weaker)

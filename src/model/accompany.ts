@@ -241,6 +241,7 @@ export function accompaniedRoll(
   shift: number,
   voicing: Voicing = 'chorale',
   decodeWeights: Partial<ChoraleDecodeOptions> = {},
+  seed = 0,
 ): PianoRoll {
   const source = melody.tracks[0];
   const tracks: TrackInfo[] = [{ name: 'Melody', program: source.program, isDrum: source.isDrum }, ...ACCOMPANIMENT_TRACKS];
@@ -282,6 +283,7 @@ export function accompaniedRoll(
       melodyChroma: pitchClassHistogram(melody, [0]),
       logitScale: VOICE_LOGIT_SCALE,
       weights: decodeWeights,
+      seed,
     });
     lines.forEach((line, v) => {
       for (let step = 0; step < melody.steps; step++) {

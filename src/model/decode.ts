@@ -1,20 +1,29 @@
 /**
  * Chorale decoding: turns the generator's per-voice pitch scores into alto, tenor and bass lines that a
- * listener hears as harmony. The three voices are decoded together, one 8th note (a "slot") at a time, by
- * a Viterbi pass over voice triples:
+ * listener hears as harmony. The three voices are decoded together, one 8th note (a "slot") at a time, over a
+ * lattice of voice triples (lattice.ts):
  * - each voice's candidates in a slot are its few best-scoring pitches inside its range;
- * - a triple earns the network's log-probabilities of its three pitches, a bonus when the four voices
- *   (melody included) form a chord, and costs for dissonance against the melody, notes outside the
- *   piece's key, voice crossing and wide spacing;
- * - moving from one triple to the next costs a little per voice that changes pitch, more per semitone of a
- *   leap, and a lot for parallel fifths or octaves between any two voices.
- * Wherever the melody sounds, every voice sounds (a rest only where the melody rests for a whole slot), so
- * the accompaniment never drops out; notes last at least a slot. Pure code: no tensors.
+ * - a triple earns the network's log-probabilities of its three pitches and the log-probability of its
+ *   sonority (the four voices' pitch classes over the bass) in Bach's train-split chorales
+ *   (bachStatistics.json, `npm run fit-decoding`); it pays for notes outside the piece's key, voice crossing
+ *   and wide spacing (and, in the hand-set weights, earns a chord bonus and pays for dissonance);
+ * - moving from one triple to the next earns Bach's log-probabilities of each voice's interval and of which
+ *   voices move at once (transitions.ts), and pays heavily for parallel fifths and octaves: the rules stay
+ *   inside the search.
+ * The default takes the best path (Viterbi) with hand-set weights; a temperature above 0 draws a path with
+ * probability proportional to exp(score / temperature) for the seed instead, and 16th-note passing and
+ * neighbour tones can be added at a share of Bach's rate (ornaments.ts; LEARNED_DECODE_OPTIONS does both). Wherever the melody sounds, every voice sounds (a rest only where the melody rests
+ * for a whole slot), so the accompaniment never drops out. Pure code: no tensors.
  */
 import { isChordMask } from '../music/chords';
-import { isParallelMotion } from '../music/metrics';
 import { estimateKey, scaleMask, type Key } from '../music/keys';
 import { PITCHES } from '../music/pianoRoll';
+import { sonorityMask, statisticsTables, type StatisticsTables, type VoiceStatistics } from '../music/voiceStatistics';
+import bachStatistics from './bachStatistics.json';
+import { bestPath, samplePath } from './lattice';
+import { addOrnaments } from './ornaments';
+import { transitionScorer } from './transitions';
+import { createUniform, seedStream } from '../music/random';
 
 /** Pitch ranges (MIDI, inclusive) of alto, tenor and bass in the model's register (the chorales' ranges). */
 export const DECODE_VOICE_RANGES: readonly (readonly [number, number])[] = [
@@ -29,6 +38,8 @@ export interface ChoraleDecodeOptions {
   slotSteps: number;
   /** Candidate pitches per voice and slot (default 5; the search looks at candidates^3 triples). */
   candidates: number;
+  /** Weight of the network's log-probabilities of the voices' pitches (1: as they are). */
+  networkWeight: number;
   /** Bonus when melody and voices form a chord at a beat, and between beats. */
   chordBonus: number;
   offbeatChordBonus: number;
@@ -52,17 +63,33 @@ export interface ChoraleDecodeOptions {
   crossingCost: number;
   /** Cost per upper pair (melody-alto, alto-tenor) more than an octave apart. */
   spacingCost: number;
+  /**
+   * Weights of the log-probabilities fitted on Bach's train-split chorales (bachStatistics.json, see
+   * src/music/voiceStatistics.ts): of each voice's interval from the slot before, of which voices move at
+   * once, and of the sonority of the four voices; each kept apart on and between beats.
+   */
+  intervalWeight: number;
+  motionWeight: number;
+  sonorityWeight: number;
+  /**
+   * 0: the best path (Viterbi). Above 0: a path drawn with probability proportional to
+   * exp(score / temperature), different for each seed (see lattice.ts).
+   */
+  temperature: number;
+  /** How often the voices get 16th-note passing and neighbour tones, as a share of Bach's rate (see ornaments.ts). */
+  ornamentRate: number;
 }
 
 /**
- * The weights the page, `npm run accompany` and `npm run evaluate` use. Chosen on the valid split's
- * melodies and checked on melodies of other kinds (see models/default/README.md): the network's scores change
- * slowly from step to step, so a small reward for moving (a negative change cost) brings note lengths to
+ * The weights the page, `npm run accompany` and `npm run evaluate` use: hand-set, best path. Chosen on the valid
+ * split's melodies and checked on melodies of other kinds (see models/default/README.md): the network's scores
+ * change slowly from step to step, so a small reward for moving (a negative change cost) brings note lengths to
  * Bach's, and a firm leap cost keeps the inner voices stepwise, as his are.
  */
 export const DEFAULT_DECODE_OPTIONS: ChoraleDecodeOptions = {
   slotSteps: 2,
   candidates: 5,
+  networkWeight: 1,
   chordBonus: 2.5,
   offbeatChordBonus: 0.5,
   dissonanceCost: 0.3,
@@ -73,7 +100,42 @@ export const DEFAULT_DECODE_OPTIONS: ChoraleDecodeOptions = {
   parallelCost: 4,
   crossingCost: 4,
   spacingCost: 1,
+  intervalWeight: 0,
+  motionWeight: 0,
+  sonorityWeight: 0,
+  temperature: 0,
+  ornamentRate: 0,
 };
+
+/**
+ * The learned, sampled decoding (`npm run evaluate -- --decode learned`): the statistics fitted on the train
+ * split score the voices' motion and sonorities at weight 1 in place of the hand-set chord, dissonance and leap
+ * terms; a path is drawn (temperature 1) rather than the best one taken, which would always hold the most
+ * likely note; a reward for moving, a firm parallel cost (a rule, not a taste), the key cost, and Bach's rate
+ * of 16th-note ornaments. Not the default: see the model card for what it gains and what it costs.
+ */
+export const LEARNED_DECODE_OPTIONS: ChoraleDecodeOptions = {
+  ...DEFAULT_DECODE_OPTIONS,
+  chordBonus: 0,
+  offbeatChordBonus: 0,
+  dissonanceCost: 0,
+  changeCost: -0.5,
+  leapCost: 0,
+  bassLeapCost: 0,
+  parallelCost: 20,
+  intervalWeight: 1,
+  motionWeight: 1,
+  sonorityWeight: 1,
+  temperature: 1,
+  ornamentRate: 1,
+};
+
+let bachTables: StatisticsTables | null = null;
+/** The decoding's Bach statistics as log-probability tables, built once. */
+function tables(): StatisticsTables {
+  bachTables ??= statisticsTables(bachStatistics as VoiceStatistics);
+  return bachTables;
+}
 
 /** Intervals to the melody (mod 12) heard as consonant for an upper voice (4th included) and for the bass. */
 const UPPER_CONSONANT = (1 << 0) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9);
@@ -155,6 +217,8 @@ export function decodeChorale(
     melodyChroma?: ArrayLike<number>;
     logitScale: number;
     weights?: Partial<ChoraleDecodeOptions>;
+    /** The seed of a sampled path (temperature above 0). */
+    seed?: number;
   },
 ): Int16Array[] {
   const w: ChoraleDecodeOptions = { ...DEFAULT_DECODE_OPTIONS, ...options.weights };
@@ -218,11 +282,12 @@ export function decodeChorale(
     }
   }
 
-  const stateA = new Int16Array(S);
-  const stateT = new Int16Array(S);
-  const stateB = new Int16Array(S);
-  const emission = new Float32Array(S);
+  // Per slot and state (a triple of candidates, alto x K^2 + tenor x K + bass): the three pitches and the
+  // emission score.
+  const statePitch = new Int16Array(slots * S * VOICES).fill(-1);
+  const emission = new Float32Array(slots * S).fill(-Infinity);
   const crossings = new Uint8Array(S);
+  const stats = tables();
   const fillStates = (s: number) => {
     const m = melodyAt[s];
     const onBeat = (s * w.slotSteps) % options.stepsPerBeat === 0;
@@ -234,17 +299,16 @@ export function decodeChorale(
           const a = candidate[base + i];
           const t = candidate[base + K + k];
           const b = candidate[base + 2 * K + l];
-          stateA[j] = a;
-          stateT[j] = t;
-          stateB[j] = b;
-          if (a < 0 || t < 0 || b < 0) {
-            emission[j] = -Infinity;
-            crossings[j] = 0;
-            continue;
-          }
-          let e = candidateScore[base + i] + candidateScore[base + K + k] + candidateScore[base + 2 * K + l];
+          const at = (s * S + j) * VOICES;
+          statePitch[at] = a;
+          statePitch[at + 1] = t;
+          statePitch[at + 2] = b;
+          crossings[j] = 0;
+          if (a < 0 || t < 0 || b < 0) continue;
+          let e = w.networkWeight * (candidateScore[base + i] + candidateScore[base + K + k] + candidateScore[base + 2 * K + l]);
           const mask = (1 << (m % 12)) | (1 << (a % 12)) | (1 << (t % 12)) | (1 << (b % 12));
           if (isChordMask(mask)) e += onBeat ? w.chordBonus : w.offbeatChordBonus;
+          if (w.sonorityWeight) e += w.sonorityWeight * stats.sonority[(onBeat ? 4096 : 0) + sonorityMask(m, a, t, b)];
           if (onBeat) {
             if (!(UPPER_CONSONANT & (1 << (Math.abs(m - a) % 12)))) e -= w.dissonanceCost;
             if (!(UPPER_CONSONANT & (1 << (Math.abs(m - t) % 12)))) e -= w.dissonanceCost;
@@ -255,7 +319,7 @@ export function decodeChorale(
           if (a - t > 12) e -= w.spacingCost;
           crossings[j] = (a > m ? 1 : 0) + (t > a ? 1 : 0) + (b > t ? 1 : 0);
           if (crossings[j] === 0) ordered = true;
-          emission[j] = e;
+          emission[s * S + j] = e;
         }
       }
     }
@@ -263,24 +327,16 @@ export function decodeChorale(
     // slot where no candidate triple is in order (a melody note below the alto's range) lets them cross, at a cost.
     for (let j = 0; j < S; j++) {
       if (!crossings[j]) continue;
-      emission[j] = ordered ? -Infinity : emission[j] - w.crossingCost * crossings[j];
+      emission[s * S + j] = ordered ? -Infinity : emission[s * S + j] - w.crossingCost * crossings[j];
     }
   };
+  for (let s = 0; s < slots; s++) if (melodyAt[s] >= 0) fillStates(s);
 
-  const voices = [0, 1, 2].map(() => new Int16Array(steps).fill(-1));
-  const back = new Int32Array(slots * S);
-  let dp = new Float64Array(S);
-  let next = new Float64Array(S);
-  let prevA = new Int16Array(S);
-  let prevT = new Int16Array(S);
-  let prevB = new Int16Array(S);
-  const moveCost = (from: number, to: number, leap: number) => {
-    if (from === to) return 0;
-    const size = Math.abs(to - from);
-    return w.changeCost + leap * Math.max(0, size - 2);
-  };
+  const transition = transitionScorer(candidate, K, melodyAt, melodyEnd, options.stepsPerBeat, w, stats);
 
   // Each run of slots where the melody sounds is decoded on its own; voices rest where it rests.
+  const voices = [0, 1, 2].map(() => new Int16Array(steps).fill(-1));
+  const uniform = createUniform(seedStream(options.seed ?? 0, 'decodeSampling'));
   let s = 0;
   while (s < slots) {
     if (melodyAt[s] < 0) {
@@ -288,63 +344,29 @@ export function decodeChorale(
       continue;
     }
     const start = s;
-    fillStates(s);
-    dp.set(emission);
-    s++;
-    for (; s < slots && melodyAt[s] >= 0; s++) {
-      prevA = stateA.slice();
-      prevT = stateT.slice();
-      prevB = stateB.slice();
-      const m0 = melodyEnd[s - 1];
-      const m1 = melodyAt[s];
-      fillStates(s);
-      for (let j = 0; j < S; j++) {
-        if (emission[j] === -Infinity) {
-          next[j] = -Infinity;
-          continue;
-        }
-        const a1 = stateA[j];
-        const t1 = stateT[j];
-        const b1 = stateB[j];
-        let best = -Infinity;
-        let arg = 0;
-        for (let i = 0; i < S; i++) {
-          if (dp[i] === -Infinity) continue;
-          const a0 = prevA[i];
-          const t0 = prevT[i];
-          const b0 = prevB[i];
-          let v = dp[i] - moveCost(a0, a1, w.leapCost) - moveCost(t0, t1, w.leapCost) - moveCost(b0, b1, w.bassLeapCost);
-          if (v <= best) continue;
-          let parallels = 0;
-          if (isParallelMotion(m0, m1, a0, a1)) parallels++;
-          if (isParallelMotion(m0, m1, t0, t1)) parallels++;
-          if (isParallelMotion(m0, m1, b0, b1)) parallels++;
-          if (isParallelMotion(a0, a1, t0, t1)) parallels++;
-          if (isParallelMotion(a0, a1, b0, b1)) parallels++;
-          if (isParallelMotion(t0, t1, b0, b1)) parallels++;
-          v -= parallels * w.parallelCost;
-          if (v > best) {
-            best = v;
-            arg = i;
-          }
-        }
-        next[j] = best + emission[j];
-        back[s * S + j] = arg;
-      }
-      [dp, next] = [next, dp];
-    }
-    // Trace the best path of this run back from its last slot.
-    let j = 0;
-    for (let i = 1; i < S; i++) if (dp[i] > dp[j]) j = i;
-    for (let slot = s - 1; slot >= start; slot--) {
-      const base = slot * VOICES * K;
-      const picks = [Math.floor(j / (K * K)), Math.floor(j / K) % K, j % K];
+    while (s < slots && melodyAt[s] >= 0) s++;
+    const lattice = {
+      slots: s - start,
+      states: S,
+      emission: emission.subarray(start * S, s * S),
+      transition: (slot: number, i: number, j: number) => transition(start + slot, i, j),
+    };
+    const path = w.temperature > 0 ? samplePath(lattice, w.temperature, uniform) : bestPath(lattice);
+    path.forEach((j, offset) => {
+      const slot = start + offset;
       for (let v = 0; v < VOICES; v++) {
-        const pitch = candidate[base + v * K + picks[v]];
+        const pitch = statePitch[(slot * S + j) * VOICES + v];
         for (let step = slot * w.slotSteps; step < Math.min(steps, (slot + 1) * w.slotSteps); step++) voices[v][step] = pitch;
       }
-      if (slot > start) j = back[slot * S + j];
-    }
+    });
   }
+  addOrnaments(
+    voices,
+    melodyTop,
+    bachStatistics as VoiceStatistics,
+    { ranges: DECODE_VOICE_RANGES, keyMask, slotSteps: w.slotSteps },
+    w.ornamentRate,
+    createUniform(seedStream(options.seed ?? 0, 'decodeOrnaments')),
+  );
   return voices;
 }

@@ -429,7 +429,7 @@ export class GanEngine {
     const noise = windowNoise(seed, starts, this.noiseChannels, BOTTLENECK_PITCHES);
     const outputs = await this.generateWindows(windows, noise);
     const joined = joinWindows(outputs, starts, melody.steps);
-    return accompaniedRoll(melody, joined, shift, options.voicing ?? 'chorale', options.decodeWeights);
+    return accompaniedRoll(melody, joined, shift, options.voicing ?? 'chorale', options.decodeWeights, seed);
   }
 
   /** Accompaniments of fixed melodies with the same noise every time, so snapshots across epochs compare. */

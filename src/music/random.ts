@@ -44,6 +44,10 @@ export const SEED_STREAMS = {
   criticTestOrder: 0xc7e2,
   /** The critic test's classifier: each training window's transposition, per pass. */
   criticTestTransposition: 0xc7e3,
+  /** The chorale decoding's sampled path through the voices' candidates, per run of melody. */
+  decodeSampling: 0xdec,
+  /** The chorale decoding's 16th-note ornaments. */
+  decodeOrnaments: 0x16,
 } as const;
 
 /** The name of a seed stream. */

@@ -47,8 +47,8 @@ describe('chorale decoding', () => {
     }
   });
 
-  it('writes notes at least an 8th long', () => {
-    const voices = decode(noiseScores(melody.length, 9), melody, { changeCost: 0, leapCost: 0, bassLeapCost: 0 });
+  it('writes notes at least an 8th long without ornaments', () => {
+    const voices = decode(noiseScores(melody.length, 9), melody, { changeCost: 0, leapCost: 0, bassLeapCost: 0, ornamentRate: 0 });
     for (const voice of voices) {
       let start = 0;
       for (let step = 1; step <= voice.length; step++) {

@@ -27,6 +27,8 @@ describe('seed streams', () => {
       criticTestWeights: 0xc7e1,
       criticTestOrder: 0xc7e2,
       criticTestTransposition: 0xc7e3,
+      decodeSampling: 0xdec,
+      decodeOrnaments: 0x16,
     });
     expect(new Set(Object.values(SEED_STREAMS)).size).toBe(Object.keys(SEED_STREAMS).length);
   });

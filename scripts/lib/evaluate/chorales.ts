@@ -12,7 +12,7 @@ import type { PianoRoll } from '../../../src/music/pianoRoll';
 import { meanOverRolls } from '../../../src/music/voiceMetrics';
 import type { AccompanyOptions, GanEngine } from '../../../src/model/engine';
 import { VOICINGS, type Voicing } from '../../../src/protocol/messages';
-import { DEFAULT_DECODE_OPTIONS, type ChoraleDecodeOptions } from '../../../src/model/decode';
+import { DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, type ChoraleDecodeOptions } from '../../../src/model/decode';
 import { importModel } from '../../../src/model/io';
 import { readModelDir } from '../modelDir';
 import { runCriticTests, type CriticTestRunOptions } from './critic';
@@ -39,7 +39,9 @@ export function buildAccompanyOptions(voicing: string | undefined = undefined, d
       throw new Error(`--voicing must be one of ${VOICINGS.join(', ')}, got "${voicing}"`);
     options.voicing = voicing as Voicing;
   }
-  if (decode !== undefined) {
+  if (decode === 'learned') {
+    options.decodeWeights = { ...LEARNED_DECODE_OPTIONS };
+  } else if (decode !== undefined) {
     let weights: unknown;
     try {
       weights = JSON.parse(decode);
