@@ -53,12 +53,12 @@ interface TrackStrip {
 
 /**
  * Plays a roll through Tone.js; create one per page and `dispose()` it when done. It plays in the Tone.js context
- * current when it is made (an offline one renders, see offlineRender.ts). Drum tracks play the General MIDI drum
+ * current when it first needs one (an offline one renders, see offlineRender.ts). Drum tracks play the General MIDI drum
  * kit whatever instrument is chosen for them.
  */
 export class Player {
   private readonly options: PlayerOptions;
-  private readonly context: Tone.BaseContext = Tone.getContext();
+  private boundContext: Tone.BaseContext | null = null;
   private roll: PianoRoll | null = null;
   private mix: TrackMix[] = [];
   private instruments: InstrumentName[] = [];
@@ -79,6 +79,12 @@ export class Player {
 
   constructor(options: Partial<PlayerOptions> = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
+  }
+
+  /** The Tone.js context current at the player's first sound or transport use, kept from then on. */
+  private get context(): Tone.BaseContext {
+    this.boundContext ??= Tone.getContext();
+    return this.boundContext;
   }
 
   /** Loads a piece (melody and accompaniment tracks); stops what was playing. */
