@@ -6,7 +6,7 @@ import * as Tone from 'tone';
 import { DEFAULT_TEMPO_BPM } from '../music/constants';
 import type { PianoRoll } from '../music/pianoRoll';
 import { defaultInstrument, type InstrumentName, type VoiceName } from './instruments';
-import { audibleTracks, countByTrack, DEFAULT_TRACK_MIX, rollDuration, scheduleRoll, type Seconds, type TrackMix } from './schedule';
+import { audibleTracks, countByTrack, defaultTrackMix, rollDuration, scheduleRoll, type Seconds, type TrackMix } from './schedule';
 import { Voice } from './voices';
 
 export { INSTRUMENTS, defaultInstrument, type InstrumentName, type VoiceName } from './instruments';
@@ -94,7 +94,7 @@ export class Player {
     this.roll = roll;
     if (roll && this.tempoOverride === null) this.tempoBpm = roll.tempoBpm;
     const count = roll?.tracks.length ?? 0;
-    this.mix = Array.from({ length: count }, (_, i) => this.mix[i] ?? { ...DEFAULT_TRACK_MIX });
+    this.mix = Array.from({ length: count }, (_, i) => this.mix[i] ?? defaultTrackMix(i));
     this.instruments = Array.from({ length: count }, (_, i) => this.instruments[i] ?? defaultInstrument(i));
     this.scheduledPerTrack = new Array<number>(count).fill(0);
     this.emit();

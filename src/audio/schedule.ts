@@ -35,6 +35,18 @@ export interface TrackMix {
 export const DEFAULT_TRACK_MIX: TrackMix = { muted: false, solo: false, volumeDb: 0 };
 
 /**
+ * Where the accompaniment starts below the melody, in decibels. The sustained General MIDI voices (strings, organ,
+ * choir) sound about 12 dB louder than the piano that plays the melody, and three of them play under one melody line:
+ * at the same level they would bury it. The mixer shows this level and the user can change it.
+ */
+export const ACCOMPANIMENT_LEVEL_DB = -8;
+
+/** The mix track `track` starts with: the melody (track 0) as it is, the accompaniment a little below it. */
+export function defaultTrackMix(track: number): TrackMix {
+  return { ...DEFAULT_TRACK_MIX, volumeDb: track === 0 ? 0 : ACCOMPANIMENT_LEVEL_DB };
+}
+
+/**
  * Which tracks sound: when any track is soloed only the soloed ones (a muted solo stays silent),
  * otherwise every unmuted track. Tracks without a mix entry sound.
  */

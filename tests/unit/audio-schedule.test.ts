@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audibleTracks, countByTrack, rollDuration, scheduleRoll } from '../../src/audio/schedule';
+import { ACCOMPANIMENT_LEVEL_DB, audibleTracks, countByTrack, defaultTrackMix, rollDuration, scheduleRoll } from '../../src/audio/schedule';
 import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
 
 const tracks = [
@@ -73,5 +73,13 @@ describe('audibleTracks', () => {
   });
   it('treats tracks without a mix entry as audible', () => {
     expect(audibleTracks(2, [])).toEqual([true, true]);
+  });
+});
+
+describe('defaultTrackMix', () => {
+  it('keeps the melody at its level and starts the accompaniment below it', () => {
+    expect(defaultTrackMix(0)).toEqual({ muted: false, solo: false, volumeDb: 0 });
+    for (const track of [1, 2, 3]) expect(defaultTrackMix(track)).toEqual({ muted: false, solo: false, volumeDb: ACCOMPANIMENT_LEVEL_DB });
+    expect(ACCOMPANIMENT_LEVEL_DB).toBeLessThan(0);
   });
 });

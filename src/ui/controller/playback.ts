@@ -2,7 +2,7 @@
 import { DEFAULT_TEMPO_BPM } from '../../music/constants';
 import type { PianoRoll } from '../../music/pianoRoll';
 import type { RollToMidiOptions } from '../../music/midiOut';
-import { DEFAULT_TRACK_MIX, type TrackMix } from '../../audio/schedule';
+import { defaultTrackMix, type TrackMix } from '../../audio/schedule';
 import { defaultInstrument, type InstrumentName } from '../../audio/instruments';
 import type { Store } from '../store';
 import type { AppState, LoopBars } from '../state';
@@ -64,7 +64,7 @@ export class Playback {
     const s = this.store.get();
     const count = roll.tracks.length;
     const sameShape = s.listening?.roll.tracks.length === count;
-    const mix = sameShape ? s.mix : Array.from({ length: count }, () => ({ ...DEFAULT_TRACK_MIX }));
+    const mix = sameShape ? s.mix : Array.from({ length: count }, (_, i) => defaultTrackMix(i));
     const instruments =
       sameShape && s.instruments.length === count ? s.instruments : Array.from({ length: count }, (_, i) => defaultInstrument(i));
     this.store.set({ listening: { roll, label }, mix, instruments });
@@ -92,7 +92,7 @@ export class Playback {
     const player = this.player;
     player.setRoll(roll);
     // Every voice of the snapshot sounds, on the instruments chosen for the accompaniment where they match.
-    player.setMix(roll.tracks.map(() => ({ ...DEFAULT_TRACK_MIX })));
+    player.setMix(roll.tracks.map((_, i) => defaultTrackMix(i)));
     player.setInstruments(roll.tracks.map((_, i) => s.instruments[i] ?? defaultInstrument(i)));
     player.setTempo(s.tempoBpm ?? roll.tempoBpm);
     player.setLoop(false, null);
