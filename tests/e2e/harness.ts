@@ -1,11 +1,35 @@
-/** Shared set-up for end-to-end tests: the app on a local Vite server, and Debian's Chromium driven by Playwright. */
+/**
+ * Shared set-up for end-to-end tests: the app on a local Vite server, and Debian's Chromium driven by Playwright.
+ *
+ * How a test plugs in. A test file under tests/e2e/ named `*.test.ts` runs in the e2e project (vitest.config.ts),
+ * one file at a time. Most start with `openPageSession()` in `beforeAll` (the app, the browser and a page open at
+ * the app) and `session.close()` in `afterAll`; `session.openPage()` gives further pages, in the session's storage
+ * or (`ownStorage`) as a first visit. Lower down, `startApp()` and `launchBrowser()` give the app's address and a
+ * browser. Under `vitest` these are shared by every file of the run (globalSetup.ts makes them once): `startApp()`
+ * answers the shared dev server's address and its `close()` leaves the server running; `launchBrowser()` connects
+ * to the shared Chromium, and its `close()` ends only this connection and the contexts it made. Each new context is
+ * still a fresh profile (empty storage), with the engines' measured rates already in it (engineRates.ts), so the
+ * page does not time the engines again; a test of that measurement passes `{ measureEngines: true }`. A test of
+ * the built app serves `builtAppDir()` with `vite preview`. Outside vitest (scripts/bench.ts), each call starts
+ * its own server and browser, as before.
+ */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { CHROMIUM_PATH } from './chromium';
+import { seedEngineRates, type EngineRateRecord } from './engineRates';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../test-results/screenshots');
+
+/** The environment variables through which globalSetup.ts hands the shared pieces to the test files. */
+export const SHARED_ENV = {
+  browser: 'CANTUS_E2E_BROWSER_WS',
+  app: 'CANTUS_E2E_APP_URL',
+  built: 'CANTUS_E2E_BUILT_DIR',
+  rates: 'CANTUS_E2E_ENGINE_RATES',
+} as const;
 
 /** Flags that let headless Chromium run here: WebGPU on its software Vulkan, no network chatter. */
 export const CHROMIUM_ARGS = [
@@ -24,8 +48,15 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Serves the app with Vite on a free loopback port. */
+/** The app: the run's shared dev server under vitest (its `close()` then leaves it running), else one of its own. */
 export async function startApp(): Promise<RunningApp> {
+  const shared = process.env[SHARED_ENV.app];
+  if (shared) return { url: shared, close: async () => {} };
+  return startDevServer();
+}
+
+/** Serves the app with a Vite dev server of its own on a free loopback port. */
+export async function startDevServer(): Promise<RunningApp> {
   const server: ViteDevServer = await createServer({
     root: resolve(import.meta.dirname, '../..'),
     configFile: resolve(import.meta.dirname, '../../vite.config.ts'),
@@ -38,9 +69,45 @@ export async function startApp(): Promise<RunningApp> {
   return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
 }
 
-/** Launches Chromium headless with a fresh profile (Playwright makes a new user-data-dir each launch). */
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+/** The folder holding this run's `vite build` of the app (made once by globalSetup.ts), or null outside vitest. */
+export function builtAppDir(): string | null {
+  return process.env[SHARED_ENV.built] ?? null;
+}
+
+/** What a browser's new contexts start with. */
+export interface BrowserOptions {
+  /**
+   * Leaves new contexts without the engines' measured rates, so that the page times the engines itself, as on a
+   * real first visit (engine-choice.test.ts). By default they get the rates measured once for the run.
+   */
+  measureEngines?: boolean;
+}
+
+/** The engine rates measured once for this run (none outside vitest). */
+function sharedEngineRates(): EngineRateRecord[] {
+  const json = process.env[SHARED_ENV.rates];
+  return json ? (JSON.parse(json) as EngineRateRecord[]) : [];
+}
+
+/**
+ * Chromium headless: a connection to the run's shared browser under vitest, else a browser of its own (Playwright
+ * makes a new user-data-dir each launch). Either way every new context, `newPage()`'s included, is a fresh profile.
+ */
+export async function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
+  const shared = process.env[SHARED_ENV.browser];
+  const browser = shared
+    ? await chromium.connect(shared)
+    : await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  const rates = options.measureEngines ? [] : sharedEngineRates();
+  if (rates.length) {
+    const newContext = browser.newContext.bind(browser);
+    browser.newContext = async (contextOptions) => {
+      const context = await newContext(contextOptions);
+      await seedEngineRates(context, rates);
+      return context;
+    };
+  }
+  return browser;
 }
 
 /** One page open at the app, with its errors collected. */
@@ -87,11 +154,14 @@ const CONTEXT_OPTIONS = { viewport: { width: 1280, height: 800 }, acceptDownload
  * Starts the app and Chromium, opens one page at 1280x800 with downloads allowed, and goes to the app.
  * `prepare` runs on the browser context before the page opens, for routes that stand in for the network.
  */
-export async function openPageSession(prepare?: (context: BrowserContext) => Promise<unknown>): Promise<PageSession> {
+export async function openPageSession(
+  prepare?: (context: BrowserContext) => Promise<unknown>,
+  options: BrowserOptions = {},
+): Promise<PageSession> {
   const app = await startApp();
   let browser: Browser | undefined;
   try {
-    browser = await launchBrowser();
+    browser = await launchBrowser(options);
     const opened = browser;
     const context = await browser.newContext(CONTEXT_OPTIONS);
     if (prepare) await prepare(context);
