@@ -278,10 +278,6 @@ export async function savedPageMemory(page: Page): Promise<SavedPageBrief | null
   };
 }
 
-/**
- * Reads `read` until `accept` holds, and returns that value; throws with the last value read after `timeout` ms.
- * For set-up hooks, where vitest does not allow expect.poll.
- */
 /** The test id of the element with the keyboard focus, or its tag name when it has none (BODY: focus fell to the page). */
 export function focusedTestId(page: Page): Promise<string> {
   return page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
@@ -297,6 +293,10 @@ export async function waitForDefaultModel(page: Page, timeout = 180_000): Promis
   );
 }
 
+/**
+ * Reads `read` until `accept` holds, and returns that value; throws with the last value read after `timeout` ms.
+ * For set-up hooks, where vitest does not allow expect.poll.
+ */
 export async function waitUntil<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeout = 5_000): Promise<T> {
   const deadline = Date.now() + timeout;
   for (;;) {
