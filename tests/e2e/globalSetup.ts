@@ -5,21 +5,14 @@
  * - one headless Chromium (a Playwright browser server; each test connects and gets fresh contexts, so fresh
  *   storage, as before with a browser of its own),
  * - one Vite dev server for the app and the test pages, whose module transforms are then made once, not per file,
- * - one `vite build` of the app in a temporary folder, for the tests of the built app (page-built.test.ts),
  * - the compute engines' training rates, measured once in this browser for the model widths the tests use and
  *   then written into every new context's storage before the app starts, where the app keeps them after its own
  *   measurement: a fresh page does not time the engines again (engine-choice.test.ts opts out and really times them).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { chromium, type BrowserServer } from 'playwright-core';
-import { build } from 'vite';
 import { ensureChromium } from './chromium';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, SHARED_ENV, startDevServer, type RunningApp } from './harness';
 import { measureEngineRates } from './engineRates';
-
-const ROOT = resolve(import.meta.dirname, '../..');
 
 /** How long each shared piece took, for the run's log. */
 function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
@@ -31,23 +24,17 @@ export default async function setup(): Promise<() => Promise<void>> {
   ensureChromium();
   let server: BrowserServer | undefined;
   let app: RunningApp | undefined;
-  const builtDir = mkdtempSync(join(tmpdir(), 'cantus-e2e-dist-'));
   const teardown = async () => {
     await server?.close();
     await app?.close();
-    rmSync(builtDir, { recursive: true, force: true });
   };
   try {
     server = await timed('Chromium', () => chromium.launchServer({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS }));
     app = await timed('dev server', startDevServer);
     const rates = await timed('engine rates', () => measureEngineRates(server!.wsEndpoint(), app!.url));
     console.log(`e2e set-up: engine rates for widths ${rates.map((r) => r.width).join(', ') || '(none)'} seeded into new contexts`);
-    await timed('vite build', () =>
-      build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir: builtDir, emptyOutDir: true } }),
-    );
     process.env[SHARED_ENV.browser] = server.wsEndpoint();
     process.env[SHARED_ENV.app] = app.url;
-    process.env[SHARED_ENV.built] = builtDir;
     process.env[SHARED_ENV.rates] = JSON.stringify(rates);
   } catch (error) {
     await teardown();

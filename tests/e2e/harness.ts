@@ -10,7 +10,7 @@
  * to the shared Chromium, and its `close()` ends only this connection and the contexts it made. Each new context is
  * still a fresh profile (empty storage), with the engines' measured rates already in it (engineRates.ts), so the
  * page does not time the engines again; a test of that measurement passes `{ measureEngines: true }`. A test of
- * the built app serves `builtAppDir()` with `vite preview`. Outside vitest (scripts/bench.ts), each call starts
+ * the built app builds it once in its set-up and serves it with `vite preview` (page-built.test.ts). Outside vitest (scripts/bench.ts), each call starts
  * its own server and browser, as before.
  */
 import { mkdirSync } from 'node:fs';
@@ -22,12 +22,13 @@ import { seedEngineRates, type EngineRateRecord } from './engineRates';
 
 export { CHROMIUM_PATH };
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../test-results/screenshots');
+/** Where downloads of pages in the shared browser are copied to (see keepDownloadsLocal). */
+const DOWNLOAD_DIR = resolve(import.meta.dirname, '../../test-results/downloads');
 
 /** The environment variables through which globalSetup.ts hands the shared pieces to the test files. */
 export const SHARED_ENV = {
   browser: 'CANTUS_E2E_BROWSER_WS',
   app: 'CANTUS_E2E_APP_URL',
-  built: 'CANTUS_E2E_BUILT_DIR',
   rates: 'CANTUS_E2E_ENGINE_RATES',
 } as const;
 
@@ -69,11 +70,6 @@ export async function startDevServer(): Promise<RunningApp> {
   return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
 }
 
-/** The folder holding this run's `vite build` of the app (made once by globalSetup.ts), or null outside vitest. */
-export function builtAppDir(): string | null {
-  return process.env[SHARED_ENV.built] ?? null;
-}
-
 /** What a browser's new contexts start with. */
 export interface BrowserOptions {
   /**
@@ -99,15 +95,33 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
     ? await chromium.connect(shared)
     : await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   const rates = options.measureEngines ? [] : sharedEngineRates();
-  if (rates.length) {
-    const newContext = browser.newContext.bind(browser);
-    browser.newContext = async (contextOptions) => {
-      const context = await newContext(contextOptions);
-      await seedEngineRates(context, rates);
-      return context;
-    };
-  }
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (contextOptions) => {
+    const context = await newContext(contextOptions);
+    if (rates.length) await seedEngineRates(context, rates);
+    if (shared) context.on('page', keepDownloadsLocal);
+    return context;
+  };
   return browser;
+}
+
+/**
+ * Over a connection Playwright keeps a download in the browser's process and refuses `download.path()`; tests read
+ * downloads from that path, so each download of a connected page is copied here when a test asks for its path.
+ */
+function keepDownloadsLocal(page: Page): void {
+  page.on('download', (download) => {
+    let local: Promise<string> | undefined;
+    download.path = () => {
+      local ??= (async () => {
+        mkdirSync(DOWNLOAD_DIR, { recursive: true });
+        const path = resolve(DOWNLOAD_DIR, `${Date.now()}-${Math.random().toString(36).slice(2)}-${download.suggestedFilename()}`);
+        await download.saveAs(path);
+        return path;
+      })();
+      return local;
+    };
+  });
 }
 
 /** One page open at the app, with its errors collected. */

@@ -19,7 +19,7 @@ import { build, createLogger, preview, type PreviewServer } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, CSP_VIOLATION_WARNING, previewContentSecurityPolicy } from '../../src/app/viteOffline';
 import { chromium } from 'playwright-core';
-import { builtAppDir, CHROMIUM_PATH, collectPageErrors, launchBrowser, screenshot, waitUntil, waitForDefaultModel } from './harness';
+import { CHROMIUM_PATH, collectPageErrors, launchBrowser, screenshot, waitUntil, waitForDefaultModel } from './harness';
 import { MELODY, multiTrackMidi, tinyJsbJson } from './page-fixtures';
 import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
 
@@ -76,7 +76,6 @@ function reportCollectingLogger() {
 
 describe('the built app: CSP, damaged files, accessibility, offline', () => {
   let outDir: string;
-  let ownBuild = false;
   let server: PreviewServer;
   let url: string;
   let browser: Browser;
@@ -86,13 +85,8 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
   let firstVisit: Response | null;
 
   beforeAll(async () => {
-    // The run's one build (globalSetup.ts); a build of its own only outside vitest's set-up.
-    const shared = builtAppDir();
-    outDir = shared ?? mkdtempSync(join(tmpdir(), 'cantus-dist-'));
-    ownBuild = shared === null;
-    if (ownBuild) {
-      await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    }
+    outDir = mkdtempSync(join(tmpdir(), 'cantus-dist-'));
+    await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
     server = await preview({
       root: ROOT,
       configFile: join(ROOT, 'vite.config.ts'),
@@ -129,7 +123,7 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
   afterAll(async () => {
     await browser?.close();
     await new Promise<void>((done) => (server ? server.httpServer.close(() => done()) : done()));
-    if (outDir && ownBuild) rmSync(outDir, { recursive: true, force: true });
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
   afterEach(async () => {
     expect(await cspViolations(page, errors)).toEqual([]);
