@@ -1,11 +1,36 @@
-/** Shared set-up for end-to-end tests: the app on a local Vite server, and Debian's Chromium driven by Playwright. */
+/**
+ * Shared set-up for end-to-end tests: the app on a local Vite server, and Debian's Chromium driven by Playwright.
+ *
+ * How a test plugs in. A test file under tests/e2e/ named `*.test.ts` runs in the e2e project (vitest.config.ts),
+ * one file at a time. Most start with `openPageSession()` in `beforeAll` (the app, the browser and a page open at
+ * the app) and `session.close()` in `afterAll`; `session.openPage()` gives further pages, in the session's storage
+ * or (`ownStorage`) as a first visit. Lower down, `startApp()` and `launchBrowser()` give the app's address and a
+ * browser. Under `vitest` these are shared by every file of the run (globalSetup.ts makes them once): `startApp()`
+ * answers the shared dev server's address and its `close()` leaves the server running; `launchBrowser()` connects
+ * to the shared Chromium, and its `close()` ends only this connection and the contexts it made. Each new context is
+ * still a fresh profile (empty storage), with the engines' measured rates already in it (engineRates.ts), so the
+ * page does not time the engines again; a test of that measurement passes `{ measureEngines: true }`. A test of
+ * the built app builds it once in its set-up and serves it with `vite preview` (page-built.test.ts). Outside vitest (scripts/bench.ts), each call starts
+ * its own server and browser, as before.
+ */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { CHROMIUM_PATH } from './chromium';
+import { seedEngineRates, type EngineRateRecord } from './engineRates';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../test-results/screenshots');
+/** Where downloads of pages in the shared browser are copied to (see keepDownloadsLocal). */
+const DOWNLOAD_DIR = resolve(import.meta.dirname, '../../test-results/downloads');
+
+/** The environment variables through which globalSetup.ts hands the shared pieces to the test files. */
+export const SHARED_ENV = {
+  browser: 'CANTUS_E2E_BROWSER_WS',
+  app: 'CANTUS_E2E_APP_URL',
+  rates: 'CANTUS_E2E_ENGINE_RATES',
+} as const;
 
 /** Flags that let headless Chromium run here: WebGPU on its software Vulkan, no network chatter. */
 export const CHROMIUM_ARGS = [
@@ -24,8 +49,15 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Serves the app with Vite on a free loopback port. */
+/** The app: the run's shared dev server under vitest (its `close()` then leaves it running), else one of its own. */
 export async function startApp(): Promise<RunningApp> {
+  const shared = process.env[SHARED_ENV.app];
+  if (shared) return { url: shared, close: async () => {} };
+  return startDevServer();
+}
+
+/** Serves the app with a Vite dev server of its own on a free loopback port. */
+export async function startDevServer(): Promise<RunningApp> {
   const server: ViteDevServer = await createServer({
     root: resolve(import.meta.dirname, '../..'),
     configFile: resolve(import.meta.dirname, '../../vite.config.ts'),
@@ -38,9 +70,58 @@ export async function startApp(): Promise<RunningApp> {
   return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
 }
 
-/** Launches Chromium headless with a fresh profile (Playwright makes a new user-data-dir each launch). */
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+/** What a browser's new contexts start with. */
+export interface BrowserOptions {
+  /**
+   * Leaves new contexts without the engines' measured rates, so that the page times the engines itself, as on a
+   * real first visit (engine-choice.test.ts). By default they get the rates measured once for the run.
+   */
+  measureEngines?: boolean;
+}
+
+/** The engine rates measured once for this run (none outside vitest). */
+function sharedEngineRates(): EngineRateRecord[] {
+  const json = process.env[SHARED_ENV.rates];
+  return json ? (JSON.parse(json) as EngineRateRecord[]) : [];
+}
+
+/**
+ * Chromium headless: a connection to the run's shared browser under vitest, else a browser of its own (Playwright
+ * makes a new user-data-dir each launch). Either way every new context, `newPage()`'s included, is a fresh profile.
+ */
+export async function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
+  const shared = process.env[SHARED_ENV.browser];
+  const browser = shared
+    ? await chromium.connect(shared)
+    : await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  const rates = options.measureEngines ? [] : sharedEngineRates();
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (contextOptions) => {
+    const context = await newContext(contextOptions);
+    if (rates.length) await seedEngineRates(context, rates);
+    if (shared) context.on('page', keepDownloadsLocal);
+    return context;
+  };
+  return browser;
+}
+
+/**
+ * Over a connection Playwright keeps a download in the browser's process and refuses `download.path()`; tests read
+ * downloads from that path, so each download of a connected page is copied here when a test asks for its path.
+ */
+function keepDownloadsLocal(page: Page): void {
+  page.on('download', (download) => {
+    let local: Promise<string> | undefined;
+    download.path = () => {
+      local ??= (async () => {
+        mkdirSync(DOWNLOAD_DIR, { recursive: true });
+        const path = resolve(DOWNLOAD_DIR, `${Date.now()}-${Math.random().toString(36).slice(2)}-${download.suggestedFilename()}`);
+        await download.saveAs(path);
+        return path;
+      })();
+      return local;
+    };
+  });
 }
 
 /** One page open at the app, with its errors collected. */
@@ -87,11 +168,14 @@ const CONTEXT_OPTIONS = { viewport: { width: 1280, height: 800 }, acceptDownload
  * Starts the app and Chromium, opens one page at 1280x800 with downloads allowed, and goes to the app.
  * `prepare` runs on the browser context before the page opens, for routes that stand in for the network.
  */
-export async function openPageSession(prepare?: (context: BrowserContext) => Promise<unknown>): Promise<PageSession> {
+export async function openPageSession(
+  prepare?: (context: BrowserContext) => Promise<unknown>,
+  options: BrowserOptions = {},
+): Promise<PageSession> {
   const app = await startApp();
   let browser: Browser | undefined;
   try {
-    browser = await launchBrowser();
+    browser = await launchBrowser(options);
     const opened = browser;
     const context = await browser.newContext(CONTEXT_OPTIONS);
     if (prepare) await prepare(context);
@@ -208,10 +292,6 @@ export async function savedPageMemory(page: Page): Promise<SavedPageBrief | null
   };
 }
 
-/**
- * Reads `read` until `accept` holds, and returns that value; throws with the last value read after `timeout` ms.
- * For set-up hooks, where vitest does not allow expect.poll.
- */
 /** The test id of the element with the keyboard focus, or its tag name when it has none (BODY: focus fell to the page). */
 export function focusedTestId(page: Page): Promise<string> {
   return page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
@@ -227,6 +307,10 @@ export async function waitForDefaultModel(page: Page, timeout = 180_000): Promis
   );
 }
 
+/**
+ * Reads `read` until `accept` holds, and returns that value; throws with the last value read after `timeout` ms.
+ * For set-up hooks, where vitest does not allow expect.poll.
+ */
 export async function waitUntil<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeout = 5_000): Promise<T> {
   const deadline = Date.now() + timeout;
   for (;;) {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_VELOCITY } from '../../src/music/constants';
+import { parseJsbJson, type JsbChorale } from '../../src/music/jsb';
 import { addNote } from '../../src/music/notes';
 import { cellIndex, createRoll, type PianoRoll, type TrackInfo } from '../../src/music/pianoRoll';
 
@@ -44,14 +45,22 @@ export function quarterMelody(pitches: number[]): PianoRoll {
 const JSB_FILE = fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url));
 
 /**
+ * The JSB valid split as the project's reader parses it: the one place the tests that measure Bach's chorales read
+ * it from. Call it inside a test or hook, never when a file is collected: a missing data file then fails only the
+ * tests that need it, with its path.
+ */
+export function jsbValidChorales(): JsbChorale[] {
+  return parseJsbJson(readFileSync(JSB_FILE, 'utf8')).valid;
+}
+
+/**
  * The JSB valid split's whole chorales and DeepComposer's samples of them (the first 2 bars from the first
- * step where all four voices sound), as 4-track rolls without onsets. Call it inside a test or hook, never
- * when a file is collected: a missing data file then fails only the tests that need it, with its path.
+ * step where all four voices sound), as 4-track rolls without onsets.
  */
 export function jsbValidSplit(): { chorales: PianoRoll[]; windows: PianoRoll[] } {
-  const data = JSON.parse(readFileSync(JSB_FILE, 'utf8')) as { valid: number[][][] };
-  const chorales = data.valid.map((steps) => rollFromVoices([0, 1, 2, 3].map((v) => steps.map((s) => s[v]))));
-  const windows = data.valid.map((steps) => {
+  const valid = jsbValidChorales();
+  const chorales = valid.map((steps) => rollFromVoices([0, 1, 2, 3].map((v) => steps.map((s) => s[v]))));
+  const windows = valid.map((steps) => {
     const first = steps.findIndex((s) => s.every((p) => p >= 0));
     const window = steps.slice(first, first + 32);
     return rollFromVoices([0, 1, 2, 3].map((v) => window.map((s) => s[v])));

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { randomInKey, ruleHarmonizer } from '../../src/music/baselines';
-import { isChordMask, pitchClassMask } from '../../src/music/chords';
 import { computeMetrics } from '../../src/music/metrics';
-import { jsbChoraleToRoll, parseJsbJson } from '../../src/music/jsb';
+import { jsbChoraleToRoll } from '../../src/music/jsb';
 import { estimateRollKey } from '../../src/music/keys';
 import { cellIndex, createRoll, selectTracks, type PianoRoll } from '../../src/music/pianoRoll';
 import { meanOverRolls, voiceMetrics, type VoiceMetrics } from '../../src/music/voiceMetrics';
+import { jsbValidChorales } from './music-fixtures';
 
 const C_MAJOR = { tonic: 0, mode: 'major' } as const;
 const SATB = ['Soprano', 'Alto', 'Tenor', 'Bass'].map((name) => ({ name, program: 52, isDrum: false }));
@@ -30,44 +28,6 @@ function satb(soprano: number[], alto: number[], tenor: number[], bass: number[]
 
 /** One bar of a C major triad, close position: C5 / G4 / E4 / C3. */
 const fullTriad = (): PianoRoll => satb(hold(72, 16), hold(67, 16), hold(64, 16), hold(48, 16));
-
-describe('chord recognition (as the chord rate uses it)', () => {
-  const isChord = (pitchClasses: number[]): boolean => isChordMask(pitchClassMask(pitchClasses));
-  const SHAPES = [
-    [0, 4, 7],
-    [0, 3, 7],
-    [0, 3, 6],
-    [0, 4, 8],
-    [0, 4, 7, 10],
-    [0, 4, 7, 11],
-    [0, 3, 7, 10],
-    [0, 3, 6, 10],
-    [0, 3, 6, 9],
-  ];
-
-  it('accepts complete triads and seventh chords on every root', () => {
-    for (const shape of SHAPES) {
-      for (let root = 0; root < 12; root++) expect(isChord(shape.map((i) => root + i)), `${shape} on ${root}`).toBe(true);
-    }
-  });
-
-  it('accepts an incomplete chord that keeps its third', () => {
-    expect(isChord([0, 4])).toBe(true); // C-E: a C major chord without its fifth
-    expect(isChord([4, 7])).toBe(true); // E-G: C major without its root
-    expect(isChord([0, 4, 10])).toBe(true); // C-E-Bb: C7 without its fifth
-    expect(isChord([7, 11, 5])).toBe(true); // G-B-F: G7 without its fifth
-  });
-
-  it('refuses a unison, a bare fifth, a second, a tritone and a suspended chord', () => {
-    expect(isChord([0])).toBe(false);
-    expect(isChord([0, 7])).toBe(false); // not the third and seventh of Am7: the root or fifth must be there too
-    expect(isChord([0, 2])).toBe(false);
-    expect(isChord([0, 6])).toBe(false);
-    expect(isChord([0, 2, 7])).toBe(false);
-    expect(isChord([0, 5, 7])).toBe(false);
-    expect(isChordMask(0)).toBe(false);
-  });
-});
 
 describe('voice metrics of hand-written four-voice rolls', () => {
   it('a full triad: no rests, every beat a chord, all consonant, in range, in key, in order', () => {
@@ -255,11 +215,9 @@ describe('dashboard metrics (computeMetrics)', () => {
 });
 
 describe('Bach chorales (JSB valid split)', () => {
-  const file = fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url));
-
   it("read as a listener hears them: Bach's voices sing under the melody in chords; the rule harmonizer has more chords than random notes", () => {
     // Read here, not when the file is collected, so a missing data file fails this test with its path.
-    const chorales = parseJsbJson(readFileSync(file, 'utf8')).valid.map((c) => jsbChoraleToRoll(c));
+    const chorales = jsbValidChorales().map((c) => jsbChoraleToRoll(c));
     const keys = chorales.map((roll) => estimateRollKey(roll));
     const melodies = chorales.map((roll) => selectTracks(roll, [0]));
     const bach = meanOverRolls(chorales.map((roll, i) => voiceMetrics(roll, { key: keys[i] })));

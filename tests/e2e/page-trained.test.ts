@@ -1,110 +1,45 @@
 /**
- * Models as things the user keeps: the pretrained default is always in the picker, a training run adds its own
- * entry (it never replaces the default), and after a reload the picker, the kept model, its curves and its
- * snapshots are all back. Snapshots play in the training panel without losing the accompaniment.
+ * The page with the worker, and models as things the user keeps: train a tiny model on a tiny JSB set (downloaded
+ * once), find it as a new entry beside the pretrained default with its curves and snapshots, accompany an uploaded
+ * melody with it, play every track, export the result and read it back, play a snapshot, and find the trained
+ * model, its curves, the melody, the result and the settings again after a reload. Models loaded from files come
+ * and go; a phone shows it all without sideways scrolling.
  *
- * The set-up trains once, on the session's page, which the test of the training run's entry and charts reads
- * and no other test touches. The other tests open pages of their own: a first visit in storage of its own, the
- * rest in the set-up's context, where the trained model is kept; the one that changes the model in use puts
- * the trained one back.
+ * Training is slow, so it runs once, in the set-up (trained-run.ts), on the session's page, which the test of the
+ * run's entry and charts reads and no other test touches. The other tests open pages of their own: a first visit
+ * and the model files in storage of their own, the rest in the set-up's context, where the trained model and the
+ * accompaniment are kept, as after a reload; a test that changes what is kept (mute, loop, the model in use) puts
+ * it back before it closes its page.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import { openPageSession, savedPageMemory, screenshot, waitForDefaultModel, waitUntil, type PageSession } from './harness';
-import { MELODY, multiTrackMidi, tinyJsbJson } from './page-fixtures';
-import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
+import { availableParallelism } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Midi } from '@tonejs/midi';
+import { savedPageMemory, screenshot, waitForDefaultModel, type AppPage, type PageSession } from './harness';
+import { MELODY, MELODY_BEATS } from './page-fixtures';
+import { count, origin, savedModelNames, trainOnce, TRACKS, type TrainingOutcome } from './trained-run';
 
-const origin = (page: Page) => page.getByTestId('model-label').getAttribute('data-origin');
-const count = async (page: Page, testId: string, attribute: string) => Number(await page.getByTestId(testId).getAttribute(attribute));
+const SECONDS_PER_BEAT = 0.5;
 
-/** The names of the models the training worker keeps in this browser's IndexedDB (none when it has no database yet). */
-const savedModelNames = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<string[]>((resolve) => {
-        const request = indexedDB.open('cantus-trainer');
-        request.onupgradeneeded = () => request.transaction?.abort();
-        request.onerror = () => resolve([]);
-        request.onsuccess = () => {
-          const db = request.result;
-          if (!db.objectStoreNames.contains('models')) {
-            db.close();
-            resolve([]);
-            return;
-          }
-          const keys = db.transaction('models').objectStore('models').getAllKeys();
-          keys.onsuccess = () => {
-            db.close();
-            resolve(keys.result.map(String));
-          };
-          keys.onerror = () => {
-            db.close();
-            resolve([]);
-          };
-        };
-      }),
-  );
-
-describe('kept models, their curves and snapshots', () => {
+describe('the page: train, keep the model, accompany, play, export, reload', () => {
   let session: PageSession;
-  let trainedId = '';
+  let trained: TrainingOutcome;
 
   beforeAll(async () => {
-    session = await openPageSession((context) =>
-      context.route(JSB_DATASET_URL, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: tinyJsbJson(2) })),
-    );
-    const { page } = session;
-    await waitUntil(
-      'default model',
-      () => origin(page),
-      (from) => from === 'default',
-      180_000,
-    );
-    await page
-      .getByTestId('melody-file-input')
-      .setInputFiles({ name: 'kept.mid', mimeType: 'audio/midi', buffer: Buffer.from(multiTrackMidi()) });
-    await page.getByTestId('track-use-button').click();
-    await page.getByTestId('epochs-input').fill('1');
-    await page.getByTestId('update-ratio-input').fill('1');
-    await page.getByTestId('batch-size-input').fill('2');
-    await page.getByTestId('model-size-select').selectOption('4');
-    await page.getByTestId('train-button').click();
-    await waitUntil(
-      'training',
-      () => page.getByTestId('training-progress').getAttribute('data-state'),
-      (state) => state === 'done',
-      400_000,
-    );
-    await waitUntil(
-      'trained model listed',
-      () => count(page, 'model-select', 'data-count'),
-      (models) => models === 2,
-      60_000,
-    );
-    trainedId = await page.getByTestId('model-select').inputValue();
-    await waitUntil(
-      'metrics',
-      () => count(page, 'metrics-chart', 'data-points'),
-      (points) => points > 0,
-      60_000,
-    );
-    await waitUntil(
-      'snapshots',
-      () => count(page, 'snapshot-list', 'data-count'),
-      (snapshots) => snapshots > 0,
-      60_000,
-    );
-    await waitUntil(
-      'trained model kept',
-      () => savedPageMemory(page),
-      (saved) => saved?.activeModelId === trainedId,
-      30_000,
-    );
-  }, 900_000);
+    ({ session, trained } = await trainOnce());
+  }, 1_200_000);
   afterAll(() => session?.close());
 
-  it('starts with the pretrained default only, and small empty charts', async () => {
+  /** A page of its own in the set-up's context, once it shows the trained model and the accompaniment. */
+  async function openTrainedPage(): Promise<AppPage> {
+    const opened = await session.openPage();
+    await expect.poll(() => origin(opened.page), { timeout: 180_000 }).toBe('trained');
+    await expect.poll(() => opened.page.getByTestId('track-row').count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(TRACKS);
+    return opened;
+  }
+
+  it('starts a first visit with the pretrained default only and small empty charts, and refuses invalid settings at the field', async () => {
+    // Storage of its own: a first visit, and the invalid settings kept by the page must not reach the other tests.
     const { page, errors, close } = await session.openPage({ ownStorage: true });
     try {
       await expect.poll(() => origin(page), { timeout: 180_000 }).toBe('default');
@@ -114,17 +49,48 @@ describe('kept models, their curves and snapshots', () => {
       const empty = await page.getByTestId('loss-chart').boundingBox();
       expect(empty!.height).toBeLessThan(60);
       expect(await page.locator('.chart-host').count()).toBe(0);
+
+      await page.getByTestId('epochs-input').fill('0');
+      await expect.poll(() => page.getByTestId('epochs-error').textContent()).toContain('at least 1');
+      expect(await page.getByTestId('train-button').isDisabled()).toBe(true);
+      await page.getByTestId('learning-rate-input').fill('abc');
+      await expect.poll(() => page.getByTestId('learningRate-error').textContent()).toContain('must be a number');
+      await screenshot(page, 'page-invalid-settings');
+      await page.getByTestId('epochs-input').fill('1');
+      await page.getByTestId('learning-rate-input').fill('0.001');
+      await expect.poll(() => page.getByTestId('train-button').isDisabled()).toBe(false);
+      expect(await page.getByTestId('epochs-error').count()).toBe(0);
       expect(errors).toEqual([]);
     } finally {
       await close();
     }
   });
 
-  it('adds a trained model as a new entry, with labelled charts that show their latest values', async () => {
+  it('trains a tiny model for one epoch on the chorales, downloaded once, on every core (the set-up’s run)', () => {
+    expect(trained).toEqual({
+      downloads: 1,
+      state: 'done',
+      epoch: 1,
+      lossPoints: expect.any(Number),
+      snapshots: expect.any(Number),
+      origin: 'trained',
+      errors: [],
+      trainingThreads: expect.any(Number),
+      progressText: expect.any(String),
+      trainedId: expect.stringMatching(/^cantus-trained-\d+$/),
+    });
+    // WebAssembly trains one replica of the model per core, each on its share of the batch (of 2 here).
+    const cores = Math.min(2, availableParallelism());
+    expect(trained.trainingThreads).toBe(cores);
+    if (cores > 1) expect(trained.progressText).toContain(`windows/s on ${cores} threads`);
+    expect(trained.lossPoints).toBeGreaterThan(0);
+    expect(trained.snapshots).toBeGreaterThan(0);
+  });
+
+  it('adds the trained model as a new entry, with labelled charts that show their latest values', async () => {
     // The page that trained, as the set-up left it.
     const { page, errors } = session;
-    expect(trainedId).toMatch(/^cantus-trained-\d+$/);
-    expect(await page.getByTestId('model-select').inputValue()).toBe(trainedId);
+    expect(await page.getByTestId('model-select').inputValue()).toBe(trained.trainedId);
     expect(await origin(page)).toBe('trained');
     const options = await page.getByTestId('model-select').locator('option').allTextContents();
     expect(options[0]).toContain('Pretrained default');
@@ -153,12 +119,60 @@ describe('kept models, their curves and snapshots', () => {
     expect(errors).toEqual([]);
   });
 
-  it('plays a snapshot in the training panel, on the melody’s pitch range, then goes back to the accompaniment', async () => {
-    const { page, errors, close } = await session.openPage();
+  it('exports melody and accompaniment as a multi-track MIDI file, plays every track, and a muted track leaves the schedule', async () => {
+    const { page, errors, close } = await openTrainedPage();
     try {
-      await expect.poll(() => origin(page), { timeout: 180_000 }).toBe('trained');
-      await page.getByTestId('generate-button').click();
-      await expect.poll(() => page.getByTestId('track-row').count(), { timeout: 300_000 }).toBe(4);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-midi-button').click()]);
+      const midi = new Midi(readFileSync((await download.path())!));
+      const withNotes = midi.tracks.filter((t) => t.notes.length > 0);
+      expect(withNotes.length).toBeGreaterThanOrEqual(TRACKS);
+      const melody = midi.tracks[0].notes.map((n) => [n.midi, Math.round(n.time * 1000), Math.round(n.duration * 1000)]);
+      expect(melody).toEqual(MELODY.map((n) => [n.pitch, n.beat * 500, n.beats * 500]));
+      // Every channel is its own, so each part keeps its instrument.
+      expect(new Set(midi.tracks.map((t) => t.channel)).size).toBe(midi.tracks.length);
+      const melodyEnd = MELODY_BEATS * SECONDS_PER_BEAT;
+      const accompaniment = midi.tracks.slice(1).flatMap((t) => t.notes);
+      const lastEnd = Math.max(...accompaniment.map((n) => n.time + n.duration));
+      // The whole melody is accompanied, not only its first two bars (4 s here): notes sound in its last bars.
+      expect(lastEnd).toBeGreaterThan(melodyEnd - 4 * SECONDS_PER_BEAT * 2);
+      expect(accompaniment.some((n) => n.time >= melodyEnd / 2)).toBe(true);
+
+      // Looping keeps the transport running for the mute check below.
+      await page.getByTestId('loop-checkbox').check();
+      await page.getByTestId('play-button').click();
+      await expect.poll(() => page.getByTestId('transport').getAttribute('data-transport-state'), { timeout: 60_000 }).toBe('playing');
+      const counts = await page
+        .getByTestId('track-row')
+        .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-scheduled-notes'))));
+      expect(counts[0]).toBe(MELODY.length);
+      for (const scheduled of counts) expect(scheduled).toBeGreaterThan(0);
+      await screenshot(page, 'page-accompanied');
+      // Muting a track takes its notes off the schedule; the others keep theirs.
+      await page.getByTestId('mute-checkbox').nth(1).check();
+      await expect.poll(() => page.getByTestId('track-row').nth(1).getAttribute('data-scheduled-notes')).toBe('0');
+      expect(Number(await page.getByTestId('track-row').nth(0).getAttribute('data-scheduled-notes'))).toBe(MELODY.length);
+      expect(errors).toEqual([]);
+    } finally {
+      // The mixer and the loop are kept by the page: leave them as the set-up left them.
+      await page.getByTestId('mute-checkbox').nth(1).uncheck();
+      await page.getByTestId('stop-button').click();
+      await page.getByTestId('loop-checkbox').uncheck();
+      await expect
+        .poll(
+          async () => {
+            const saved = await savedPageMemory(page);
+            return saved !== null && !saved.loop && saved.muted.every((muted) => !muted);
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(true);
+      await close();
+    }
+  });
+
+  it('plays a snapshot in the training panel, on the melody’s pitch range, then goes back to the accompaniment', async () => {
+    const { page, errors, close } = await openTrainedPage();
+    try {
       const caption = page.locator('.listen .roll-toolbar figcaption');
       const accompaniment = await caption.textContent();
       expect(accompaniment).toContain('accompaniment');
@@ -192,41 +206,52 @@ describe('kept models, their curves and snapshots', () => {
       await expect.poll(() => page.getByTestId('snapshot-player').count()).toBe(0);
       expect(await caption.textContent()).toBe(accompaniment);
       // The player holds the accompaniment again: playing schedules the melody's own notes on track 1.
-      await page.getByTestId('loop-checkbox').check();
       await page.getByTestId('play-button').click();
       await expect.poll(() => page.getByTestId('transport').getAttribute('data-transport-state'), { timeout: 60_000 }).toBe('playing');
       expect(Number(await page.getByTestId('track-row').nth(0).getAttribute('data-scheduled-notes'))).toBe(MELODY.length);
       await page.getByTestId('stop-button').click();
-      await page.getByTestId('loop-checkbox').uncheck();
       expect(errors).toEqual([]);
     } finally {
       await close();
     }
   });
 
-  it('after a reload, keeps the picker, the trained model in use, and its curves and snapshots', async () => {
+  it('keeps the trained model, its curves and snapshots, the melody, the result and the settings for a new page, which writes a variation', async () => {
     const { page, errors, close } = await session.openPage();
     try {
       await expect.poll(() => origin(page), { timeout: 180_000 }).toBe('trained');
       expect(await count(page, 'model-select', 'data-count')).toBe(2);
-      expect(await page.getByTestId('model-select').inputValue()).toBe(trainedId);
+      expect(await page.getByTestId('model-select').inputValue()).toBe(trained.trainedId);
       expect(await count(page, 'loss-chart', 'data-points')).toBeGreaterThan(0);
       expect(await count(page, 'metrics-chart', 'data-points')).toBeGreaterThan(0);
       expect(await count(page, 'snapshot-list', 'data-count')).toBeGreaterThan(0);
       expect(await page.getByTestId('training-progress').textContent()).toContain('Showing how');
+      expect(await page.getByTestId('melody-name').textContent()).toContain('Lead');
+      expect(await page.getByTestId('track-row').count()).toBeGreaterThanOrEqual(TRACKS);
+      expect(await page.getByTestId('epochs-input').inputValue()).toBe('1');
+
+      // Another variation of the accompaniment, drawn with the melody: more notes than the melody's own.
+      const caption = page.locator('.listen .roll-toolbar figcaption');
+      const kept = await caption.textContent();
+      expect(kept).toMatch(/accompaniment, variation \d+/);
+      await page.getByTestId('variation-button').click();
+      await expect.poll(() => caption.textContent(), { timeout: 300_000 }).not.toBe(kept);
+      expect(await caption.textContent()).toMatch(/accompaniment, variation \d+/);
+      expect(Number(await page.getByTestId('piano-roll-canvas').getAttribute('data-notes'))).toBeGreaterThan(MELODY.length);
+      await screenshot(page, 'page-after-reload');
 
       // The default is one choice away, and the trained model comes back as it was.
       await page.getByTestId('model-select').selectOption('default');
       await expect.poll(() => origin(page), { timeout: 120_000 }).toBe('default');
       expect(await count(page, 'loss-chart', 'data-points')).toBe(0);
-      await page.getByTestId('model-select').selectOption(trainedId);
+      await page.getByTestId('model-select').selectOption(trained.trainedId);
       await expect.poll(() => origin(page), { timeout: 120_000 }).toBe('trained');
       expect(await count(page, 'loss-chart', 'data-points')).toBeGreaterThan(0);
       expect(errors).toEqual([]);
     } finally {
       // The model in use is kept by the page: leave the trained one in use, as the set-up did.
-      await page.getByTestId('model-select').selectOption(trainedId);
-      await expect.poll(async () => (await savedPageMemory(page))?.activeModelId, { timeout: 10_000 }).toBe(trainedId);
+      await page.getByTestId('model-select').selectOption(trained.trainedId);
+      await expect.poll(async () => (await savedPageMemory(page))?.activeModelId, { timeout: 10_000 }).toBe(trained.trainedId);
       await close();
     }
   });
