@@ -308,6 +308,20 @@ export async function waitForDefaultModel(page: Page, timeout = 180_000): Promis
 }
 
 /**
+ * Waits until the page's engine is chosen and timed: the worker starts on an engine at once and times the engines for
+ * training in the background (on a software GPU that keeps the GPU process, which also draws the page, busy), so
+ * tests that need a settled page wait for it.
+ */
+export async function waitForEngineTimed(page: Page, timeout = 300_000): Promise<void> {
+  await waitUntil(
+    'engine timed',
+    () => page.getByTestId('backend-label').evaluate((el) => [el.getAttribute('data-backend'), el.getAttribute('data-timing')]),
+    ([backend, timing]) => Boolean(backend) && timing === null,
+    timeout,
+  );
+}
+
+/**
  * Reads `read` until `accept` holds, and returns that value; throws with the last value read after `timeout` ms.
  * For set-up hooks, where vitest does not allow expect.poll.
  */

@@ -19,7 +19,7 @@ import { build, createLogger, preview, type PreviewServer } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, CSP_VIOLATION_WARNING, previewContentSecurityPolicy } from '../../src/app/viteOffline';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH, collectPageErrors, launchBrowser, screenshot, waitUntil, waitForDefaultModel } from './harness';
+import { CHROMIUM_PATH, collectPageErrors, launchBrowser, screenshot, waitForEngineTimed, waitUntil, waitForDefaultModel } from './harness';
 import { MELODY, multiTrackMidi, tinyJsbJson } from './page-fixtures';
 import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
 
@@ -119,6 +119,7 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
       (label) => /webgpu|webgl|wasm|cpu/i.test(label ?? ''),
       60_000,
     );
+    await waitForEngineTimed(page);
   }, 600_000);
   afterAll(async () => {
     await browser?.close();
@@ -300,6 +301,7 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
       await page.reload();
       await page.getByTestId('sample-melody-select').waitFor({ timeout: 60_000 });
       await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
+      await waitForEngineTimed(page);
       await page.getByTestId('sample-melody-select').selectOption('greensleeves');
       await expect.poll(() => page.getByTestId('melody-name').textContent()).toContain('Greensleeves');
       await page.getByTestId('generate-button').click();

@@ -1,0 +1,72 @@
+/**
+ * WebGPU trains and accompanies as WebAssembly does: from the same state (exported on wasm, imported on each) and on
+ * the same batch, one training iteration gives the same losses and the same weight updates, and the accompaniment
+ * the same notes. WebGPU runs here through Dawn in Node on Chromium's software Vulkan (SwiftShader); the run is in a
+ * process of its own (webgpu-parity-run.ts), as Dawn takes its Vulkan settings at start.
+ *
+ * Tolerances. Both backends compute in float32 but sum in different orders (tiled shaders against XNNPACK), so
+ * results differ in their last bits: about 1e-7 relative per operation, growing with the length of the sums.
+ * - Losses: relative 1e-4 (seen: about 1e-6). A real difference moves them far more.
+ * - Weight updates: Adam's first step moves each weight by lr * g / (|g| + eps), about +/- lr whatever the size of
+ *   the gradient g. Where g is itself within rounding of zero, its sign, and so the direction of that weight's
+ *   update, can differ between backends (seen: 22 of 44,737 weights, at most 1.7 lr apart). So: at least 99.9 % of
+ *   the updates must agree within 1e-5 (1 % of lr); that fraction is what a wrong kernel or state breaks.
+ * - Accompaniment: the same notes, cell for cell.
+ * Run with PARITY_PERTURB=1 to see the comparison fail: the WebGPU copy then starts with one weight moved by 0.05.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+interface Side {
+  losses: number[];
+  before: number[];
+  after: number[];
+  accompaniment: number[];
+}
+
+describe('WebGPU against WebAssembly, one iteration and one accompaniment', () => {
+  it.skipIf(!existsSync(SWIFTSHADER_ICD))(
+    'gives the same losses, weight updates and notes from the same state and batch',
+    () => {
+      const env = {
+        ...process.env,
+        VK_ICD_FILENAMES: SWIFTSHADER_ICD,
+        LD_LIBRARY_PATH: '/usr/lib/chromium',
+        PARITY_PERTURB: process.env.PARITY_PERTURB ?? '',
+      };
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/unit/webgpu-parity-run.ts'], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+        timeout: 540_000,
+        // Every weight before and after, twice: a few megabytes of JSON.
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
+        adapter: string;
+        backend: string;
+        wasm: Side;
+        webgpu: Side;
+      };
+      // A silent fall-back to another backend would make the comparison empty.
+      expect(result.backend).toBe('webgpu');
+      const { wasm, webgpu } = result;
+      wasm.losses.forEach((loss, i) =>
+        expect(Math.abs(webgpu.losses[i] - loss), `loss ${i}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(loss))),
+      );
+      expect(webgpu.before).toEqual(wasm.before);
+      const updateGaps = wasm.after.map((w, i) => Math.abs(webgpu.after[i] - webgpu.before[i] - (w - wasm.before[i])));
+      const agreeing = updateGaps.filter((gap) => gap <= 1e-5).length / updateGaps.length;
+      expect(agreeing).toBeGreaterThanOrEqual(0.999);
+      expect(webgpu.accompaniment).toEqual(wasm.accompaniment);
+      expect(wasm.accompaniment.some((cell) => cell === 1)).toBe(true);
+    },
+    600_000,
+  );
+});
