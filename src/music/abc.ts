@@ -5,7 +5,7 @@
  */
 import type { ScoreEvent, ScoreLayout } from './score';
 import { keyTonicName } from './keys';
-import { signatureAlter, spellPitch, type SpelledPitch } from './spelling';
+import { displayName, signatureAlter, spellPitch, type SpelledPitch } from './spelling';
 
 /** What the chord line shows. */
 export type ChordLabels = 'symbols' | 'roman' | 'none';
@@ -75,7 +75,7 @@ function chordBar(layout: ScoreLayout, bar: number, labels: ChordLabels): string
   const beat = layout.stepsPerBeat;
   for (let at = bar * layout.barSteps; at < (bar + 1) * layout.barSteps; at += beat) {
     const chord = layout.chords.find((c) => c.startStep === at);
-    const label = !chord ? '' : labels === 'roman' ? quoted(`_${chord.roman}`) : quoted(`^${chord.symbol}`);
+    const label = !chord ? '' : labels === 'roman' ? quoted(`_${chord.roman}`) : quoted(`^${displayName(chord.symbol)}`);
     parts.push(`${label}x${beat === 1 ? '' : beat}`);
   }
   return parts.join(' ');

@@ -59,7 +59,12 @@ export function ListenView(props: Props) {
         ? []
         : layout.chords.map((c) => {
             const text = chordLabels === 'roman' ? c.roman : displayName(c.symbol);
-            return { startStep: c.startStep, text, label: chordLabels === 'roman' ? `chord ${text} in the key` : `chord ${text}` };
+            return {
+              startStep: c.startStep,
+              steps: c.steps,
+              text,
+              label: chordLabels === 'roman' ? `chord ${text} in the key` : `chord ${text}`,
+            };
           }),
     [layout, chordLabels],
   );

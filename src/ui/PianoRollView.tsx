@@ -26,7 +26,7 @@ interface Props {
   height?: number;
   testId?: string;
   /** Chords to print over the roll, each at its step: the text shown and the label a screen reader reads. */
-  chords?: readonly { startStep: number; text: string; label: string }[];
+  chords?: readonly { startStep: number; steps: number; text: string; label: string }[];
   /** Index into the zoom levels to start at (pixels per step 1, 2, 3, 4, 6, 8, 12, 16, 24); default 4 (6 px). */
   initialZoom?: number;
 }
@@ -227,7 +227,7 @@ export function PianoRollView({
         {chords.length > 0 && (
           <ol className="chord-lane" aria-label="Chords" style={{ width: totalWidth }} data-testid="roll-chords">
             {chords.map((chord) => (
-              <li key={chord.startStep} style={{ left: chord.startStep * pxPerStep }}>
+              <li key={chord.startStep} style={{ left: chord.startStep * pxPerStep, maxWidth: chord.steps * pxPerStep }}>
                 <span role="img" aria-label={chord.label} data-testid="roll-chord" data-step={chord.startStep}>
                   {chord.text}
                 </span>

@@ -95,6 +95,12 @@ export default function ScoreView({
   const secondsPerStep = 60 / (tempoBpm * layout.stepsPerBeat);
 
   const seekStep = useCallback((step: number) => onSeek?.(Math.max(0, step) * secondsPerStep), [onSeek, secondsPerStep]);
+  // The engraving's click handler reads the latest seek through a ref: the page hands a new onSeek on every
+  // render, and engraving again for each would keep the main thread busy while playing.
+  const seekRef = useRef(seekStep);
+  useEffect(() => {
+    seekRef.current = seekStep;
+  }, [seekStep]);
 
   useEffect(() => {
     const scroller = scrollRef.current;
@@ -121,14 +127,14 @@ export default function ScoreView({
         const found = score.marks.find((mark) => mark.char >= start && mark.char < end);
         if (found) {
           noteClicked.current = true;
-          seekStep(found.startStep);
+          seekRef.current(found.startStep);
         }
       },
     });
     labelChords(paper, chordLabels);
     setRenderMs(performance.now() - started);
     setBoxes(barBoxes(paper, barsPerLine));
-  }, [score, width, label, chordLabels, barsPerLine, seekStep]);
+  }, [score, width, label, chordLabels, barsPerLine]);
 
   const barAt = useCallback(() => {
     const playback = getPlayback();

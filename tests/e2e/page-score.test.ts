@@ -6,11 +6,12 @@
  * and axe-core finds nothing serious. Screenshots at 1280x800 and 390x844.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
-import { openPageSession, screenshot, waitUntil, type PageSession } from './harness';
+import { openPageSession, screenshot, SCREENSHOT_DIR, waitUntil, type PageSession } from './harness';
 import { createRoll, type PianoRoll } from '../../src/music/pianoRoll';
 import { addNote } from '../../src/music/notes';
 import { layoutScore } from '../../src/music/score';
@@ -151,6 +152,7 @@ describe('the score and the chords', () => {
       0, 4, 8, 12, 16, 20, 24, 28, 40, 48, 52,
     ]);
     await screenshot(page, 'score-roll-chords-1280');
+    await page.locator('.listen-view').screenshot({ path: resolve(SCREENSHOT_DIR, 'score-roll-chords-1280-view.png') });
     await page.getByTestId('chord-labels-select').selectOption('roman');
     expect(await chordLabels(page, 'roll-chord')).toEqual(NUMERALS.map((s) => `chord ${s} in the key`));
     await page.getByTestId('chord-labels-select').selectOption('symbols');
@@ -178,6 +180,7 @@ describe('the score and the chords', () => {
     expect(drawn.text).toContain('Soprano');
     expect(await chordLabels(page, 'score-chord')).toEqual(SYMBOLS.map((s) => `chord ${s}`));
     await screenshot(page, 'score-1280');
+    await page.locator('.listen-view').screenshot({ path: resolve(SCREENSHOT_DIR, 'score-1280-view.png') });
   });
 
   it('moves playback on a click or the arrow keys, and highlights the bar being played', async () => {
@@ -209,14 +212,27 @@ describe('the score and the chords', () => {
       () => position(page),
       (s) => s < 0.05,
     );
+    // Slow and looped, so the bars last long enough to be seen on a busy machine.
+    await page.getByTestId('tempo-input').fill('40');
+    await page.getByTestId('loop-checkbox').check();
     await page.getByTestId('play-button').click();
+    // The piano's samples load first; then the highlight moves on with the music into the second bar.
+    await waitUntil(
+      'playing',
+      () => page.getByTestId('transport').getAttribute('data-transport-state'),
+      (state) => state === 'playing',
+      90_000,
+    );
     await waitUntil(
       'highlight follows playback',
       () => view.getAttribute('data-current-bar'),
       (bar) => bar === '1',
-      20_000,
+      30_000,
     );
+    expect(await page.getByTestId('score-bar-highlight').count()).toBe(1);
     await page.getByTestId('stop-button').click();
+    await page.getByTestId('loop-checkbox').uncheck();
+    await page.getByTestId('tempo-reset-button').click();
   });
 
   it('exports MusicXML with every note, the key, the tempo and the chord symbols', async () => {
@@ -271,9 +287,11 @@ describe('the score and the chords', () => {
       expect(width).toBeLessThanOrEqual(390);
       await view.scrollIntoViewIfNeeded();
       await screenshot(page, 'score-390');
+      await page.locator('.listen-view').screenshot({ path: resolve(SCREENSHOT_DIR, 'score-390-view.png') });
       await page.getByTestId('view-roll-button').click();
       await page.getByTestId('roll-chords').scrollIntoViewIfNeeded();
       await screenshot(page, 'score-roll-chords-390');
+      await page.locator('.listen-view').screenshot({ path: resolve(SCREENSHOT_DIR, 'score-roll-chords-390-view.png') });
       await page.getByTestId('view-score-button').click();
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
