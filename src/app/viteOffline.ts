@@ -17,8 +17,15 @@ export const DATA_DOWNLOAD_ORIGIN = 'https://raw.githubusercontent.com';
  * and the charts'. Scripts also allow blob: because the threaded WebAssembly backend (used when the page is
  * cross-origin isolated) starts its thread workers from a blob of its own loader script, which each worker
  * then imports; a blob URL can only be made by a script the page already runs, so this admits no script
- * from elsewhere.
+ * from elsewhere. Styles come from the app's stylesheet, plus the one fixed rule that the score's engraver
+ * (abcjs) writes into each score it draws, admitted by its hash (ABCJS_STYLE_HASH) and nothing else inline.
  */
+/**
+ * The one style element abcjs puts in every score it draws (it keeps text from being selected while a note is
+ * dragged): its SHA-256, so the policy admits exactly this rule (tests/unit/app-csp.test.ts recomputes it).
+ */
+export const ABCJS_STYLE_HASH = "'sha256-BCpnf71gZdCsSCHDzyB1RsBbZ0qQdqseK6v+yJsgg30='";
+
 export const CONTENT_SECURITY_POLICY: Readonly<Record<string, string>> = {
   'default-src': "'self'",
   'script-src': "'self' 'wasm-unsafe-eval' blob:",
@@ -26,7 +33,7 @@ export const CONTENT_SECURITY_POLICY: Readonly<Record<string, string>> = {
   'connect-src': `'self' ${DATA_DOWNLOAD_ORIGIN}`,
   'img-src': "'self' data: blob:",
   'media-src': "'self' blob:",
-  'style-src': "'self'",
+  'style-src': `'self' ${ABCJS_STYLE_HASH}`,
   'font-src': "'self'",
   'manifest-src': "'self'",
   'object-src': "'none'",

@@ -6,18 +6,30 @@
  * not a chord. Sets are 12-bit masks, bit `pc` for pitch class `pc` (0 = C).
  */
 
-/** Chord shapes as semitones above the root; index 1 is always the third, index 2 the fifth. */
-const CHORD_SHAPES: readonly (readonly number[])[] = [
-  [0, 4, 7], // major
-  [0, 3, 7], // minor
-  [0, 3, 6], // diminished
-  [0, 4, 8], // augmented
-  [0, 4, 7, 10], // dominant seventh
-  [0, 4, 7, 11], // major seventh
-  [0, 3, 7, 10], // minor seventh
-  [0, 3, 6, 10], // half-diminished seventh
-  [0, 3, 6, 9], // diminished seventh
+/** A chord quality: its shape as semitones above the root, its name in Tonal's chord dictionary, and the suffix of its symbol. */
+export interface ChordQuality {
+  /** Semitones above the root; index 1 is always the third, index 2 the fifth. */
+  shape: readonly number[];
+  /** The chord type's name in @tonaljs/chord-type ("M", "m7b5", ...). */
+  tonalType: string;
+  /** What follows the root in a chord symbol ("" for major, "m", "7", "dim"...). */
+  suffix: string;
+}
+
+/** Every chord quality Cantus knows, triads first: the one list the decoder, the metrics and the chord symbols share. */
+export const CHORD_QUALITIES: readonly ChordQuality[] = [
+  { shape: [0, 4, 7], tonalType: 'M', suffix: '' },
+  { shape: [0, 3, 7], tonalType: 'm', suffix: 'm' },
+  { shape: [0, 3, 6], tonalType: 'dim', suffix: 'dim' },
+  { shape: [0, 4, 8], tonalType: 'aug', suffix: 'aug' },
+  { shape: [0, 4, 7, 10], tonalType: '7', suffix: '7' },
+  { shape: [0, 4, 7, 11], tonalType: 'maj7', suffix: 'maj7' },
+  { shape: [0, 3, 7, 10], tonalType: 'm7', suffix: 'm7' },
+  { shape: [0, 3, 6, 10], tonalType: 'm7b5', suffix: 'm7b5' },
+  { shape: [0, 3, 6, 9], tonalType: 'dim7', suffix: 'dim7' },
 ];
+
+const CHORD_SHAPES: readonly (readonly number[])[] = CHORD_QUALITIES.map((q) => q.shape);
 
 function maskOf(pitchClasses: readonly number[]): number {
   return pitchClasses.reduce((mask, pc) => mask | (1 << (((pc % 12) + 12) % 12)), 0);
@@ -54,4 +66,51 @@ export function isChord(pitches: readonly number[]): boolean {
 /** The 12-bit pitch-class mask of MIDI pitches. */
 export function pitchClassMask(pitches: readonly number[]): number {
   return maskOf(pitches);
+}
+
+function bitCount(mask: number): number {
+  let count = 0;
+  for (let rest = mask; rest; rest &= rest - 1) count++;
+  return count;
+}
+
+/** A chord heard in a set of pitch classes: its root, its quality (an index into CHORD_QUALITIES) and its bass. */
+export interface ChordId {
+  root: number;
+  quality: number;
+  /** The pitch class in the bass (may be any chord tone: an inversion). */
+  bass: number;
+}
+
+/**
+ * The chord a pitch-class set is heard as, or null where `isChordMask` says it is no chord. Where the set fits
+ * several chords (an incomplete or symmetric one), the reading with fewer of its tones missing wins, then one
+ * whose root sounds, then one whose root is in the bass, then a triad over a seventh chord.
+ */
+export function chordOfMask(mask: number, bass: number): ChordId | null {
+  if (!isChordMask(mask)) return null;
+  let best: ChordId | null = null;
+  let bestScore = -Infinity;
+  CHORD_QUALITIES.forEach(({ shape }, quality) => {
+    for (let root = 0; root < 12; root++) {
+      const full = maskOf(shape.map((interval) => root + interval));
+      if ((mask & full) !== mask) continue;
+      const third = 1 << ((root + shape[1]) % 12);
+      const rootOrFifth = (1 << root) | (1 << ((root + shape[2]) % 12));
+      if (!(mask & third) || !(mask & rootOrFifth)) continue;
+      const missing = shape.length - bitCount(mask);
+      const score = -missing * 8 + (mask & (1 << root) ? 4 : 0) + (root === bass ? 2 : 0) + (shape.length === 3 ? 1 : 0);
+      if (score > bestScore) {
+        bestScore = score;
+        best = { root, quality, bass: ((bass % 12) + 12) % 12 };
+      }
+    }
+  });
+  return best;
+}
+
+/** The chord that MIDI pitches sound together (the lowest is the bass), or null. */
+export function chordOf(pitches: readonly number[]): ChordId | null {
+  if (pitches.length === 0) return null;
+  return chordOfMask(maskOf(pitches), Math.min(...pitches) % 12);
 }

@@ -47,10 +47,15 @@ function checkKey(key: Key): void {
   }
 }
 
+/** The key's tonic as musicians spell it in that key ("F#", "Eb"). */
+export function keyTonicName(key: Key): string {
+  checkKey(key);
+  return (key.mode === 'major' ? MAJOR_NAMES : MINOR_NAMES)[key.tonic];
+}
+
 /** A readable key name such as "F# minor" or "Eb major". */
 export function keyName(key: Key): string {
-  checkKey(key);
-  return `${(key.mode === 'major' ? MAJOR_NAMES : MINOR_NAMES)[key.tonic]} ${key.mode}`;
+  return `${keyTonicName(key)} ${key.mode}`;
 }
 
 /** The pitch classes of a key's scale, ascending from the tonic. */

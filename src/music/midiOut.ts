@@ -34,6 +34,8 @@ export interface RollToMidiOptions {
   programs?: readonly number[];
   /** Which tracks to write, in track order (default all); a track left out is not in the file at all. */
   include?: readonly boolean[];
+  /** Marker meta events (the chord symbols), each at a step of the roll. */
+  markers?: readonly { step: number; text: string }[];
 }
 
 /**
@@ -54,6 +56,9 @@ export function rollToMidi(roll: PianoRoll, options: RollToMidiOptions = {}): Ui
   midi.header.setTempo(tempoBpm);
   midi.header.timeSignatures = [{ ticks: 0, timeSignature: timeSignatureOf(roll.beatsPerBar) }];
   midi.header.update();
+  for (const marker of options.markers ?? []) {
+    midi.header.meta.push({ type: 'marker', text: marker.text, ticks: Math.round((marker.step * midi.header.ppq) / roll.stepsPerBeat) });
+  }
   // A new file has 480 ticks per beat, divisible by every usual steps-per-beat.
   const ticksPerStep = midi.header.ppq / roll.stepsPerBeat;
   let melodic = 0;

@@ -25,6 +25,8 @@ interface Props {
   range?: { low: number; high: number };
   height?: number;
   testId?: string;
+  /** Chords to print over the roll, each at its step: the text shown and the label a screen reader reads. */
+  chords?: readonly { startStep: number; steps: number; text: string; label: string }[];
   /** Index into the zoom levels to start at (pixels per step 1, 2, 3, 4, 6, 8, 12, 16, 24); default 4 (6 px). */
   initialZoom?: number;
 }
@@ -51,6 +53,7 @@ export function PianoRollView({
   height = 280,
   testId = 'piano-roll-canvas',
   initialZoom = 4,
+  chords = [],
 }: Props) {
   const [zoomIndex, setZoomIndex] = useState(initialZoom);
   const pxPerStep = ZOOMS[zoomIndex];
@@ -221,6 +224,17 @@ export function PianoRollView({
         role="region"
         aria-label="Piano roll; scroll it with the arrow keys"
       >
+        {chords.length > 0 && (
+          <ol className="chord-lane" aria-label="Chords" style={{ width: totalWidth }} data-testid="roll-chords">
+            {chords.map((chord) => (
+              <li key={chord.startStep} style={{ left: chord.startStep * pxPerStep, maxWidth: chord.steps * pxPerStep }}>
+                <span role="img" aria-label={chord.label} data-testid="roll-chord" data-step={chord.startStep}>
+                  {chord.text}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
         <canvas
           ref={canvasRef}
           className={onSeek ? 'roll-canvas seekable' : 'roll-canvas'}

@@ -10,7 +10,7 @@ import { barCount } from './controller';
 import { useAppState, usePage } from './context';
 import { CommitNumber } from './CommitNumber';
 import { planExport } from './exportPlan';
-import { PianoRollView } from './PianoRollView';
+import { ListenView } from './ListenView';
 import { trackColor } from './rollGeometry';
 import { usePlaybackPosition, usePlayerSnapshot } from './usePlayer';
 
@@ -111,7 +111,7 @@ export function PlayerPanel() {
           </button>
         </p>
       )}
-      <PianoRollView
+      <ListenView
         roll={roll}
         label={listening?.label ?? ''}
         getPlayback={getPlayback}
@@ -119,6 +119,7 @@ export function PlayerPanel() {
         showPlayhead={mine && (snap.state !== 'stopped' || snap.position > 0)}
         positionKey={snap.position}
         silent={silent}
+        tempoBpm={tempo}
         onSeek={mine ? (seconds) => controller.seek(seconds) : undefined}
       />
 
@@ -143,7 +144,7 @@ export function PlayerPanel() {
           ■ Stop
         </button>
         {roll && mine && <PositionReadout roll={roll} tempoBpm={snap.tempoBpm} duration={snap.duration} />}
-        <span className="hint shortcut">Space plays and pauses; click the roll to jump.</span>
+        <span className="hint shortcut">Space plays and pauses; click the roll or the score to jump.</span>
       </div>
       <div className="row transport">
         <label htmlFor={tempoId}>Playback tempo</label>
@@ -288,6 +289,9 @@ export function PlayerPanel() {
       <div className="row export">
         <button type="button" data-testid="export-midi-button" disabled={!roll} onClick={() => controller.exportMidi()}>
           ⤓ Export MIDI
+        </button>
+        <button type="button" data-testid="export-musicxml-button" disabled={!roll} onClick={() => controller.exportMusicXml()}>
+          ⤓ Export MusicXML
         </button>
         {plan && (
           <p className="hint" data-testid="export-note" data-file-name={plan.fileName}>

@@ -39,6 +39,29 @@ describe('Controller playback', () => {
     expect(store.get().error?.message).toMatch(/Every track is muted/);
   });
 
+  it('exports MusicXML as heard: the sounding tracks, their instruments, the tempo in use, named as the MIDI file', () => {
+    const files: { name: string; text: string; type: string }[] = [];
+    const { store, controller } = setup(undefined, {
+      download: (name, bytes, type) => files.push({ name, text: String(bytes), type }),
+    });
+    controller.loadSample('twinkle');
+    const melody = store.get().melody!;
+    controller.listenTo({ ...melody, tracks: [{ name: 'Melody', program: 0, isDrum: false }] }, 'test');
+    controller.setTrackInstrument(0, 'flute');
+    controller.setTempo(96);
+    controller.exportMusicXml();
+    expect(files).toHaveLength(1);
+    expect(files[0].name).toBe('Twinkle, Twinkle, Little Star - melody only - 96 bpm.musicxml');
+    expect(files[0].type).toBe('application/vnd.recordare.musicxml+xml');
+    expect(files[0].text).toContain('<part-name>Melody</part-name>');
+    expect(files[0].text).toContain('<midi-program>74</midi-program>');
+    expect(files[0].text).toContain('<sound tempo="96"/>');
+    controller.setTrackMix(0, { muted: true });
+    controller.exportMusicXml();
+    expect(files).toHaveLength(1);
+    expect(store.get().error?.message).toMatch(/Every track is muted/);
+  });
+
   it('goes back to a new tune’s own tempo and whole-piece loop, and loops a bar range as steps', async () => {
     const { store, player, controller } = setup();
     await controller.start();

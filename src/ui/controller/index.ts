@@ -235,6 +235,11 @@ export class Controller {
     this.playback.exportMidi();
   }
 
+  /** Downloads the piece as MusicXML, as the score shows it. */
+  exportMusicXml(): void {
+    this.playback.exportMusicXml();
+  }
+
   /** What Export MIDI would write now (null with nothing to export). */
   exportPlan(): ExportPlan | null {
     return this.playback.exportPlan();

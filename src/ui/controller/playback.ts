@@ -3,10 +3,12 @@ import { DEFAULT_TEMPO_BPM } from '../../music/constants';
 import type { PianoRoll } from '../../music/pianoRoll';
 import type { RollToMidiOptions } from '../../music/midiOut';
 import { defaultTrackMix, type TrackMix } from '../../audio/schedule';
-import { defaultInstrument, type InstrumentName } from '../../audio/instruments';
+import { defaultInstrument, INSTRUMENTS, type InstrumentName } from '../../audio/instruments';
 import type { Store } from '../store';
 import type { AppState, LoopBars } from '../state';
 import { planExport, type ExportPlan } from '../exportPlan';
+import { layoutScore } from '../../music/score';
+import { layoutToMusicXml } from '../../music/musicXml';
 import { barCount, loopSteps } from '../rollRanges';
 import type { PlayerControl } from './deps';
 import { messageOf, PageActionError, type Messages } from './messages';
@@ -47,13 +49,40 @@ export class Playback {
       if (!plan) throw new PageActionError('There is nothing to export yet: choose a melody and generate an accompaniment.');
       if (plan.written.length === 0) throw new PageActionError('Every track is muted: unmute at least one track to export it.');
       const s = this.store.get();
-      const bytes = this.deps.rollToMidi(s.listening!.roll, {
+      const roll = s.listening!.roll;
+      const bytes = this.deps.rollToMidi(roll, {
         title: `${s.melodyName} (Cantus)`,
         tempoBpm: plan.tempoBpm,
         programs: plan.programs,
         include: plan.include,
+        // The chord symbols travel as marker events, where a sequencer shows them over the timeline.
+        markers: layoutScore(roll).chords.map((c) => ({ step: c.startStep, text: c.symbol })),
       });
       this.deps.download(plan.fileName, bytes, 'audio/midi');
+    } catch (error) {
+      this.deps.messages.report('player', error);
+    }
+  }
+
+  /**
+   * Downloads the piece as the score shows it, as MusicXML: the tracks that sound, named, with the instruments
+   * chosen in the mixer, at the tempo in use, with ties, rests and chord symbols.
+   */
+  exportMusicXml(): void {
+    try {
+      const plan = this.exportPlan();
+      if (!plan) throw new PageActionError('There is nothing to export yet: choose a melody and generate an accompaniment.');
+      if (plan.written.length === 0) throw new PageActionError('Every track is muted: unmute at least one track to export it.');
+      const s = this.store.get();
+      const roll = s.listening!.roll;
+      const xml = layoutToMusicXml(layoutScore(roll), {
+        title: s.melodyName || 'Cantus',
+        tempoBpm: plan.tempoBpm,
+        programs: plan.programs,
+        instrumentNames: roll.tracks.map((_, i) => INSTRUMENTS[s.instruments[i] ?? defaultInstrument(i)]),
+        include: plan.include,
+      });
+      this.deps.download(plan.fileName.replace(/\.mid$/, '.musicxml'), xml, 'application/vnd.recordare.musicxml+xml');
     } catch (error) {
       this.deps.messages.report('player', error);
     }

@@ -1,0 +1,308 @@
+/**
+ * The score view and the chords, as a musician uses them: a known four-bar chorale in G major (seeded as the page's
+ * saved accompaniment) shows its key signature, bars and notes on two staves, the chord symbols of its progression
+ * (an inversion among them) over the score and the roll, Roman numerals on request; a click or the arrow keys move
+ * playback, the bar being played is highlighted, the choice of view survives a reload, MusicXML exports every note,
+ * and axe-core finds nothing serious. Screenshots at 1280x800 and 390x844.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { AxeResults } from 'axe-core';
+import { openPageSession, screenshot, SCREENSHOT_DIR, waitUntil, type PageSession } from './harness';
+import { createRoll, type PianoRoll } from '../../src/music/pianoRoll';
+import { addNote } from '../../src/music/notes';
+import { layoutScore } from '../../src/music/score';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** [soprano, alto, tenor, bass] notes as [pitch, startStep, steps]: G C D7 G | Em Am D/F# G | G C/E | D7 G. */
+const VOICES: [number, number, number][][] = [
+  [
+    [71, 0, 4],
+    [72, 4, 4],
+    [72, 8, 4],
+    [71, 12, 4],
+    [71, 16, 2],
+    [69, 18, 2],
+    [72, 20, 4],
+    [69, 24, 4],
+    [67, 28, 4],
+    [74, 32, 8],
+    [72, 40, 8],
+    [72, 48, 4],
+    [67, 52, 12],
+  ],
+  [
+    [67, 0, 4],
+    [67, 4, 4],
+    [66, 8, 4],
+    [67, 12, 4],
+    [67, 16, 4],
+    [69, 20, 4],
+    [62, 24, 4],
+    [62, 28, 4],
+    [67, 32, 8],
+    [67, 40, 8],
+    [66, 48, 4],
+    [62, 52, 8],
+  ],
+  [
+    [62, 0, 4],
+    [64, 4, 4],
+    [62, 8, 4],
+    [62, 12, 4],
+    [64, 16, 4],
+    [64, 20, 4],
+    [57, 24, 4],
+    [59, 28, 4],
+    [59, 32, 8],
+    [60, 40, 12],
+    [59, 52, 12],
+  ],
+  [
+    [43, 0, 4],
+    [48, 4, 4],
+    [50, 8, 4],
+    [43, 12, 4],
+    [52, 16, 4],
+    [45, 20, 4],
+    [54, 24, 4],
+    [55, 28, 4],
+    [43, 32, 8],
+    [52, 40, 8],
+    [50, 48, 4],
+    [43, 52, 12],
+  ],
+];
+const SYMBOLS = ['G', 'C', 'D7', 'G', 'Em', 'Am', 'D/F♯', 'G', 'C/E', 'D7', 'G'];
+const NUMERALS = ['I', 'IV', 'V7', 'I', 'vi', 'ii', 'V6', 'I', 'IV6', 'V7', 'I'];
+
+function chorale(): PianoRoll {
+  const roll = createRoll(
+    64,
+    ['Soprano', 'Alto', 'Tenor', 'Bass'].map((name) => ({ name, program: 0, isDrum: false })),
+  );
+  VOICES.forEach((notes, t) => notes.forEach(([pitch, startStep, steps]) => addNote(roll, t, { pitch, startStep, steps, velocity: 90 })));
+  return roll;
+}
+
+/** Saves the chorale as the page's accompaniment in its IndexedDB (as src/ui/persist.ts keeps it), then opens the app. */
+async function seedChorale(page: Page, url: string): Promise<void> {
+  const roll = chorale();
+  await page.goto(`${url}favicon.svg`);
+  await page.evaluate(
+    ({ roll: r }) =>
+      new Promise<void>((done, fail) => {
+        const request = indexedDB.open('cantus-page', 1);
+        request.onupgradeneeded = () => request.result.createObjectStore('page');
+        request.onerror = () => fail(request.error);
+        request.onsuccess = () => {
+          const db = request.result;
+          const result = { ...r, active: new Uint8Array(r.active), onsets: new Uint8Array(r.onsets ?? []), velocities: null };
+          const put = db
+            .transaction('page', 'readwrite')
+            .objectStore('page')
+            .put({ melodyName: 'Known chorale', result, resultSeed: 1 }, 'current');
+          put.onsuccess = () => {
+            db.close();
+            done();
+          };
+          put.onerror = () => fail(put.error);
+        };
+      }),
+    { roll: { ...roll, active: [...roll.active], onsets: [...(roll.onsets ?? [])] } },
+  );
+  await page.goto(url);
+  await page.getByTestId('track-row').first().waitFor({ timeout: 60_000 });
+}
+
+async function openScore(page: Page): Promise<void> {
+  if ((await page.getByTestId('view-score-button').getAttribute('aria-pressed')) !== 'true')
+    await page.getByTestId('view-score-button').click();
+  await page.locator('[data-testid="score-view"] svg').waitFor({ timeout: 60_000 });
+}
+
+const chordLabels = (page: Page, testId: string) =>
+  page.getByTestId(testId).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+const position = async (page: Page) => Number(await page.getByTestId('position-readout').getAttribute('data-seconds'));
+
+describe('the score and the chords', () => {
+  let session: PageSession;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    session = await openPageSession();
+    ({ page, errors } = session);
+    await seedChorale(page, session.app.url);
+    // Opening the seeding page asked for a favicon.ico that the app does not have; nothing else may fail.
+    expect(errors.splice(0).filter((e) => !e.includes('404'))).toEqual([]);
+  }, 240_000);
+  afterAll(() => session?.close());
+  afterEach(() => expect(errors.splice(0)).toEqual([]));
+
+  it('names the chords over the piano roll, as symbols and as Roman numerals', async () => {
+    await page.getByTestId('view-roll-button').click();
+    expect(await page.getByTestId('score-key').textContent()).toBe('Key: G major');
+    expect(await chordLabels(page, 'roll-chord')).toEqual(SYMBOLS.map((s) => `chord ${s}`));
+    expect(await page.getByTestId('roll-chord').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))))).toEqual([
+      0, 4, 8, 12, 16, 20, 24, 28, 40, 48, 52,
+    ]);
+    await screenshot(page, 'score-roll-chords-1280');
+    await page.locator('.listen-view').screenshot({ path: resolve(SCREENSHOT_DIR, 'score-roll-chords-1280-view.png') });
+    await page.getByTestId('chord-labels-select').selectOption('roman');
+    expect(await chordLabels(page, 'roll-chord')).toEqual(NUMERALS.map((s) => `chord ${s} in the key`));
+    await page.getByTestId('chord-labels-select').selectOption('symbols');
+  });
+
+  it('shows the key signature, the bars and every note on two staves, with the chord symbols', async () => {
+    await openScore(page);
+    const view = page.getByTestId('score-view');
+    expect(await view.getAttribute('data-key')).toBe('G major');
+    expect(await view.getAttribute('data-fifths')).toBe('1');
+    expect(await view.getAttribute('data-bars')).toBe('4');
+    const layout = layoutScore(chorale());
+    const events = layout.staves.flatMap((s) => s.voices.flatMap((v) => v.bars.flat()));
+    const drawn = await page.evaluate(() => ({
+      notes: document.querySelectorAll('[data-testid="score-paper"] .abcjs-note').length,
+      rests: document.querySelectorAll('[data-testid="score-paper"] .abcjs-rest:not(.abcjs-v4)').length,
+      keySignatures: document.querySelectorAll('[data-testid="score-paper"] .abcjs-key-signature').length,
+      sharps: document.querySelectorAll('[data-testid="score-paper"] .abcjs-key-signature path').length,
+      staves: document.querySelectorAll('[data-testid="score-paper"] .abcjs-staff').length,
+      text: document.querySelector('[data-testid="score-paper"]')?.textContent ?? '',
+    }));
+    expect(drawn.notes).toBe(events.filter((e) => e.pitches.length > 0).length);
+    expect(drawn.keySignatures).toBeGreaterThanOrEqual(2); // one per staff of each system
+    expect(drawn.sharps).toBe(drawn.keySignatures); // one sharp each: F sharp
+    expect(drawn.text).toContain('Soprano');
+    expect(await chordLabels(page, 'score-chord')).toEqual(SYMBOLS.map((s) => `chord ${s}`));
+    await screenshot(page, 'score-1280');
+    await page.locator('.listen-view').screenshot({ path: resolve(SCREENSHOT_DIR, 'score-1280-view.png') });
+  });
+
+  it('moves playback on a click or the arrow keys, and highlights the bar moved to', async () => {
+    await openScore(page);
+    const view = page.getByTestId('score-view');
+    const tempo = Number((await page.getByTestId('tempo-value').textContent())?.replace(/\D/g, ''));
+    const barSeconds = (4 * 60) / tempo;
+    // A click on a note of the third bar moves there.
+    const third = page.locator('[data-testid="score-paper"] .abcjs-note.abcjs-l0.abcjs-m2.abcjs-v0.abcjs-n0').first();
+    // The engraver picks the note nearest to a click on its drawing, so the click goes to the drawing there.
+    await third.click({ force: true });
+    await waitUntil(
+      'seek to bar 3',
+      () => position(page),
+      (s) => Math.abs(s - 2 * barSeconds) < 0.05,
+    );
+    expect(await view.getAttribute('data-current-bar')).toBe('2');
+    expect(await page.getByTestId('score-bar-highlight').count()).toBe(1);
+    await view.focus();
+    await page.keyboard.press('ArrowRight');
+    await waitUntil(
+      'bar 4 by keyboard',
+      () => position(page),
+      (s) => Math.abs(s - 3 * barSeconds) < 0.05,
+    );
+    await page.keyboard.press('Home');
+    await waitUntil(
+      'start by keyboard',
+      () => position(page),
+      (s) => s < 0.05,
+    );
+  });
+
+  it('exports MusicXML with every note, the key, the tempo and the chord symbols', async () => {
+    const waiting = page.waitForEvent('download', { timeout: 60_000 });
+    await page.getByTestId('export-musicxml-button').click();
+    const download = await waiting.catch(async (error: unknown) => {
+      throw new Error(`no download (${String(error)}); the page says: ${await page.locator('[role="alert"]').allTextContents()}`);
+    });
+    expect(download.suggestedFilename()).toMatch(/\.musicxml$/);
+    const xml = readFileSync((await download.path())!, 'utf8');
+    expect(xml.match(/<part-name>[^<]+<\/part-name>/g)).toEqual(
+      ['Soprano', 'Alto', 'Tenor', 'Bass'].map((n) => `<part-name>${n}</part-name>`),
+    );
+    expect(xml).toContain('<fifths>1</fifths>');
+    const layout = layoutScore(chorale());
+    const pitched = layout.staves.flatMap((s) => s.voices.flatMap((v) => v.bars.flat())).reduce((n, e) => n + e.pitches.length, 0);
+    expect(xml.match(/<pitch>/g)?.length).toBe(pitched);
+    expect(xml.match(/<harmony>/g)?.length).toBe(SYMBOLS.length);
+  });
+
+  it('works by keyboard, passes axe-core and keeps the view chosen over a reload', async () => {
+    await openScore(page);
+    await page.getByTestId('view-roll-button').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('view-score-button');
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const serious = await page.evaluate(async () => {
+      const results = await (window as unknown as { axe: { run(c: Document, o: object): Promise<AxeResults> } }).axe.run(document, {
+        resultTypes: ['violations'],
+      });
+      return results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('; ')}`);
+    });
+    expect(serious).toEqual([]);
+    await page.reload();
+    await page.locator('[data-testid="score-view"] svg').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('view-score-button').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('wraps the score into systems on a phone-sized screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await openScore(page);
+      const view = page.getByTestId('score-view');
+      await waitUntil(
+        'one bar a line',
+        () => view.getAttribute('data-bars-per-line'),
+        (n) => n === '1',
+      );
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width).toBeLessThanOrEqual(390);
+      await view.scrollIntoViewIfNeeded();
+      await screenshot(page, 'score-390');
+      await page.locator('.listen-view').screenshot({ path: resolve(SCREENSHOT_DIR, 'score-390-view.png') });
+      await page.getByTestId('view-roll-button').click();
+      await page.getByTestId('roll-chords').scrollIntoViewIfNeeded();
+      await screenshot(page, 'score-roll-chords-390');
+      await page.locator('.listen-view').screenshot({ path: resolve(SCREENSHOT_DIR, 'score-roll-chords-390-view.png') });
+      await page.getByTestId('view-score-button').click();
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('highlights the bar being played and follows playback', async () => {
+    await openScore(page);
+    const view = page.getByTestId('score-view');
+    try {
+      // Slow and looped, so the bars last long enough to be seen on a busy machine.
+      await page.getByTestId('tempo-input').fill('40');
+      await page.getByTestId('loop-checkbox').check();
+      await page.getByTestId('play-button').click();
+      // The piano's samples load first; then the highlight moves on with the music into the second bar.
+      await waitUntil(
+        'playing',
+        () => page.getByTestId('transport').getAttribute('data-transport-state'),
+        (state) => state === 'playing',
+        90_000,
+      );
+      await waitUntil(
+        'highlight follows playback',
+        () => view.getAttribute('data-current-bar'),
+        (bar) => bar === '1',
+        30_000,
+      );
+      expect(await page.getByTestId('score-bar-highlight').count()).toBe(1);
+    } finally {
+      await page.getByTestId('stop-button').click();
+      await page.getByTestId('loop-checkbox').uncheck();
+      await page.getByTestId('tempo-reset-button').click();
+    }
+  });
+});

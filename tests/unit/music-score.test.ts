@@ -1,0 +1,209 @@
+/**
+ * The printed score's layout (src/music/score.ts), its ABC text (abc.ts), the MusicXML export (musicXml.ts), read
+ * back note by note by a separate reader on @xmldom/xmldom, and the chord markers of the MIDI export.
+ */
+import { describe, expect, it } from 'vitest';
+import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { layoutScore, writableLengths, type ScoreLayout } from '../../src/music/score';
+import { layoutToAbc } from '../../src/music/abc';
+import { layoutToMusicXml } from '../../src/music/musicXml';
+import { rollToMidi } from '../../src/music/midiOut';
+import { Midi } from '@tonejs/midi';
+import { trackNotes, type Note } from '../../src/music/notes';
+import { createRoll, type PianoRoll } from '../../src/music/pianoRoll';
+import { jsbValidSplit, note } from './music-fixtures';
+
+const VOICES = ['Soprano', 'Alto', 'Tenor', 'Bass'];
+
+/** G major, two bars: a held and tied soprano, an F sharp, a rest in the alto. */
+function gMajorChorale(): PianoRoll {
+  const r = createRoll(
+    32,
+    VOICES.map((name) => ({ name, program: 52, isDrum: false })),
+    { tempoBpm: 84 },
+  );
+  const voices = [
+    [
+      [71, 0, 4],
+      [72, 4, 4],
+      [69, 8, 6],
+      [66, 14, 2],
+      [67, 16, 16],
+    ],
+    [
+      [62, 0, 4],
+      [64, 4, 4],
+      [66, 8, 8],
+      [62, 16, 8],
+    ],
+    [
+      [55, 0, 4],
+      [55, 4, 4],
+      [60, 8, 6],
+      [59, 14, 6],
+      [59, 20, 12],
+    ],
+    [
+      [43, 0, 4],
+      [48, 4, 4],
+      [50, 8, 8],
+      [43, 16, 16],
+    ],
+  ];
+  voices.forEach((notes, t) => notes.forEach(([pitch, start, steps]) => note(r, t, pitch, start, steps)));
+  return r;
+}
+
+/** Notes read back from MusicXML by another reader: ties joined, per part, in divisions of the file. */
+function readMusicXml(xml: string): {
+  parts: string[];
+  notes: Note[][];
+  fifths: string;
+  beats: string;
+  tempo: string;
+  harmonies: string[];
+} {
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  const text = (el: Element | Document, tag: string) => el.getElementsByTagName(tag)[0]?.textContent ?? '';
+  const steps: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
+  const parts = Array.from(doc.getElementsByTagName('score-part')).map((p) => text(p, 'part-name'));
+  const notes = Array.from(doc.getElementsByTagName('part')).map((part) => {
+    const out: Note[] = [];
+    const open = new Map<number, Note>();
+    let time = 0;
+    let lastStart = 0;
+    for (const n of Array.from(part.getElementsByTagName('note'))) {
+      const duration = Number(text(n, 'duration'));
+      const isChord = n.getElementsByTagName('chord').length > 0;
+      const start = isChord ? lastStart : time;
+      if (!isChord) time += duration;
+      lastStart = start;
+      if (n.getElementsByTagName('rest').length) continue;
+      const pitch = (Number(text(n, 'octave')) + 1) * 12 + steps[text(n, 'step')] + Number(text(n, 'alter') || 0);
+      const ties = Array.from(n.getElementsByTagName('tie')).map((t) => t.getAttribute('type'));
+      const held = open.get(pitch);
+      if (ties.includes('stop') && held) held.steps += duration;
+      else out.push({ pitch, startStep: start, steps: duration, velocity: 0 });
+      if (ties.includes('start')) open.set(pitch, held && ties.includes('stop') ? held : out[out.length - 1]);
+      else open.delete(pitch);
+    }
+    return out.sort((a, b) => a.startStep - b.startStep || a.pitch - b.pitch);
+  });
+  const harmonies = Array.from(doc.getElementsByTagName('harmony')).map(
+    (h) =>
+      text(h, 'root-step') +
+      (text(h, 'root-alter') === '1' ? '#' : text(h, 'root-alter') === '-1' ? 'b' : '') +
+      (h.getElementsByTagName('kind')[0]?.getAttribute('text') ?? '') +
+      (text(h, 'bass-step') ? `/${text(h, 'bass-step')}` : ''),
+  );
+  return {
+    parts,
+    notes,
+    fifths: text(doc, 'fifths'),
+    beats: text(doc, 'beats'),
+    tempo: doc.getElementsByTagName('sound')[0]?.getAttribute('tempo') ?? '',
+    harmonies,
+  };
+}
+
+function rollNotes(r: PianoRoll, track: number): Note[] {
+  return trackNotes(r, track).map((n) => ({ ...n, velocity: 0 }));
+}
+
+describe('score layout', () => {
+  it('cuts lengths at the beat when they start off it, and into writable values', () => {
+    expect(writableLengths(0, 16, 4)).toEqual([16]);
+    expect(writableLengths(0, 10, 4)).toEqual([8, 2]);
+    expect(writableLengths(2, 6, 4)).toEqual([2, 4]);
+    expect(writableLengths(0, 5, 4)).toEqual([4, 1]);
+  });
+
+  it('prints a chorale on two staves with stems per voice, ties across bars and rests', () => {
+    const layout = layoutScore(gMajorChorale());
+    expect(layout.key).toEqual({ tonic: 7, mode: 'major' });
+    expect(layout.fifths).toBe(1);
+    expect(layout.staves.map((s) => [s.clef, s.voices.map((v) => `${v.name}:${v.stem}`)])).toEqual([
+      ['treble', ['Soprano:up', 'Alto:down']],
+      ['bass', ['Tenor:up', 'Bass:down']],
+    ]);
+    const tenor = layout.staves[1].voices[0];
+    // The tenor's B (steps 14-20) is cut at the bar line and tied over it.
+    expect(tenor.bars[0].at(-1)).toMatchObject({ startStep: 14, steps: 2, pitches: [59], tied: [true] });
+    expect(tenor.bars[1][0]).toMatchObject({ startStep: 16, steps: 4, pitches: [59], tied: [false] });
+    expect(layout.staves[0].voices[1].bars[1].at(-1)).toMatchObject({ startStep: 24, steps: 8, pitches: [] });
+    expect(layout.chords.map((c) => c.symbol)).toEqual(['G', 'C', 'D7', 'G']);
+  });
+
+  it('writes ABC with the key, the meter, voices sharing staves, ties, rests and chord symbols', () => {
+    const { abc, marks } = layoutToAbc(layoutScore(gMajorChorale()), { barsPerLine: 1, chordLabels: 'symbols' });
+    expect(abc).toContain('K:G\n');
+    expect(abc).toContain('M:4/4\n');
+    expect(abc).toContain('Q:1/4=84\n');
+    expect(abc).toContain('%%score {(V0 V1 H) | (V2 V3)}');
+    expect(abc).toContain('V:V0 clef=treble stem=up name="Soprano"');
+    expect(abc).toContain('[V:V0] B4 c4 A6F2 |'); // F sharp from the signature, no accidental
+    expect(abc).toContain('[V:V2] G,4 G,4 C6B,2- |'); // tied over the bar line
+    expect(abc).toContain('"^D7"x4');
+    expect(abc).toContain('z8 |]');
+    // Each mark points at a note or rest that starts at its step.
+    expect(abc[marks[0].char]).toBe('B');
+    expect(marks.every((m) => /[A-Ga-gz[_^=]/.test(abc[m.char]))).toBe(true);
+    const roman = layoutToAbc(layoutScore(gMajorChorale()), { barsPerLine: 2, chordLabels: 'roman' }).abc;
+    expect(roman).toContain('(V2 V3 H)');
+    expect(roman).toContain('"_V7"x4');
+  });
+
+  it('prints accidentals outside the key once per bar, and naturals where the signature needs undoing', () => {
+    const r = createRoll(16, [{ name: 'Melody', program: 0, isDrum: false }]);
+    [60, 61, 61, 60].forEach((p, i) => note(r, 0, p, i * 4, 4));
+    const layout: ScoreLayout = { ...layoutScore(r, { key: { tonic: 0, mode: 'major' } }) };
+    expect(layoutToAbc(layout, { barsPerLine: 4, chordLabels: 'none' }).abc).toContain('C4 ^C4 C4 =C4');
+    const f = layoutScore(r, { key: { tonic: 5, mode: 'major' } });
+    expect(f.fifths).toBe(-1);
+  });
+});
+
+describe('MusicXML export', () => {
+  it('round-trips every note, the parts, key, time, tempo and chord symbols of a chorale', () => {
+    const r = gMajorChorale();
+    const xml = layoutToMusicXml(layoutScore(r), {
+      title: 'Test',
+      tempoBpm: 84,
+      programs: [52, 52, 52, 52],
+      instrumentNames: ['Choir', 'Choir', 'Choir', 'Choir'],
+    });
+    const read = readMusicXml(xml);
+    expect(read.parts).toEqual(VOICES);
+    expect(read.fifths).toBe('1');
+    expect(read.beats).toBe('4');
+    expect(read.tempo).toBe('84');
+    expect(read.harmonies).toEqual(['G', 'C', 'D7', 'G']);
+    read.notes.forEach((notes, t) => expect(notes).toEqual(rollNotes(r, t)));
+    expect(xml).toContain('<midi-program>53</midi-program>');
+    expect(xml).toContain('<instrument-name>Choir</instrument-name>');
+  });
+
+  it('round-trips every note of real Bach chorales, and leaves out the tracks it is told to', () => {
+    const { chorales } = jsbValidSplit();
+    expect(chorales.length).toBeGreaterThan(5);
+    for (const chorale of chorales.slice(0, 6)) {
+      const xml = layoutToMusicXml(layoutScore(chorale));
+      const read = readMusicXml(xml);
+      read.notes.forEach((notes, t) => expect(notes).toEqual(rollNotes(chorale, t)));
+    }
+    const r = gMajorChorale();
+    const partial = readMusicXml(layoutToMusicXml(layoutScore(r), { include: [true, false, true, true] }));
+    expect(partial.parts).toEqual(['Soprano', 'Tenor', 'Bass']);
+  });
+});
+
+describe('chord symbols in the MIDI export', () => {
+  it('writes them as marker events at their steps', () => {
+    const r = gMajorChorale();
+    const markers = layoutScore(r).chords.map((c) => ({ step: c.startStep, text: c.symbol }));
+    const midi = new Midi(rollToMidi(r, { markers }));
+    expect(midi.header.meta.map((m) => ({ type: m.type, text: m.text, beat: m.ticks / midi.header.ppq }))).toEqual(
+      markers.map((m) => ({ type: 'marker', text: m.text, beat: m.step / 4 })),
+    );
+  });
+});
