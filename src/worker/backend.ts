@@ -84,12 +84,15 @@ export async function measureActiveBackend(
   width: number,
   budgetMs: number,
   replicate?: (engine: GanEngine) => Promise<ReplicatedTraining>,
+  /** Called once the engine (and its replicas) are started, when the timed part begins. */
+  onStarted?: () => void,
 ): Promise<{ iterationsPerSecond: number; note?: string }> {
   const engine = GanEngine.create({ baseWidth: width as ModelWidth, batchSize: PROBE_BATCH, updateRatio: 1, seed: 1 });
   let replicas: ReplicatedTraining | undefined;
   try {
     replicas = replicate ? await replicate(engine) : undefined;
     const trainer = replicas ?? engine;
+    onStarted?.();
     const batches = [probeWindows(PROBE_BATCH)];
     const warmStart = performance.now();
     await trainer.trainIteration(batches);

@@ -36,10 +36,12 @@ export function serveProbe(scope: DedicatedWorkerGlobalScope): void {
       const reason = await probeBackend(backend);
       if (reason !== undefined) reply = { ok: false, reason };
       else {
-        scope.postMessage({ ok: 'started' } satisfies ProbeReply);
-        // WebAssembly is timed as it trains: one replica of the engine per core.
+        // WebAssembly is timed as it trains: one replica of the engine per core. Starting the replicas' workers is
+        // start-up, like loading the backend: the timed part (and the probe's limit) begins once they are ready.
         const replicas = browserReplicaCount(PROBE_BATCH);
-        const measured = await measureActiveBackend(width, budgetMs, ReplicatedTraining.starter(replicas, spawnReplicaWorker));
+        const measured = await measureActiveBackend(width, budgetMs, ReplicatedTraining.starter(replicas, spawnReplicaWorker), () =>
+          scope.postMessage({ ok: 'started' } satisfies ProbeReply),
+        );
         const notes = [tf.getBackend() === 'webgpu' ? await adapterNote() : undefined, measured.note].filter(Boolean);
         reply = { ok: true, iterationsPerSecond: measured.iterationsPerSecond };
         if (notes.length) reply.note = notes.join('; ');
