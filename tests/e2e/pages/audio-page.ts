@@ -112,7 +112,8 @@ async function renderExport(): Promise<RenderReport> {
     const audio = await renderOffline(roll, { instruments, mix: mixWith((i) => ({ solo: i === solo })) });
     tracks.push({ name: roll.tracks[solo].name, voice: roll.tracks[solo].isDrum ? 'drums' : instruments[solo], ...level(audio) });
   }
-  const all = level(await renderOffline(roll, { instruments }));
+  // Every track at the same level (the page starts the accompaniment lower), so the whole is louder than any one part.
+  const all = level(await renderOffline(roll, { instruments, mix: mixWith(() => ({})) }));
   const muted = level(await renderOffline(roll, { instruments, mix: mixWith(() => ({ muted: true })) }));
   const tone = createRoll(16, [{ name: 'flute', program: GM_PROGRAMS.flute, isDrum: false }], { tempoBpm: 120 });
   addNote(tone, 0, { pitch: 69, startStep: 0, steps: 16, velocity: 100 });
