@@ -77,6 +77,11 @@ export interface BrowserOptions {
    * real first visit (engine-choice.test.ts). By default they get the rates measured once for the run.
    */
   measureEngines?: boolean;
+  /**
+   * A browser of its own even under vitest, for settings that hold browser-wide, such as a storage quota set for the
+   * app's origin (page-storage.test.ts): in the shared browser every file's pages have that origin.
+   */
+  ownBrowser?: boolean;
 }
 
 /** The engine rates measured once for this run (none outside vitest). */
@@ -90,7 +95,7 @@ function sharedEngineRates(): EngineRateRecord[] {
  * makes a new user-data-dir each launch). Either way every new context, `newPage()`'s included, is a fresh profile.
  */
 export async function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
-  const shared = process.env[SHARED_ENV.browser];
+  const shared = options.ownBrowser ? undefined : process.env[SHARED_ENV.browser];
   const browser = shared
     ? await chromium.connect(shared)
     : await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
