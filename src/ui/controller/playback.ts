@@ -42,14 +42,19 @@ export class Playback {
     return planExport(roll, s.mix, s.instruments, s.tempoBpm ?? roll.tempoBpm, s.melodyName);
   }
 
+  /** What an export writes, with the page state and roll it is planned from; throws a message when there is nothing to write. */
+  private exportable(): { plan: ExportPlan; s: AppState; roll: PianoRoll } {
+    const plan = this.exportPlan();
+    if (!plan) throw new PageActionError('There is nothing to export yet: choose a melody and generate an accompaniment.');
+    if (plan.written.length === 0) throw new PageActionError('Every track is muted: unmute at least one track to export it.');
+    const s = this.store.get();
+    return { plan, s, roll: s.listening!.roll };
+  }
+
   /** Downloads what is being listened to (melody and accompaniment) as a multi-track MIDI file. */
   exportMidi(): void {
     try {
-      const plan = this.exportPlan();
-      if (!plan) throw new PageActionError('There is nothing to export yet: choose a melody and generate an accompaniment.');
-      if (plan.written.length === 0) throw new PageActionError('Every track is muted: unmute at least one track to export it.');
-      const s = this.store.get();
-      const roll = s.listening!.roll;
+      const { plan, s, roll } = this.exportable();
       const bytes = this.deps.rollToMidi(roll, {
         title: `${s.melodyName} (Cantus)`,
         tempoBpm: plan.tempoBpm,
@@ -70,11 +75,7 @@ export class Playback {
    */
   exportMusicXml(): void {
     try {
-      const plan = this.exportPlan();
-      if (!plan) throw new PageActionError('There is nothing to export yet: choose a melody and generate an accompaniment.');
-      if (plan.written.length === 0) throw new PageActionError('Every track is muted: unmute at least one track to export it.');
-      const s = this.store.get();
-      const roll = s.listening!.roll;
+      const { plan, s, roll } = this.exportable();
       const xml = layoutToMusicXml(layoutScore(roll), {
         title: s.melodyName || 'Cantus',
         tempoBpm: plan.tempoBpm,
