@@ -140,6 +140,11 @@ export interface AppState {
   errorCount: number;
 }
 
+/** Whether a run is going on (paused counts): models and the engine must not change under it. */
+export function isTraining(state: Pick<AppState, 'training'>): boolean {
+  return state.training === 'training' || state.training === 'paused';
+}
+
 /** The state of a fresh page. */
 export function initialState(): AppState {
   return {

@@ -9,7 +9,7 @@ import type { InstrumentName } from '../../audio/instruments';
 import type { PlayerSnapshot, StepRange } from '../../audio/player';
 import type { Store } from '../store';
 import type { AppState } from '../state';
-import type { PageMemory } from './persistence';
+import type { PageMemory } from './pageMemory';
 
 /** The worker client as the page uses it (the worker helper's TrainerClient satisfies it). */
 export interface Trainer {

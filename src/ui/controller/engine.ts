@@ -1,11 +1,10 @@
 /** The worker the page trains and accompanies with: started once, chosen by measurement or by the user. */
 import type { BackendName, EngineOptions, EngineReady, WorkerEvent } from '../../protocol/messages';
 import type { Store } from '../store';
-import type { AppState } from '../state';
+import { isTraining, type AppState } from '../state';
 import { checkDraft } from '../hyperForm';
 import type { Trainer } from './deps';
 import { messageOf, PageActionError, type Messages } from './messages';
-import { isTraining } from './training';
 
 /** Holds the worker client and its compute engine choice; the other areas reach the worker through `trainer`. */
 export class Engine {

@@ -2,16 +2,11 @@
  * The page's controller: every user action goes through it. It changes the store, talks to the worker
  * through the trainer client and to audio through the player; components only read state and call it.
  * Each area of the page has its own module in this folder; this one builds them, hands each area what it
- * shares with the others (the store, the error message, the engine, the player's side), and lists the actions.
+ * shares with the others (the store, the error message, the engine, the player's side), and offers their actions
+ * by name: each action is documented once, where its area implements it.
  */
-import type { PianoRoll } from '../../music/pianoRoll';
-import type { BackendName, Voicing } from '../../protocol/messages';
-import type { TrackMix } from '../../audio/schedule';
-import type { InstrumentName } from '../../audio/instruments';
-import type { ExportPlan } from '../exportPlan';
-import type { FormField } from '../hyperForm';
 import type { Store } from '../store';
-import type { AppState, DatasetChoice, LoopBars, Region } from '../state';
+import type { AppState, Region } from '../state';
 import { Accompaniment } from './accompaniment';
 import type { ControllerDeps } from './deps';
 import { Engine } from './engine';
@@ -24,7 +19,7 @@ import { Settings } from './settings';
 import { Training } from './training';
 
 export type { ControllerDeps, PlayerControl, Trainer, TrainingDataSource } from './deps';
-export type { PageMemory, SavedPage } from './persistence';
+export type { PageMemory, SavedPage } from './pageMemory';
 export { PageActionError } from './messages';
 export { DEFAULT_MODEL_ENTRY, KEPT_LOSS_POINTS, thinLosses, TRAINED_MODEL_NAME, weightsFileName } from './modelList';
 /** The roll helpers the panels and tests reach through the controller (they live in rollRanges.ts). */
@@ -32,57 +27,114 @@ export { barCount, loopSteps, snapshotWindow } from '../rollRanges';
 /** The track the page suggests as melody (kept here for the page's callers; it lives with the melody code). */
 export { suggestMelodyTrack } from '../../music/melody';
 
-/** The page's actions. */
-export class Controller {
+/** The actions each area offers the page, by name. */
+const MELODY_ACTIONS = ['openMidiFile', 'chooseTrack', 'cancelTrackChoice', 'loadSample', 'setMelody'] as const;
+const SETTINGS_ACTIONS = ['setField', 'setDataset', 'setOwnFiles'] as const;
+const ENGINE_ACTIONS = ['setEngineOverride'] as const;
+const TRAINING_ACTIONS = ['train', 'pauseTraining', 'resumeTraining', 'stopTraining'] as const;
+const ACCOMPANIMENT_ACTIONS = ['generate', 'setVoicing', 'nextVariation'] as const;
+const MODEL_ACTIONS = ['chooseModel', 'forgetModel', 'loadModelFiles', 'saveModelFiles'] as const;
+const PLAYBACK_ACTIONS = [
+  'exportMidi',
+  'exportMusicXml',
+  'exportPlan',
+  'listenTo',
+  'playSnapshot',
+  'backToAccompaniment',
+  'play',
+  'togglePlay',
+  'seek',
+  'pause',
+  'stop',
+  'setTrackMix',
+  'setTrackInstrument',
+  'setTempo',
+  'setLoop',
+  'setLoopBars',
+] as const;
+
+/** The actions of every area, as the controller offers them. */
+export type PageActions = Pick<Melody, (typeof MELODY_ACTIONS)[number]> &
+  Pick<Settings, (typeof SETTINGS_ACTIONS)[number]> &
+  Pick<Engine, (typeof ENGINE_ACTIONS)[number]> &
+  Pick<Training, (typeof TRAINING_ACTIONS)[number]> &
+  Pick<Accompaniment, (typeof ACCOMPANIMENT_ACTIONS)[number]> &
+  Pick<Models, (typeof MODEL_ACTIONS)[number]> &
+  Pick<Playback, (typeof PLAYBACK_ACTIONS)[number]>;
+
+/** The named methods of `part`, bound to it. */
+function actionsOf<T extends object, K extends keyof T>(part: T, names: readonly K[]): Pick<T, K> {
+  const actions = {} as Pick<T, K>;
+  for (const name of names) {
+    const method = part[name];
+    if (typeof method !== 'function') throw new TypeError(`${String(name)} is not an action`);
+    actions[name] = method.bind(part) as T[K];
+  }
+  return actions;
+}
+
+/** A base whose instances carry the areas' actions: the controller's constructor puts them there. */
+const WithPageActions = class {} as new () => PageActions;
+
+/** The page's actions: its lifecycle and error message here, the rest from the areas (see PageActions). */
+export class Controller extends WithPageActions {
   private readonly store: Store<AppState>;
   private readonly messages: Messages;
   private readonly engine: Engine;
-  private readonly playback: Playback;
-  private readonly melody: Melody;
-  private readonly settings: Settings;
   private readonly persistence: Persistence;
   private readonly models: Models;
-  private readonly accompaniment: Accompaniment;
   private readonly training: Training;
   /** Bumped by start and dispose, so a start that was disposed mid-way (React's strict mode) stops there. */
   private generation = 0;
 
   constructor(deps: ControllerDeps) {
+    super();
     const { store, player } = deps;
     this.store = store;
     // Built in the order they need each other; each gets only the parts of the others it uses.
     const messages = new Messages(store);
     this.messages = messages;
-    this.engine = new Engine(store, messages, deps.createTrainer);
-    this.playback = new Playback({ store, player, messages, rollToMidi: deps.rollToMidi, download: deps.download });
-    this.melody = new Melody({ store, player, messages, playback: this.playback, readMidi: deps.readMidi });
-    this.settings = new Settings(store);
-    this.persistence = new Persistence({ store, memory: deps.memory, messages, melody: this.melody, playback: this.playback });
+    const engine = new Engine(store, messages, deps.createTrainer);
+    this.engine = engine;
+    const playback = new Playback({ store, player, messages, rollToMidi: deps.rollToMidi, download: deps.download });
+    const melody = new Melody({ store, player, messages, playback, readMidi: deps.readMidi });
+    const settings = new Settings(store);
+    this.persistence = new Persistence({ store, memory: deps.memory, messages, melody, playback });
     this.models = new Models({
       store,
       messages,
-      engine: this.engine,
+      engine,
       defaultModelUrl: deps.defaultModelUrl,
       fetch: deps.fetch,
       download: deps.download,
       saveNow: () => this.persistence.scheduleSave(0),
     });
-    this.accompaniment = new Accompaniment({
+    const accompaniment = new Accompaniment({
       store,
       messages,
-      engine: this.engine,
-      playback: this.playback,
+      engine,
+      playback,
       saveSoon: () => this.persistence.scheduleSave(),
     });
     // A finished or stopped run is kept as a new model of the picker.
     this.training = new Training({
       store,
       messages,
-      engine: this.engine,
+      engine,
       data: deps.data,
-      playback: this.playback,
+      playback,
       onRunEnded: () => void this.models.keepTrainedModel(),
     });
+    Object.assign(
+      this,
+      actionsOf(melody, MELODY_ACTIONS),
+      actionsOf(settings, SETTINGS_ACTIONS),
+      actionsOf(engine, ENGINE_ACTIONS),
+      actionsOf(this.training, TRAINING_ACTIONS),
+      actionsOf(accompaniment, ACCOMPANIMENT_ACTIONS),
+      actionsOf(this.models, MODEL_ACTIONS),
+      actionsOf(playback, PLAYBACK_ACTIONS),
+    );
   }
 
   /** Starts the worker, restores the saved page and loads a model; call once after mounting. */
@@ -116,197 +168,5 @@ export class Controller {
   /** Hides the error message. */
   dismissError(): void {
     this.messages.dismiss();
-  }
-
-  // ---- melody (melody.ts) ----
-
-  /** Reads a MIDI file; a file with several usable tracks waits for `chooseTrack`. */
-  openMidiFile(file: File): Promise<void> {
-    return this.melody.openMidiFile(file);
-  }
-
-  /** Takes track `index` of the pending MIDI file as the melody. */
-  chooseTrack(index: number): void {
-    this.melody.chooseTrack(index);
-  }
-
-  /** Forgets the pending file without choosing a track. */
-  cancelTrackChoice(): void {
-    this.melody.cancelTrackChoice();
-  }
-
-  /** Takes a built-in tune as the melody. */
-  loadSample(id: string): void {
-    this.melody.loadSample(id);
-  }
-
-  /** Uses a melody (from a file, a sample or a recording); the old accompaniment no longer fits and goes. */
-  setMelody(melody: PianoRoll, name: string, warnings: string[] = []): void {
-    this.melody.setMelody(melody, name, warnings);
-  }
-
-  // ---- settings (settings.ts) and the compute engine (engine.ts) ----
-
-  /** Changes one hyperparameter field as typed. */
-  setField(field: FormField, text: string): void {
-    this.settings.setField(field, text);
-  }
-
-  /** Chooses the training data. */
-  setDataset(dataset: DatasetChoice): void {
-    this.settings.setDataset(dataset);
-  }
-
-  /** The user's own MIDI files for training. */
-  setOwnFiles(files: File[]): void {
-    this.settings.setOwnFiles(files);
-  }
-
-  /** Uses `backend` for training and generation (null: the fastest measured); refused while training. */
-  setEngineOverride(backend: BackendName | null): Promise<void> {
-    return this.engine.setEngineOverride(backend);
-  }
-
-  // ---- training (training.ts) ----
-
-  /** Validates the settings, prepares the data and starts training in the worker. */
-  train(resume = false): Promise<void> {
-    return this.training.train(resume);
-  }
-
-  /** Pauses training after the current iteration. */
-  pauseTraining(): void {
-    this.training.pauseTraining();
-  }
-
-  /** Resumes paused training. */
-  resumeTraining(): void {
-    this.training.resumeTraining();
-  }
-
-  /** Stops training; the model trained so far stays usable. */
-  stopTraining(): void {
-    this.training.stopTraining();
-  }
-
-  // ---- accompaniment (accompaniment.ts) ----
-
-  /** Accompanies the current melody with the model in the worker; `seed` picks the variation. */
-  generate(seed?: number): Promise<void> {
-    return this.accompaniment.generate(seed);
-  }
-
-  /** Chooses how the voices are decoded; an accompaniment already written is written again that way. */
-  setVoicing(voicing: Voicing): Promise<void> {
-    return this.accompaniment.setVoicing(voicing);
-  }
-
-  /** Generates another variation with the next seed. */
-  nextVariation(): Promise<void> {
-    return this.accompaniment.nextVariation();
-  }
-
-  // ---- kept models (models.ts) ----
-
-  /** Loads a kept model (see `models` in the state) into the engine and shows its training history. */
-  chooseModel(id: string): Promise<void> {
-    return this.models.chooseModel(id);
-  }
-
-  /** Forgets a kept model (its entry; the default cannot be forgotten) and goes back to the default if it was in use. */
-  forgetModel(id: string): Promise<void> {
-    return this.models.forgetModel(id);
-  }
-
-  /** Loads a model the user picked as files (model.json and its weights). */
-  loadModelFiles(files: File[]): Promise<void> {
-    return this.models.loadModelFiles(files);
-  }
-
-  /** Downloads the model in the worker as model.json and its weights file. */
-  saveModelFiles(): Promise<void> {
-    return this.models.saveModelFiles();
-  }
-
-  // ---- playback (playback.ts) ----
-
-  /** Downloads what is being listened to (melody and accompaniment) as a multi-track MIDI file. */
-  exportMidi(): void {
-    this.playback.exportMidi();
-  }
-
-  /** Downloads the piece as MusicXML, as the score shows it. */
-  exportMusicXml(): void {
-    this.playback.exportMusicXml();
-  }
-
-  /** What Export MIDI would write now (null with nothing to export). */
-  exportPlan(): ExportPlan | null {
-    return this.playback.exportPlan();
-  }
-
-  /** Puts a roll on the piano roll view and in the player. */
-  listenTo(roll: PianoRoll, label: string): void {
-    this.playback.listenTo(roll, label);
-  }
-
-  /** Plays a training snapshot in the training panel; the accompaniment stays, to go back to. */
-  playSnapshot(epoch: number, index = 0): Promise<void> {
-    return this.playback.playSnapshot(epoch, index);
-  }
-
-  /** Leaves the snapshot and puts the accompaniment (or melody) back in the player, as it was. */
-  backToAccompaniment(): void {
-    this.playback.backToAccompaniment();
-  }
-
-  /** Starts playback (call from the click handler: the browser allows audio only after a gesture). */
-  play(): Promise<void> {
-    return this.playback.play();
-  }
-
-  /** Plays when paused or stopped, pauses when playing; `leaveSnapshot` goes back to the accompaniment first. */
-  togglePlay(leaveSnapshot = false): Promise<void> {
-    return this.playback.togglePlay(leaveSnapshot);
-  }
-
-  /** Moves playback to `seconds` from the start of what is being listened to. */
-  seek(seconds: number): void {
-    this.playback.seek(seconds);
-  }
-
-  /** Pauses playback. */
-  pause(): void {
-    this.playback.pause();
-  }
-
-  /** Stops playback and rewinds. */
-  stop(): void {
-    this.playback.stop();
-  }
-
-  /** Changes one track's mute, solo or volume. */
-  setTrackMix(track: number, change: Partial<TrackMix>): void {
-    this.playback.setTrackMix(track, change);
-  }
-
-  /** Changes one track's instrument. */
-  setTrackInstrument(track: number, instrument: InstrumentName): void {
-    this.playback.setTrackInstrument(track, instrument);
-  }
-
-  /** Plays at another tempo; null returns to the piece's own (a new tune also goes back to its own). */
-  setTempo(bpm: number | null): void {
-    this.playback.setTempo(bpm);
-  }
-
-  /** Turns looping on or off. */
-  setLoop(loop: boolean): void {
-    this.playback.setLoop(loop);
-  }
-
-  /** Loops bars `from` to `to` (1-based, inclusive), or the whole piece with null; a backwards range is refused. */
-  setLoopBars(bars: LoopBars | null): void {
-    this.playback.setLoopBars(bars);
   }
 }

@@ -1,7 +1,7 @@
 /** The list of kept models as plain data: its entries, what a saved page restores of it, and a run's kept history. */
 import { DEFAULT_MODEL_ID, type AppState, type KeptModel, type TrainingHistory } from '../state';
 import { checkDraft } from '../hyperForm';
-import type { SavedPage } from './persistence';
+import type { SavedPage } from './pageMemory';
 
 /** Name under which pages saved before the model picker kept their one trained model. */
 export const TRAINED_MODEL_NAME = 'cantus-last-trained';

@@ -1,11 +1,10 @@
 /** The models the user keeps: choosing and forgetting them, keeping a run trained here, and model files. */
 import type { Store } from '../store';
-import { DEFAULT_MODEL_ID, type AppState, type KeptModel } from '../state';
+import { DEFAULT_MODEL_ID, isTraining, type AppState, type KeptModel } from '../state';
 import { draftFrom } from '../hyperForm';
 import type { Engine } from './engine';
 import { isStorageRefusal, messageOf, PageActionError, type Messages } from './messages';
 import { DEFAULT_MODEL_ENTRY, emptyHistory, shortDate, trainedModelEntry, weightsFileName } from './modelList';
-import { isTraining } from './training';
 
 /** What the models area is built from. */
 export interface ModelsDeps {

@@ -1,42 +1,13 @@
-/** What survives a reload: the page is saved shortly after every change and restored at start. */
-import type { PianoRoll } from '../../music/pianoRoll';
-import { VOICINGS, type Voicing } from '../../protocol/messages';
-import type { TrackMix } from '../../audio/schedule';
-import type { InstrumentName } from '../../audio/instruments';
+/** Keeping the page over a reload: it is saved shortly after every change and restored at start. */
+import { VOICINGS } from '../../protocol/messages';
 import type { Store } from '../store';
-import { DEFAULT_MODEL_ID, type AppState, type DatasetChoice, type KeptModel, type LoopBars } from '../state';
+import { DEFAULT_MODEL_ID, type AppState } from '../state';
 import type { Melody } from './melody';
 import { storageMessage, type Messages } from './messages';
 import { describeStorageFailure } from '../../protocol/storage';
 import { DEFAULT_MODEL_ENTRY, restoredModels } from './modelList';
+import type { PageMemory, SavedPage } from './pageMemory';
 import type { Playback } from './playback';
-
-/** What survives a reload (models themselves stay in the worker's IndexedDB). */
-export interface SavedPage {
-  melody: PianoRoll | null;
-  melodyName: string;
-  draft: AppState['draft'];
-  dataset: DatasetChoice;
-  result: PianoRoll | null;
-  resultSeed: number;
-  voicing: Voicing;
-  /** Name of the trained model saved in the worker's IndexedDB, if any (pages saved before the model picker). */
-  storedModel: string | null;
-  /** The models the user keeps (the default included) and the one chosen. */
-  models: KeptModel[];
-  activeModelId: string | null;
-  mix: TrackMix[];
-  instruments: InstrumentName[];
-  tempoBpm: number | null;
-  loop: boolean;
-  loopBars: LoopBars | null;
-}
-
-/** Reads and writes `SavedPage` (src/ui/persist.ts does it with IndexedDB). */
-export interface PageMemory {
-  load(): Promise<Partial<SavedPage> | undefined>;
-  save(page: SavedPage): Promise<void>;
-}
 
 /** What persistence is built from. */
 export interface PersistenceDeps {

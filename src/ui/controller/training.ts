@@ -3,18 +3,13 @@ import type { TrainingWindows } from '../../music/pianoRoll';
 import { sampleMelodyRoll, SAMPLE_MELODIES } from '../../music/samples';
 import type { WorkerEvent } from '../../protocol/messages';
 import type { Store } from '../store';
-import type { AppState } from '../state';
+import { isTraining, type AppState } from '../state';
 import { checkDraft } from '../hyperForm';
 import { snapshotWindow } from '../rollRanges';
 import type { TrainingDataSource } from './deps';
 import type { Engine } from './engine';
 import { PageActionError, type Messages } from './messages';
 import type { Playback } from './playback';
-
-/** Whether a run is going on (paused counts): models and the engine must not change under it. */
-export function isTraining(state: Pick<AppState, 'training'>): boolean {
-  return state.training === 'training' || state.training === 'paused';
-}
 
 /** What the training area is built from. */
 export interface TrainingDeps {
