@@ -12,7 +12,7 @@ import type { MetricSet } from '../protocol/messages';
 import type { TrainingRun } from './engine';
 import { StorageError } from './errors';
 import { datasetIdentity, type TrainerStore } from './store';
-import type { PostEvent } from './trainer';
+import type { PostEvent } from './context';
 
 /** How many data melodies are accompanied at each epoch end to measure the generator. */
 export const METRIC_MELODIES = 16;

@@ -77,9 +77,13 @@ export class NoBackendError extends TrainerError {
   }
 }
 
+/** The text of anything thrown. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Maps anything thrown to a TrainerError, keeping typed ones and wrapping the rest as 'internal'. */
 export function toTrainerError(error: unknown): TrainerError {
   if (error instanceof TrainerError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new TrainerError('internal', `Something went wrong inside the training engine: ${message}`);
+  return new TrainerError('internal', `Something went wrong inside the training engine: ${errorText(error)}`);
 }

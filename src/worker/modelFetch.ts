@@ -1,7 +1,6 @@
 /** Downloading a served model (the pretrained default, or any model at a web address) as model files. */
 import type { ModelFiles } from '../protocol/messages';
-import { BadModelError } from './errors';
-import { errorText } from './requestChecks';
+import { BadModelError, errorText } from './errors';
 
 /** Downloads a served model: its JSON file, then the weight files its manifest lists (joined in order) or else `<name>.weights.bin` beside it. */
 export async function fetchModelFiles(url: string, fetcher: typeof fetch = fetch): Promise<ModelFiles> {

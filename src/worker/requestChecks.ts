@@ -1,59 +1,24 @@
-/** Checks of what the page sends the worker: training windows, piano rolls, request ids. */
-import { PITCHES, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
+/** The worker's use of the protocol's request schemas (src/protocol/requests.ts): what does not fit is refused with their message. */
+import type { z } from 'zod';
 import { BACKEND_ORDER, type BackendName } from '../protocol/messages';
-import { BadRequestError } from './errors';
+import { backendNameSchema, firstProblem, requestIdSchema } from '../protocol/requests';
+import { BadRequestError, type TrainerError } from './errors';
 
-/** Refuses training data that is missing or does not match its own shape. */
-export function checkWindows(data: TrainingWindows): void {
-  if (!data || !(data.data instanceof Int8Array)) throw new BadRequestError('The training data is missing or not in the expected format.');
-  if (!Number.isInteger(data.count) || data.count < 1)
-    throw new BadRequestError('The training data holds no windows: pick pieces with at least two bars.');
-  if (!Number.isInteger(data.tracks) || data.tracks < 2)
-    throw new BadRequestError('The training data needs a melody and at least one accompanying voice.');
-  if (data.data.length !== data.count * data.steps * PITCHES * data.tracks) {
-    throw new BadRequestError(
-      `The training data is damaged: ${data.count} windows of ${data.steps} steps and ${data.tracks} tracks should hold ${data.count * data.steps * PITCHES * data.tracks} values, not ${data.data.length}.`,
-    );
-  }
-}
-
-/** Refuses a piano roll that is missing, empty or damaged; `what` names it in the message. */
-export function checkRoll(roll: PianoRoll, what: string): void {
-  if (!roll || !(roll.active instanceof Uint8Array) || !Array.isArray(roll.tracks) || roll.tracks.length < 1) {
-    throw new BadRequestError(`${capitalise(what)} is not a piano roll.`);
-  }
-  if (!Number.isInteger(roll.steps) || roll.steps < 1)
-    throw new BadRequestError(`${capitalise(what)} is empty: it needs at least one time step.`);
-  if (roll.active.length !== roll.steps * PITCHES * roll.tracks.length)
-    throw new BadRequestError(`${capitalise(what)} is damaged: its notes do not match its length.`);
+/** Throws `Refusal` (default a 'bad-request' error) with the first problem of `value`, unless it fits `schema`. */
+export function refuseUnless(schema: z.ZodType, value: unknown, Refusal: new (message: string) => TrainerError = BadRequestError): void {
+  const problem = firstProblem(schema, value);
+  if (problem !== undefined) throw new Refusal(problem);
 }
 
 /** True for a request that carries a numeric request id. */
 export function hasRequestId(request: unknown): request is { requestId: number } {
-  return typeof request === 'object' && request !== null && typeof (request as { requestId?: unknown }).requestId === 'number';
+  return requestIdSchema.safeParse(request).success;
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** The text of anything thrown. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 /** The engines an 'init' may choose from (default all), checked with the user's override against the known names. */
 export function backendOrderOf(backends: BackendName[] | undefined, override: BackendName | undefined): BackendName[] {
   const order = backends && backends.length ? backends : [...BACKEND_ORDER];
-  const unknown = [...order, ...(override === undefined ? [] : [override])].filter(
-    (b) => !(BACKEND_ORDER as readonly string[]).includes(b),
-  );
+  const unknown = [...order, ...(override === undefined ? [] : [override])].filter((b) => !backendNameSchema.safeParse(b).success);
   if (unknown.length) throw new BadRequestError(`Unknown compute engine(s): ${unknown.join(', ')}. Use ${BACKEND_ORDER.join(', ')}.`);
   return order;
-}
-/** Checks where a 'save' request saves to: the browser (with a name) or files. */
-export function checkSaveTarget(target: unknown, name: unknown): void {
-  if (target !== 'indexeddb' && target !== 'files')
-    throw new BadRequestError(`A model can be saved in the browser ("indexeddb") or as files ("files"), not "${String(target)}".`);
-  if (target === 'indexeddb' && !(typeof name === 'string' && name.trim()))
-    throw new BadRequestError('Give the model a name to save it in the browser.');
 }
