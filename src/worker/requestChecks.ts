@@ -1,31 +1,25 @@
 /** Checks of what the page sends the worker: training windows, piano rolls, request ids. */
-import { PITCHES, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
+import { rollProblem, windowsProblem, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import { BACKEND_ORDER, type BackendName } from '../protocol/messages';
 import { BadRequestError } from './errors';
 
-/** Refuses training data that is missing or does not match its own shape. */
+/** Refuses training data that is missing or does not match its own shape (`windowsProblem`). */
 export function checkWindows(data: TrainingWindows): void {
-  if (!data || !(data.data instanceof Int8Array)) throw new BadRequestError('The training data is missing or not in the expected format.');
-  if (!Number.isInteger(data.count) || data.count < 1)
-    throw new BadRequestError('The training data holds no windows: pick pieces with at least two bars.');
+  const problem = windowsProblem(data);
+  if (problem?.kind === 'not-windows') throw new BadRequestError('The training data is missing or not in the expected format.');
+  if (problem?.kind === 'no-windows') throw new BadRequestError('The training data holds no windows: pick pieces with at least two bars.');
   if (!Number.isInteger(data.tracks) || data.tracks < 2)
     throw new BadRequestError('The training data needs a melody and at least one accompanying voice.');
-  if (data.data.length !== data.count * data.steps * PITCHES * data.tracks) {
-    throw new BadRequestError(
-      `The training data is damaged: ${data.count} windows of ${data.steps} steps and ${data.tracks} tracks should hold ${data.count * data.steps * PITCHES * data.tracks} values, not ${data.data.length}.`,
-    );
-  }
+  if (problem) throw new BadRequestError(`The training data is damaged: ${problem.message}.`);
 }
 
-/** Refuses a piano roll that is missing, empty or damaged; `what` names it in the message. */
+/** Refuses a piano roll that is missing, empty or damaged (`rollProblem`); `what` names it in the message. */
 export function checkRoll(roll: PianoRoll, what: string): void {
-  if (!roll || !(roll.active instanceof Uint8Array) || !Array.isArray(roll.tracks) || roll.tracks.length < 1) {
-    throw new BadRequestError(`${capitalise(what)} is not a piano roll.`);
-  }
-  if (!Number.isInteger(roll.steps) || roll.steps < 1)
+  const problem = rollProblem(roll);
+  if (problem?.kind === 'not-a-roll') throw new BadRequestError(`${capitalise(what)} is not a piano roll.`);
+  if (problem?.kind === 'bad-steps' || roll.steps < 1)
     throw new BadRequestError(`${capitalise(what)} is empty: it needs at least one time step.`);
-  if (roll.active.length !== roll.steps * PITCHES * roll.tracks.length)
-    throw new BadRequestError(`${capitalise(what)} is damaged: its notes do not match its length.`);
+  if (problem) throw new BadRequestError(`${capitalise(what)} is damaged: its notes do not match its length.`);
 }
 
 /** True for a request that carries a numeric request id. */
