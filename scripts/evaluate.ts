@@ -1,8 +1,8 @@
 /**
  * `npm run evaluate -- --model <dir> [--data <file>] [--json]`: accompanies the soprano line of every chorale
  * in a JSB-format file (its `valid` split, or its `test` split when that is the only one) and reports, per
- * system, the metrics of src/music/voiceMetrics.ts (what a listener hears: rests, chords, consonance, voice
- * leading, range, key) and the MuseGAN-style metrics of src/music/metrics.ts, each computed per chorale and
+ * system, the metrics of src/music/metrics/: what a listener hears (listener.ts: rests, chords, consonance,
+ * voice leading, range, key) and the MuseGAN-style metrics (musegan.ts), each computed per chorale and
  * then averaged over chorales, plus `distance_to_bach`, `harmony_agreement` and the critic test
  * (src/model/criticTest.ts; `--no-critic-test` skips it). The systems are the model, Bach's own alto, tenor and
  * bass, and three baselines. With --json the last line is

@@ -17,8 +17,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tonejsMidi from '@tonejs/midi';
 import { GM_PROGRAMS, type VoiceName } from '../src/audio/instruments';
+import { Midi } from '../src/music/tonejsMidi';
 import { decodeWav, encodeWav, type Pcm } from './lib/wav';
 
 /** How one voice is sampled. */
@@ -64,9 +64,6 @@ const FADE_SECONDS = 0.03;
 /** Peak of the loudest sample after levelling, leaving headroom for the MP3 encoding. */
 const PEAK = 0.9;
 const LAME_ARGS = ['--quiet', '-m', 'm', '--resample', '32', '-V', '6'];
-
-// As in src/music/midiOut.ts: under Node the class is on @tonejs/midi's default export.
-const { Midi } = (tonejsMidi as typeof tonejsMidi & { default?: typeof tonejsMidi }).default ?? tonejsMidi;
 
 const { values: args } = parseArgs({
   options: {

@@ -10,6 +10,7 @@ import { noiseShape } from '../../src/model/networks';
 import type { ModelWidth } from '../../src/music/constants';
 import { createUniform, truncatedNormal } from '../../src/music/random';
 import { createRoll, PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../../src/music/pianoRoll';
+import { VOICE_LABELS } from '../../src/music/voices';
 
 /** Windows per batch and critic steps per generator step, as the benchmark's task fixes them. */
 export const BATCH_SIZE = 16;
@@ -38,7 +39,7 @@ export function convFlopsPerSample(model: tf.LayersModel): number {
 export function randomTrainingWindows(count: number, seed: number): TrainingWindows {
   const uniform = createUniform(seed);
   const data = Int8Array.from({ length: count * WINDOW_STEPS * PITCHES * 4 }, () => (uniform() < ACTIVE_CELL_RATE ? 1 : -1));
-  return { count, steps: WINDOW_STEPS, tracks: 4, data, trackNames: ['Soprano', 'Alto', 'Tenor', 'Bass'] };
+  return { count, steps: WINDOW_STEPS, tracks: 4, data, trackNames: [...VOICE_LABELS] };
 }
 
 /** A one-track melody of `bars` bars of 4/4 on the 16th-note grid: quarter notes up and down a scale. */

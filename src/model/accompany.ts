@@ -17,10 +17,8 @@ import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from './networks';
 import { createUniform, seedStream, truncatedNormal } from '../music/random';
 import { pitchClassHistogram } from '../music/keys';
 import { decodeChorale, type ChoraleDecodeOptions } from './decode';
+import { ACCOMPANIMENT_VOICES, VOICE_RANGES, voiceLabel } from '../music/voices';
 
-/** The soprano range of the training chorales: the register the model expects a melody in. */
-export const MODEL_MELODY_LOW = 60;
-export const MODEL_MELODY_HIGH = 81;
 /** Steps per bar as the network sees it (half a window). */
 export const MODEL_BAR_STEPS = WINDOW_STEPS / 2;
 /** The grid the model works on: 16th notes. */
@@ -77,11 +75,12 @@ export type JoinMode = 'crossfade' | 'tile';
  * Names and General MIDI programs of the accompaniment voices (the melody keeps its own program):
  * choir for the alto, strings for the tenor, cello for the bass, a chorale-like blend that plays well in GM.
  */
-export const ACCOMPANIMENT_TRACKS: readonly TrackInfo[] = [
-  { name: 'Alto', program: 52, isDrum: false },
-  { name: 'Tenor', program: 48, isDrum: false },
-  { name: 'Bass', program: 42, isDrum: false },
-];
+const ACCOMPANIMENT_PROGRAMS: Record<(typeof ACCOMPANIMENT_VOICES)[number], number> = { alto: 52, tenor: 48, bass: 42 };
+export const ACCOMPANIMENT_TRACKS: readonly TrackInfo[] = ACCOMPANIMENT_VOICES.map((voice) => ({
+  name: voiceLabel(voice),
+  program: ACCOMPANIMENT_PROGRAMS[voice],
+  isDrum: false,
+}));
 /** Accompaniment velocity relative to the melody's mean velocity, so the melody stays on top. */
 const ACCOMPANIMENT_VELOCITY_RATIO = 0.85;
 
@@ -105,10 +104,12 @@ export function melodyActive(melody: PianoRoll): Uint8Array {
 }
 
 /**
- * The octave shift (a multiple of 12) that best moves the melody into MIDI 60-81: the least total distance
- * of its sounding cells outside that range, ties to the smallest shift. 0 for a silent melody.
+ * The octave shift (a multiple of 12) that best moves the melody into the soprano's VOICE_RANGES, the register
+ * the model expects a melody in: the least total distance of its sounding cells outside that range, ties to the
+ * smallest shift. 0 for a silent melody.
  */
 export function octaveShiftIntoRange(active: Uint8Array, steps: number): number {
+  const { low, high } = VOICE_RANGES.soprano;
   const histogram = new Float64Array(PITCHES);
   for (let step = 0; step < steps; step++) for (let p = 0; p < PITCHES; p++) histogram[p] += active[step * PITCHES + p];
   let best = 0;
@@ -118,7 +119,7 @@ export function octaveShiftIntoRange(active: Uint8Array, steps: number): number 
     for (let p = 0; p < PITCHES; p++) {
       if (!histogram[p]) continue;
       const q = p + shift;
-      const outside = q < MODEL_MELODY_LOW ? MODEL_MELODY_LOW - q : q > MODEL_MELODY_HIGH ? q - MODEL_MELODY_HIGH : 0;
+      const outside = q < low ? low - q : q > high ? q - high : 0;
       cost += histogram[p] * (q < 0 || q >= PITCHES ? 1e6 : outside);
     }
     if (cost < bestCost) {

@@ -16,8 +16,10 @@
  * for a whole slot), so the accompaniment never drops out. Pure code: no tensors.
  */
 import { isChordMask } from '../music/chords';
+import { CONSONANT_MASK, UPPER_CONSONANT_MASK, intervalClass } from '../music/intervals';
 import { estimateKey, scaleMask, type Key } from '../music/keys';
 import { PITCHES } from '../music/pianoRoll';
+import { ACCOMPANIMENT_VOICES, rangePairs } from '../music/voices';
 import { sonorityMask, statisticsTables, type StatisticsTables, type VoiceStatistics } from '../music/voiceStatistics';
 import bachStatistics from './bachStatistics.json';
 import { bestPath, samplePath } from './lattice';
@@ -25,12 +27,8 @@ import { addOrnaments } from './ornaments';
 import { transitionScorer } from './transitions';
 import { createUniform, seedStream } from '../music/random';
 
-/** Pitch ranges (MIDI, inclusive) of alto, tenor and bass in the model's register (the chorales' ranges). */
-export const DECODE_VOICE_RANGES: readonly (readonly [number, number])[] = [
-  [52, 74],
-  [46, 69],
-  [36, 66],
-];
+/** [low, high] of alto, tenor and bass (src/music/voices.ts): where each voice's candidates lie. */
+const RANGES = rangePairs(ACCOMPANIMENT_VOICES);
 
 /** The weights of the decoding; every cost and bonus is in nats of the network's log-probabilities. */
 export interface ChoraleDecodeOptions {
@@ -136,10 +134,6 @@ function tables(): StatisticsTables {
   bachTables ??= statisticsTables(bachStatistics as VoiceStatistics);
   return bachTables;
 }
-
-/** Intervals to the melody (mod 12) heard as consonant for an upper voice (4th included) and for the bass. */
-const UPPER_CONSONANT = (1 << 0) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9);
-const BASS_CONSONANT = UPPER_CONSONANT & ~(1 << 5);
 
 const VOICES = 3;
 
@@ -268,7 +262,7 @@ export function decodeChorale(
         const base = (step * VOICES + v) * PITCHES;
         for (let p = 0; p < PITCHES; p++) mean[p] += logp[base + p] / (last - first);
       }
-      const [low, high] = DECODE_VOICE_RANGES[v];
+      const [low, high] = RANGES[v];
       const top = Math.min(high, ceiling) >= low ? Math.min(high, ceiling) : high;
       const order: number[] = [];
       for (let p = low; p <= top; p++) order.push(p);
@@ -310,9 +304,10 @@ export function decodeChorale(
           if (isChordMask(mask)) e += onBeat ? w.chordBonus : w.offbeatChordBonus;
           if (w.sonorityWeight) e += w.sonorityWeight * stats.sonority[(onBeat ? 4096 : 0) + sonorityMask(m, a, t, b)];
           if (onBeat) {
-            if (!(UPPER_CONSONANT & (1 << (Math.abs(m - a) % 12)))) e -= w.dissonanceCost;
-            if (!(UPPER_CONSONANT & (1 << (Math.abs(m - t) % 12)))) e -= w.dissonanceCost;
-            if (!(BASS_CONSONANT & (1 << (Math.abs(m - b) % 12)))) e -= w.dissonanceCost;
+            // The consonance masks of src/music/intervals.ts: a 4th to the melody is consonant above the bass only.
+            if (!(UPPER_CONSONANT_MASK & (1 << intervalClass(m, a)))) e -= w.dissonanceCost;
+            if (!(UPPER_CONSONANT_MASK & (1 << intervalClass(m, t)))) e -= w.dissonanceCost;
+            if (!(CONSONANT_MASK & (1 << intervalClass(m, b)))) e -= w.dissonanceCost;
           }
           for (const p of [a, t, b]) if (!(keyMask & (1 << (p % 12)))) e -= w.outOfKeyCost;
           if (m - a > 12) e -= w.spacingCost;
@@ -364,7 +359,7 @@ export function decodeChorale(
     voices,
     melodyTop,
     bachStatistics as VoiceStatistics,
-    { ranges: DECODE_VOICE_RANGES, keyMask, slotSteps: w.slotSteps },
+    { ranges: RANGES, keyMask, slotSteps: w.slotSteps },
     w.ornamentRate,
     createUniform(seedStream(options.seed ?? 0, 'decodeOrnaments')),
   );

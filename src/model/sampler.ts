@@ -4,7 +4,7 @@
  * a batch that runs past the end of a pass continues into the next one, so every batch is full. Batch k
  * depends only on (windows, seed, batch size, k): a resumed run seeks to its batch and continues exactly.
  */
-import { PITCHES, WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll';
+import { PITCHES, WINDOW_STEPS, windowsProblem, type TrainingWindows } from '../music/pianoRoll';
 import { TrainingDataError } from './errors';
 import { OUTPUT_TRACKS } from './networks';
 import { createUniform, seedStream, shuffledIndices } from '../music/random';
@@ -17,13 +17,11 @@ export function checkTrainingWindows(windows: TrainingWindows): void {
   if (windows.tracks !== OUTPUT_TRACKS) {
     throw new TrainingDataError(`Training windows need ${OUTPUT_TRACKS} voices (melody, alto, tenor, bass), got ${windows.tracks}.`);
   }
-  if (!Number.isInteger(windows.count) || windows.count < 1) {
+  const problem = windowsProblem(windows);
+  if (problem?.kind === 'no-windows') {
     throw new TrainingDataError('There are no training windows: the data set has no 2-bar passage with all voices.');
   }
-  const expected = windows.count * windows.steps * PITCHES * windows.tracks;
-  if (windows.data.length !== expected) {
-    throw new TrainingDataError(`Training windows hold ${windows.data.length} values, expected ${expected}: the data is damaged.`);
-  }
+  if (problem) throw new TrainingDataError(`Training windows are damaged: ${problem.message}.`);
 }
 
 /** Options of a BatchSampler. */

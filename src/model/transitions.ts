@@ -8,7 +8,7 @@
  * - per pair of voices, a parallel fifth or octave between them.
  * Pure code.
  */
-import { isParallelMotion } from '../music/metrics';
+import { isParallelMotion } from '../music/intervals';
 import { MAX_INTERVAL, intervalIndex, type StatisticsTables } from '../music/voiceStatistics';
 
 /** The weights the transitions use (a part of ChoraleDecodeOptions). */

@@ -4,8 +4,7 @@
  * numerals carried by an invisible voice so that they sit on the beat where the harmony changes.
  */
 import type { ScoreEvent, ScoreLayout } from './score';
-import { keyTonicName } from './keys';
-import { displayName, signatureAlter, spellPitch, type SpelledPitch } from './spelling';
+import { displayName, keyTonicName, signatureAlter, spellPitch, type SpelledPitch } from './spelling';
 
 /** What the chord line shows. */
 export type ChordLabels = 'symbols' | 'roman' | 'none';

@@ -3,18 +3,14 @@
  * melody (track 0 of the given roll; other tracks are ignored) and returns a new 4-track roll, soprano
  * (the melody, unchanged), alto, tenor, bass. Inputs are never modified.
  */
+import { CHORD_QUALITIES } from './chords';
 import { DEFAULT_VELOCITY } from './constants';
 import { MusicInputError } from './errors';
+import { isParallelMotion } from './intervals';
 import { estimateRollKey, scalePitchClasses, type Key } from './keys';
-import { PITCHES, createRoll, type PianoRoll, type TrackInfo, sameGrid } from './pianoRoll';
+import { PITCHES, checkRoll, createRoll, type PianoRoll, type TrackInfo, sameGrid } from './pianoRoll';
 import { createUniform } from './random';
-
-/** Pitch ranges (MIDI, inclusive) of the lower voices, as in the JSB chorales. */
-export const VOICE_RANGES = {
-  alto: { low: 52, high: 74 },
-  tenor: { low: 46, high: 69 },
-  bass: { low: 36, high: 66 },
-} as const;
+import { ACCOMPANIMENT_VOICES, VOICE_RANGES, inVoiceRange, voiceLabel } from './voices';
 
 /** Thrown when a baseline cannot accompany the melody it is given. */
 export class BaselineError extends MusicInputError {
@@ -29,22 +25,12 @@ function satbTracks(melody: PianoRoll): TrackInfo[] {
   const soprano = melody.tracks[0];
   // The added voices play the melody's instrument so the baseline sounds like one ensemble.
   const program = soprano.isDrum ? 0 : soprano.program;
-  return [
-    { ...soprano },
-    { name: 'Alto', program, isDrum: false },
-    { name: 'Tenor', program, isDrum: false },
-    { name: 'Bass', program, isDrum: false },
-  ];
+  return [{ ...soprano }, ...ACCOMPANIMENT_VOICES.map((voice) => ({ name: voiceLabel(voice), program, isDrum: false }))];
 }
 
 /** A new SATB roll shaped like the melody, and its onsets (always present). */
 function emptySatb(melody: PianoRoll): { out: PianoRoll; onsets: Uint8Array } {
-  if (melody.tracks.length === 0) throw new RangeError('a melody roll needs at least one track');
-  const expected = melody.steps * PITCHES * melody.tracks.length;
-  if (melody.active.length !== expected)
-    throw new RangeError(
-      `a roll of ${melody.steps} steps and ${melody.tracks.length} tracks needs ${expected} cells, got ${melody.active.length}`,
-    );
+  checkRoll(melody);
   const out = createRoll(melody.steps, satbTracks(melody), {
     ...sameGrid(melody),
     withOnsets: false,
@@ -129,8 +115,8 @@ export function randomInKey(melody: PianoRoll, seed: number, options: RandomInKe
   copyMelody(melody, out, onsets);
 
   const inKey = new Set(scalePitchClasses(key));
-  const ranges = [VOICE_RANGES.alto, VOICE_RANGES.tenor, VOICE_RANGES.bass];
-  const choices = ranges.map(({ low, high }) => {
+  const choices = ACCOMPANIMENT_VOICES.map((voice) => {
+    const { low, high } = VOICE_RANGES[voice];
     const pitches: number[] = [];
     for (let pitch = low; pitch <= high; pitch++) if (inKey.has(pitch % 12)) pitches.push(pitch);
     return pitches;
@@ -156,37 +142,40 @@ export interface HarmonizerChord {
   pitchClasses: readonly [number, number, number];
 }
 
-/** The triads the harmonizer picks from, as scale degrees (semitones above the tonic), in order of preference. */
-const TRIADS: Record<Key['mode'], readonly { numeral: string; degrees: readonly [number, number, number] }[]> = {
+/**
+ * The triads the harmonizer picks from, in order of preference: each its numeral, its root as a scale degree
+ * (semitones above the tonic) and its quality (a CHORD_QUALITIES Tonal name).
+ */
+const TRIADS: Record<Key['mode'], readonly { numeral: string; root: number; quality: 'M' | 'm' | 'dim' }[]> = {
   // The primary triads first (I, IV, V), then the secondary ones (vi, ii, iii); vii° is left out, as in
   // the textbook rule of thumb, because a diminished chord in root position is rare in four-part writing.
   major: [
-    { numeral: 'I', degrees: [0, 4, 7] },
-    { numeral: 'IV', degrees: [5, 9, 0] },
-    { numeral: 'V', degrees: [7, 11, 2] },
-    { numeral: 'vi', degrees: [9, 0, 4] },
-    { numeral: 'ii', degrees: [2, 5, 9] },
-    { numeral: 'iii', degrees: [4, 7, 11] },
+    { numeral: 'I', root: 0, quality: 'M' },
+    { numeral: 'IV', root: 5, quality: 'M' },
+    { numeral: 'V', root: 7, quality: 'M' },
+    { numeral: 'vi', root: 9, quality: 'm' },
+    { numeral: 'ii', root: 2, quality: 'm' },
+    { numeral: 'iii', root: 4, quality: 'm' },
   ],
   // Harmonic minor's dominant: a major V with the leading tone, which is what makes a minor key sound minor
   // at cadences; the natural-minor III stands in for the augmented III of the harmonic minor.
   minor: [
-    { numeral: 'i', degrees: [0, 3, 7] },
-    { numeral: 'iv', degrees: [5, 8, 0] },
-    { numeral: 'V', degrees: [7, 11, 2] },
-    { numeral: 'VI', degrees: [8, 0, 3] },
-    { numeral: 'ii°', degrees: [2, 5, 8] },
-    { numeral: 'III', degrees: [3, 7, 10] },
+    { numeral: 'i', root: 0, quality: 'm' },
+    { numeral: 'iv', root: 5, quality: 'm' },
+    { numeral: 'V', root: 7, quality: 'M' },
+    { numeral: 'VI', root: 8, quality: 'M' },
+    { numeral: 'ii°', root: 2, quality: 'dim' },
+    { numeral: 'III', root: 3, quality: 'M' },
   ],
 };
 
 /** The harmonizer's chords of a key, in order of preference. */
 export function harmonizerChords(key: Key): HarmonizerChord[] {
-  const pc = (degree: number): number => (key.tonic + degree) % 12;
-  return TRIADS[key.mode].map(({ numeral, degrees: [root, third, fifth] }) => ({
-    numeral,
-    pitchClasses: [pc(root), pc(third), pc(fifth)],
-  }));
+  return TRIADS[key.mode].map(({ numeral, root, quality }) => {
+    const [, third, fifth] = CHORD_QUALITIES.find((q) => q.tonalType === quality)!.shape;
+    const pc = (interval: number): number => (key.tonic + root + interval) % 12;
+    return { numeral, pitchClasses: [pc(0), pc(third), pc(fifth)] };
+  });
 }
 
 /**
@@ -202,17 +191,6 @@ export function chooseChord(melodyPitchClass: number, key: Key, previous: Harmon
 
 /** Where the bass starts when it has no previous note: C3, the middle of a chorale bass line. */
 const BASS_HOME = 48;
-
-function inRange(pitch: number, range: { low: number; high: number }): boolean {
-  return pitch >= range.low && pitch <= range.high;
-}
-
-/** Whether two voices move from one perfect fifth or octave (mod 12) to the same one, in the same direction. */
-function isParallel(upperBefore: number, upperAfter: number, lowerBefore: number, lowerAfter: number): boolean {
-  if (upperBefore === upperAfter || Math.sign(upperAfter - upperBefore) !== Math.sign(lowerAfter - lowerBefore)) return false;
-  const before = Math.abs(upperBefore - lowerBefore) % 12;
-  return before === Math.abs(upperAfter - lowerAfter) % 12 && (before === 0 || before === 7);
-}
 
 /** The four voices of one beat, top down; null for a voice with no place (a melody too low to fit it under). */
 interface Voicing {
@@ -242,7 +220,7 @@ function voiceChord(soprano: number, chord: HarmonizerChord, previous: Voicing |
     for (const alto of tones) {
       for (const tenor of tones) {
         if (tenor >= alto) break;
-        const outOfRange = [inRange(alto, VOICE_RANGES.alto), inRange(tenor, VOICE_RANGES.tenor), inRange(bass, VOICE_RANGES.bass)].filter(
+        const outOfRange = [inVoiceRange('alto', alto), inVoiceRange('tenor', tenor), inVoiceRange('bass', bass)].filter(
           (ok) => !ok,
         ).length;
         let parallels = 0;
@@ -252,7 +230,8 @@ function voiceChord(soprano: number, chord: HarmonizerChord, previous: Voicing |
           for (let i = 0; i < 4; i++) {
             for (let j = i + 1; j < 4; j++) {
               const [a0, a1, b0, b1] = [before[i], after[i], before[j], after[j]];
-              if (a0 !== null && a1 !== null && b0 !== null && b1 !== null && a0 >= 0 && a1 >= 0 && isParallel(a0, a1, b0, b1)) parallels++;
+              if (a0 !== null && a1 !== null && b0 !== null && b1 !== null && a0 >= 0 && a1 >= 0 && isParallelMotion(a0, a1, b0, b1))
+                parallels++;
             }
           }
         }

@@ -29,24 +29,32 @@ export const CHORD_QUALITIES: readonly ChordQuality[] = [
   { shape: [0, 3, 6, 9], tonalType: 'dim7', suffix: 'dim7' },
 ];
 
-const CHORD_SHAPES: readonly (readonly number[])[] = CHORD_QUALITIES.map((q) => q.shape);
-
-function maskOf(pitchClasses: readonly number[]): number {
-  return pitchClasses.reduce((mask, pc) => mask | (1 << (((pc % 12) + 12) % 12)), 0);
+/** The 12-bit pitch-class mask of MIDI pitches or pitch classes. */
+export function pitchClassMask(pitches: readonly number[]): number {
+  return pitches.reduce((mask, pitch) => mask | (1 << (((pitch % 12) + 12) % 12)), 0);
 }
 
-/** CHORD_TABLE[mask] = 1 when the pitch-class set `mask` is a chord (see the file comment). */
+/** A chord of one quality on one root, as masks: all its tones, its third, and its root and fifth. */
+function chordMasks(shape: readonly number[], root: number): { full: number; third: number; rootOrFifth: number } {
+  return {
+    full: pitchClassMask(shape.map((interval) => root + interval)),
+    third: 1 << ((root + shape[1]) % 12),
+    rootOrFifth: (1 << root) | (1 << ((root + shape[2]) % 12)),
+  };
+}
+
+/** The one test of a reading: `mask` lies inside the chord and holds its third and its root or fifth. */
+function readsAs(mask: number, chord: { full: number; third: number; rootOrFifth: number }): boolean {
+  return (mask & chord.full) === mask && (mask & chord.third) !== 0 && (mask & chord.rootOrFifth) !== 0;
+}
+
+/** CHORD_TABLE[mask] = 1 when the pitch-class set `mask` reads as some chord (see the file comment). */
 const CHORD_TABLE: Uint8Array = (() => {
   const table = new Uint8Array(4096);
-  for (const shape of CHORD_SHAPES) {
+  for (const { shape } of CHORD_QUALITIES) {
     for (let root = 0; root < 12; root++) {
-      const full = maskOf(shape.map((interval) => root + interval));
-      const third = 1 << ((root + shape[1]) % 12);
-      const rootOrFifth = (1 << root) | (1 << ((root + shape[2]) % 12));
-      // Every subset of the chord that keeps its third and its root or fifth.
-      for (let subset = full; subset > 0; subset = (subset - 1) & full) {
-        if (subset & third && subset & rootOrFifth) table[subset] = 1;
-      }
+      const chord = chordMasks(shape, root);
+      for (let subset = chord.full; subset > 0; subset = (subset - 1) & chord.full) if (readsAs(subset, chord)) table[subset] = 1;
     }
   }
   return table;
@@ -60,15 +68,11 @@ export function isChordMask(mask: number): boolean {
 
 /** Whether the MIDI pitches sound as a chord together (octaves and doublings do not matter). */
 export function isChord(pitches: readonly number[]): boolean {
-  return isChordMask(maskOf(pitches));
+  return isChordMask(pitchClassMask(pitches));
 }
 
-/** The 12-bit pitch-class mask of MIDI pitches. */
-export function pitchClassMask(pitches: readonly number[]): number {
-  return maskOf(pitches);
-}
-
-function bitCount(mask: number): number {
+/** The number of pitch classes in a 12-bit mask. */
+export function bitCount(mask: number): number {
   let count = 0;
   for (let rest = mask; rest; rest &= rest - 1) count++;
   return count;
@@ -93,11 +97,7 @@ export function chordOfMask(mask: number, bass: number): ChordId | null {
   let bestScore = -Infinity;
   CHORD_QUALITIES.forEach(({ shape }, quality) => {
     for (let root = 0; root < 12; root++) {
-      const full = maskOf(shape.map((interval) => root + interval));
-      if ((mask & full) !== mask) continue;
-      const third = 1 << ((root + shape[1]) % 12);
-      const rootOrFifth = (1 << root) | (1 << ((root + shape[2]) % 12));
-      if (!(mask & third) || !(mask & rootOrFifth)) continue;
+      if (!readsAs(mask, chordMasks(shape, root))) continue;
       const missing = shape.length - bitCount(mask);
       const score = -missing * 8 + (mask & (1 << root) ? 4 : 0) + (root === bass ? 2 : 0) + (shape.length === 3 ? 1 : 0);
       if (score > bestScore) {
@@ -112,5 +112,22 @@ export function chordOfMask(mask: number, bass: number): ChordId | null {
 /** The chord that MIDI pitches sound together (the lowest is the bass), or null. */
 export function chordOf(pitches: readonly number[]): ChordId | null {
   if (pitches.length === 0) return null;
-  return chordOfMask(maskOf(pitches), Math.min(...pitches) % 12);
+  return chordOfMask(pitchClassMask(pitches), Math.min(...pitches) % 12);
+}
+
+/**
+ * The chord heard in pitches sounding together (the lowest is the bass, `pitches` ascending): their own chord,
+ * or else the chord of them less one upper tone (a suspension or appoggiatura), the highest such tone first.
+ */
+export function chordHeard(pitches: readonly number[]): ChordId | null {
+  if (pitches.length === 0) return null;
+  const bass = pitches[0] % 12;
+  const whole = chordOfMask(pitchClassMask(pitches), bass);
+  if (whole) return whole;
+  for (let skip = pitches.length - 1; skip >= 1; skip--) {
+    const rest = pitches.filter((p, i) => i !== skip && p % 12 !== pitches[skip] % 12);
+    const chord = chordOfMask(pitchClassMask(rest), bass);
+    if (chord) return chord;
+  }
+  return null;
 }

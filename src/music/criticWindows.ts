@@ -1,7 +1,6 @@
 /**
  * The data side of the critic test (src/model/criticTest.ts), pure code: a four-voice roll as one line per voice,
- * its two-bar windows, the windows' feature planes in each view the test can be restricted to, and harmony
- * agreement with Bach on the beats.
+ * its two-bar windows, and the windows' feature planes in each view the test can be restricted to.
  *
  * Every system is read the way the JSB data is written (one pitch or a rest per voice and step, a note starting
  * where the pitch changes or after a rest), so that no classifier can tell a system from Bach by a detail of
@@ -120,43 +119,4 @@ export function writeWindowFeatures(
       }
     }
   }
-}
-
-/**
- * Harmony agreement with Bach: over the beats where Bach's four voices all sound, the share where the pitch
- * classes sounding in the system's roll (every track) are exactly Bach's. NaN for a chorale without such a beat.
- */
-export function harmonyAgreement(bach: PianoRoll, system: PianoRoll): number {
-  if (bach.steps !== system.steps) throw new RangeError(`the rolls differ in length: ${bach.steps} and ${system.steps} steps`);
-  const lines = voiceLines(bach);
-  let beats = 0;
-  let equal = 0;
-  for (let step = 0; step < bach.steps; step += bach.stepsPerBeat) {
-    let bachMask = 0;
-    let full = true;
-    for (let voice = 0; voice < CRITIC_VOICES; voice++) {
-      const p = lines.pitch[step * CRITIC_VOICES + voice];
-      if (p < 0) full = false;
-      else bachMask |= 1 << (p % 12);
-    }
-    if (!full) continue;
-    beats++;
-    if (soundingMask(system, step) === bachMask) equal++;
-  }
-  return beats === 0 ? NaN : equal / beats;
-}
-
-/** The pitch classes sounding at a step, over every track, as a 12-bit mask. */
-function soundingMask(roll: PianoRoll, step: number): number {
-  const tracks = roll.tracks.length;
-  let mask = 0;
-  for (let p = 0; p < PITCHES; p++) {
-    for (let track = 0; track < tracks; track++) {
-      if (roll.active[(step * PITCHES + p) * tracks + track] === 1) {
-        mask |= 1 << (p % 12);
-        break;
-      }
-    }
-  }
-  return mask;
 }

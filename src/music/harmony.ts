@@ -1,10 +1,10 @@
 /**
- * Harmonic analysis for chord symbols: the chord heard on each beat (by `chordOfMask`, the one definition of a
- * chord), spelled in the key, as a symbol ("G7/B") and as a Roman numeral ("V65"). Tones between the beats
+ * Harmonic analysis for chord symbols: the chord heard on each beat (by `chordHeard` of chords.ts, where chords
+ * are recognised), spelled in the key, as a symbol ("G7/B") and as a Roman numeral ("V65"). Tones between the beats
  * (passing and neighbour notes) do not start chords; a beat whose notes make no chord keeps the chord before it.
  */
-import { chordOfMask, CHORD_QUALITIES, pitchClassMask, type ChordId } from './chords';
-import type { Key } from './keys';
+import { chordHeard, CHORD_QUALITIES, type ChordId } from './chords';
+import { MAJOR_SCALE, NATURAL_MINOR_SCALE, type Key } from './keys';
 import { PITCHES, type PianoRoll } from './pianoRoll';
 import { pitchClassName } from './spelling';
 
@@ -28,8 +28,6 @@ export function chordSymbol(chord: ChordId, key: Key): string {
 
 const LETTERS = 'CDEFGAB';
 const NUMERALS = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII'];
-const MAJOR_STEPS = [0, 2, 4, 5, 7, 9, 11];
-const MINOR_STEPS = [0, 2, 3, 5, 7, 8, 10];
 const TRIAD_FIGURES = ['', '6', '64'];
 const SEVENTH_FIGURES = ['7', '65', '43', '42'];
 /** What marks a numeral's quality, by CHORD_QUALITIES' Tonal name. */
@@ -41,7 +39,7 @@ export function romanNumeral(chord: ChordId, key: Key): string {
   const rootName = pitchClassName(chord.root, key);
   const tonicName = pitchClassName(key.tonic, key);
   const degree = (LETTERS.indexOf(rootName[0]) - LETTERS.indexOf(tonicName[0]) + 7) % 7;
-  const expected = (key.mode === 'major' ? MAJOR_STEPS : MINOR_STEPS)[degree];
+  const expected = (key.mode === 'major' ? MAJOR_SCALE : NATURAL_MINOR_SCALE)[degree];
   let offset = ((((chord.root - key.tonic - expected) % 12) + 18) % 12) - 6;
   // Minor keys raise their 6th and 7th degrees as a matter of course (V and vii° of the harmonic minor).
   if (key.mode === 'minor' && (degree === 5 || degree === 6) && offset === 1) offset = 0;
@@ -62,20 +60,6 @@ function soundingAt(roll: PianoRoll, step: number, tracks: readonly number[]): n
     if (tracks.some((t) => roll.active[base + t])) pitches.push(pitch);
   }
   return pitches;
-}
-
-/** The chord of a set of pitches, or of it less one upper tone (a suspension or appoggiatura on the beat). */
-function chordHeard(pitches: readonly number[]): ChordId | null {
-  if (pitches.length === 0) return null;
-  const bass = pitches[0] % 12;
-  const whole = chordOfMask(pitchClassMask(pitches), bass);
-  if (whole) return whole;
-  for (let skip = pitches.length - 1; skip >= 1; skip--) {
-    const rest = pitches.filter((p, i) => i !== skip && p % 12 !== pitches[skip] % 12);
-    const chord = chordOfMask(pitchClassMask(rest), bass);
-    if (chord) return chord;
-  }
-  return null;
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
  * The JSB Chorales data set in its "separated" JSON form (Jsb16thSeparated.json): splits of chorales,
- * each a list of 16th-note steps of four MIDI pitches (soprano, alto, tenor, bass), -1 where a voice
- * rests. Turns chorales into 4-track rolls and training windows (track 0, the soprano, is the melody).
+ * each a list of 16th-note steps of four MIDI pitches (soprano, alto, tenor, bass, as src/music/voices.ts
+ * names them), -1 where a voice rests. Turns chorales into 4-track rolls and training windows (track 0, the
+ * soprano, is the melody).
  */
 import { z } from 'zod';
 import { DatasetFormatError } from './errors';
 import { DEFAULT_STEPS_PER_BEAT, PITCHES, cellIndex, createRoll, type PianoRoll, type TrackInfo, type TrainingWindows } from './pianoRoll';
+import { VOICES, VOICE_LABELS, rangePairs } from './voices';
 import { DEFAULT_HOP_STEPS, buildTrainingWindows } from './windows';
 
 /** One time step: the pitches of soprano, alto, tenor and bass, -1 for a resting voice. */
@@ -19,8 +21,6 @@ export interface JsbDataset {
   test: JsbChorale[];
 }
 
-/** The four voices, in the data's order; the soprano is the melody. */
-export const JSB_VOICES = ['Soprano', 'Alto', 'Tenor', 'Bass'] as const;
 /** General MIDI "Choir Aahs": the chorales are sung. */
 export const JSB_PROGRAM = 52;
 /** Playback tempo of a chorale roll; the data has none, and chorales move at a calm walking pace. */
@@ -65,7 +65,7 @@ function describePath(path: PropertyKey[]): string {
   if (split !== undefined) parts.push(`"${String(split)}"`);
   if (typeof choraleIndex === 'number') parts.push(`chorale ${choraleIndex + 1}`);
   if (typeof step === 'number') parts.push(`step ${step + 1}`);
-  if (typeof voice === 'number') parts.push(`voice ${voice + 1} (${JSB_VOICES[voice] ?? '?'})`);
+  if (typeof voice === 'number') parts.push(`voice ${voice + 1} (${VOICE_LABELS[voice] ?? '?'})`);
   return parts.join(', ');
 }
 
@@ -110,7 +110,7 @@ export function parseJsbJson(text: string, options: JsbParseOptions = {}): JsbDa
 
 /** The `TrackInfo`s of a chorale roll. */
 export function jsbTrackInfos(): TrackInfo[] {
-  return JSB_VOICES.map((name) => ({ name, program: JSB_PROGRAM, isDrum: false }));
+  return VOICE_LABELS.map((name) => ({ name, program: JSB_PROGRAM, isDrum: false }));
 }
 
 /**
@@ -143,17 +143,6 @@ export function firstFullChordStep(chorale: JsbChorale): number | null {
   return i < 0 ? null : i;
 }
 
-/**
- * The pitch range (MIDI, inclusive) of each voice over the whole data set, soprano to bass: the ranges a
- * transposed copy keeps when `keepVoiceRanges` is set.
- */
-export const JSB_VOICE_RANGES: readonly (readonly [number, number])[] = [
-  [60, 81],
-  [52, 74],
-  [46, 69],
-  [36, 66],
-];
-
 /** Every transposition within a tritone either way: with `keepVoiceRanges`, each chorale in all keys that fit. */
 export const ALL_KEY_TRANSPOSITIONS: readonly number[] = [-6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5];
 
@@ -166,7 +155,7 @@ export interface JsbWindowOptions {
    * A shift that would push a chorale off the keyboard (MIDI 0-127) is skipped for that chorale.
    */
   transpositions?: number[];
-  /** Skip a transposed copy that moves any voice outside its JSB_VOICE_RANGES (default false). */
+  /** Skip a transposed copy that moves any voice outside its VOICE_RANGES (src/music/voices.ts; default false). */
   keepVoiceRanges?: boolean;
   /** DeepComposer's samples: only the first 2 bars of each chorale (229 windows from the train split). */
   firstWindowOnly?: boolean;
@@ -187,7 +176,7 @@ export function jsbToTrainingWindows(chorales: JsbChorale[], options: JsbWindowO
     hopSteps: options.hopSteps ?? DEFAULT_HOP_STEPS,
     firstWindowOnly: options.firstWindowOnly ?? false,
     transpositions: options.transpositions ?? [],
-    trackRanges: options.keepVoiceRanges ? JSB_VOICE_RANGES : undefined,
-    trackNames: [...JSB_VOICES],
+    trackRanges: options.keepVoiceRanges ? rangePairs(VOICES) : undefined,
+    trackNames: [...VOICE_LABELS],
   });
 }

@@ -1,9 +1,9 @@
 /**
  * Key estimation: the Krumhansl-Schmuckler algorithm (correlate a duration-weighted pitch-class
  * histogram with the Krumhansl-Kessler probe-tone profiles of all 24 major and minor keys), and the
- * scales that the in-scale metric and the random baseline use.
+ * scales that the key-fit metrics and the random baseline use. Keys are named in spelling.ts.
  */
-import { PITCHES, type PianoRoll } from './pianoRoll';
+import { PITCHES, checkTrackIndex, type PianoRoll } from './pianoRoll';
 
 /** A pitch class, 0 (C) .. 11 (B). */
 export type PitchClass = number;
@@ -30,32 +30,20 @@ export const MINOR_PROFILE: readonly number[] = [6.33, 2.68, 3.52, 5.38, 2.6, 3.
 
 /** Scale degrees (semitones above the tonic) of a major key. */
 export const MAJOR_SCALE: readonly number[] = [0, 2, 4, 5, 7, 9, 11];
+/** Scale degrees of the natural minor: the degrees Roman numerals count from in a minor key. */
+export const NATURAL_MINOR_SCALE: readonly number[] = [0, 2, 3, 5, 7, 8, 10];
 /**
  * Scale degrees of a minor key: the natural minor plus the raised 7th (the leading tone), because
  * tonal minor-key music uses the leading tone as a matter of course; the raised 6th is left out, so a
  * random pitch class is in a minor scale with chance 8/12 rather than 9/12.
  */
-export const MINOR_SCALE: readonly number[] = [0, 2, 3, 5, 7, 8, 10, 11];
+export const MINOR_SCALE: readonly number[] = [...NATURAL_MINOR_SCALE, 11];
 
-// Spelled the way musicians usually write these keys (fewest accidentals).
-const MAJOR_NAMES = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
-const MINOR_NAMES = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'];
-
-function checkKey(key: Key): void {
+/** Throws a RangeError unless the key's tonic is a pitch class 0..11. */
+export function checkKey(key: Key): void {
   if (!Number.isInteger(key.tonic) || key.tonic < 0 || key.tonic > 11) {
     throw new RangeError(`a key's tonic must be a pitch class 0..11, got ${key.tonic}`);
   }
-}
-
-/** The key's tonic as musicians spell it in that key ("F#", "Eb"). */
-export function keyTonicName(key: Key): string {
-  checkKey(key);
-  return (key.mode === 'major' ? MAJOR_NAMES : MINOR_NAMES)[key.tonic];
-}
-
-/** A readable key name such as "F# minor" or "Eb major". */
-export function keyName(key: Key): string {
-  return `${keyTonicName(key)} ${key.mode}`;
 }
 
 /** The pitch classes of a key's scale, ascending from the tonic. */
@@ -83,9 +71,7 @@ export function isInScale(key: Key, pitch: number): boolean {
 export function pitchClassHistogram(roll: PianoRoll, tracks?: readonly number[]): Float64Array {
   const trackCount = roll.tracks.length;
   const selected = tracks ?? roll.tracks.map((_, i) => i);
-  for (const t of selected) {
-    if (!Number.isInteger(t) || t < 0 || t >= trackCount) throw new RangeError(`track ${t} is not in a roll of ${trackCount} tracks`);
-  }
+  for (const t of selected) checkTrackIndex(roll, t);
   const histogram = new Float64Array(12);
   const { active } = roll;
   for (let step = 0; step < roll.steps; step++) {

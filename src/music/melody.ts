@@ -9,7 +9,7 @@
  */
 import { MidiInputError } from './errors';
 import { midiToRoll, type MidiTrackSummary, type ParsedMidi } from './midiIn';
-import { PITCHES, cellIndex, createRoll, stepsPerBar, type PianoRoll, sameGrid } from './pianoRoll';
+import { PITCHES, cellIndex, checkTrackIndex, createRoll, stepsPerBar, type PianoRoll, sameGrid } from './pianoRoll';
 import { sliceSteps } from './windows';
 
 /** Track names that say "this is the tune" (in English and a few other languages), and names that say it is not. */
@@ -119,9 +119,7 @@ export function defaultMelodyTrack(parsed: ParsedMidi): number | null {
  * when a higher one stops starts a new note there, with its own velocity. Returns a 1-track roll.
  */
 export function topLine(roll: PianoRoll, track = 0): PianoRoll {
-  if (!Number.isInteger(track) || track < 0 || track >= roll.tracks.length) {
-    throw new RangeError(`track must be 0..${roll.tracks.length - 1}, got ${track}`);
-  }
+  checkTrackIndex(roll, track);
   const out = createRoll(roll.steps, [roll.tracks[track]], {
     ...sameGrid(roll),
     withOnsets: true,

@@ -1,22 +1,20 @@
 /**
- * MIDI file in: bytes -> notes (read with the bounded reader in smf.ts) -> a piano roll on the 16th-note grid.
+ * MIDI file in: bytes -> events (the bounded reader in smf.ts) -> tracks of notes (midiTracks.ts) -> a piano roll
+ * on the 16th-note grid. This file checks the file's limits, tempo and metre, and puts notes on the grid.
  *
  * Quantisation works in ticks and beats through the file's ticks-per-beat, never in seconds, so tempo
  * changes cannot smear notes off the grid. The first tempo becomes the roll's tempo and later tempo
  * changes are dropped (the roll has one tempo); likewise the first time signature sets the bar length.
  * Every dropped detail is listed in `ParsedMidi.warnings` so the page can tell the user.
  */
-import * as tonejsMidi from '@tonejs/midi';
-import { DEFAULT_TEMPO_BPM, DRUM_CHANNEL } from './constants';
+import { DEFAULT_TEMPO_BPM } from './constants';
 import { MidiInputError } from './errors';
-import { readSmf, type SmfEvent } from './smf';
+import { readTracks, type MidiNote, type MidiTrackSummary, type ParsedMidiTrack } from './midiTracks';
+import { readSmf } from './smf';
 import { addNote } from './notes';
-import { DEFAULT_STEPS_PER_BEAT, PITCHES, createRoll, type PianoRoll, type TrackInfo } from './pianoRoll';
+import { DEFAULT_STEPS_PER_BEAT, createRoll, type PianoRoll, type TrackInfo } from './pianoRoll';
 
-// Node (the command-line scripts) loads @tonejs/midi's CommonJS bundle, whose named exports it cannot see, so
-// `Midi` is on the default export there; bundlers and Vitest expose it by name. Take it from either.
-const { Midi } = (tonejsMidi as typeof tonejsMidi & { default?: typeof tonejsMidi }).default ?? tonejsMidi;
-type Midi = InstanceType<typeof Midi>;
+export type { MidiNote, MidiTrackSummary, ParsedMidiTrack } from './midiTracks';
 
 /** Largest MIDI file accepted, in bytes: real songs are far smaller, and parsing is all in memory. */
 export const MAX_MIDI_BYTES = 8 * 1024 * 1024;
@@ -28,46 +26,6 @@ export const MAX_MIDI_NOTES = 25_000;
 export const MIN_TEMPO_BPM = 10;
 /** Fastest tempo accepted, in beats per minute. */
 export const MAX_TEMPO_BPM = 400;
-
-/** One note as the file states it, in ticks. */
-export interface MidiNote {
-  pitch: number;
-  startTick: number;
-  durationTicks: number;
-  /** MIDI velocity, 1..127. */
-  velocity: number;
-}
-
-/** What the page shows about a track so the user can pick the melody. */
-export interface MidiTrackSummary {
-  /** Position in `ParsedMidi.tracks`. */
-  index: number;
-  /** The track's name, or a made-up one such as "Track 2 (violin)" when the file gives none. */
-  name: string;
-  /** General MIDI program 0..127 (for a drum track: the drum kit). */
-  program: number;
-  /** MIDI channel 0..15. */
-  channel: number;
-  /** True for channel 10 (9 counted from 0): drums are never taken as melody. */
-  isDrum: boolean;
-  noteCount: number;
-  /** Lowest and highest MIDI pitch, null for a track without notes. */
-  lowestPitch: number | null;
-  highestPitch: number | null;
-  /** Mean MIDI pitch of the notes, null for a track without notes. */
-  meanPitch: number | null;
-  /** Most notes sounding at once (1 = a single line). */
-  maxPolyphony: number;
-  /** Share of the piece (first note to last note end, all tracks) during which this track sounds, 0..1. */
-  coverage: number;
-  /** Share of this track's sounding time with exactly one note sounding, 0..1 (1 = a single line). */
-  monophony: number;
-}
-
-/** A track with its notes. */
-export interface ParsedMidiTrack extends MidiTrackSummary {
-  notes: MidiNote[];
-}
 
 /** A MIDI file read and checked, before it is put on the grid. */
 export interface ParsedMidi {
@@ -86,98 +44,6 @@ export interface ParsedMidi {
   tracks: ParsedMidiTrack[];
   /** What was dropped or assumed, in words for the user (for example tempo changes). */
   warnings: string[];
-}
-
-/** How a track sounds over time: most notes at once, ticks with any note, ticks with exactly one. */
-function lineShape(notes: MidiNote[]): { maxPolyphony: number; soundingTicks: number; singleTicks: number } {
-  // A note ending where another starts does not overlap it (ends sort before starts).
-  const events: Array<[number, number]> = [];
-  for (const n of notes) {
-    events.push([n.startTick, 1], [n.startTick + Math.max(n.durationTicks, 1), -1]);
-  }
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let sounding = 0;
-  let most = 0;
-  let soundingTicks = 0;
-  let singleTicks = 0;
-  let last = 0;
-  for (const [tick, change] of events) {
-    if (sounding > 0) soundingTicks += tick - last;
-    if (sounding === 1) singleTicks += tick - last;
-    last = tick;
-    sounding += change;
-    if (sounding > most) most = sounding;
-  }
-  return { maxPolyphony: most, soundingTicks, singleTicks };
-}
-
-/**
- * Splits tracks so that each holds one channel with one program, the way @tonejs/midi does (format-0
- * files put every part in one track): events without a channel stay with the track's first part.
- */
-function splitParts(tracks: SmfEvent[][]): SmfEvent[][] {
-  const parts: SmfEvent[][] = [];
-  for (const track of tracks) {
-    const first = parts.length;
-    const partOf = new Map<string, number>();
-    const program = new Array<number>(16).fill(0);
-    for (const event of track) {
-      let target = first;
-      if ('channel' in event) {
-        if (event.kind === 'program') program[event.channel] = event.program;
-        const key = `${program[event.channel]} ${event.channel}`;
-        const known = partOf.get(key);
-        if (known === undefined) {
-          target = first + partOf.size;
-          partOf.set(key, target);
-        } else target = known;
-      }
-      while (parts.length <= target) parts.push([]);
-      parts[target].push(event);
-    }
-  }
-  return parts;
-}
-
-/**
- * Pairs each note-on with the first later note-off of its pitch, in linear time; a note-on without
- * one is dropped. Returns the notes by start and the channel of the part's notes (0 without notes).
- */
-function pairNotes(events: SmfEvent[]): { notes: MidiNote[]; channel: number } {
-  const offs = new Map<number, number[]>();
-  for (const e of events) {
-    if (e.kind !== 'noteOff') continue;
-    const list = offs.get(e.pitch);
-    if (list) list.push(e.tick);
-    else offs.set(e.pitch, [e.tick]);
-  }
-  const next = new Map<number, number>();
-  const notes: MidiNote[] = [];
-  let channel = 0;
-  for (const e of events) {
-    if (e.kind !== 'noteOn') continue;
-    channel = e.channel;
-    if (e.pitch >= PITCHES) continue;
-    const list = offs.get(e.pitch) ?? [];
-    let i = next.get(e.pitch) ?? 0;
-    while (i < list.length && list[i] < e.tick) i++;
-    if (i < list.length) {
-      notes.push({ pitch: e.pitch, startTick: e.tick, durationTicks: list[i] - e.tick, velocity: Math.max(1, e.velocity) });
-      i++;
-    }
-    next.set(e.pitch, i);
-  }
-  notes.sort((a, b) => a.startTick - b.startTick);
-  return { notes, channel };
-}
-
-/** A scratch track whose instrument object names General MIDI programs (its name table is not exported). */
-const nameTrack = new Midi().addTrack();
-
-/** The General MIDI name of a program, e.g. 40 -> "violin". */
-function instrumentName(program: number): string {
-  nameTrack.instrument.number = program;
-  return nameTrack.instrument.name;
 }
 
 function formatBpm(bpm: number): string {
@@ -288,49 +154,7 @@ export function parseMidi(bytes: Uint8Array): ParsedMidi {
     }
   }
 
-  const parts = splitParts(smf.tracks);
-  // A format-1 file's first track is usually the conductor track (tempo and names only): leave it out.
-  if (smf.format === 1 && parts.length > 1 && !parts[0].some((e) => e.kind === 'noteOn')) parts.shift();
-
-  let totalTicks = 0;
-  let firstTick = Infinity;
-  const tracks: ParsedMidiTrack[] = parts.map((events, index) => {
-    const { notes, channel } = pairNotes(events);
-    let lowest = PITCHES;
-    let highest = -1;
-    let pitchSum = 0;
-    for (const n of notes) {
-      if (n.pitch < lowest) lowest = n.pitch;
-      if (n.pitch > highest) highest = n.pitch;
-      pitchSum += n.pitch;
-      totalTicks = Math.max(totalTicks, n.startTick + n.durationTicks);
-      firstTick = Math.min(firstTick, n.startTick);
-    }
-    const isDrum = channel === DRUM_CHANNEL;
-    const nameEvent = events.find((e) => e.kind === 'trackName');
-    const programEvent = events.find((e) => e.kind === 'program');
-    const program = programEvent?.kind === 'program' ? programEvent.program : 0;
-    const fallbackName = isDrum ? 'drums' : instrumentName(program);
-    const name = nameEvent?.kind === 'trackName' ? nameEvent.text.trim() : '';
-    const shape = lineShape(notes);
-    return {
-      index,
-      name: name || `Track ${index + 1} (${fallbackName})`,
-      program,
-      channel,
-      isDrum,
-      noteCount: notes.length,
-      lowestPitch: notes.length ? lowest : null,
-      highestPitch: notes.length ? highest : null,
-      meanPitch: notes.length ? pitchSum / notes.length : null,
-      maxPolyphony: shape.maxPolyphony,
-      coverage: shape.soundingTicks,
-      monophony: shape.soundingTicks > 0 ? shape.singleTicks / shape.soundingTicks : 0,
-      notes,
-    };
-  });
-  const span = Math.max(1, totalTicks - (Number.isFinite(firstTick) ? firstTick : 0));
-  for (const t of tracks) t.coverage = Math.min(1, t.coverage / span);
+  const { tracks, totalTicks } = readTracks(smf);
 
   const withNotes = tracks.filter((t) => t.noteCount > 0);
   if (withNotes.length === 0) throw new MidiInputError('no-notes', 'This MIDI file contains no notes. Pick a file with a melody in it.');

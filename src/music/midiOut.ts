@@ -2,13 +2,10 @@
  * Piano roll out: a MIDI file with one track per voice (its notes as `trackNotes` reads them), each on its
  * own channel with its name and General MIDI program.
  */
-import * as tonejsMidi from '@tonejs/midi';
 import { trackNotes } from './notes';
 import type { PianoRoll } from './pianoRoll';
 import { DEFAULT_VELOCITY, DRUM_CHANNEL } from './constants';
-
-// As in midiIn.ts: under Node the class is on @tonejs/midi's default export, under bundlers it is named.
-const { Midi } = (tonejsMidi as typeof tonejsMidi & { default?: typeof tonejsMidi }).default ?? tonejsMidi;
+import { Midi } from './tonejsMidi';
 
 /** Channels for melodic tracks: every channel but the drum channel. */
 const MELODIC_CHANNELS = Array.from({ length: 16 }, (_, c) => c).filter((c) => c !== DRUM_CHANNEL);

@@ -4,7 +4,7 @@
  * import all go through these two, so they agree on where a note starts, how long it lasts and how loud it is.
  */
 import { DEFAULT_VELOCITY } from './constants';
-import { PITCHES, cellIndex, type PianoRoll } from './pianoRoll';
+import { PITCHES, cellIndex, checkTrackIndex, type PianoRoll } from './pianoRoll';
 
 /** A note on a roll's grid. */
 export interface Note {
@@ -16,12 +16,6 @@ export interface Note {
   steps: number;
   /** MIDI velocity, 1..127. */
   velocity: number;
-}
-
-function checkTrack(roll: PianoRoll, track: number): void {
-  if (!Number.isInteger(track) || track < 0 || track >= roll.tracks.length) {
-    throw new RangeError(`track must be 0..${roll.tracks.length - 1}, got ${track}`);
-  }
 }
 
 function checkWhole(name: string, value: number, min: number, max: number): void {
@@ -36,7 +30,7 @@ function checkWhole(name: string, value: number, min: number, max: number): void
  * at its onset (at most 127), or `defaultVelocity` where the roll stores none.
  */
 export function trackNotes(roll: PianoRoll, track: number, defaultVelocity: number = DEFAULT_VELOCITY): Note[] {
-  checkTrack(roll, track);
+  checkTrackIndex(roll, track);
   const { active, onsets, velocities } = roll;
   const notes: Note[] = [];
   // Pitch by pitch: the cells of one pitch and track are a step's worth of cells apart.
@@ -67,7 +61,7 @@ export function trackNotes(roll: PianoRoll, track: number, defaultVelocity: numb
  * velocity the roll cannot hold.
  */
 export function addNote(roll: PianoRoll, track: number, note: Note): void {
-  checkTrack(roll, track);
+  checkTrackIndex(roll, track);
   checkWhole('pitch', note.pitch, 0, PITCHES - 1);
   checkWhole('startStep', note.startStep, 0, roll.steps - 1);
   checkWhole('steps', note.steps, 1, roll.steps - note.startStep);

@@ -51,6 +51,58 @@ export function cellIndex(roll: Pick<PianoRoll, 'tracks'>, step: number, pitch: 
   return (step * PITCHES + pitch) * roll.tracks.length + track;
 }
 
+/** What makes a value no usable piano roll; see `rollProblem`. */
+export type RollProblemKind = 'not-a-roll' | 'bad-steps' | 'bad-grid' | 'bad-length';
+
+/** A roll's problem: its kind (for a caller's own words) and a description. */
+export interface RollProblem {
+  kind: RollProblemKind;
+  message: string;
+}
+
+/**
+ * The one check of a piano roll's shape, or null when it holds: typed arrays and a non-empty track list
+ * ('not-a-roll'), a whole number of steps ('bad-steps'), a grid of a whole number >= 1 of steps per beat and a
+ * bar of a whole number of steps ('bad-grid'), and `active`, `onsets` and `velocities` of steps x 128 x tracks
+ * cells ('bad-length').
+ */
+export function rollProblem(roll: PianoRoll): RollProblem | null {
+  if (!roll || !(roll.active instanceof Uint8Array) || !Array.isArray(roll.tracks) || roll.tracks.length < 1)
+    return { kind: 'not-a-roll', message: 'a piano roll needs typed cells and at least one track' };
+  if (!Number.isInteger(roll.steps) || roll.steps < 0)
+    return { kind: 'bad-steps', message: `steps must be a whole number >= 0, got ${roll.steps}` };
+  if (!Number.isInteger(roll.stepsPerBeat) || roll.stepsPerBeat < 1)
+    return { kind: 'bad-grid', message: `stepsPerBeat must be a whole number >= 1, got ${roll.stepsPerBeat}` };
+  if (!(roll.beatsPerBar > 0) || !Number.isInteger(stepsPerBar(roll)))
+    return { kind: 'bad-grid', message: `a bar must be a whole number of steps, got ${roll.beatsPerBar} beats per bar` };
+  const expected = roll.steps * PITCHES * roll.tracks.length;
+  for (const [name, cells] of [
+    ['active', roll.active],
+    ['onsets', roll.onsets],
+    ['velocities', roll.velocities],
+  ] as const) {
+    if (cells && cells.length !== expected)
+      return {
+        kind: 'bad-length',
+        message: `a roll of ${roll.steps} steps and ${roll.tracks.length} tracks needs ${expected} cells, its ${name} hold ${cells.length}`,
+      };
+  }
+  return null;
+}
+
+/** Throws a RangeError where `rollProblem` finds one. */
+export function checkRoll(roll: PianoRoll): void {
+  const problem = rollProblem(roll);
+  if (problem) throw new RangeError(problem.message);
+}
+
+/** Throws a RangeError unless `track` is one of the roll's tracks. */
+export function checkTrackIndex(roll: Pick<PianoRoll, 'tracks'>, track: number): void {
+  const count = roll.tracks.length;
+  if (!Number.isInteger(track) || track < 0 || track >= count)
+    throw new RangeError(`track ${track} is not in the roll: its tracks are 0..${count - 1}`);
+}
+
 /** Options for `createRoll`. */
 export interface CreateRollOptions {
   stepsPerBeat?: number;
@@ -121,12 +173,31 @@ export interface TrainingWindows {
   trackNames: string[];
 }
 
+/** What makes a value no usable set of training windows; see `windowsProblem`. */
+export type WindowsProblemKind = 'not-windows' | 'no-windows' | 'bad-length';
+
+/**
+ * The one check of training windows' shape, or null when it holds: Int8Array data ('not-windows'), a whole
+ * number >= 1 of windows ('no-windows'), and whole numbers of steps and tracks whose cells the data holds
+ * exactly ('bad-length').
+ */
+export function windowsProblem(windows: TrainingWindows): { kind: WindowsProblemKind; message: string } | null {
+  if (!windows || !(windows.data instanceof Int8Array)) return { kind: 'not-windows', message: 'training windows need Int8Array data' };
+  if (!Number.isInteger(windows.count) || windows.count < 1)
+    return { kind: 'no-windows', message: `training windows need a whole number >= 1 of windows, got ${windows.count}` };
+  const expected = windows.count * windows.steps * PITCHES * windows.tracks;
+  if (!Number.isInteger(windows.steps) || !Number.isInteger(windows.tracks) || windows.data.length !== expected)
+    return {
+      kind: 'bad-length',
+      message: `${windows.count} windows of ${windows.steps} steps and ${windows.tracks} tracks should hold ${expected} values, not ${windows.data.length}`,
+    };
+  return null;
+}
+
 /** A new roll holding only the given tracks of `roll`, in the given order. */
 export function selectTracks(roll: PianoRoll, tracks: number[]): PianoRoll {
   const n = roll.tracks.length;
-  for (const t of tracks) {
-    if (!Number.isInteger(t) || t < 0 || t >= n) throw new RangeError(`track ${t} does not exist: the roll has ${n} track(s)`);
-  }
+  for (const t of tracks) checkTrackIndex(roll, t);
   const out = createRoll(
     roll.steps,
     tracks.map((t) => roll.tracks[t]),

@@ -1,9 +1,32 @@
 /**
- * Spelling in a key: the letter name a pitch is written with (F♯ in G major, G♭ in D♭ major), and the key's
- * signature, answered by Tonal (@tonaljs/note, @tonaljs/key) from the key that `keys.ts` estimates.
+ * Names of pitches and keys, the one place Cantus spells them: a key's name ("F# minor"), the letter name a pitch
+ * is written with in a key (F♯ in G major, G♭ in D♭ major), the key's signature, and a pitch's name on a keyboard
+ * ("C♯4"), answered by Tonal (@tonaljs/note, @tonaljs/key, @tonaljs/midi) for the key that `keys.ts` estimates.
  */
-import { Key as TonalKey, Note } from '@tonaljs/tonal';
-import { keyTonicName, type Key } from './keys';
+import { Key as TonalKey, Midi, Note } from '@tonaljs/tonal';
+import { checkKey, type Key } from './keys';
+
+/** Each tonic as musicians spell the key (fewest accidentals; F♯ major and E♭ minor where both spellings have six). */
+const TONIC_NAMES: Record<Key['mode'], readonly string[]> = {
+  major: ['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'],
+  minor: ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'],
+};
+
+/** The key's tonic as musicians spell it in that key ("F#", "Eb"). */
+export function keyTonicName(key: Key): string {
+  checkKey(key);
+  return TONIC_NAMES[key.mode][key.tonic];
+}
+
+/** A readable key name such as "F# minor" or "Eb major". */
+export function keyName(key: Key): string {
+  return `${keyTonicName(key)} ${key.mode}`;
+}
+
+/** A MIDI pitch as a keyboard names it, sharps for the black keys and middle C as C4 ("C♯4"). */
+export function pitchName(pitch: number): string {
+  return displayName(Midi.midiToNoteName(pitch, { sharps: true }));
+}
 
 /** A pitch as a score writes it: a letter, an alteration in semitones (-2..2) and an octave (middle C is C4). */
 export interface SpelledPitch {

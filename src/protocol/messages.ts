@@ -61,7 +61,7 @@ export interface ModelFiles {
   weights: ArrayBuffer;
 }
 
-/** The objective metrics of a set of rolls, as src/music/metrics.ts defines them. */
+/** The objective metrics of a set of rolls, as src/music/metrics/musegan.ts defines them. */
 export type { MetricSet } from '../music/metrics';
 
 /**

@@ -3,7 +3,7 @@
  * sentences the user sees when a request is refused. The settings have their own schema (config.ts).
  */
 import { z } from 'zod';
-import { PITCHES } from '../music/pianoRoll';
+import { rollProblem, windowsProblem, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import { BACKEND_ORDER, VOICINGS } from './messages';
 
 /** The first problem `schema` finds in `value`, as its message; undefined when `value` fits. */
@@ -27,44 +27,39 @@ export const backendNameSchema = z.enum(BACKEND_ORDER);
 const MISSING_WINDOWS = 'The training data is missing or not in the expected format.';
 const NO_WINDOWS = 'The training data holds no windows: pick pieces with at least two bars.';
 const ONE_VOICE = 'The training data needs a melody and at least one accompanying voice.';
-const NO_LENGTH = 'The training data is damaged: its windows have no length.';
+
+/** The user's words for what `windowsProblem` (music/pianoRoll.ts, the one check of windows) finds, or undefined. */
+function windowsMessage(value: unknown): string | undefined {
+  const windows = value as TrainingWindows;
+  const problem = windowsProblem(windows);
+  if (problem?.kind === 'not-windows') return MISSING_WINDOWS;
+  if (problem?.kind === 'no-windows') return NO_WINDOWS;
+  if (!Number.isInteger(windows.tracks) || windows.tracks < 2) return ONE_VOICE;
+  return problem ? `The training data is damaged: ${problem.message}.` : undefined;
+}
 
 /** Training windows (music/pianoRoll.ts's TrainingWindows) whose values match their own shape. */
-export const trainingWindowsSchema = z
-  .object(
-    {
-      data: z.instanceof(Int8Array, { error: MISSING_WINDOWS }),
-      count: z.number({ error: NO_WINDOWS }).int({ error: NO_WINDOWS }).min(1, { error: NO_WINDOWS }),
-      tracks: z.number({ error: ONE_VOICE }).int({ error: ONE_VOICE }).min(2, { error: ONE_VOICE }),
-      steps: z.number({ error: NO_LENGTH }).int({ error: NO_LENGTH }).min(1, { error: NO_LENGTH }),
-    },
-    { error: MISSING_WINDOWS },
-  )
-  .refine((w) => w.data.length === w.count * w.steps * PITCHES * w.tracks, {
-    error: (issue) => {
-      const w = issue.input as { data: Int8Array; count: number; steps: number; tracks: number };
-      const expected = w.count * w.steps * PITCHES * w.tracks;
-      return `The training data is damaged: ${w.count} windows of ${w.steps} steps and ${w.tracks} tracks should hold ${expected} values, not ${w.data.length}.`;
-    },
-  });
+export const trainingWindowsSchema = z.unknown().check((ctx) => {
+  const message = windowsMessage(ctx.value);
+  if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: ctx.value });
+});
+
+/** The user's words for what `rollProblem` (music/pianoRoll.ts, the one check of a roll) finds in `what`, or undefined. */
+function rollMessage(value: unknown, what: string): string | undefined {
+  const name = what.charAt(0).toUpperCase() + what.slice(1);
+  const roll = value as PianoRoll;
+  const problem = rollProblem(roll);
+  if (problem?.kind === 'not-a-roll') return `${name} is not a piano roll.`;
+  if (problem?.kind === 'bad-steps' || roll.steps < 1) return `${name} is empty: it needs at least one time step.`;
+  return problem ? `${name} is damaged: its notes do not match its length.` : undefined;
+}
 
 /** A piano roll (music/pianoRoll.ts) with at least one step and notes that match its length; `what` names it in the messages. */
 export function pianoRollSchema(what: string) {
-  const name = what.charAt(0).toUpperCase() + what.slice(1);
-  const notRoll = `${name} is not a piano roll.`;
-  const empty = `${name} is empty: it needs at least one time step.`;
-  return z
-    .object(
-      {
-        active: z.instanceof(Uint8Array, { error: notRoll }),
-        tracks: z.array(z.unknown(), { error: notRoll }).min(1, { error: notRoll }),
-        steps: z.number({ error: empty }).int({ error: empty }).min(1, { error: empty }),
-      },
-      { error: notRoll },
-    )
-    .refine((roll) => roll.active.length === roll.steps * PITCHES * roll.tracks.length, {
-      error: `${name} is damaged: its notes do not match its length.`,
-    });
+  return z.unknown().check((ctx) => {
+    const message = rollMessage(ctx.value, what);
+    if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  });
 }
 
 /** The variation seed of a 'generate' request. */

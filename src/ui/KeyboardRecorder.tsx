@@ -3,8 +3,8 @@ import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } f
 import { DEFAULT_VELOCITY } from '../music/constants';
 import { usePage } from './context';
 import { COMPUTER_KEYS, NoteRecorder, pitchForComputerKey } from '../music/recording';
+import { pitchName } from '../music/spelling';
 
-const NAMES = ['C', 'C♯', 'D', 'D♯', 'E', 'F', 'F♯', 'G', 'G♯', 'A', 'A♯', 'B'];
 const BLACK = new Set([1, 3, 6, 8, 10]);
 const KEY_COUNT = 25;
 
@@ -153,13 +153,13 @@ export function KeyboardRecorder() {
         className="keyboard"
         tabIndex={0}
         role="group"
-        aria-label={`On-screen keyboard from C${lowestC / 12 - 1}; with focus here, keys A W S E D F T G Y H U J K play notes`}
+        aria-label={`On-screen keyboard from ${pitchName(lowestC)}; with focus here, keys A W S E D F T G Y H U J K play notes`}
         onKeyDown={onKeyDown}
         onKeyUp={onKeyUp}
       >
         {Array.from({ length: KEY_COUNT }, (_, i) => {
           const pitch = lowestC + i;
-          const name = `${NAMES[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
+          const name = pitchName(pitch);
           return (
             <button
               key={pitch}
@@ -183,11 +183,11 @@ export function KeyboardRecorder() {
       <p className="hint key-map">
         Computer keys, with the keyboard focused:{' '}
         {COMPUTER_KEYS.map((key, i) => (
-          <kbd key={key} title={`${NAMES[(lowestC + i) % 12]}${Math.floor((lowestC + i) / 12) - 1}`}>
+          <kbd key={key} title={pitchName(lowestC + i)}>
             {key.toUpperCase()}
           </kbd>
         ))}{' '}
-        play C{lowestC / 12 - 1} upwards (A is C, W is C♯, S is D…).
+        play {pitchName(lowestC)} upwards (A is C, W is C♯, S is D…).
       </p>
     </div>
   );

@@ -6,8 +6,7 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import type { PianoRoll } from '../music/pianoRoll';
 import type { ChordLabels } from '../music/abc';
 import { layoutScore } from '../music/score';
-import { displayName } from '../music/spelling';
-import { keyName } from '../music/keys';
+import { displayName, keyName } from '../music/spelling';
 import { PianoRollView } from './PianoRollView';
 
 const ScoreView = lazy(() => import('./ScoreView'));

@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import type { PianoRoll } from '../music/pianoRoll';
+import { pitchName } from '../music/spelling';
 import { scheduleRoll } from '../audio/schedule';
 import { noteRect, pitchRange, stepAt, trackColor } from './rollGeometry';
 
@@ -32,12 +33,6 @@ interface Props {
 }
 
 const ZOOMS = [1, 2, 3, 4, 6, 8, 12, 16, 24] as const;
-const NAMES = ['C', 'C♯', 'D', 'D♯', 'E', 'F', 'F♯', 'G', 'G♯', 'A', 'A♯', 'B'];
-
-/** "C4". */
-function pitchName(pitch: number): string {
-  return `${NAMES[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
-}
 
 /** Draws a roll; long pieces scroll sideways and only the visible part is drawn. */
 export function PianoRollView({

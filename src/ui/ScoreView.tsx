@@ -7,8 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, 
 import { renderAbc } from 'abcjs';
 import { layoutToAbc, type ChordLabels } from '../music/abc';
 import type { ScoreLayout } from '../music/score';
-import { displayName } from '../music/spelling';
-import { keyName } from '../music/keys';
+import { displayName, keyName } from '../music/spelling';
 
 export interface ScoreViewProps {
   layout: ScoreLayout;

@@ -1,15 +1,12 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cacheStorageStore, fallbackStore, indexedDbStore, memoryStore, type TextStore } from '../../src/data/datasetStore';
 import { DatasetUnavailableError, JSB_DATASET_URL, loadJsbDataset, loadJsbTrainingWindows } from '../../src/data/jsbDownload';
 import { MusicInputError } from '../../src/music/errors';
+import { JSB_FILE } from './music-fixtures';
 
-const JSB_TEXT = readFileSync(
-  fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url)),
-  'utf8',
-);
+const JSB_TEXT = readFileSync(JSB_FILE, 'utf8');
 
 /** A fetch that answers from a script and counts its calls. */
 function fakeFetch(answer: () => Response | Promise<Response>) {

@@ -2,18 +2,15 @@
  * The critic test's classifier (src/model/criticTest.ts) on small real data: it cannot tell Bach from Bach, it
  * always tells the octave-doubling baseline, the same seed gives the same reading, and no tensor is left behind.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { areaUnderCurve, criticTest, type CriticTestSample } from '../../src/model/criticTest';
 import { startWasmBackendInNode } from '../../src/model/wasm/node';
 import { octaveDoubling } from '../../src/music/baselines';
-import { jsbChoraleToRoll, type JsbChorale } from '../../src/music/jsb';
+import { jsbChoraleToRoll } from '../../src/music/jsb';
 import { selectTracks, type PianoRoll } from '../../src/music/pianoRoll';
-
-const JSB_FILE = fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url));
+import { jsbDataset } from './music-fixtures';
 
 let train: PianoRoll[] = [];
 let valid: PianoRoll[] = [];
@@ -26,7 +23,7 @@ function doubling(rolls: PianoRoll[]): CriticTestSample {
 describe('the critic test', () => {
   beforeAll(async () => {
     await startWasmBackendInNode();
-    const data = JSON.parse(readFileSync(JSB_FILE, 'utf8')) as { train: JsbChorale[]; valid: JsbChorale[] };
+    const data = jsbDataset();
     train = data.train.slice(0, 48).map((c) => jsbChoraleToRoll(c));
     valid = data.valid.slice(0, 24).map((c) => jsbChoraleToRoll(c));
   });

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { DECODE_VOICE_RANGES, DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, decodeChorale } from '../../src/model/decode';
+import { DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, decodeChorale } from '../../src/model/decode';
+import { ACCOMPANIMENT_VOICES, rangePairs } from '../../src/music/voices';
 import { buildAccompanyOptions } from '../../scripts/evaluate';
 import { bestPath, samplePath, type Lattice } from '../../src/model/lattice';
 import { addOrnaments } from '../../src/model/ornaments';
 import { PITCHES } from '../../src/music/pianoRoll';
 import { createUniform } from '../../src/music/random';
 import { fitVoiceStatistics, MAX_INTERVAL, MAX_ORNAMENT } from '../../src/music/voiceStatistics';
-import { parseJsbJson, type JsbChorale } from '../../src/music/jsb';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import type { JsbChorale } from '../../src/music/jsb';
 import bachStatistics from '../../src/model/bachStatistics.json';
+import { jsbDataset } from './music-fixtures';
 
 const TRACKS = 4;
-const JSB_FILE = fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url));
+const RANGES = rangePairs(ACCOMPANIMENT_VOICES);
 
 function noiseScores(steps: number, seed: number): Float32Array {
   const uniform = createUniform(seed);
@@ -78,8 +78,8 @@ describe('sampled chorale decoding', () => {
         for (let step = 0; step < melody.length; step++) {
           if (melody[step] < 0) expect(voice[step]).toBe(-1);
           else {
-            expect(voice[step]).toBeGreaterThanOrEqual(DECODE_VOICE_RANGES[v][0]);
-            expect(voice[step]).toBeLessThanOrEqual(Math.min(DECODE_VOICE_RANGES[v][1], v === 0 ? melody[step] : voices[v - 1][step]));
+            expect(voice[step]).toBeGreaterThanOrEqual(RANGES[v][0]);
+            expect(voice[step]).toBeLessThanOrEqual(Math.min(RANGES[v][1], v === 0 ? melody[step] : voices[v - 1][step]));
           }
         }
       });
@@ -102,7 +102,7 @@ describe('16th-note ornaments', () => {
   stats.ornaments[0][MAX_INTERVAL - 3] = [1, 1];
   stats.ornamentOffsets[0][MAX_INTERVAL - 3][MAX_ORNAMENT - 2] = 5;
   stats.ornamentOffsets[0][MAX_INTERVAL - 3][MAX_ORNAMENT - 1] = 5;
-  const context = { ranges: DECODE_VOICE_RANGES, keyMask: 0b101010110101, slotSteps: 2 };
+  const context = { ranges: RANGES, keyMask: 0b101010110101, slotSteps: 2 };
 
   it('fills a descending third with an in-key passing tone on the second 16th, only where the counts say so', () => {
     const melody = line([76, 76, 76], 2);
@@ -149,7 +149,7 @@ describe('the decoding statistics', () => {
   });
 
   it('are the counts of the train split, which the fit reproduces', () => {
-    const stats = fitVoiceStatistics(parseJsbJson(readFileSync(JSB_FILE, 'utf8')).train);
+    const stats = fitVoiceStatistics(jsbDataset().train);
     expect(stats).toEqual(bachStatistics);
   });
 });

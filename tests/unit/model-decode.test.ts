@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DECODE_VOICE_RANGES, DEFAULT_DECODE_OPTIONS, decodeChorale, voiceChroma } from '../../src/model/decode';
+import { DEFAULT_DECODE_OPTIONS, decodeChorale, voiceChroma } from '../../src/model/decode';
+import { ACCOMPANIMENT_VOICES, VOICE_RANGES } from '../../src/music/voices';
 import { isChord } from '../../src/music/chords';
 import { PITCHES } from '../../src/music/pianoRoll';
 import { createUniform } from '../../src/music/random';
@@ -28,7 +29,7 @@ describe('chorale decoding', () => {
       const voices = decode(noiseScores(melody.length, seed), melody);
       expect(voices).toHaveLength(3);
       voices.forEach((voice, v) => {
-        const [low, high] = DECODE_VOICE_RANGES[v];
+        const { low, high } = VOICE_RANGES[ACCOMPANIMENT_VOICES[v]];
         for (let step = 0; step < melody.length; step++) {
           if (melody[step] >= 0) {
             expect(voice[step], `voice ${v} at step ${step}`).toBeGreaterThanOrEqual(low);

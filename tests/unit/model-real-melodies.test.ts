@@ -4,9 +4,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importModel } from '../../src/model/io';
-import { keyName, estimateRollKey } from '../../src/music/keys';
+import { estimateRollKey } from '../../src/music/keys';
+import { keyName } from '../../src/music/spelling';
 import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
-import { meanOverRolls, voiceMetrics } from '../../src/music/voiceMetrics';
+import { meanOverRolls, voiceMetrics } from '../../src/music/metrics';
 import { readModelDir } from '../../scripts/lib/modelDir';
 import { REAL_MELODIES, type RealMelody } from '../fixtures/realMelodies';
 import { useCpu } from './model-fixtures';
@@ -42,7 +43,7 @@ describe('the default model beyond the chorales', () => {
       const key = estimateRollKey(roll, [0]);
       const metrics = voiceMetrics(await engine.accompany(roll, 1 + i), { key });
       console.log(
-        `${melody.name} (${key ? keyName(key) : 'no key'}): rests ${metrics.voiceRestRate.toFixed(3)}, chords ${metrics.chordRate.toFixed(3)}, in key ${metrics.inKeyRate.toFixed(3)}, consonant ${metrics.melodyConsonance.toFixed(3)}`,
+        `${melody.name} (${key ? keyName(key) : 'no key'}): rests ${metrics.voiceRestRate.toFixed(3)}, chords ${metrics.chordRate.toFixed(3)}, in key ${metrics.inKeyRate.toFixed(3)}, consonant ${metrics.beatConsonanceRate.toFixed(3)}`,
       );
       expect(metrics.voiceRestRate, melody.name).toBeLessThanOrEqual(0.05);
       expect(metrics.chordRate, melody.name).toBeGreaterThanOrEqual(0.6);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BaselineError, VOICE_RANGES, chooseChord, harmonizerChords, ruleHarmonizer } from '../../src/music/baselines';
+import { BaselineError, chooseChord, harmonizerChords, ruleHarmonizer } from '../../src/music/baselines';
+import { VOICE_RANGES } from '../../src/music/voices';
 import { trackNotes } from '../../src/music/notes';
 import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
-import { voiceMetrics } from '../../src/music/voiceMetrics';
+import { voiceMetrics } from '../../src/music/metrics';
 
 const C_MAJOR = { tonic: 0, mode: 'major' } as const;
 const A_MINOR = { tonic: 9, mode: 'minor' } as const;
@@ -82,7 +83,7 @@ describe('rule-based harmonizer: the four voices', () => {
     expect(m).toMatchObject({
       voiceRestRate: 0,
       chordRate: 1,
-      melodyConsonance: 1,
+      beatConsonanceRate: 1,
       parallelsPerBar: 0,
       crossingRate: 0,
       spacingRate: 0,

@@ -1,6 +1,7 @@
-/** Which pitch sets src/music/chords.ts hears as a chord (the decoding and the chord rate both ask it). */
+/** Which pitch sets src/music/chords.ts hears as a chord, and which chord (the decoding, the chord rate and the chord symbols all ask it). */
+import { ChordType } from '@tonaljs/tonal';
 import { describe, expect, it } from 'vitest';
-import { isChord, isChordMask, pitchClassMask } from '../../src/music/chords';
+import { CHORD_QUALITIES, chordHeard, chordOf, chordOfMask, isChord, isChordMask, pitchClassMask } from '../../src/music/chords';
 
 describe('chords', () => {
   /** By pitch class, as the chord rate asks. */
@@ -52,5 +53,38 @@ describe('chords', () => {
     expect(isChordClasses([0, 2, 7])).toBe(false);
     expect(isChordClasses([0, 5, 7])).toBe(false);
     expect(isChordMask(0)).toBe(false);
+  });
+});
+
+describe('chord identification', () => {
+  it('names a chord exactly where isChordMask hears one, for every pitch-class set', () => {
+    for (let mask = 0; mask < 4096; mask++) {
+      const bass = mask ? Math.log2(mask & -mask) : 0;
+      expect(chordOfMask(mask, bass) !== null).toBe(isChordMask(mask));
+    }
+  });
+
+  it('keeps the chord shapes that Tonal knows under the same names', () => {
+    for (const quality of CHORD_QUALITIES) {
+      const semitones = ChordType.get(quality.tonalType).chroma;
+      const mask = quality.shape.reduce((m, s) => m | (1 << s), 0);
+      // Tonal's chroma is a 12-character string, C first.
+      expect([...semitones].map((c, i) => (c === '1' ? 1 << i : 0)).reduce((a, b) => a | b, 0)).toBe(mask);
+    }
+  });
+
+  it('finds the root and bass of complete, incomplete and inverted chords', () => {
+    expect(chordOf([48, 64, 67, 72])).toEqual({ root: 0, quality: 0, bass: 0 });
+    expect(chordOf([47, 55, 62, 65])).toEqual({ root: 7, quality: 4, bass: 11 }); // G7/B
+    expect(chordOf([43, 59, 65])).toEqual({ root: 7, quality: 4, bass: 7 }); // G7 without its fifth
+    expect(chordOf([57, 60, 64, 67])?.root).toBe(9); // A minor seventh, not C major with an added 6th
+    expect(chordOf([60, 67])).toBeNull();
+  });
+
+  it('hears a chord under one upper non-chord tone on the beat (a suspension or appoggiatura)', () => {
+    expect(chordHeard([48, 52, 55, 62])).toEqual({ root: 0, quality: 0, bass: 0 }); // C major under a D
+    expect(chordHeard([48, 55, 64])).toEqual({ root: 0, quality: 0, bass: 0 }); // a chord of its own
+    expect(chordHeard([60, 62])).toBeNull();
+    expect(chordHeard([])).toBeNull();
   });
 });

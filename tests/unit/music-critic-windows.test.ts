@@ -1,4 +1,4 @@
-/** The critic test's data side (src/music/criticWindows.ts): voice lines, windows, feature planes, harmony agreement. */
+/** The critic test's data side (src/music/criticWindows.ts): voice lines, windows, feature planes. */
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -7,24 +7,16 @@ import {
   type CriticView,
   CRITIC_WINDOW_STEPS,
   criticWindowStarts,
-  harmonyAgreement,
   viewChannels,
   voiceLines,
   writeWindowFeatures,
 } from '../../src/music/criticWindows';
 import { cellIndex } from '../../src/music/pianoRoll';
-import { rollFromVoices } from './music-fixtures';
-
-/** Four voices of `steps` steps: soprano 72, alto 67, tenor 64, bass 48, each held; `edit` changes them. */
-function chorale(steps: number, edit: (voices: number[][]) => void = () => {}): number[][] {
-  const voices = [72, 67, 64, 48].map((p) => new Array<number>(steps).fill(p));
-  edit(voices);
-  return voices;
-}
+import { heldVoices, rollFromVoices } from './music-fixtures';
 
 describe('voiceLines', () => {
   it('reads each track as one line, its highest pitch or a rest per step, and needs four tracks', () => {
-    const roll = rollFromVoices(chorale(8, (v) => v[2].fill(-1, 4)));
+    const roll = rollFromVoices(heldVoices(8, (v) => v[2].fill(-1, 4)));
     // A second pitch in the alto: the line keeps the higher one.
     roll.active[cellIndex(roll, 1, 70, 1)] = 1;
     const lines = voiceLines(roll);
@@ -37,17 +29,17 @@ describe('voiceLines', () => {
 
 describe('criticWindowStarts', () => {
   it('starts a whole two-bar window every bar, leaving out windows where the soprano is silent', () => {
-    expect(criticWindowStarts(voiceLines(rollFromVoices(chorale(80))))).toEqual([0, 16, 32, 48]);
-    expect(criticWindowStarts(voiceLines(rollFromVoices(chorale(31))))).toEqual([]);
+    expect(criticWindowStarts(voiceLines(rollFromVoices(heldVoices(80))))).toEqual([0, 16, 32, 48]);
+    expect(criticWindowStarts(voiceLines(rollFromVoices(heldVoices(31))))).toEqual([]);
     // Soprano silent over steps 32..79: the windows from 32 on hear no melody.
-    const silent = rollFromVoices(chorale(80, (v) => v[0].fill(-1, 32)));
+    const silent = rollFromVoices(heldVoices(80, (v) => v[0].fill(-1, 32)));
     expect(criticWindowStarts(voiceLines(silent))).toEqual([0, 16]);
   });
 });
 
 describe('writeWindowFeatures', () => {
   const roll = rollFromVoices(
-    chorale(CRITIC_WINDOW_STEPS, (v) => {
+    heldVoices(CRITIC_WINDOW_STEPS, (v) => {
       v[3].fill(50, 8); // the bass moves to 50 at step 8
       v[1].fill(-1, 16, 20); // the alto rests over steps 16..19
     }),
@@ -96,23 +88,5 @@ describe('writeWindowFeatures', () => {
     expect(out.reduce((a, b) => a + b)).toBe(CRITIC_WINDOW_STEPS);
     expect(out[0 * span + (48 - CRITIC_LOWEST_PITCH)]).toBe(1);
     expect(out[8 * span + (50 - CRITIC_LOWEST_PITCH)]).toBe(1);
-  });
-});
-
-describe('harmonyAgreement', () => {
-  it("is the share of Bach's full beats whose pitch classes the system matches, voicing and octave aside", () => {
-    const bach = rollFromVoices(chorale(16, (v) => v[3].fill(-1, 12))); // beat 4: the bass rests
-    expect(harmonyAgreement(bach, bach)).toBe(1);
-    // The same chord voiced otherwise on beat 1, another chord on beat 2, the same on beat 3.
-    const system = rollFromVoices(
-      chorale(16, (v) => {
-        v[1].fill(64, 0, 4);
-        v[2].fill(55, 0, 4);
-        v[3].fill(53, 4, 8);
-      }),
-    );
-    expect(harmonyAgreement(bach, system)).toBeCloseTo(2 / 3, 12);
-    expect(harmonyAgreement(rollFromVoices(chorale(16, (v) => v[0].fill(-1))), system)).toBeNaN();
-    expect(() => harmonyAgreement(bach, rollFromVoices(chorale(8)))).toThrow(/length/);
   });
 });

@@ -1,8 +1,9 @@
-/** Small rolls for the metrics, keys and baselines tests, and the JSB valid split read on demand. */
+/** Small rolls for the music tests, and the JSB data set parsed on demand. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_VELOCITY } from '../../src/music/constants';
-import { parseJsbJson, type JsbChorale } from '../../src/music/jsb';
+import { parseJsbJson, type JsbChorale, type JsbDataset } from '../../src/music/jsb';
+import { cellConsonanceRate, meanOverRolls, voiceMetrics } from '../../src/music/metrics';
 import { addNote } from '../../src/music/notes';
 import { cellIndex, createRoll, type PianoRoll, type TrackInfo } from '../../src/music/pianoRoll';
 
@@ -35,6 +36,13 @@ export function rollFromVoices(voices: number[][]): PianoRoll {
   return r;
 }
 
+/** Four voices of `steps` steps, per-step pitches: soprano 72, alto 67, tenor 64, bass 48, each held; `edit` changes them. */
+export function heldVoices(steps: number, edit: (voices: number[][]) => void = () => {}): number[][] {
+  const voices = [72, 67, 64, 48].map((p) => new Array<number>(steps).fill(p));
+  edit(voices);
+  return voices;
+}
+
 /** A melody of quarter notes (4 steps each), one track, with onsets. */
 export function quarterMelody(pitches: number[]): PianoRoll {
   const r = roll(pitches.length * 4, 1);
@@ -42,15 +50,24 @@ export function quarterMelody(pitches: number[]): PianoRoll {
   return r;
 }
 
-const JSB_FILE = fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url));
+/** The project's copy of the JSB chorales (train and valid splits). */
+export const JSB_FILE = fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url));
+
+let parsed: JsbDataset | null = null;
 
 /**
- * The JSB valid split as the project's reader parses it: the one place the tests that measure Bach's chorales read
- * it from. Call it inside a test or hook, never when a file is collected: a missing data file then fails only the
- * tests that need it, with its path.
+ * The JSB data set as the project's reader parses it, parsed once per test file: the one place the tests that read
+ * Bach's chorales take them from. Call it inside a test or hook, never when a file is collected: a missing data
+ * file then fails only the tests that need it, with its path.
  */
+export function jsbDataset(): JsbDataset {
+  parsed ??= parseJsbJson(readFileSync(JSB_FILE, 'utf8'));
+  return parsed;
+}
+
+/** The JSB valid split (see `jsbDataset`). */
 export function jsbValidChorales(): JsbChorale[] {
-  return parseJsbJson(readFileSync(JSB_FILE, 'utf8')).valid;
+  return jsbDataset().valid;
 }
 
 /**
@@ -66,6 +83,13 @@ export function jsbValidSplit(): { chorales: PianoRoll[]; windows: PianoRoll[] }
     return rollFromVoices([0, 1, 2, 3].map((v) => window.map((s) => s[v])));
   });
   return { chorales, windows };
+}
+
+/** Per roll, the parallels per bar of the four voices and the cell consonance with the melody, averaged over rolls. */
+export function voiceLeadingMeans(rolls: readonly PianoRoll[]): { parallelsPerBar: number; cellConsonance: number } {
+  return meanOverRolls(
+    rolls.map((r) => ({ parallelsPerBar: voiceMetrics(r, { key: null }).parallelsPerBar, cellConsonance: cellConsonanceRate(r) })),
+  );
 }
 
 /** A metric set on one line, three decimals each, for the test log. */

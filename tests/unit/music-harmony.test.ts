@@ -1,9 +1,8 @@
-/** Chord identification (src/music/chords.ts), spelling in a key (spelling.ts) and the chord symbols of a roll (harmony.ts). */
+/** Spelling in a key (src/music/spelling.ts) and the chord symbols and Roman numerals of a roll (harmony.ts). */
 import { describe, expect, it } from 'vitest';
-import { Chord, ChordType } from '@tonaljs/tonal';
-import { CHORD_QUALITIES, chordOf, chordOfMask, isChordMask } from '../../src/music/chords';
+import { Chord } from '@tonaljs/tonal';
 import { analyzeHarmony, chordSymbol, romanNumeral } from '../../src/music/harmony';
-import { displayName, keyFifths, pitchClassName, spellPitch } from '../../src/music/spelling';
+import { displayName, keyFifths, keyName, pitchClassName, pitchName, spellPitch } from '../../src/music/spelling';
 import type { Key } from '../../src/music/keys';
 import { note, roll } from './music-fixtures';
 
@@ -17,32 +16,6 @@ function chorale(beats: number[][], beatSteps = 4): ReturnType<typeof roll> {
   return r;
 }
 
-describe('chord identification', () => {
-  it('names a chord exactly where isChordMask hears one, for every pitch-class set', () => {
-    for (let mask = 0; mask < 4096; mask++) {
-      const bass = mask ? Math.log2(mask & -mask) : 0;
-      expect(chordOfMask(mask, bass) !== null).toBe(isChordMask(mask));
-    }
-  });
-
-  it('keeps the chord shapes that Tonal knows under the same names', () => {
-    for (const quality of CHORD_QUALITIES) {
-      const semitones = ChordType.get(quality.tonalType).chroma;
-      const mask = quality.shape.reduce((m, s) => m | (1 << s), 0);
-      // Tonal's chroma is a 12-character string, C first.
-      expect([...semitones].map((c, i) => (c === '1' ? 1 << i : 0)).reduce((a, b) => a | b, 0)).toBe(mask);
-    }
-  });
-
-  it('finds the root and bass of complete, incomplete and inverted chords', () => {
-    expect(chordOf([48, 64, 67, 72])).toEqual({ root: 0, quality: 0, bass: 0 });
-    expect(chordOf([47, 55, 62, 65])).toEqual({ root: 7, quality: 4, bass: 11 }); // G7/B
-    expect(chordOf([43, 59, 65])).toEqual({ root: 7, quality: 4, bass: 7 }); // G7 without its fifth
-    expect(chordOf([57, 60, 64, 67])?.root).toBe(9); // A minor seventh, not C major with an added 6th
-    expect(chordOf([60, 67])).toBeNull();
-  });
-});
-
 describe('spelling in a key', () => {
   it('spells sharps in sharp keys and flats in flat keys', () => {
     expect(spellPitch(66, { tonic: 7, mode: 'major' })).toEqual({ step: 'F', alter: 1, octave: 4 });
@@ -53,6 +26,13 @@ describe('spelling in a key', () => {
     expect(pitchClassName(10, C_MAJOR)).toBe('Bb');
     expect(pitchClassName(6, C_MAJOR)).toBe('F#');
     expect(displayName('F#dim/Bb')).toBe('F♯dim/B♭');
+  });
+
+  it('names pitches as a keyboard does, with sharps, and keys by their usual spelling', () => {
+    expect([60, 61, 70, 0, 127].map(pitchName)).toEqual(['C4', 'C♯4', 'A♯4', 'C-1', 'G9']);
+    expect(keyName({ tonic: 6, mode: 'major' })).toBe('F# major');
+    expect(keyName({ tonic: 3, mode: 'minor' })).toBe('Eb minor');
+    expect(keyName({ tonic: 1, mode: 'minor' })).toBe('C# minor');
   });
 
   it('gives each key its signature', () => {

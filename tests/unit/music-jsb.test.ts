@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DatasetFormatError } from '../../src/music/errors';
 import {
-  JSB_VOICES,
   firstFullChordStep,
   jsbChoraleToRoll,
   jsbToTrainingWindows,
@@ -12,9 +9,9 @@ import {
   type JsbChorale,
 } from '../../src/music/jsb';
 import { trackNotes } from '../../src/music/notes';
+import { VOICE_LABELS } from '../../src/music/voices';
+import { jsbDataset } from './music-fixtures';
 
-const JSB_PATH = fileURLToPath(new URL('../../../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json', import.meta.url));
-const dataset = parseJsbJson(readFileSync(JSB_PATH, 'utf8'));
 const CELLS = 32 * 128 * 4;
 
 /** The soprano pitch a window holds at a step (-1 if silent), read straight from the -1/+1 values. */
@@ -25,30 +22,30 @@ function sopranoAt(data: Int8Array, w: number, step: number): number {
 
 describe('the JSB loader on the real data', () => {
   it('reads both splits', () => {
-    expect(dataset.train).toHaveLength(229);
-    expect(dataset.valid).toHaveLength(76);
-    expect(dataset.test).toEqual([]);
+    expect(jsbDataset().train).toHaveLength(229);
+    expect(jsbDataset().valid).toHaveLength(76);
+    expect(jsbDataset().test).toEqual([]);
   });
 
   it("gives DeepComposer's 229 samples in firstWindowOnly mode, with the soprano as condition", () => {
-    const windows = jsbToTrainingWindows(dataset.train, { firstWindowOnly: true });
+    const windows = jsbToTrainingWindows(jsbDataset().train, { firstWindowOnly: true });
     expect(windows.count).toBe(229);
     expect([windows.steps, windows.tracks]).toEqual([32, 4]);
     expect(windows.data.length).toBe(229 * CELLS);
     expect(new Set(windows.data)).toEqual(new Set([-1, 1]));
-    expect(windows.trackNames).toEqual([...JSB_VOICES]);
-    dataset.train.forEach((chorale, w) => {
+    expect(windows.trackNames).toEqual([...VOICE_LABELS]);
+    jsbDataset().train.forEach((chorale, w) => {
       const start = firstFullChordStep(chorale)!;
       for (let step = 0; step < 32; step++) expect(sopranoAt(windows.data, w, step)).toBe(chorale[start + step][0]);
     });
   });
 
   it('cuts every chorale into 2-bar windows one bar apart at default settings', () => {
-    const windows = jsbToTrainingWindows(dataset.train);
+    const windows = jsbToTrainingWindows(jsbDataset().train);
     // Expected count worked out from the chorales directly: whole windows from the first full chord.
     let expected = 0;
     const origins: Array<[JsbChorale, number]> = [];
-    for (const c of dataset.train) {
+    for (const c of jsbDataset().train) {
       const start = firstFullChordStep(c)!;
       for (let s = start; s + 32 <= c.length; s += 16) {
         if (c.slice(s, s + 32).some((step) => step[0] >= 0)) {
@@ -75,7 +72,7 @@ describe('the JSB loader on the real data', () => {
   });
 
   it('adds transposed copies on request', () => {
-    const few = dataset.train.slice(0, 5);
+    const few = jsbDataset().train.slice(0, 5);
     const plain = jsbToTrainingWindows(few);
     const augmented = jsbToTrainingWindows(few, { transpositions: [-1, 0, 1] });
     expect(augmented.count).toBe(3 * plain.count);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { estimateKey, estimateRollKey, isInScale, keyName, pitchClassHistogram, scalePitchClasses } from '../../src/music/keys';
+import { estimateKey, estimateRollKey, isInScale, pitchClassHistogram, scalePitchClasses } from '../../src/music/keys';
+import { keyName } from '../../src/music/spelling';
 import { C4, note, quarterMelody, roll } from './music-fixtures';
 
 describe('key estimation', () => {

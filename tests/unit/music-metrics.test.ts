@@ -1,20 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import {
+  analyzeRoll,
+  barCount,
+  cellConsonanceRate,
   computeMetrics,
-  consonanceRate,
-  emptyBarRate,
-  evaluationMetrics,
-  inScaleRate,
-  parallelsPerBar,
-  polyphonicRate,
-  qualifiedNoteRate,
+  harmonyAgreement,
+  parallelCount,
   tonalCentroid,
-  tonalDistance,
-  trackMetrics,
-  usedPitchClasses,
 } from '../../src/music/metrics';
 import { trackNotes } from '../../src/music/notes';
-import { C4, formatMetrics, jsbValidSplit, note, quarterMelody, roll, rollFromVoices } from './music-fixtures';
+import type { PianoRoll } from '../../src/music/pianoRoll';
+import {
+  C4,
+  formatMetrics,
+  heldVoices,
+  jsbValidSplit,
+  note,
+  quarterMelody,
+  roll,
+  rollFromVoices,
+  voiceLeadingMeans,
+} from './music-fixtures';
+
+/** Parallel fifths and octaves per bar between every pair of a roll's tracks. */
+const parallelsPerBar = (r: PianoRoll): number => parallelCount(analyzeRoll(r)) / barCount(r);
 
 describe('empty bar rate', () => {
   it('counts EMPTY bars, not non-empty ones', () => {
@@ -22,20 +31,20 @@ describe('empty bar rate', () => {
     note(r, 0, C4, 0, 4);
     note(r, 0, C4, 16, 4);
     note(r, 0, C4, 47, 1);
-    expect(emptyBarRate(r, 0)).toBe(0.25);
+    expect(computeMetrics([r], { tracks: [0] }).emptyBarRate).toBe(0.25);
   });
 
   it('is 1 for a silent track and 0 for a track with a note in every bar', () => {
     const r = roll(32, 2);
     note(r, 1, 40, 0, 32);
-    expect(emptyBarRate(r, 0)).toBe(1);
-    expect(emptyBarRate(r, 1)).toBe(0);
+    expect(computeMetrics([r], { tracks: [0] }).emptyBarRate).toBe(1);
+    expect(computeMetrics([r], { tracks: [1] }).emptyBarRate).toBe(0);
   });
 
   it('counts a short last bar as a bar', () => {
     const r = roll(20, 1);
     note(r, 0, C4, 0, 4);
-    expect(emptyBarRate(r, 0)).toBe(0.5);
+    expect(computeMetrics([r], { tracks: [0] }).emptyBarRate).toBe(0.5);
   });
 });
 
@@ -45,7 +54,7 @@ describe('used pitch classes', () => {
     note(r, 0, C4, 0, 4);
     note(r, 0, C4 + 4, 4, 4);
     note(r, 0, C4 + 7, 8, 8);
-    expect(usedPitchClasses(r, 0)).toBe(3);
+    expect(computeMetrics([r], { tracks: [0] }).usedPitchClasses).toBe(3);
   });
 
   it('counts pitch classes, not active cells or octaves', () => {
@@ -53,21 +62,21 @@ describe('used pitch classes', () => {
     note(r, 0, C4, 0, 16);
     note(r, 0, C4 + 12, 0, 16);
     note(r, 0, C4 - 24, 8, 8);
-    expect(usedPitchClasses(r, 0)).toBe(1);
+    expect(computeMetrics([r], { tracks: [0] }).usedPitchClasses).toBe(1);
   });
 
   it('tells adjacent pitches apart (not grouped)', () => {
     const r = roll(16, 1);
     note(r, 0, C4, 0, 4);
     note(r, 0, C4 + 1, 4, 4);
-    expect(usedPitchClasses(r, 0)).toBe(2);
+    expect(computeMetrics([r], { tracks: [0] }).usedPitchClasses).toBe(2);
   });
 
   it('averages over non-empty bars only', () => {
     const r = roll(48, 1);
     [0, 4, 7].forEach((interval) => note(r, 0, C4 + interval, 0, 4));
     note(r, 0, C4, 32, 4);
-    expect(usedPitchClasses(r, 0)).toBe(2);
+    expect(computeMetrics([r], { tracks: [0] }).usedPitchClasses).toBe(2);
   });
 });
 
@@ -76,16 +85,16 @@ describe('notes and qualified note rate', () => {
     const r = roll(16, 1);
     note(r, 0, C4, 0, 1);
     note(r, 0, C4 + 2, 4, 2);
-    expect(qualifiedNoteRate(r, 0)).toBe(0.5);
-    expect(qualifiedNoteRate(r, 0, 1)).toBe(1);
-    expect(qualifiedNoteRate(r, 0, 3)).toBe(0);
+    expect(computeMetrics([r], { tracks: [0] }).qualifiedNoteRate).toBe(0.5);
+    expect(computeMetrics([r], { tracks: [0], minQualifiedSteps: 1 }).qualifiedNoteRate).toBe(1);
+    expect(computeMetrics([r], { tracks: [0], minQualifiedSteps: 3 }).qualifiedNoteRate).toBe(0);
   });
 
   it('splits runs at onsets when the roll has them', () => {
     const r = roll(16, 1);
     for (let step = 0; step < 4; step++) note(r, 0, C4, step, 1);
     expect(trackNotes(r, 0).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([0, 1, 2, 3].map((start) => [C4, start, 1]));
-    expect(qualifiedNoteRate(r, 0)).toBe(0);
+    expect(computeMetrics([r], { tracks: [0] }).qualifiedNoteRate).toBe(0);
   });
 
   it('reads a run as one note when the roll has no onsets', () => {
@@ -94,7 +103,7 @@ describe('notes and qualified note rate', () => {
       [C4, 0, 4],
       [62, 5, 1],
     ]);
-    expect(qualifiedNoteRate(r, 0)).toBe(0.5);
+    expect(computeMetrics([r], { tracks: [0] }).qualifiedNoteRate).toBe(0.5);
   });
 
   it('closes notes that last to the end of the roll', () => {
@@ -102,7 +111,7 @@ describe('notes and qualified note rate', () => {
     note(r, 1, 40, 5, 3);
     expect(trackNotes(r, 1).map((n) => [n.pitch, n.startStep, n.steps])).toEqual([[40, 5, 3]]);
     expect(trackNotes(r, 0)).toEqual([]);
-    expect(qualifiedNoteRate(r, 0)).toBeNaN();
+    expect(computeMetrics([r], { tracks: [0] }).qualifiedNoteRate).toBeNaN();
   });
 });
 
@@ -113,29 +122,29 @@ describe('polyphonic rate', () => {
     note(r, 0, C4 + 4, 0, 4);
     // A second pitch in ANOTHER track does not make track 0 polyphonic.
     note(r, 1, C4 + 7, 4, 12);
-    expect(polyphonicRate(r, 0)).toBe(0.25);
-    expect(polyphonicRate(r, 1)).toBe(0);
+    expect(computeMetrics([r], { tracks: [0] }).polyphonicRate).toBe(0.25);
+    expect(computeMetrics([r], { tracks: [1] }).polyphonicRate).toBe(0);
   });
 });
 
 describe('in-scale rate', () => {
   it('is 1 for a major scale in its estimated key', () => {
-    expect(inScaleRate(quarterMelody([60, 62, 64, 65, 67, 69, 71, 72]), 0)).toBe(1);
+    expect(computeMetrics([quarterMelody([60, 62, 64, 65, 67, 69, 71, 72])], { tracks: [0] }).inScaleRate).toBe(1);
   });
 
   it('counts the leading tone of a minor key as in scale', () => {
     // A B C B A G# A E | C B A E A: A minor, with the leading tone G#.
-    expect(inScaleRate(quarterMelody([69, 71, 72, 71, 69, 68, 69, 64, 72, 71, 69, 64, 69, 69]), 0)).toBe(1);
+    expect(computeMetrics([quarterMelody([69, 71, 72, 71, 69, 68, 69, 64, 72, 71, 69, 64, 69, 69])], { tracks: [0] }).inScaleRate).toBe(1);
   });
 
   it('counts notes out of the key', () => {
     const r = quarterMelody([60, 62, 64, 65, 67, 69, 71, 61]);
-    expect(inScaleRate(r, 0, { tonic: 0, mode: 'major' })).toBe(7 / 8);
+    expect(computeMetrics([r], { tracks: [0], key: { tonic: 0, mode: 'major' } }).inScaleRate).toBe(7 / 8);
     // Counted per note, not per step: a long out-of-key note is still one note.
     const long = roll(32, 1);
     note(long, 0, 60, 0, 2);
     note(long, 0, 61, 2, 30);
-    expect(inScaleRate(long, 0, { tonic: 0, mode: 'major' })).toBe(0.5);
+    expect(computeMetrics([long], { tracks: [0], key: { tonic: 0, mode: 'major' } }).inScaleRate).toBe(0.5);
   });
 });
 
@@ -146,7 +155,7 @@ describe('tonal distance', () => {
       note(r, 0, C4 + interval, 0, 16);
       note(r, 1, C4 - 12 + interval, 0, 16);
     });
-    expect(tonalDistance(r, 0, 1)).toBeCloseTo(0, 12);
+    expect(computeMetrics([r], { tracks: [1] }).tonalDistance).toBeCloseTo(0, 12);
   });
 
   it('puts a tritone farther apart than a fifth', () => {
@@ -156,9 +165,9 @@ describe('tonal distance', () => {
     const cG = roll(4, 2);
     note(cG, 0, C4, 0, 4);
     note(cG, 1, C4 + 7, 0, 4);
-    expect(tonalDistance(cFs, 0, 1)).toBeGreaterThan(tonalDistance(cG, 0, 1));
+    expect(computeMetrics([cFs], { tracks: [1] }).tonalDistance).toBeGreaterThan(computeMetrics([cG], { tracks: [1] }).tonalDistance);
     // C and F# are opposite on the circles of fifths and of minor thirds and meet on the major-thirds circle.
-    expect(tonalDistance(cFs, 0, 1)).toBeCloseTo(Math.sqrt(8), 12);
+    expect(computeMetrics([cFs], { tracks: [1] }).tonalDistance).toBeCloseTo(Math.sqrt(8), 12);
   });
 
   it('averages over the beats where both tracks sound', () => {
@@ -167,10 +176,10 @@ describe('tonal distance', () => {
     note(r, 1, C4, 0, 4);
     note(r, 1, C4 + 6, 8, 4);
     // Beat 0: same pitch (0); beat 1: accompaniment silent (skipped); beat 2: tritone (sqrt 8); beat 3 skipped.
-    expect(tonalDistance(r, 0, 1)).toBeCloseTo(Math.sqrt(8) / 2, 12);
+    expect(computeMetrics([r], { tracks: [1] }).tonalDistance).toBeCloseTo(Math.sqrt(8) / 2, 12);
     const silent = roll(16, 2);
     note(silent, 0, C4, 0, 16);
-    expect(tonalDistance(silent, 0, 1)).toBeNaN();
+    expect(computeMetrics([silent], { tracks: [1] }).tonalDistance).toBeNaN();
   });
 
   it('normalises the centroid by the chroma total', () => {
@@ -217,20 +226,20 @@ describe('voice leading', () => {
 
   it('scores a third as consonant and a second as dissonant', () => {
     const third = rollFromVoices([new Array(16).fill(64), new Array(16).fill(60)]);
-    expect(consonanceRate(third)).toBe(1);
+    expect(cellConsonanceRate(third)).toBe(1);
     const second = rollFromVoices([new Array(16).fill(62), new Array(16).fill(60)]);
-    expect(consonanceRate(second)).toBe(0);
+    expect(cellConsonanceRate(second)).toBe(0);
   });
 
   it('does not count the perfect fourth as consonant, and measures from the lower pitch', () => {
     const fourth = rollFromVoices([new Array(16).fill(72), new Array(16).fill(67)]);
-    expect(consonanceRate(fourth)).toBe(0);
+    expect(cellConsonanceRate(fourth)).toBe(0);
     // A fifth ABOVE the melody (voice crossing) is still a fifth.
     const crossed = rollFromVoices([new Array(16).fill(60), new Array(16).fill(67)]);
-    expect(consonanceRate(crossed)).toBe(1);
+    expect(cellConsonanceRate(crossed)).toBe(1);
     // Compound intervals: a tenth below is a third.
     const tenth = rollFromVoices([new Array(16).fill(76), new Array(16).fill(60)]);
-    expect(consonanceRate(tenth)).toBe(1);
+    expect(cellConsonanceRate(tenth)).toBe(1);
   });
 
   it('weighs consonance by sounding steps and skips steps where the melody rests', () => {
@@ -238,7 +247,7 @@ describe('voice leading', () => {
       [64, 64, 64, 64, 62, 62, -1, -1],
       [60, 60, 60, 60, 60, 60, 61, 61],
     ]);
-    expect(consonanceRate(r)).toBe(4 / 6);
+    expect(cellConsonanceRate(r)).toBe(4 / 6);
   });
 });
 
@@ -275,7 +284,7 @@ describe('aggregate metrics', () => {
     note(r, 1, C4 - 12, 0, 4);
     note(r, 2, C4 + 6, 0, 4);
     expect(computeMetrics([r]).tonalDistance).toBeCloseTo(Math.sqrt(8) / 2, 12);
-    expect(trackMetrics(r, 2).tonalDistance).toBeCloseTo(Math.sqrt(8), 12);
+    expect(computeMetrics([r], { tracks: [2] }).tonalDistance).toBeCloseTo(Math.sqrt(8), 12);
   });
 
   it('returns NaN, not 0, where nothing can be measured', () => {
@@ -290,13 +299,13 @@ describe('aggregate metrics', () => {
 
   it('refuses tracks the roll does not have and malformed rolls', () => {
     const r = roll(16, 2);
-    expect(() => emptyBarRate(r, 2)).toThrow(RangeError);
+    expect(() => computeMetrics([r], { tracks: [2] }).emptyBarRate).toThrow(RangeError);
     expect(() => computeMetrics([r], { melodyTrack: 5 })).toThrow(/track 5/);
     expect(() => computeMetrics([{ ...r, active: new Uint8Array(10) }])).toThrow(RangeError);
     expect(() => computeMetrics([r], { minQualifiedSteps: 0 })).toThrow(RangeError);
   });
 
-  it('reports exactly the training metrics, and the evaluation adds its two', () => {
+  it('reports exactly the training metrics', () => {
     const training = [
       'chordRate',
       'emptyBarRate',
@@ -310,7 +319,24 @@ describe('aggregate metrics', () => {
     const m = computeMetrics([roll(16, 2)]);
     expect(Object.keys(m).sort()).toEqual(training);
     expect(Object.values(m).every((v) => typeof v === 'number')).toBe(true);
-    expect(Object.keys(evaluationMetrics([roll(16, 2)])).sort()).toEqual([...training, 'consonanceRate', 'parallelsPerBar'].sort());
+  });
+});
+
+describe('harmonyAgreement', () => {
+  it("is the share of Bach's full beats whose pitch classes the system matches, voicing and octave aside", () => {
+    const bach = rollFromVoices(heldVoices(16, (v) => v[3].fill(-1, 12))); // beat 4: the bass rests
+    expect(harmonyAgreement(bach, bach)).toBe(1);
+    // The same chord voiced otherwise on beat 1, another chord on beat 2, the same on beat 3.
+    const system = rollFromVoices(
+      heldVoices(16, (v) => {
+        v[1].fill(64, 0, 4);
+        v[2].fill(55, 0, 4);
+        v[3].fill(53, 4, 8);
+      }),
+    );
+    expect(harmonyAgreement(bach, system)).toBeCloseTo(2 / 3, 12);
+    expect(harmonyAgreement(rollFromVoices(heldVoices(16, (v) => v[0].fill(-1))), system)).toBeNaN();
+    expect(() => harmonyAgreement(bach, rollFromVoices(heldVoices(8)))).toThrow(/length/);
   });
 });
 
@@ -318,12 +344,15 @@ describe('Bach chorales (JSB valid split) as accompaniment of their soprano', ()
   it('gives sensible figures for Bach', () => {
     const { chorales, windows } = jsbValidSplit();
     const started = performance.now();
-    const whole = evaluationMetrics(chorales);
+    const whole = computeMetrics(chorales);
     const seconds = (performance.now() - started) / 1000;
-    const win = evaluationMetrics(windows);
+    const win = computeMetrics(windows);
     console.log(`JSB valid, ${chorales.length} whole chorales (${seconds.toFixed(2)} s): ${formatMetrics(whole)}`);
     console.log(`JSB valid, ${windows.length} 2-bar windows: ${formatMetrics(win)}`);
-    for (const m of [whole, win]) {
+    for (const [m, rolls] of [
+      [whole, chorales],
+      [win, windows],
+    ] as const) {
       expect(m.emptyBarRate).toBeLessThan(0.05);
       expect(m.usedPitchClasses).toBeGreaterThan(2);
       expect(m.usedPitchClasses).toBeLessThan(6);
@@ -333,8 +362,9 @@ describe('Bach chorales (JSB valid split) as accompaniment of their soprano', ()
       expect(Number.isFinite(m.tonalDistance)).toBe(true);
       expect(m.tonalDistance).toBeGreaterThan(0.3);
       expect(m.tonalDistance).toBeLessThan(2);
-      expect(m.consonanceRate).toBeGreaterThan(0.7);
-      expect(m.parallelsPerBar).toBeLessThan(0.2);
+      const voiceLeading = voiceLeadingMeans(rolls);
+      expect(voiceLeading.cellConsonance).toBeGreaterThan(0.7);
+      expect(voiceLeading.parallelsPerBar).toBeLessThan(0.2);
     }
   });
 });

@@ -95,7 +95,7 @@ describe('range checks', () => {
   const ok: Note = { pitch: 60, startStep: 0, steps: 4, velocity: 90 };
 
   it('refuses a track the roll does not have, when reading and when writing', () => {
-    expect(() => trackNotes(roll, 2)).toThrow(/track must be 0\.\.1, got 2/);
+    expect(() => trackNotes(roll, 2)).toThrow(/track 2 is not in the roll: its tracks are 0\.\.1/);
     expect(() => trackNotes(roll, -1)).toThrow(RangeError);
     expect(() => addNote(roll, 2, ok)).toThrow(RangeError);
   });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { randomInKey, ruleHarmonizer } from '../../src/music/baselines';
-import { computeMetrics } from '../../src/music/metrics';
 import { jsbChoraleToRoll } from '../../src/music/jsb';
 import { estimateRollKey } from '../../src/music/keys';
 import { cellIndex, createRoll, selectTracks, type PianoRoll } from '../../src/music/pianoRoll';
-import { meanOverRolls, voiceMetrics, type VoiceMetrics } from '../../src/music/voiceMetrics';
+import { computeMetrics, meanOverRolls, voiceMetrics, type VoiceMetrics } from '../../src/music/metrics';
 import { jsbValidChorales } from './music-fixtures';
 
 const C_MAJOR = { tonic: 0, mode: 'major' } as const;
@@ -35,7 +34,7 @@ describe('voice metrics of hand-written four-voice rolls', () => {
     expect(m).toMatchObject({
       voiceRestRate: 0,
       chordRate: 1,
-      melodyConsonance: 1, // alto a 4th below (allowed above the bass), tenor a 6th, bass two octaves
+      beatConsonanceRate: 1, // alto a 4th below (allowed above the bass), tenor a 6th, bass two octaves
       parallelsPerBar: 0,
       meanNoteLength: 16,
       crossingRate: 0,
@@ -51,7 +50,7 @@ describe('voice metrics of hand-written four-voice rolls', () => {
   it('a bare fifth and a unison are not chords; a root with its third, or a seventh chord without its fifth, is', () => {
     const bareFifth = satb(hold(67, 16), hold(60, 16), hold(55, 16), hold(48, 16));
     expect(voiceMetrics(bareFifth, { key: C_MAJOR }).chordRate).toBe(0);
-    expect(voiceMetrics(bareFifth, { key: C_MAJOR }).melodyConsonance).toBe(1);
+    expect(voiceMetrics(bareFifth, { key: C_MAJOR }).beatConsonanceRate).toBe(1);
     const unison = satb(hold(72, 16), hold(60, 16), hold(48, 16), hold(36, 16));
     expect(voiceMetrics(unison, { key: C_MAJOR }).chordRate).toBe(0);
     const rootAndThird = satb(hold(76, 16), hold(72, 16), hold(60, 16), hold(48, 16));
@@ -127,13 +126,13 @@ describe('voice metrics of hand-written four-voice rolls', () => {
   it('consonance with the melody on the beats: a fourth is consonant above the bass, not against it', () => {
     // G4 over D4 (alto, a 4th), G3 (tenor, an octave) and D3 (bass, a 4th plus an octave).
     const r = satb(hold(67, 16), hold(62, 16), hold(55, 16), hold(50, 16));
-    expect(voiceMetrics(r, { key: C_MAJOR }).melodyConsonance).toBe(2 / 3);
+    expect(voiceMetrics(r, { key: C_MAJOR }).beatConsonanceRate).toBe(2 / 3);
     // A second against the alto on every beat.
     const second = satb(hold(74, 16), hold(72, 16), hold(67, 16), hold(43, 16)); // D5 over C5, G4, G2
-    expect(voiceMetrics(second, { key: C_MAJOR }).melodyConsonance).toBe(2 / 3);
+    expect(voiceMetrics(second, { key: C_MAJOR }).beatConsonanceRate).toBe(2 / 3);
     // Passing dissonances between the beats do not count.
     const passing = satb([72, 74, 74, 74, 72, 74, 74, 74, 72, 74, 74, 74, 72, 74, 74, 74], hold(67, 16), hold(64, 16), hold(48, 16));
-    expect(voiceMetrics(passing, { key: C_MAJOR }).melodyConsonance).toBe(1);
+    expect(voiceMetrics(passing, { key: C_MAJOR }).beatConsonanceRate).toBe(1);
   });
 
   it('leaps: mean interval between successive notes per voice, and their mean over the voices', () => {
@@ -159,7 +158,7 @@ describe('voice metrics of hand-written four-voice rolls', () => {
     for (const key of [
       'voiceRestRate',
       'chordRate',
-      'melodyConsonance',
+      'beatConsonanceRate',
       'crossingRate',
       'spacingRate',
       'inRangeRate',
@@ -232,7 +231,7 @@ describe('Bach chorales (JSB valid split)', () => {
     console.log(`random in key: ${format(random)}`);
     expect(bach.voiceRestRate).toBeLessThan(0.02);
     expect(bach.chordRate).toBeGreaterThan(0.85);
-    expect(bach.melodyConsonance).toBeGreaterThan(0.85);
+    expect(bach.beatConsonanceRate).toBeGreaterThan(0.85);
     expect(bach.crossingRate).toBeLessThan(0.05);
     expect(bach.inRangeRate).toBeGreaterThan(0.97);
     expect(bach.inKeyRate).toBeGreaterThan(0.85);

@@ -1,6 +1,6 @@
 /** The request schemas: what the worker refuses, and the sentence the user then reads. */
 import { describe, expect, it } from 'vitest';
-import { PITCHES } from '../../src/music/pianoRoll';
+import { PITCHES, createRoll } from '../../src/music/pianoRoll';
 import {
   firstProblem,
   modelNameSchema,
@@ -24,7 +24,7 @@ describe('request schemas', () => {
   });
 
   it('name the piano roll they refuse', () => {
-    const roll = { active: new Uint8Array(PITCHES), tracks: [{}], steps: 1 };
+    const roll = createRoll(1, [{ name: 'Melody', program: 0, isDrum: false }]);
     expect(firstProblem(pianoRollSchema('the melody'), roll)).toBeUndefined();
     expect(firstProblem(pianoRollSchema('the melody'), { ...roll, tracks: [] })).toBe('The melody is not a piano roll.');
     expect(firstProblem(pianoRollSchema('snapshot melody 2'), { ...roll, steps: 0 })).toBe(

@@ -5,11 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 
-import { harmonyAgreement } from '../../../src/music/criticWindows';
 import { jsbChoraleToRoll, parseJsbJson, type JsbChorale } from '../../../src/music/jsb';
 import { estimateRollKey } from '../../../src/music/keys';
 import type { PianoRoll } from '../../../src/music/pianoRoll';
-import { meanOverRolls } from '../../../src/music/voiceMetrics';
+import { finiteMean, harmonyAgreement, meanOverRolls } from '../../../src/music/metrics';
 import type { AccompanyOptions, GanEngine } from '../../../src/model/engine';
 import { VOICINGS, type Voicing } from '../../../src/protocol/messages';
 import { DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, type ChoraleDecodeOptions } from '../../../src/model/decode';
@@ -77,11 +76,6 @@ export interface EvaluateOptions {
 
 export async function loadEngine(dir: string): Promise<GanEngine> {
   return importModel(readModelDir(dir));
-}
-
-function finiteMean(values: readonly number[]): number {
-  const finite = values.filter(Number.isFinite);
-  return finite.length === 0 ? NaN : finite.reduce((s, v) => s + v, 0) / finite.length;
 }
 
 /**

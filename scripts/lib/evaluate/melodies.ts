@@ -2,10 +2,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
-import { estimateRollKey, keyName } from '../../../src/music/keys';
+import { estimateRollKey } from '../../../src/music/keys';
+import { keyName } from '../../../src/music/spelling';
 import type { PianoRoll } from '../../../src/music/pianoRoll';
 import { SAMPLE_MELODIES, sampleToRoll } from '../../../src/music/samples';
-import { meanOverRolls, voiceMetrics } from '../../../src/music/voiceMetrics';
+import { meanOverRolls, voiceMetrics } from '../../../src/music/metrics';
 import type { AccompanyOptions } from '../../../src/model/engine';
 import { buildAccompanyOptions, loadEngine } from './chorales';
 import { listenerReport, type ListenerReport } from './metrics';

@@ -4,17 +4,16 @@
  */
 import type { JsbChorale } from '../../../src/music/jsb';
 import type { Key } from '../../../src/music/keys';
-import { evaluationMetrics, type EvaluationMetrics } from '../../../src/music/metrics';
+import { cellConsonanceRate, computeMetrics, voiceMetrics, type MetricSet, type VoiceMetrics } from '../../../src/music/metrics';
 import type { PianoRoll } from '../../../src/music/pianoRoll';
-import { voiceMetrics, type VoiceMetrics } from '../../../src/music/voiceMetrics';
 import type { CriticTestResult } from '../../../src/model/criticTest';
 import type { CriticView } from '../../../src/music/criticWindows';
 
-/** The listener metrics (src/music/voiceMetrics.ts): JSON key, field, short table header. */
+/** The listener metrics (`voiceMetrics` of src/music/metrics): JSON key, field, short table header. */
 export const LISTENER_COLUMNS = [
   ['voice_rest_rate', 'voiceRestRate', 'rests'],
   ['chord_rate', 'chordRate', 'chords'],
-  ['melody_consonance', 'melodyConsonance', 'consonant'],
+  ['melody_consonance', 'beatConsonanceRate', 'consonant'],
   ['parallels_per_bar', 'parallelsPerBar', 'par/bar'],
   ['mean_interval', 'meanInterval', 'leap'],
   ['mean_interval_alto', 'meanIntervalAlto', 'leap_A'],
@@ -27,7 +26,7 @@ export const LISTENER_COLUMNS = [
   ['in_key_rate', 'inKeyRate', 'in_key'],
 ] as const satisfies readonly (readonly [string, keyof VoiceMetrics, string])[];
 
-/** The MuseGAN-style metrics (src/music/metrics.ts) and the all-steps consonance rate, kept from earlier reports. */
+/** The MuseGAN-style metrics and the cell consonance of every step (`cellConsonanceRate`), kept from earlier reports. */
 export const MUSEGAN_COLUMNS = [
   ['empty_bar_rate', 'emptyBarRate', 'empty_bars'],
   ['used_pitch_classes', 'usedPitchClasses', 'pcs/bar'],
@@ -35,8 +34,11 @@ export const MUSEGAN_COLUMNS = [
   ['polyphonic_rate', 'polyphonicRate', 'polyphonic'],
   ['in_scale_rate', 'inScaleRate', 'in_scale'],
   ['tonal_distance', 'tonalDistance', 'tonal_dist'],
-  ['consonance_rate', 'consonanceRate', 'consonance_all'],
-] as const satisfies readonly (readonly [string, keyof EvaluationMetrics, string])[];
+  ['consonance_rate', 'cellConsonanceRate', 'consonance_all'],
+] as const satisfies readonly (readonly [string, keyof MuseganMetrics, string])[];
+
+/** What the MuseGAN columns read: `computeMetrics` of one roll, and its cell consonance. */
+type MuseganMetrics = MetricSet & { cellConsonanceRate: number };
 
 /** The name of every reported metric. */
 export type MetricKey = (typeof LISTENER_COLUMNS)[number][0] | (typeof MUSEGAN_COLUMNS)[number][0];
@@ -107,7 +109,7 @@ export interface EvaluationReport {
 
 /** The metrics of one four-voice roll: the listener metrics against `key`, and the MuseGAN-style ones. */
 export function rollReport(roll: PianoRoll, key: Key | null): MetricReport {
-  const musegan = evaluationMetrics([roll]);
+  const musegan: MuseganMetrics = { ...computeMetrics([roll]), cellConsonanceRate: cellConsonanceRate(roll) };
   const out: Partial<MetricReport> = listenerReport(voiceMetrics(roll, { key }));
   for (const [name, field] of MUSEGAN_COLUMNS) out[name] = musegan[field];
   return out as MetricReport;
