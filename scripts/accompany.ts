@@ -11,7 +11,7 @@ import { MusicInputError } from '../src/music/errors';
 import { extractMelody } from '../src/music/melody';
 import { parseMidi, summarizeTracks } from '../src/music/midiIn';
 import { rollToMidi } from '../src/music/midiOut';
-import { VOICINGS, type Voicing } from '../src/model/accompany';
+import { VOICINGS, type Voicing } from '../src/model/generate/windows';
 import { ModelFileError } from '../src/model/errors';
 import { importModel } from '../src/model/io';
 import { readModelDir } from './lib/modelDir';

@@ -20,7 +20,7 @@ import {
 } from '../protocol/messages';
 import type { BackendChoice, ChooseOptions } from './backend';
 import { EngineChoice } from './engineChoice';
-import type { EngineFactory, TrainingRun, WorkerModel } from './engine';
+import type { EngineFactory, TrainingRun, WorkerModel } from './engineFactory';
 import { endEpoch, saveCheckpoint, type EpochEndContext, type Session } from './epochEnd';
 import { BadModelError, BadRequestError, BusyError, NoModelError, StorageError, TrainerError, toTrainerError } from './errors';
 import { fetchModelFiles } from './modelFetch';

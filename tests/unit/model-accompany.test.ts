@@ -9,8 +9,8 @@ import {
   octaveShiftIntoRange,
   windowNoise,
   windowStarts,
-} from '../../src/model/accompany';
-import { GanEngine } from '../../src/model/engine';
+} from '../../src/model/generate/windows';
+import { GanEngine } from '../../src/model/gan';
 import { MelodyError } from '../../src/model/errors';
 import { PITCHES, cellIndex, createRoll } from '../../src/music/pianoRoll';
 import { createUniform } from '../../src/music/random';

@@ -5,7 +5,7 @@
  * test can show that its comparison notices a real difference.
  */
 import * as tf from '@tensorflow/tfjs';
-import { GanEngine } from '../../src/model/engine';
+import { GanEngine } from '../../src/model/gan';
 import { exportTrainingState, importTrainingState } from '../../src/model/io';
 import { startNodeBackend } from '../../scripts/lib/tfNode';
 import { melodyRoll, syntheticWindows } from './model-fixtures';

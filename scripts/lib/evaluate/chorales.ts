@@ -10,7 +10,7 @@ import { jsbChoraleToRoll, parseJsbJson, type JsbChorale } from '../../../src/mu
 import { estimateRollKey } from '../../../src/music/keys';
 import type { PianoRoll } from '../../../src/music/pianoRoll';
 import { meanOverRolls } from '../../../src/music/voiceMetrics';
-import type { AccompanyOptions, GanEngine } from '../../../src/model/engine';
+import type { AccompanyOptions, GanEngine } from '../../../src/model/gan';
 import { VOICINGS, type Voicing } from '../../../src/protocol/messages';
 import { DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, type ChoraleDecodeOptions } from '../../../src/model/decode';
 import { importModel } from '../../../src/model/io';

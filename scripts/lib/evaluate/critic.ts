@@ -8,7 +8,7 @@ import { criticTest, CRITIC_TEST_DESIGN, type CriticTestResult } from '../../../
 import { CRITIC_VIEWS, type CriticView } from '../../../src/music/criticWindows';
 import { jsbChoraleToRoll, type JsbChorale } from '../../../src/music/jsb';
 import type { PianoRoll } from '../../../src/music/pianoRoll';
-import type { AccompanyOptions, GanEngine } from '../../../src/model/engine';
+import type { AccompanyOptions, GanEngine } from '../../../src/model/gan';
 import { systemRolls } from './systems';
 import { SYSTEM_NAMES, type CriticTestReading, type CriticTestSetup, type SystemName } from './metrics';
 

@@ -6,7 +6,7 @@ import { estimateRollKey, keyName } from '../../../src/music/keys';
 import type { PianoRoll } from '../../../src/music/pianoRoll';
 import { SAMPLE_MELODIES, sampleToRoll } from '../../../src/music/samples';
 import { meanOverRolls, voiceMetrics } from '../../../src/music/voiceMetrics';
-import type { AccompanyOptions } from '../../../src/model/engine';
+import type { AccompanyOptions } from '../../../src/model/gan';
 import { buildAccompanyOptions, loadEngine } from './chorales';
 import { listenerReport, type ListenerReport } from './metrics';
 

@@ -1,7 +1,7 @@
 /** The systems of the chorale evaluation, each writing alto, tenor and bass under Bach's sopranos. */
 import { octaveDoubling, randomInKey, ruleHarmonizer } from '../../../src/music/baselines';
 import { selectTracks, type PianoRoll } from '../../../src/music/pianoRoll';
-import type { AccompanyOptions, GanEngine } from '../../../src/model/engine';
+import type { AccompanyOptions, GanEngine } from '../../../src/model/gan';
 import type { SystemName } from './metrics';
 
 /**

@@ -3,7 +3,7 @@ import { VOICINGS, type Voicing } from '../../protocol/messages';
 import type { Store } from '../store';
 import type { AppState } from '../state';
 import { trackName } from '../exportPlan';
-import type { Engine } from './engine';
+import type { ComputeEngine } from './computeEngine';
 import { PageActionError, type Messages } from './messages';
 import type { Playback } from './playback';
 
@@ -12,7 +12,7 @@ export interface AccompanimentDeps {
   store: Store<AppState>;
   messages: Messages;
   /** The worker, and `ready`: a click while it or its model is still loading is served once they are in. */
-  engine: Pick<Engine, 'trainer' | 'ready'>;
+  engine: Pick<ComputeEngine, 'trainer' | 'ready'>;
   /** Where the accompaniment is heard. */
   playback: Pick<Playback, 'listenTo'>;
   /** Saves the page soon (a new voicing is a choice worth keeping). */

@@ -14,7 +14,7 @@ import type { Store } from '../store';
 import type { AppState, DatasetChoice, LoopBars, Region } from '../state';
 import { Accompaniment } from './accompaniment';
 import type { ControllerDeps } from './deps';
-import { Engine } from './engine';
+import { ComputeEngine } from './computeEngine';
 import { Melody } from './melody';
 import { Messages } from './messages';
 import { Models } from './models';
@@ -36,7 +36,7 @@ export { suggestMelodyTrack } from '../../music/melody';
 export class Controller {
   private readonly store: Store<AppState>;
   private readonly messages: Messages;
-  private readonly engine: Engine;
+  private readonly engine: ComputeEngine;
   private readonly playback: Playback;
   private readonly melody: Melody;
   private readonly settings: Settings;
@@ -53,7 +53,7 @@ export class Controller {
     // Built in the order they need each other; each gets only the parts of the others it uses.
     const messages = new Messages(store);
     this.messages = messages;
-    this.engine = new Engine(store, messages, deps.createTrainer);
+    this.engine = new ComputeEngine(store, messages, deps.createTrainer);
     this.playback = new Playback({ store, player, messages, rollToMidi: deps.rollToMidi, download: deps.download });
     this.melody = new Melody({ store, player, messages, playback: this.playback, readMidi: deps.readMidi });
     this.settings = new Settings(store);
@@ -145,7 +145,7 @@ export class Controller {
     this.melody.setMelody(melody, name, warnings);
   }
 
-  // ---- settings (settings.ts) and the compute engine (engine.ts) ----
+  // ---- settings (settings.ts) and the compute engine (computeEngine.ts) ----
 
   /** Changes one hyperparameter field as typed. */
   setField(field: FormField, text: string): void {

@@ -3,11 +3,11 @@ import type { TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams } from '../protocol/config';
 import type { ModelFiles, Voicing } from '../protocol/messages';
 import { iterationsPerEpoch, trainEngineIteration } from '../model/driver';
-import { GanEngine } from '../model/engine';
+import { GanEngine } from '../model/gan';
 import { ModelFileError } from '../model/errors';
 import { exportModel, exportTrainingState, importModel, importTrainingState } from '../model/io';
 import { ReplicatedTraining } from '../model/parallel/replicas';
-import type { EngineFactory, TrainingRun, WorkerModel } from './engine';
+import type { EngineFactory, TrainingRun, WorkerModel } from './engineFactory';
 import { BadModelError } from './errors';
 import { browserReplicaCount, spawnReplicaWorker } from './replicas';
 

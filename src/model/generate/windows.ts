@@ -11,12 +11,12 @@
  * A "bar" here is 16 steps, the half-window the network's bottleneck sees as one time position, whatever
  * the time signature.
  */
-import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrackInfo, sameGrid } from '../music/pianoRoll';
-import { MelodyError } from './errors';
-import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from './networks';
-import { createUniform, seedStream, truncatedNormal } from '../music/random';
-import { pitchClassHistogram } from '../music/keys';
-import { decodeChorale, type ChoraleDecodeOptions } from './decode';
+import { PITCHES, WINDOW_STEPS, createRoll, type PianoRoll, type TrackInfo, sameGrid } from '../../music/pianoRoll';
+import { MelodyError } from '../errors';
+import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from '../networks';
+import { createUniform, seedStream, truncatedNormal } from '../../music/random';
+import { pitchClassHistogram } from '../../music/keys';
+import { decodeChorale, type ChoraleDecodeOptions } from '../decode';
 
 /** The soprano range of the training chorales: the register the model expects a melody in. */
 export const MODEL_MELODY_LOW = 60;
@@ -34,8 +34,8 @@ export const MODEL_STEPS_PER_BEAT = 4;
  *   time (voices may rest, cross and clash);
  * - 'chords' keeps every cell above 0, the reference's decoding, which lets one voice sound clusters.
  */
-export { VOICINGS, type Voicing } from '../protocol/messages';
-import type { Voicing } from '../protocol/messages';
+export { VOICINGS, type Voicing } from '../../protocol/messages';
+import type { Voicing } from '../../protocol/messages';
 
 /** One step of one voice: the cells above 0. */
 function thresholded(joined: Float32Array, step: number, voice: number): Uint8Array {
