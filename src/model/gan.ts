@@ -1,6 +1,7 @@
 /**
- * GanEngine: the generator, the critic, their two Adam optimisers and the WGAN-GP training step, plus
- * generation. The worker and the Node training script both drive it; it uses no DOM or worker API.
+ * GanEngine: the generator, the critic, their two Adam optimisers and the WGAN-GP training step; generation
+ * (src/model/generate/) runs its networks. The worker and the Node training script both drive it; it uses no
+ * DOM or worker API.
  *
  * Training vocabulary:
  * - a critic step: one batch, critic loss mean(C(fake)) - mean(C(real)) + lambda * GP, critic weights updated;
@@ -15,28 +16,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import { resolveHyperParams, type HyperParams, type HyperParamsInput } from '../protocol/config';
-import {
-  accompaniedRoll,
-  checkMelody,
-  joinWindows,
-  melodyActive,
-  melodyWindows,
-  octaveShiftIntoRange,
-  windowNoise,
-  windowStarts,
-  type JoinMode,
-  type Voicing,
-} from './generate/windows';
-import type { ChoraleDecodeOptions } from './decode';
+import type { GenerationOptionsInput } from '../protocol/generation';
+import { generate } from './generate/pipeline';
+import type { GenerationNetworks } from './generate/types';
 import { TrainingDataError } from './errors';
 import { soundingVoiceCells, voicePitchLoss, type IterationLosses } from './losses';
-import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, buildCritic, buildGenerator, noiseShape } from './networks';
+import { OUTPUT_TRACKS, buildCritic, buildGenerator, noiseShape } from './networks';
 import { createUniform, seedStream, truncatedNormal } from '../music/random';
 import { BatchSampler, checkTrainingWindows } from './sampler';
 import { installBatchNormGradient } from './batchNormGradient';
 import { installFastCpuKernels } from './cpuKernels';
 import { installLeakyReluGradient } from './leakyReluGradient';
 import { installSecondOrderGradients } from './secondOrder';
+import { criticScores, generatorScores } from './inference';
 import { gradientPenalty } from './wgan';
 import type { Collective } from './parallel/collective';
 import { shareBatchNorm } from './parallel/syncBatchNorm';
@@ -45,19 +37,6 @@ import { shareBatchNorm } from './parallel/syncBatchNorm';
 export interface NamedTensor {
   name: string;
   tensor: tf.Tensor;
-}
-
-/** Windows per generator call when generating, to bound memory on long melodies. */
-const GENERATION_CHUNK = 16;
-
-/** Options of `accompany`. */
-export interface AccompanyOptions {
-  /** How neighbouring 2-bar windows are joined (default 'crossfade'; see accompany.ts). */
-  join?: JoinMode;
-  /** How the voices' scores become notes (default 'chorale': the voices decoded together; see accompany.ts). */
-  voicing?: Voicing;
-  /** Weights of the 'chorale' decoding, over its defaults (see decode.ts). */
-  decodeWeights?: Partial<ChoraleDecodeOptions>;
 }
 
 /** Windows [start, end) of a batch: one replica's share of it. */
@@ -78,7 +57,7 @@ function batchTensors(batch: TrainingWindows): { real: tf.Tensor4D; condition: t
 }
 
 /** The generator, the critic and their optimisers, trained with WGAN-GP. */
-export class GanEngine {
+export class GanEngine implements GenerationNetworks {
   /** The resolved hyperparameters this engine was built with. */
   readonly config: HyperParams;
   /** The U-Net generator (inputs melody, noise). */
@@ -334,53 +313,21 @@ export class GanEngine {
    */
   async generateWindows(melody: Int8Array, noise: Float32Array): Promise<Float32Array> {
     this.assertLive();
-    const windowSize = WINDOW_STEPS * PITCHES;
-    const [bars, pitches, channels] = noiseShape(this.config.baseWidth);
-    const noiseSize = bars * pitches * channels;
-    const count = melody.length / windowSize;
-    if (!Number.isInteger(count) || noise.length !== count * noiseSize) {
-      throw new RangeError(
-        `generateWindows needs melody [n, ${WINDOW_STEPS}, ${PITCHES}, 1] and noise [n, ${bars}, ${pitches}, ${channels}]; got ${melody.length} and ${noise.length} values`,
-      );
-    }
-    const output = new Float32Array(count * windowSize * OUTPUT_TRACKS);
-    for (let first = 0; first < count; first += GENERATION_CHUNK) {
-      const n = Math.min(GENERATION_CHUNK, count - first);
-      const result = tf.tidy(() => {
-        const melodyTensor = tf.tensor4d(Float32Array.from(melody.subarray(first * windowSize, (first + n) * windowSize)), [
-          n,
-          WINDOW_STEPS,
-          PITCHES,
-          1,
-        ]);
-        const noiseTensor = tf.tensor4d(noise.subarray(first * noiseSize, (first + n) * noiseSize), [n, bars, pitches, channels]);
-        return this.generator.apply([melodyTensor, noiseTensor], { training: false }) as tf.Tensor;
-      });
-      try {
-        output.set(await result.data(), first * windowSize * OUTPUT_TRACKS);
-      } finally {
-        result.dispose();
-      }
-    }
-    return output;
+    return generatorScores(this.generator, this.config.baseWidth, melody, noise);
+  }
+
+  /** The critic's score (inference mode) of each 4-track window [n, 32, 128, 4] of -1/+1, track 0 the melody. */
+  async criticScores(windows: Int8Array): Promise<Float32Array> {
+    this.assertLive();
+    return criticScores(this.critic, windows);
   }
 
   /**
-   * Accompanies a melody (track 0 of `melody`, any length, 16th-note grid) with alto, tenor and bass.
-   * The melody is moved by octaves into the model's register for the network and kept exactly in the
-   * result; `seed` picks the variation. The result has the melody's length, tempo and metre.
+   * Accompanies a melody (track 0 of `melody`, any length, 16th-note grid) with alto, tenor and bass, as the
+   * generation pipeline (generate/pipeline.ts) does with `options`; `seed` picks the variation.
    */
-  async accompany(melody: PianoRoll, seed: number, options: AccompanyOptions = {}): Promise<PianoRoll> {
-    checkMelody(melody);
-    const join = options.join ?? 'crossfade';
-    const active = melodyActive(melody);
-    const shift = octaveShiftIntoRange(active, melody.steps);
-    const starts = windowStarts(melody.steps, join);
-    const windows = melodyWindows(active, melody.steps, shift, starts);
-    const noise = windowNoise(seed, starts, this.noiseChannels, BOTTLENECK_PITCHES);
-    const outputs = await this.generateWindows(windows, noise);
-    const joined = joinWindows(outputs, starts, melody.steps);
-    return accompaniedRoll(melody, joined, shift, options.voicing ?? 'chorale', options.decodeWeights, seed);
+  async accompany(melody: PianoRoll, seed: number, options: GenerationOptionsInput = {}): Promise<PianoRoll> {
+    return (await generate(this, melody, seed, options)).roll;
   }
 
   /** Accompaniments of fixed melodies with the same noise every time, so snapshots across epochs compare. */

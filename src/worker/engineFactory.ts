@@ -7,13 +7,14 @@
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { IterationLosses } from '../model/losses';
 import type { HyperParams } from '../protocol/config';
-import type { ModelFiles, Voicing } from '../protocol/messages';
+import type { GenerationOptions } from '../protocol/generation';
+import type { ModelFiles } from '../protocol/messages';
 
 /** A usable model: it accompanies melodies and can be exported. */
 export interface WorkerModel {
   readonly config: HyperParams;
-  /** Accompanies a one-track melody of any length; `seed` picks the variation, `voicing` the decoding (default 'chorale'). */
-  accompany(melody: PianoRoll, seed: number, voicing?: Voicing): Promise<PianoRoll>;
+  /** Accompanies a one-track melody of any length; `seed` picks the variation, `options` how it is generated (default: the defaults). */
+  accompany(melody: PianoRoll, seed: number, options?: GenerationOptions): Promise<PianoRoll>;
   /** Accompaniments of fixed melodies with fixed noise, for listening back across epochs. */
   snapshot(melodies: PianoRoll[], noiseSeed: number): Promise<PianoRoll[]>;
   exportModel(): Promise<ModelFiles>;

@@ -6,15 +6,14 @@
 import { TrainingDriver } from '../model/driver';
 import { rollTransferables, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import { checkHyperParams } from '../protocol/config';
+import { checkGenerationOptions } from '../protocol/generation';
 import {
-  VOICINGS,
   type BackendName,
   type BackendRate,
   type MetricSet,
   type ModelFiles,
   type ModelSource,
   type TrainingState,
-  type Voicing,
   type WorkerEvent,
   type WorkerRequest,
 } from '../protocol/messages';
@@ -130,7 +129,7 @@ export class TrainerHandler {
       case 'stop':
         return this.stop();
       case 'generate':
-        return this.generate(request.requestId, request.melody, request.seed, request.voicing);
+        return this.generate(request.requestId, request.melody, request.seed, request.options);
       case 'save':
         return this.save(request.requestId, request.target, request.name);
       case 'load':
@@ -263,14 +262,15 @@ export class TrainerHandler {
     }
   }
 
-  private async generate(requestId: number, melody: PianoRoll, seed: number, voicing: Voicing | undefined): Promise<void> {
+  private async generate(requestId: number, melody: PianoRoll, seed: number, input: unknown): Promise<void> {
     const model = this.model;
     if (!model) throw new NoModelError('accompany a melody');
     checkRoll(melody, 'the melody');
     if (!Number.isFinite(seed)) throw new BadRequestError('The variation seed must be a number.');
-    if (voicing !== undefined && !VOICINGS.includes(voicing))
-      throw new BadRequestError(`Unknown voicing "${String(voicing)}"; use one of ${VOICINGS.join(', ')}.`);
-    const roll = await this.busy(() => this.exclusive(() => model.accompany(melody, seed, voicing)));
+    const options = checkGenerationOptions(input);
+    if (!options.ok)
+      throw new BadRequestError(`Unusable generation options: ${options.problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`);
+    const roll = await this.busy(() => this.exclusive(() => model.accompany(melody, seed, options.value)));
     this.deps.post({ type: 'generated', requestId, roll }, rollTransferables(roll));
   }
 

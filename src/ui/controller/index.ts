@@ -5,7 +5,8 @@
  * shares with the others (the store, the error message, the engine, the player's side), and lists the actions.
  */
 import type { PianoRoll } from '../../music/pianoRoll';
-import type { BackendName, Voicing } from '../../protocol/messages';
+import type { BackendName } from '../../protocol/messages';
+import type { GenerationOptions } from '../../protocol/generation';
 import type { TrackMix } from '../../audio/schedule';
 import type { InstrumentName } from '../../audio/instruments';
 import type { ExportPlan } from '../exportPlan';
@@ -196,9 +197,9 @@ export class Controller {
     return this.accompaniment.generate(seed);
   }
 
-  /** Chooses how the voices are decoded; an accompaniment already written is written again that way. */
-  setVoicing(voicing: Voicing): Promise<void> {
-    return this.accompaniment.setVoicing(voicing);
+  /** Changes generation options (the accompany panel's form); an accompaniment already written is written again with them. */
+  setGenerationOptions(change: Partial<GenerationOptions>): Promise<void> {
+    return this.accompaniment.setGenerationOptions(change);
   }
 
   /** Generates another variation with the next seed. */

@@ -1,6 +1,6 @@
 /** What survives a reload: the page is saved shortly after every change and restored at start. */
 import type { PianoRoll } from '../../music/pianoRoll';
-import { VOICINGS, type Voicing } from '../../protocol/messages';
+import { keptGenerationOptions, type GenerationOptions } from '../../protocol/generation';
 import type { TrackMix } from '../../audio/schedule';
 import type { InstrumentName } from '../../audio/instruments';
 import type { Store } from '../store';
@@ -19,7 +19,9 @@ export interface SavedPage {
   dataset: DatasetChoice;
   result: PianoRoll | null;
   resultSeed: number;
-  voicing: Voicing;
+  generation: GenerationOptions;
+  /** How the voices were decoded, in pages saved before the generation options (now `generation.decodeMode`). */
+  voicing?: string;
   /** Name of the trained model saved in the worker's IndexedDB, if any (pages saved before the model picker). */
   storedModel: string | null;
   /** The models the user keeps (the default included) and the one chosen. */
@@ -92,7 +94,7 @@ export class Persistence {
       dataset: saved.dataset ?? 'jsb',
       result: saved.result ?? null,
       resultSeed: saved.resultSeed ?? 1,
-      voicing: saved.voicing && VOICINGS.includes(saved.voicing) ? saved.voicing : 'chorale',
+      generation: keptGenerationOptions(saved.generation ?? { decodeMode: saved.voicing }),
       loop: saved.loop ?? false,
       loopBars: saved.loopBars ?? null,
       tempoBpm: saved.tempoBpm ?? null,
@@ -137,7 +139,7 @@ export class Persistence {
         dataset: s.dataset,
         result: s.result,
         resultSeed: s.resultSeed,
-        voicing: s.voicing,
+        generation: s.generation,
         storedModel: null,
         // A model the browser refused to store is gone after a reload: its entry is not kept either.
         models: s.models.filter((m) => m.id !== DEFAULT_MODEL_ID && !m.unsaved),
