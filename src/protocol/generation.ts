@@ -22,6 +22,9 @@ export type JoinMode = (typeof JOIN_MODES)[number];
 /** Named sets of chorale-decoding weights (src/model/decode.ts): 'learned' is LEARNED_DECODE_OPTIONS. */
 export const DECODE_WEIGHT_SETS = ['learned'] as const;
 
+/** The most candidates one generation decodes (each is one more run of the generator and the decoding). */
+export const MAX_CANDIDATES = 16;
+
 const oneOf = (values: readonly string[]) => `must be one of ${values.join(', ')}`;
 
 /** What the command lines show for an option: its help, and a word for its value. */
@@ -47,6 +50,16 @@ export const generationOptionsSchema = z.object({
     .meta({
       value: 'JSON',
       help: `chorale decoding weights over its defaults, e.g. '{"chordBonus":0}', or "learned" (fitted on the train split, sampled, ornamented)`,
+    } satisfies OptionHelp),
+  candidates: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_CANDIDATES, `must be at most ${MAX_CANDIDATES}`)
+    .default(1)
+    .meta({
+      value: 'N',
+      help: 'best of N: writes N variations and keeps the one the critic scores highest (about N times the time)',
     } satisfies OptionHelp),
 });
 

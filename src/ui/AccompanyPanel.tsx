@@ -20,6 +20,7 @@ export function AccompanyPanel() {
   const loadId = useId();
   const seedId = useId();
   const decodeModeId = useId();
+  const candidatesId = useId();
   const generation = useAppState((s) => s.generation);
   const pickerId = useId();
   const detailId = useId();
@@ -118,10 +119,26 @@ export function AccompanyPanel() {
           <option value="single">Independent: each voice its own best note</option>
           <option value="chords">Reference: every note above the threshold</option>
         </select>
+        <label htmlFor={candidatesId}>Best of</label>
+        <select
+          id={candidatesId}
+          value={generation.candidates}
+          disabled={generating}
+          onChange={(e) => void controller.setGenerationOptions({ candidates: Number(e.target.value) })}
+          data-testid="candidates-select"
+          aria-describedby={`${decodeModeId}-help`}
+        >
+          {[1, 2, 4, 8].map((n) => (
+            <option key={n} value={n}>
+              {n === 1 ? '1 (fastest)' : `${n} variations`}
+            </option>
+          ))}
+        </select>
       </div>
       <p className="hint" id={`${decodeModeId}-help`}>
         How the model's output becomes notes. Chorale decodes alto, tenor and bass together so they sound under every melody note and form
-        chords; the other two show the network's raw choices.
+        chords; the other two show the network's raw choices. Best of N writes N variations and keeps the one the model's critic finds most
+        like Bach's chorales, in about N times the time.
       </p>
       <p className={announcement || generating ? 'announce' : 'announce idle'} role="status" aria-live="polite" data-testid="announcement">
         {generating

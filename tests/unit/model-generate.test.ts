@@ -55,6 +55,27 @@ describe('the generation pipeline', () => {
   });
 });
 
+describe('best of N (the candidates option)', () => {
+  it("decodes N variations, the first of them the seed's own, and keeps the one the critic scores highest", async () => {
+    const engine = GanEngine.create(tinyConfig({ seed: 8 }));
+    const melody = melodyRoll(2 * 16, 67);
+    const { roll, report } = await generate(engine, melody, 5, { candidates: 3 });
+    expect(report.candidates).toHaveLength(3);
+    expect(report.candidates[0].seed).toBe(5);
+    expect(new Set(report.candidates.map((c) => c.seed)).size).toBe(3);
+    const scores = report.candidates.map((c) => c.score as number);
+    expect(report.chosen).toBe(scores.indexOf(Math.max(...scores)));
+    // The kept candidate is the accompaniment of its own seed.
+    const alone = await engine.accompany(melody, report.candidates[report.chosen].seed);
+    expect(Array.from(roll.active)).toEqual(Array.from(alone.active));
+    expect(describeReport(report)).toMatch(/^best of 3 candidates by the critic \(seed \d+, score -?\d+\.\d{3}\); scores/);
+    // Another seed draws other candidates, not the next ones along.
+    const next = await generate(engine, melody, 6, { candidates: 3 });
+    expect(next.report.candidates.map((c) => c.seed).filter((s) => report.candidates.some((c) => c.seed === s))).toEqual([]);
+    engine.dispose();
+  });
+});
+
 describe('the choice among candidates', () => {
   const candidate = (seed: number): Candidate => ({ seed, voices: new Uint8Array(0) });
 

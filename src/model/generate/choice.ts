@@ -4,14 +4,21 @@
  * in the model's register. A single candidate is kept without scoring.
  */
 import { PITCHES, WINDOW_STEPS } from '../../music/pianoRoll';
+import { mixSeed } from '../../music/random';
 import type { GenerationOptions } from '../../protocol/generation';
 import { OUTPUT_TRACKS } from '../networks';
 import { VOICES, type Candidate, type GenerationNetworks, type ModelMelody } from './types';
 import { windowStarts } from './windows';
 
-/** The seeds of the candidates to decode, one per candidate; the first is `seed` itself. */
-export function candidateSeeds(seed: number, _options: GenerationOptions): number[] {
-  return [seed];
+/** Mixed into a seed for the seeds of its further candidates, so that seed s + 1 does not share s's candidates. */
+const CANDIDATE_SALT = 0xca4d;
+
+/**
+ * The seeds of the `options.candidates` candidates to decode: the first is `seed` itself (so one candidate is
+ * the accompaniment of `seed`), the others are drawn from it.
+ */
+export function candidateSeeds(seed: number, options: Pick<GenerationOptions, 'candidates'>): number[] {
+  return Array.from({ length: options.candidates }, (_, i) => (i === 0 ? seed : mixSeed(seed, CANDIDATE_SALT, i)));
 }
 
 /** Scores candidates for the choice: one number per candidate, higher is better. */
