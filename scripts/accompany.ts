@@ -1,7 +1,8 @@
 /**
- * `npm run accompany -- --model DIR IN.mid [--track N] [--seed N] [--voicing chorale|single|chords] [--out OUT.mid]`:
- * accompanies the melody of a MIDI file with a saved model, with the same decoding as the page, and writes
- * the four-track result (melody, alto, tenor, bass) as a MIDI file. For users who work in batches.
+ * `npm run accompany -- --model DIR IN.mid [--track N] [--seed N] [generation options] [--out OUT.mid]`:
+ * accompanies the melody of a MIDI file with a saved model, with the same generation as the page, and writes
+ * the four-track result (melody, alto, tenor, bass) as a MIDI file. For users who work in batches. The
+ * generation options' flags come from their schema (scripts/lib/generationFlags.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -11,18 +12,21 @@ import { MusicInputError } from '../src/music/errors';
 import { extractMelody } from '../src/music/melody';
 import { parseMidi, summarizeTracks } from '../src/music/midiIn';
 import { rollToMidi } from '../src/music/midiOut';
-import { VOICINGS, type Voicing } from '../src/model/accompany';
 import { ModelFileError } from '../src/model/errors';
+import { describeReport, generate } from '../src/model/generate/pipeline';
+import type { GenerationOptions } from '../src/protocol/generation';
 import { importModel } from '../src/model/io';
+import { describeOptions, GENERATION_FLAGS, GenerationFlagError, generationOptionsFromFlags, generationUsage } from './lib/generationFlags';
 import { readModelDir } from './lib/modelDir';
 import { startNodeBackend } from './lib/tfNode';
 
-const USAGE = `Usage: npm run accompany -- [--model DIR] IN.mid [--track N] [--seed N] [--voicing chorale|single|chords] [--out OUT.mid]
-  --model DIR     a saved model folder with model.json and model.weights.bin (default models/default)
-  --track N       the file's track (1-based, as listed) that holds the melody (default: the suggested one)
-  --seed N        the variation (default 1)
-  --voicing NAME  how the voices are decoded (default chorale)
-  --out FILE      where to write the result (default IN - accompanied.mid beside the input)`;
+const USAGE = `Usage: npm run accompany -- [--model DIR] IN.mid [--track N] [--seed N] [generation options] [--out OUT.mid]
+  --model DIR         a saved model folder with model.json and model.weights.bin (default models/default)
+  --track N           the file's track (1-based, as listed) that holds the melody (default: the suggested one)
+  --seed N            the variation (default 1)
+  --out FILE          where to write the result (default IN - accompanied.mid beside the input)
+generation options:
+${generationUsage(22)}`;
 
 /** A command line the script cannot follow; the message says what to change. */
 export class AccompanyUsageError extends Error {
@@ -37,7 +41,7 @@ export interface AccompanyCommand {
   input: string;
   track: number | null;
   seed: number;
-  voicing: Voicing;
+  options: GenerationOptions;
   out: string;
 }
 
@@ -53,8 +57,8 @@ export function parseAccompanyArgs(argv: string[]): AccompanyCommand {
         model: { type: 'string' },
         track: { type: 'string' },
         seed: { type: 'string' },
-        voicing: { type: 'string' },
         out: { type: 'string' },
+        ...GENERATION_FLAGS,
         help: { type: 'boolean' },
       },
     });
@@ -71,9 +75,13 @@ export function parseAccompanyArgs(argv: string[]): AccompanyCommand {
     if (!Number.isInteger(value) || value < min) throw new AccompanyUsageError(`${flag} must be a whole number >= ${min}, got "${text}"`);
     return value;
   };
-  const voicing = (values.voicing ?? 'chorale') as Voicing;
-  if (!VOICINGS.includes(voicing))
-    throw new AccompanyUsageError(`--voicing must be one of ${VOICINGS.join(', ')}, got "${values.voicing}"`);
+  let options: GenerationOptions;
+  try {
+    options = generationOptionsFromFlags(values);
+  } catch (error) {
+    if (error instanceof GenerationFlagError) throw new AccompanyUsageError(error.message);
+    throw error;
+  }
   const input = resolve(positionals[0]);
   const track = whole('--track', values.track, 1);
   return {
@@ -81,7 +89,7 @@ export function parseAccompanyArgs(argv: string[]): AccompanyCommand {
     input,
     track: track === null ? null : track - 1,
     seed: whole('--seed', values.seed, 0) ?? 1,
-    voicing,
+    options,
     out: resolve(values.out ?? join(dirname(input), `${basename(input, extname(input))} - accompanied.mid`)),
   };
 }
@@ -93,14 +101,15 @@ export async function accompanyFile(command: AccompanyCommand): Promise<string[]
   const melody = extractMelody(parsed, command.track === null ? {} : { track: command.track });
   const engine = await importModel(readModelDir(command.model));
   try {
-    const result = await engine.accompany(melody.roll, command.seed, { voicing: command.voicing });
+    const { roll: result, report } = await generate(engine, melody.roll, command.seed, command.options);
     writeFileSync(command.out, rollToMidi(result, { title: `${basename(command.input, extname(command.input))} - accompanied` }));
     const trackName = summarizeTracks(parsed)[melody.trackIndex]?.name || `track ${melody.trackIndex + 1}`;
     const bars = (result.steps / (result.stepsPerBeat * result.beatsPerBar)).toFixed(1);
     return [
       `melody: ${trackName} (track ${melody.trackIndex + 1})${melody.trimmedSteps ? `, ${melody.trimmedSteps / result.stepsPerBeat} empty beats at the start left out` : ''}`,
       ...melody.warnings.map((w) => `note: ${w}`),
-      `wrote ${command.out}: ${bars} bars, melody + alto, tenor, bass (seed ${command.seed}, ${command.voicing} voicing)`,
+      `wrote ${command.out}: ${bars} bars, melody + alto, tenor, bass (seed ${command.seed}${describeOptions(command.options) ? `, ${describeOptions(command.options)}` : ''})`,
+      `generation: ${describeReport(report)}`,
     ];
   } finally {
     engine.dispose();

@@ -18,35 +18,36 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { buildAccompanyOptions, evaluate } from './lib/evaluate/chorales';
+import { evaluate } from './lib/evaluate/chorales';
 import { formatMelodyTable, formatTable } from './lib/evaluate/format';
 import { evaluateMelodies } from './lib/evaluate/melodies';
+import { GENERATION_FLAGS, generationOptionsFromFlags, generationUsage } from './lib/generationFlags';
 import { startNodeBackend, type NodeBackend } from './lib/tfNode';
+import type { GenerationOptions } from '../src/protocol/generation';
 import { DEFAULT_DATA } from './train';
 
 export * from './lib/evaluate/metrics';
-export { buildAccompanyOptions, evaluate, type EvaluateOptions } from './lib/evaluate/chorales';
+export { evaluate, type EvaluateOptions } from './lib/evaluate/chorales';
 export { runCriticTests, type CriticTestRunOptions } from './lib/evaluate/critic';
 export { formatMelodyTable, formatTable } from './lib/evaluate/format';
 export { evaluateMelodies, loadMelodies, type MelodyReport } from './lib/evaluate/melodies';
 export { systemRolls } from './lib/evaluate/systems';
 
-const USAGE = `Usage: npm run evaluate -- [--model DIR] [--data FILE] [--split NAME] [--seed N] [--limit N] [--backend wasm|cpu] [--json]
-       npm run evaluate -- [--model DIR] --melodies builtin,a.mid,... [--seed N] [--json]
+const USAGE = `Usage: npm run evaluate -- [--model DIR] [--data FILE] [--split NAME] [--seed N] [--limit N] [--backend wasm|cpu] [generation options] [--json]
+       npm run evaluate -- [--model DIR] --melodies builtin,a.mid,... [--seed N] [generation options] [--json]
   --model DIR       a saved model folder with model.json and model.weights.bin (default models/default)
   --data FILE       JSB-format JSON (default ../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json);
                     a file with only a "valid" or only a "test" split will do (with --no-critic-test)
   --split NAME      split to evaluate (default valid; a file without one uses test)
   --limit N         evaluate the first N chorales only
-  --voicing NAME    how the model's scores become notes: chorale (default, as on the page), single or chords
-  --decode JSON     override weights of the chorale decoding, for ablations, e.g. '{"chordBonus":0}';
-                    "learned" for the decoding fitted on the train split, sampled, with 16th-note ornaments
   --no-critic-test  skip the critic test (a classifier telling each system's voices from Bach's, trained on
                     the "train" split: the longest part of the evaluation)
   --critic-chorales N  train the critic test on the first N train chorales only (default all; quicker, weaker)
   --melodies LIST   instead of chorales: "builtin" (the page's tunes) and/or MIDI files, comma-separated;
                     each file's melody is its suggested melody track, as on the page; melody i is
-                    accompanied with seed + i, and judged in the key estimated from the melody`;
+                    accompanied with seed + i, and judged in the key estimated from the melody
+generation options (of the model's accompaniments; the defaults are the page's):
+${generationUsage(20)}`;
 
 if (process.argv[1]?.endsWith('scripts/evaluate.ts')) {
   let values;
@@ -62,8 +63,7 @@ if (process.argv[1]?.endsWith('scripts/evaluate.ts')) {
         limit: { type: 'string' },
         backend: { type: 'string' },
         melodies: { type: 'string' },
-        voicing: { type: 'string' },
-        decode: { type: 'string' },
+        ...GENERATION_FLAGS,
         'no-critic-test': { type: 'boolean' },
         'critic-chorales': { type: 'string' },
         json: { type: 'boolean' },
@@ -98,12 +98,18 @@ if (process.argv[1]?.endsWith('scripts/evaluate.ts')) {
     console.error(`--melodies evaluates melodies, not chorales: leave out --data, --split and --limit\n${USAGE}`);
     process.exit(2);
   }
+  let generation: GenerationOptions;
+  try {
+    generation = generationOptionsFromFlags(values);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
   try {
     await startNodeBackend(backend);
     const model = resolve(values.model ?? 'models/default');
-    const accompanyOptions = buildAccompanyOptions(values.voicing, values.decode);
     if (values.melodies !== undefined) {
-      const result = await evaluateMelodies({ model, melodies: values.melodies, seed, accompanyOptions });
+      const result = await evaluateMelodies({ model, melodies: values.melodies, seed, generation });
       console.log(formatMelodyTable(result));
       if (values.json) console.log(JSON.stringify(result));
     } else {
@@ -114,7 +120,7 @@ if (process.argv[1]?.endsWith('scripts/evaluate.ts')) {
         split: values.split,
         seed,
         limit,
-        accompanyOptions,
+        generation,
         criticTest: values['no-critic-test'] ? false : { trainChorales: criticChorales },
         log: (line) => console.error(line),
       });

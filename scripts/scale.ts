@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 import { exportTrainingState, importModel, importTrainingState } from '../src/model/io';
-import type { GanEngine } from '../src/model/engine';
+import type { GanEngine } from '../src/model/gan';
 import type { TrainingWindows } from '../src/music/pianoRoll';
 import { hasModel, readModelDir, writeModelDir } from './lib/modelDir';
 import { loadWindows, openEngine, parseTrainArgs, TrainUsageError, type RunInfo } from './train';

@@ -15,7 +15,7 @@ import type { TrainingWindows } from '../src/music/pianoRoll';
 import { checkHyperParams, MODEL_SIZES, type HyperParams, type HyperParamsInput } from '../src/protocol/config';
 import { exportModel, exportTrainingState, importTrainingState } from '../src/model/io';
 import { trainEngineIteration, TrainingDriver } from '../src/model/driver';
-import { GanEngine } from '../src/model/engine';
+import { GanEngine } from '../src/model/gan';
 import { hasModel, readModelDir, recoverModelDir, writeModelDir } from './lib/modelDir';
 import { NODE_BACKENDS, nodeWasmThreads, startNodeBackend, type NodeBackend } from './lib/tfNode';
 import { replicaCount, ReplicatedTraining } from '../src/model/parallel/replicas';

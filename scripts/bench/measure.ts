@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import type { GanEngine } from '../../src/model/engine';
+import type { GanEngine } from '../../src/model/gan';
 import type { ReplicatedTraining } from '../../src/model/parallel/replicas';
 import { BATCH_SIZE, createBenchWorkload, UPDATE_RATIO, type BenchWorkload } from './workload';
 

@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
-import { GanEngine } from '../../src/model/engine';
+import { GanEngine } from '../../src/model/gan';
 import { noiseShape } from '../../src/model/networks';
 import type { ModelWidth } from '../../src/music/constants';
 import { createUniform, truncatedNormal } from '../../src/music/random';

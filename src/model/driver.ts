@@ -9,7 +9,8 @@
  * times the seconds of an epoch is the windows in an epoch.
  */
 import type { HyperParams } from '../protocol/config';
-import type { GanEngine, IterationLosses } from './engine';
+import type { GanEngine } from './gan';
+import type { IterationLosses } from './losses';
 import type { BatchSampler } from './sampler';
 
 /** Weight of the newest iteration in the seconds-per-iteration average: recent iterations weigh most, one slow one does not swing it. */

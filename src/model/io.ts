@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkHyperParams } from '../protocol/config';
 import type { ModelFiles } from '../protocol/messages';
-import { GanEngine, type NamedTensor } from './engine';
+import { GanEngine, type NamedTensor } from './gan';
 import { ModelFileError } from './errors';
 import { checkFinite, isRecord, sameShape } from './weightChecks';
 

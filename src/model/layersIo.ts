@@ -1,7 +1,7 @@
 /** Both networks in TensorFlow.js's standard Layers format, out and back in (for Keras and tensorflowjs_converter). */
 import * as tf from '@tensorflow/tfjs';
 import { checkHyperParams } from '../protocol/config';
-import { GanEngine } from './engine';
+import { GanEngine } from './gan';
 import { ModelFileError } from './errors';
 import { checkFinite, isRecord, sameShape } from './weightChecks';
 

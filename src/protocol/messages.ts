@@ -5,6 +5,7 @@
  */
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams, HyperParamsInput, FieldProblem } from './config';
+import type { GenerationOptionsInput } from './generation';
 import type { MetricSet } from '../music/metrics';
 
 /** TensorFlow.js backends, in the worker's order of preference. */
@@ -64,14 +65,6 @@ export interface ModelFiles {
 /** The objective metrics of a set of rolls, as src/music/metrics/musegan.ts defines them. */
 export type { MetricSet } from '../music/metrics';
 
-/**
- * How the generator's scores become the accompaniment's notes: 'chorale' (the default) decodes the three
- * voices together into chords that always sound under the melody; 'single' lets each voice take its own
- * best pitch (they may rest and clash); 'chords' is the reference's threshold, clusters allowed.
- */
-export const VOICINGS = ['chorale', 'single', 'chords'] as const;
-export type Voicing = (typeof VOICINGS)[number];
-
 export type TrainingState = 'idle' | 'training' | 'paused' | 'stopped' | 'done';
 
 /** Messages from the page to the worker. */
@@ -89,8 +82,8 @@ export type WorkerRequest =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
-  /** Accompany a melody of any length (one track); `seed` picks the variation. */
-  | { type: 'generate'; requestId: number; melody: PianoRoll; seed: number; voicing?: Voicing }
+  /** Accompany a melody of any length (one track); `seed` picks the variation, `options` how it is generated (defaults for what it leaves out). */
+  | { type: 'generate'; requestId: number; melody: PianoRoll; seed: number; options?: GenerationOptionsInput }
   /** Save the current model to IndexedDB under `name`, and/or return it as files. */
   | { type: 'save'; requestId: number; target: 'indexeddb' | 'files'; name?: string }
   | { type: 'load'; requestId: number; source: ModelSource }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { rollProblem, windowsProblem, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
-import { BACKEND_ORDER, VOICINGS } from './messages';
+import { BACKEND_ORDER } from './messages';
 
 /** The first problem `schema` finds in `value`, as its message; undefined when `value` fits. */
 export function firstProblem(schema: z.ZodType, value: unknown): string | undefined {
@@ -64,11 +64,6 @@ export function pianoRollSchema(what: string) {
 
 /** The variation seed of a 'generate' request. */
 export const seedSchema = z.number({ error: 'The variation seed must be a number.' });
-
-/** The voicing of a 'generate' request, when given. */
-export const voicingSchema = z
-  .enum(VOICINGS, { error: (issue) => `Unknown voicing "${String(issue.input)}"; use one of ${VOICINGS.join(', ')}.` })
-  .optional();
 
 /** Where a 'save' request saves to. */
 export const saveTargetSchema = z.enum(['indexeddb', 'files'], {

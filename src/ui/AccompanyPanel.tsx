@@ -1,6 +1,6 @@
 /** Accompany: the model picker, the one primary action (accompany), variations, and model files. */
 import { useId } from 'react';
-import type { Voicing } from '../protocol/messages';
+import type { DecodeMode } from '../protocol/generation';
 import { DEFAULT_MODEL_ID } from './state';
 import { useAppState, usePage } from './context';
 import { CommitNumber } from './CommitNumber';
@@ -19,8 +19,9 @@ export function AccompanyPanel() {
   const announcement = useAppState((s) => s.announcement);
   const loadId = useId();
   const seedId = useId();
-  const voicingId = useId();
-  const voicing = useAppState((s) => s.voicing);
+  const decodeModeId = useId();
+  const candidatesId = useId();
+  const generation = useAppState((s) => s.generation);
   const pickerId = useId();
   const detailId = useId();
   const busyTraining = training === 'training' || training === 'paused';
@@ -105,23 +106,39 @@ export function AccompanyPanel() {
         />
       </div>
       <div className="row">
-        <label htmlFor={voicingId}>Voices</label>
+        <label htmlFor={decodeModeId}>Voices</label>
         <select
-          id={voicingId}
-          value={voicing}
+          id={decodeModeId}
+          value={generation.decodeMode}
           disabled={generating}
-          onChange={(e) => void controller.setVoicing(e.target.value as Voicing)}
-          data-testid="voicing-select"
-          aria-describedby={`${voicingId}-help`}
+          onChange={(e) => void controller.setGenerationOptions({ decodeMode: e.target.value as DecodeMode })}
+          data-testid="decode-mode-select"
+          aria-describedby={`${decodeModeId}-help`}
         >
           <option value="chorale">Chorale: always sounding, in chords</option>
           <option value="single">Independent: each voice its own best note</option>
           <option value="chords">Reference: every note above the threshold</option>
         </select>
+        <label htmlFor={candidatesId}>Best of</label>
+        <select
+          id={candidatesId}
+          value={generation.candidates}
+          disabled={generating}
+          onChange={(e) => void controller.setGenerationOptions({ candidates: Number(e.target.value) })}
+          data-testid="candidates-select"
+          aria-describedby={`${decodeModeId}-help`}
+        >
+          {[1, 2, 4, 8].map((n) => (
+            <option key={n} value={n}>
+              {n === 1 ? '1 (fastest)' : `${n} variations`}
+            </option>
+          ))}
+        </select>
       </div>
-      <p className="hint" id={`${voicingId}-help`}>
+      <p className="hint" id={`${decodeModeId}-help`}>
         How the model's output becomes notes. Chorale decodes alto, tenor and bass together so they sound under every melody note and form
-        chords; the other two show the network's raw choices.
+        chords; the other two show the network's raw choices. Best of N writes N variations and keeps the one the model's critic finds most
+        like Bach's chorales, in about N times the time.
       </p>
       <p className={announcement || generating ? 'announce' : 'announce idle'} role="status" aria-live="polite" data-testid="announcement">
         {generating

@@ -1,7 +1,8 @@
 /** The page's state: one plain object in one store, changed only by the controller. */
 import type { PianoRoll } from '../music/pianoRoll';
 import type { MidiTrackSummary, ParsedMidi } from '../music/midiIn';
-import type { BackendName, EngineReady, MetricSet, ProgressReport, TrainingState, Voicing } from '../protocol/messages';
+import type { BackendName, EngineReady, MetricSet, ProgressReport, TrainingState } from '../protocol/messages';
+import { DEFAULT_GENERATION_OPTIONS, type GenerationOptions } from '../protocol/generation';
 import type { TrackMix } from '../audio/schedule';
 import type { InstrumentName } from '../audio/instruments';
 import { defaultDraft, type HyperDraft } from './hyperForm';
@@ -124,8 +125,8 @@ export interface AppState {
   /** The melody with its accompaniment, from the last generate. */
   result: PianoRoll | null;
   resultSeed: number;
-  /** How the model's scores become the voices' notes (see VOICINGS). */
-  voicing: Voicing;
+  /** How accompaniments are generated (the options of the accompany panel; see src/protocol/generation.ts). */
+  generation: GenerationOptions;
   generating: boolean;
   /** What the player plays and the piano roll shows: the result, a snapshot, or the melody alone. */
   listening: { roll: PianoRoll; label: string } | null;
@@ -172,7 +173,7 @@ export function initialState(): AppState {
     announcement: '',
     result: null,
     resultSeed: 1,
-    voicing: 'chorale',
+    generation: DEFAULT_GENERATION_OPTIONS,
     generating: false,
     listening: null,
     mix: [],

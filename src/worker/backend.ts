@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { openDB } from 'idb';
 
-import { GanEngine } from '../model/engine';
+import { GanEngine } from '../model/gan';
 import type { ReplicatedTraining } from '../model/parallel/replicas';
 import type { ModelWidth } from '../music/constants';
 import { PITCHES, WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll';

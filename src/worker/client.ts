@@ -10,6 +10,7 @@
  */
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams, HyperParamsInput } from '../protocol/config';
+import type { GenerationOptionsInput } from '../protocol/generation';
 import {
   BACKEND_ORDER,
   type BackendName,
@@ -18,7 +19,6 @@ import {
   type ModelFiles,
   type ModelSource,
   type TrainingState,
-  type Voicing,
   type WorkerEvent,
   type WorkerRequest,
 } from '../protocol/messages';
@@ -153,14 +153,14 @@ export class TrainerClient {
     this.send({ type: 'stop' });
   }
 
-  /** Accompanies a one-track melody of any length. The melody is copied, so the caller keeps it intact. */
-  async generate(melody: PianoRoll, seed: number, voicing?: Voicing): Promise<PianoRoll> {
+  /** Accompanies a one-track melody of any length with `options` (defaults for what it leaves out). The melody is copied, so the caller keeps it intact. */
+  async generate(melody: PianoRoll, seed: number, options?: GenerationOptionsInput): Promise<PianoRoll> {
     const reply = await this.request<'generated'>((requestId) => ({
       type: 'generate',
       requestId,
       melody,
       seed,
-      ...(voicing ? { voicing } : {}),
+      ...(options ? { options } : {}),
     }));
     return reply.roll;
   }

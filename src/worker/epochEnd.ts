@@ -9,7 +9,7 @@ import { rollTransferables, type PianoRoll, type TrainingWindows } from '../musi
 import { windowMelodies, windowsToRolls } from '../music/windows';
 import type { HyperParams } from '../protocol/config';
 import type { MetricSet } from '../protocol/messages';
-import type { TrainingRun } from './engine';
+import type { TrainingRun } from './engineFactory';
 import { StorageError } from './errors';
 import { datasetIdentity, type TrainerStore } from './store';
 import type { PostEvent } from './context';

@@ -3,10 +3,11 @@
  * files or from a web address; and the models saved by name (modelShelf.ts).
  */
 import { rollTransferables, type PianoRoll } from '../music/pianoRoll';
-import type { ModelFiles, ModelSource, Voicing } from '../protocol/messages';
-import { modelFilesSchema, modelNameSchema, pianoRollSchema, saveTargetSchema, seedSchema, voicingSchema } from '../protocol/requests';
+import { checkGenerationOptions } from '../protocol/generation';
+import type { ModelFiles, ModelSource } from '../protocol/messages';
+import { modelFilesSchema, modelNameSchema, pianoRollSchema, saveTargetSchema, seedSchema } from '../protocol/requests';
 import type { HandlerContext } from './context';
-import type { EngineFactory, WorkerModel } from './engine';
+import type { EngineFactory, WorkerModel } from './engineFactory';
 import { BadModelError, BadRequestError, NoModelError } from './errors';
 import { fetchModelFiles } from './modelFetch';
 import { ModelShelf } from './modelShelf';
@@ -39,14 +40,16 @@ export class ModelInUse {
   }
 
   /** Accompanies `melody` and posts the result as 'generated'. */
-  async generate(requestId: number, melody: PianoRoll, seed: number, voicing: Voicing | undefined): Promise<void> {
+  async generate(requestId: number, melody: PianoRoll, seed: number, input: unknown): Promise<void> {
     const model = this.model;
     if (!model) throw new NoModelError('accompany a melody');
     refuseUnless(pianoRollSchema('the melody'), melody);
     refuseUnless(seedSchema, seed);
-    refuseUnless(voicingSchema, voicing);
+    const options = checkGenerationOptions(input);
+    if (!options.ok)
+      throw new BadRequestError(`Unusable generation options: ${options.problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`);
     const { context } = this.deps;
-    const roll = await context.busy(() => context.exclusive(() => model.accompany(melody, seed, voicing)));
+    const roll = await context.busy(() => context.exclusive(() => model.accompany(melody, seed, options.value)));
     context.post({ type: 'generated', requestId, roll }, rollTransferables(roll));
   }
 

@@ -9,7 +9,7 @@ import { requestSchema } from '../protocol/requests';
 import type { BackendChoice, ChooseOptions } from './backend';
 import type { HandlerContext, PostEvent } from './context';
 import { EngineChoice } from './engineChoice';
-import type { EngineFactory } from './engine';
+import type { EngineFactory } from './engineFactory';
 import { BadRequestError, BusyError, TrainerError, toTrainerError } from './errors';
 import { ModelInUse } from './modelInUse';
 import { backendOrderOf, hasRequestId, refuseUnless } from './requestChecks';
@@ -120,7 +120,7 @@ export class TrainerHandler {
       case 'stop':
         return this.runs.stop();
       case 'generate':
-        return this.models.generate(request.requestId, request.melody, request.seed, request.voicing);
+        return this.models.generate(request.requestId, request.melody, request.seed, request.options);
       case 'save':
         return this.models.save(request.requestId, request.target, request.name);
       case 'load': {

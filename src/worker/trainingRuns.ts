@@ -8,7 +8,7 @@ import { checkHyperParams } from '../protocol/config';
 import type { MetricSet, TrainingState } from '../protocol/messages';
 import { pianoRollSchema, trainingWindowsSchema } from '../protocol/requests';
 import type { HandlerContext } from './context';
-import type { EngineFactory, TrainingRun, WorkerModel } from './engine';
+import type { EngineFactory, TrainingRun, WorkerModel } from './engineFactory';
 import { endEpoch, saveCheckpoint, type EpochEndContext, type Session } from './epochEnd';
 import { BadRequestError, BusyError, StorageError, TrainerError } from './errors';
 import { refuseUnless } from './requestChecks';

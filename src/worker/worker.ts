@@ -6,7 +6,7 @@
 import '../protocol/noEval';
 import type { WorkerEvent, WorkerRequest } from '../protocol/messages';
 import { chooseBackend, timeBackends, watchDeviceLoss } from './backend';
-import { ganEngineFactory } from './ganEngine';
+import { ganEngineFactory } from './ganFactory';
 import { serveProbe } from './probeWorker';
 import { serveReplicaWorker } from './replicaWorker';
 import { workerRole } from './roles';

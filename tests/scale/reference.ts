@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
-import { GanEngine } from '../../src/model/engine';
+import { GanEngine } from '../../src/model/gan';
 import { exportModel, exportTrainingState, importTrainingState } from '../../src/model/io';
 import { BatchSampler } from '../../src/model/sampler';
 import { startWasmBackendInNode } from '../../src/model/wasm/node';

@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-  buildAccompanyOptions,
   SPREAD_FLOOR_ABSOLUTE,
   SYSTEM_NAMES,
   distanceToBach,
@@ -16,7 +15,9 @@ import {
   type MetricReport,
   type SystemName,
 } from '../../scripts/evaluate';
+import { generationOptionsFromFlags } from '../../scripts/lib/generationFlags';
 import { startNodeBackend } from '../../scripts/lib/tfNode';
+import { DEFAULT_GENERATION_OPTIONS } from '../../src/protocol/generation';
 import { parseJsbJson, type JsbChorale, type JsbStep } from '../../src/music/jsb';
 import { SAMPLE_MELODIES } from '../../src/music/samples';
 import { buildMidi } from './music-midi-helpers';
@@ -219,16 +220,26 @@ describe('npm run evaluate -- --melodies', () => {
   });
 });
 
-describe('evaluate --voicing and --decode', () => {
-  it('pass a voicing and decoding weights to the model, and refuse unknown ones with a clear message', () => {
-    expect(buildAccompanyOptions()).toEqual({});
-    expect(buildAccompanyOptions('single')).toEqual({ voicing: 'single' });
-    expect(buildAccompanyOptions(undefined, '{"chordBonus":0,"leapCost":0.1}')).toEqual({
-      decodeWeights: { chordBonus: 0, leapCost: 0.1 },
+describe('the generation options on the command line', () => {
+  it('are read from their flags, defaulted, and refused with a message that names the flag', () => {
+    expect(generationOptionsFromFlags({})).toEqual(DEFAULT_GENERATION_OPTIONS);
+    expect(generationOptionsFromFlags({ 'decode-mode': 'single', json: true })).toEqual({
+      ...DEFAULT_GENERATION_OPTIONS,
+      decodeMode: 'single',
     });
-    expect(() => buildAccompanyOptions('jazz')).toThrow(/--voicing must be one of chorale, single, chords/);
-    expect(() => buildAccompanyOptions(undefined, '{chordBonus:0}')).toThrow(/JSON object/);
-    expect(() => buildAccompanyOptions(undefined, '{"chordBonuz":0}')).toThrow(/unknown weight "chordBonuz"/);
-    expect(() => buildAccompanyOptions(undefined, '{"chordBonus":"big"}')).toThrow(/chordBonus must be a number/);
+    expect(generationOptionsFromFlags({ 'decode-weights': '{"chordBonus":0,"leapCost":0.1}' }).decodeWeights).toEqual({
+      chordBonus: 0,
+      leapCost: 0.1,
+    });
+    expect(() => generationOptionsFromFlags({ 'decode-mode': 'jazz' })).toThrow(
+      /--decode-mode must be one of chorale, single, chords, got jazz/,
+    );
+    expect(() => generationOptionsFromFlags({ 'decode-weights': '{chordBonus:0}' })).toThrow(/--decode-weights must be a JSON object/);
+    expect(() => generationOptionsFromFlags({ 'decode-weights': '{"chordBonuz":0}' })).toThrow(
+      /--decode-weights has no weight "chordBonuz"/,
+    );
+    expect(() => generationOptionsFromFlags({ 'decode-weights': '{"chordBonus":"big"}' })).toThrow(
+      /--decode-weights must be a JSON object of numbers/,
+    );
   });
 });

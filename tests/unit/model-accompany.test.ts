@@ -1,22 +1,23 @@
 import '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  ACCOMPANIMENT_TRACKS,
-  accompaniedRoll,
-  HOLD_MARGIN,
-  joinWindows,
-  melodyActive,
-  octaveShiftIntoRange,
-  windowNoise,
-  windowStarts,
-} from '../../src/model/accompany';
-import { GanEngine } from '../../src/model/engine';
+import { joinWindows, melodyActive, octaveShiftIntoRange, windowNoise, windowStarts } from '../../src/model/generate/windows';
+import { decodeVoices, HOLD_MARGIN } from '../../src/model/generate/decoding';
+import { ACCOMPANIMENT_TRACKS, placeInUserRegister } from '../../src/model/generate/placement';
+import { intoModelRegister } from '../../src/model/generate/scores';
+import { GanEngine } from '../../src/model/gan';
+import { DEFAULT_GENERATION_OPTIONS, type DecodeMode } from '../../src/protocol/generation';
 import { MelodyError } from '../../src/model/errors';
-import { PITCHES, cellIndex, createRoll } from '../../src/music/pianoRoll';
+import { PITCHES, cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
 import { createUniform } from '../../src/music/random';
 import { melodyRoll, tinyConfig, useCpu } from './model-fixtures';
 
 beforeAll(useCpu);
+
+/** The roll the decode and place stages make of `joined` (scores in the model's register) under `melody`. */
+function decodedRoll(melody: PianoRoll, joined: Float32Array, decodeMode: DecodeMode = DEFAULT_GENERATION_OPTIONS.decodeMode): PianoRoll {
+  const input = intoModelRegister(melody);
+  return placeInUserRegister(decodeVoices(joined, input, 0, { ...DEFAULT_GENERATION_OPTIONS, decodeMode }), input);
+}
 
 describe('accompany', () => {
   it('keeps a 9-bar melody exactly, in its own register, and returns the same length', async () => {
@@ -103,7 +104,8 @@ describe('accompaniment helpers', () => {
     const joined = new Float32Array(16 * PITCHES * 4).fill(-1);
     // The model wrote a tenor note at its pitch 64 on steps 2-5 and 8: two notes after moving down 24.
     for (const step of [2, 3, 4, 5, 8]) joined[(step * PITCHES + 64) * 4 + 2] = 0.7;
-    const roll = accompaniedRoll(melody, joined, 24, 'chords');
+    // The melody sits two octaves under the model's register (shift 24).
+    const roll = decodedRoll(melody, joined, 'chords');
     const tenor = (step: number, pitch: number) => roll.active[cellIndex(roll, step, pitch, 2)];
     expect([2, 3, 4, 5, 8].every((s) => tenor(s, 40) === 1)).toBe(true);
     expect(tenor(6, 40)).toBe(0);
@@ -118,7 +120,7 @@ describe('accompaniment helpers', () => {
     expect(generatedCells).toBe(5);
   });
 
-  it('lets each voice sing one pitch at a time, or keeps every cell above 0 with chords voicing', () => {
+  it('lets each voice sing one pitch at a time, or keeps every cell above 0 with chords decoding', () => {
     const melody = melodyRoll(8, 64);
     const joined = new Float32Array(8 * PITCHES * 4).fill(-1);
     // The alto scores a cluster on steps 0-3: 67 strongest on 0-1, then 69 strongest on 2-3.
@@ -126,7 +128,7 @@ describe('accompaniment helpers', () => {
       joined[(step * PITCHES + 67) * 4 + 1] = step < 2 ? 0.9 : 0.4;
       joined[(step * PITCHES + 69) * 4 + 1] = step < 2 ? 0.3 : 0.8;
     }
-    const single = accompaniedRoll(melody, joined, 0, 'single');
+    const single = decodedRoll(melody, joined, 'single');
     const alto = (roll: typeof single, step: number, pitch: number) => roll.active[cellIndex(roll, step, pitch, 1)];
     expect([0, 1].map((s) => [alto(single, s, 67), alto(single, s, 69)])).toEqual([
       [1, 0],
@@ -138,12 +140,12 @@ describe('accompaniment helpers', () => {
     ]);
     expect(single.onsets![cellIndex(single, 2, 69, 1)]).toBe(1);
     expect(single.onsets![cellIndex(single, 3, 69, 1)]).toBe(0);
-    const chords = accompaniedRoll(melody, joined, 0, 'chords');
+    const chords = decodedRoll(melody, joined, 'chords');
     expect([0, 1, 2, 3].every((s) => alto(chords, s, 67) === 1 && alto(chords, s, 69) === 1)).toBe(true);
   });
 });
 
-describe('single voicing', () => {
+describe('single decoding', () => {
   it('holds a note while a rival pitch is only slightly stronger, and changes when it is clearly stronger', () => {
     const melody = melodyRoll(4, 64);
     const joined = new Float32Array(4 * PITCHES * 4).fill(-1);
@@ -154,7 +156,7 @@ describe('single voicing', () => {
     set(2, 50, 0.1);
     set(2, 52, 0.9); // 52 is clearly stronger: the bass moves
     set(3, 52, 0.9);
-    const roll = accompaniedRoll(melody, joined, 0, 'single');
+    const roll = decodedRoll(melody, joined, 'single');
     const bass = (step: number) => [50, 52].filter((p) => roll.active[cellIndex(roll, step, p, 3)] === 1);
     expect([0, 1, 2, 3].map(bass)).toEqual([[50], [50], [52], [52]]);
     expect(roll.onsets![cellIndex(roll, 2, 52, 3)]).toBe(1);
@@ -162,7 +164,7 @@ describe('single voicing', () => {
   });
 });
 
-describe('chorale voicing', () => {
+describe('chorale decoding', () => {
   it('sounds one pitch per voice under every melody note, below the voice over it, in the melody’s own register', () => {
     // Two octaves under the model's melody range: the voices must come back down with it.
     const melody = melodyRoll(8 * 16, 45);
@@ -170,7 +172,7 @@ describe('chorale voicing', () => {
     expect(shift).toBe(24);
     const uniform = createUniform(5);
     const joined = Float32Array.from({ length: melody.steps * PITCHES * 4 }, () => uniform() * 2 - 1);
-    const roll = accompaniedRoll(melody, joined, shift);
+    const roll = decodedRoll(melody, joined);
     const sounding = (step: number, track: number) => {
       const pitches: number[] = [];
       for (let p = 0; p < PITCHES; p++) if (roll.active[cellIndex(roll, step, p, track)]) pitches.push(p);
@@ -190,7 +192,7 @@ describe('chorale voicing', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(melody.steps / 2);
-    // The default voicing of accompaniedRoll is the chorale one.
-    expect(Array.from(accompaniedRoll(melody, joined, shift, 'chorale').active)).toEqual(Array.from(roll.active));
+    // The default decoding is the chorale one.
+    expect(Array.from(decodedRoll(melody, joined, 'chorale').active)).toEqual(Array.from(roll.active));
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, decodeChorale } from '../../src/model/decode';
 import { ACCOMPANIMENT_VOICES, rangePairs } from '../../src/music/voices';
-import { buildAccompanyOptions } from '../../scripts/evaluate';
+import { generationOptionsFromFlags } from '../../scripts/lib/generationFlags';
+import { decodeWeightsOf } from '../../src/model/generate/decoding';
 import { bestPath, samplePath, type Lattice } from '../../src/model/lattice';
 import { addOrnaments } from '../../src/model/ornaments';
 import { PITCHES } from '../../src/music/pianoRoll';
@@ -88,8 +89,8 @@ describe('sampled chorale decoding', () => {
 });
 
 describe('the learned decoding on the command line', () => {
-  it('is what `--decode learned` asks for, and not the default', () => {
-    expect(buildAccompanyOptions(undefined, 'learned').decodeWeights).toEqual(LEARNED_DECODE_OPTIONS);
+  it('is what `--decode-weights learned` asks for, and not the default', () => {
+    expect(decodeWeightsOf(generationOptionsFromFlags({ 'decode-weights': 'learned' }))).toEqual(LEARNED_DECODE_OPTIONS);
     expect(LEARNED_DECODE_OPTIONS.temperature).toBeGreaterThan(0);
     expect(DEFAULT_DECODE_OPTIONS.temperature).toBe(0);
     expect(DEFAULT_DECODE_OPTIONS.ornamentRate).toBe(0);

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GanEngine } from '../../src/model/engine';
+import { GanEngine } from '../../src/model/gan';
 import { ModelFileError } from '../../src/model/errors';
 import { exportLayersModels, importLayersModel, importLayersModels } from '../../src/model/io';
 import { maxDifference, syntheticWindows, tinyConfig, useCpu, weightValues } from './model-fixtures';

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { GanEngine } from '../../src/model/engine';
+import { GanEngine } from '../../src/model/gan';
 import { exportTrainingState, importTrainingState } from '../../src/model/io';
 import { sharedMoments } from '../../src/model/parallel/syncBatchNorm';
 import { Collective, createCollective } from '../../src/model/parallel/collective';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GanEngine, voicePitchLoss } from '../../src/model/engine';
+import { GanEngine } from '../../src/model/gan';
+import { voicePitchLoss } from '../../src/model/losses';
 import { PITCHES, WINDOW_STEPS } from '../../src/music/pianoRoll';
 import { syntheticWindows, tinyConfig, useCpu } from './model-fixtures';
 

@@ -1,14 +1,7 @@
 /** The request schemas: what the worker refuses, and the sentence the user then reads. */
 import { describe, expect, it } from 'vitest';
 import { PITCHES, createRoll } from '../../src/music/pianoRoll';
-import {
-  firstProblem,
-  modelNameSchema,
-  pianoRollSchema,
-  saveTargetSchema,
-  trainingWindowsSchema,
-  voicingSchema,
-} from '../../src/protocol/requests';
+import { firstProblem, modelNameSchema, pianoRollSchema, saveTargetSchema, trainingWindowsSchema } from '../../src/protocol/requests';
 
 const windows = (count: number, values: number) => ({ data: new Int8Array(values), count, steps: 2, tracks: 4 });
 
@@ -35,13 +28,11 @@ describe('request schemas', () => {
     );
   });
 
-  it('say what a save target, a model name and a voicing may be', () => {
+  it('say what a save target and a model name may be', () => {
     expect(firstProblem(saveTargetSchema, 'disk')).toBe(
       'A model can be saved in the browser ("indexeddb") or as files ("files"), not "disk".',
     );
     expect(firstProblem(modelNameSchema('Name it.'), '  ')).toBe('Name it.');
     expect(firstProblem(modelNameSchema('Name it.'), ' mine ')).toBeUndefined();
-    expect(firstProblem(voicingSchema, undefined)).toBeUndefined();
-    expect(firstProblem(voicingSchema, 'jazz')).toBe('Unknown voicing "jazz"; use one of chorale, single, chords.');
   });
 });

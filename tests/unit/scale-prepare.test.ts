@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { exportModel } from '../../src/model/io';
-import { GanEngine } from '../../src/model/engine';
+import { GanEngine } from '../../src/model/gan';
 import { readModelDir, writeModelDir } from '../../scripts/lib/modelDir';
 import { prepare } from '../../scripts/scale';
 import { loadWindows, parseTrainArgs, TrainUsageError } from '../../scripts/train';

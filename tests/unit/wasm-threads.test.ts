@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GanEngine } from '../../src/model/engine';
+import { GanEngine } from '../../src/model/gan';
 import { startWasmBackendInNode } from '../../src/model/wasm/node';
 import { syntheticWindows, tinyConfig } from './model-fixtures';
 

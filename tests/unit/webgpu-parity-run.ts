@@ -5,7 +5,7 @@
  * test can show that its comparison notices a real difference.
  */
 import * as tf from '@tensorflow/tfjs';
-import { GanEngine } from '../../src/model/engine';
+import { GanEngine } from '../../src/model/gan';
 import { exportTrainingState, importTrainingState } from '../../src/model/io';
 import { startNodeBackend } from '../../scripts/lib/tfNode';
 import { melodyRoll, syntheticWindows } from './model-fixtures';
@@ -36,7 +36,7 @@ async function side(state: Awaited<ReturnType<typeof exportTrainingState>>, pert
   const batch = syntheticWindows(2);
   const l = await engine.trainIteration([batch]);
   const after = await weightsOf(engine);
-  const roll = await engine.accompany(melodyRoll(32, 72), 7, { voicing: 'single' });
+  const roll = await engine.accompany(melodyRoll(32, 72), 7, { decodeMode: 'single' });
   engine.dispose();
   return { losses: [l.criticLoss, l.generatorLoss, l.wasserstein, l.gradientPenalty], before, after, accompaniment: [...roll.active] };
 }

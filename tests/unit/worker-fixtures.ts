@@ -5,7 +5,7 @@ import type { BackendName, ModelFiles, WorkerEvent, WorkerRequest } from '../../
 import { chooseBackend as chooseMeasured, type BackendProbe, type ChooseDeps } from '../../src/worker/backend';
 import { probeBackend } from '../../src/worker/backendStart';
 import type { WorkerPort } from '../../src/worker/client';
-import type { EngineFactory, TrainingRun, WorkerModel } from '../../src/worker/engine';
+import type { EngineFactory, TrainingRun, WorkerModel } from '../../src/worker/engineFactory';
 import { BadModelError } from '../../src/worker/errors';
 import { TrainerHandler, type TrainerDeps } from '../../src/worker/trainer';
 
@@ -175,7 +175,7 @@ export class CountingEngineFactory implements EngineFactory {
       async trainIteration() {
         await new Promise((resolve) => setTimeout(resolve, iterationMs));
         counter.iterations++;
-        return { criticLoss: -counter.iterations, generatorLoss: counter.iterations, wasserstein: 1, gradientPenalty: 0.5 };
+        return { criticLoss: -counter.iterations, generatorLoss: counter.iterations, wasserstein: 1, gradientPenalty: 0.5, voiceLoss: 0 };
       },
       async exportState() {
         return { iterations: counter.iterations };

@@ -8,6 +8,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { TrainingDriver } from '../../src/model/driver';
 import type { HyperParamsInput } from '../../src/protocol/config';
+import { DEFAULT_GENERATION_OPTIONS } from '../../src/protocol/generation';
 import type { BackendName, WorkerEvent } from '../../src/protocol/messages';
 import { TrainerClient, TrainerError } from '../../src/worker/client';
 import { IdbTrainerStore } from '../../src/worker/store';
@@ -119,6 +120,30 @@ describe('TrainerHandler requests', () => {
     await handler.whenIdle();
     expect(log.of('error').map((e) => e.code)).toEqual(['busy', 'busy']);
     expect(handler.trainingState).toBe('stopped');
+  });
+
+  it('hands the model the generation options resolved with their defaults, and refuses bad ones as bad-request', async () => {
+    const log = new EventLog();
+    const engines = new CountingEngineFactory();
+    const seen: unknown[] = [];
+    const newRun = engines.newRun.bind(engines);
+    engines.newRun = async (config, data) => {
+      const run = await newRun(config, data);
+      const accompany = run.model.accompany.bind(run.model);
+      run.model.accompany = (melody, seed, options) => (seen.push(options), accompany(melody, seed, options));
+      return run;
+    };
+    const handler = handlerWith(log, engines);
+    await handler.handle({ type: 'start', config: { ...tinyConfig, epochs: 1 }, data: syntheticWindows(2), snapshotMelodies: [] });
+    await handler.whenIdle();
+    await handler.handle({ type: 'generate', requestId: 1, melody: melodyRoll(), seed: 1, options: { decodeMode: 'single' } });
+    await handler.handle({ type: 'generate', requestId: 2, melody: melodyRoll(), seed: 1 });
+    await handler.handle({ type: 'generate', requestId: 3, melody: melodyRoll(), seed: 1, options: { decodeMode: 'jazz' } as never });
+    expect(log.of('generated').map((e) => e.requestId)).toEqual([1, 2]);
+    expect(seen.slice(-2)).toEqual([{ ...DEFAULT_GENERATION_OPTIONS, decodeMode: 'single' }, DEFAULT_GENERATION_OPTIONS]);
+    const [error] = log.of('error');
+    expect([error.requestId, error.code]).toEqual([3, 'bad-request']);
+    expect(error.message).toMatch(/decodeMode must be one of chorale, single, chords/);
   });
 });
 

@@ -10,7 +10,7 @@ import { PITCHES } from '../../src/music/pianoRoll';
 import type { HyperParamsInput } from '../../src/protocol/config';
 import type { WorkerEvent } from '../../src/protocol/messages';
 import { startWasmBackendInNode } from '../../src/model/wasm/node';
-import { ganEngineFactory } from '../../src/worker/ganEngine';
+import { ganEngineFactory } from '../../src/worker/ganFactory';
 import { IdbTrainerStore } from '../../src/worker/store';
 import { TrainerHandler } from '../../src/worker/trainer';
 import { EventLog, melodyRoll, syntheticWindows } from './worker-fixtures';

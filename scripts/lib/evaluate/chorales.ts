@@ -9,9 +9,8 @@ import { jsbChoraleToRoll, parseJsbJson, type JsbChorale } from '../../../src/mu
 import { estimateRollKey } from '../../../src/music/keys';
 import type { PianoRoll } from '../../../src/music/pianoRoll';
 import { finiteMean, harmonyAgreement, meanOverRolls } from '../../../src/music/metrics';
-import type { AccompanyOptions, GanEngine } from '../../../src/model/engine';
-import { VOICINGS, type Voicing } from '../../../src/protocol/messages';
-import { DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, type ChoraleDecodeOptions } from '../../../src/model/decode';
+import type { GanEngine } from '../../../src/model/gan';
+import { DEFAULT_GENERATION_OPTIONS, type GenerationOptions } from '../../../src/protocol/generation';
 import { importModel } from '../../../src/model/io';
 import { readModelDir } from '../modelDir';
 import { runCriticTests, type CriticTestRunOptions } from './critic';
@@ -27,39 +26,6 @@ import {
   type SystemReport,
 } from './metrics';
 
-/**
- * The options of every `engine.accompany` call of the evaluation, built in this one place so that the
- * command line can choose them (a decoding flag belongs here).
- */
-export function buildAccompanyOptions(voicing: string | undefined = undefined, decode: string | undefined = undefined): AccompanyOptions {
-  const options: AccompanyOptions = {};
-  if (voicing !== undefined) {
-    if (!(VOICINGS as readonly string[]).includes(voicing))
-      throw new Error(`--voicing must be one of ${VOICINGS.join(', ')}, got "${voicing}"`);
-    options.voicing = voicing as Voicing;
-  }
-  if (decode === 'learned') {
-    options.decodeWeights = { ...LEARNED_DECODE_OPTIONS };
-  } else if (decode !== undefined) {
-    let weights: unknown;
-    try {
-      weights = JSON.parse(decode);
-    } catch {
-      throw new Error(`--decode takes a JSON object of decoding weights, e.g. '{"chordBonus":0}'; got ${decode}`);
-    }
-    const known = Object.keys(DEFAULT_DECODE_OPTIONS);
-    if (weights === null || typeof weights !== 'object' || Array.isArray(weights))
-      throw new Error(`--decode takes a JSON object, got ${decode}`);
-    for (const [name, value] of Object.entries(weights)) {
-      if (!known.includes(name)) throw new Error(`--decode: unknown weight "${name}"; the weights are ${known.join(', ')}`);
-      if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new Error(`--decode: ${name} must be a number, got ${JSON.stringify(value)}`);
-    }
-    options.decodeWeights = weights as Partial<ChoraleDecodeOptions>;
-  }
-  return options;
-}
-
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
   model: string;
@@ -67,7 +33,8 @@ export interface EvaluateOptions {
   split?: string;
   seed: number;
   limit: number | null;
-  accompanyOptions?: AccompanyOptions;
+  /** The options of every accompaniment of the model (default: the defaults, as on the page). */
+  generation?: GenerationOptions;
   /** Run the critic test (default false here; the command line runs it unless --no-critic-test). */
   criticTest?: boolean | CriticTestRunOptions;
   /** Progress lines of the long steps (the critic test), e.g. to stderr. */
@@ -99,13 +66,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
     );
   if (critic !== undefined && split === 'train')
     throw new Error('The critic test scores chorales its classifier never saw: evaluate another split than "train", or --no-critic-test');
-  const accompanyOptions = options.accompanyOptions ?? buildAccompanyOptions();
+  const generation = options.generation ?? DEFAULT_GENERATION_OPTIONS;
   const engine = await loadEngine(options.model);
   try {
     const bach: PianoRoll[] = chorales.map((c) => jsbChoraleToRoll(c));
     // Every system is judged against the key of Bach's own four voices of the same chorale.
     const keys = bach.map((roll) => estimateRollKey(roll));
-    const rolls = await systemRolls(engine, bach, options.seed, accompanyOptions);
+    const rolls = await systemRolls(engine, bach, options.seed, generation);
     const perChorale = {} as Record<SystemName, MetricReport[]>;
     const means = {} as Record<SystemName, MetricReport>;
     for (const name of SYSTEM_NAMES) {
@@ -120,7 +87,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
     }
     const report: EvaluationReport = { systems, data: options.data, split, chorales: chorales.length, ...distance };
     if (critic !== undefined) {
-      const run = await runCriticTests(engine, trainChorales, rolls, { seed: options.seed, accompanyOptions, log: options.log, ...critic });
+      const run = await runCriticTests(engine, trainChorales, rolls, { seed: options.seed, generation, log: options.log, ...critic });
       for (const [name, reading] of Object.entries(run.readings)) systems[name as SystemName].critic_test = reading;
       systems.model.critic_test_views = run.modelViews;
       report.critic_test = run.setup;

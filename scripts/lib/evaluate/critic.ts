@@ -8,7 +8,8 @@ import { criticTest, CRITIC_TEST_DESIGN, type CriticTestResult } from '../../../
 import { CRITIC_VIEWS, type CriticView } from '../../../src/music/criticWindows';
 import { jsbChoraleToRoll, type JsbChorale } from '../../../src/music/jsb';
 import type { PianoRoll } from '../../../src/music/pianoRoll';
-import type { AccompanyOptions, GanEngine } from '../../../src/model/engine';
+import type { GanEngine } from '../../../src/model/gan';
+import type { GenerationOptions } from '../../../src/protocol/generation';
 import { systemRolls } from './systems';
 import { SYSTEM_NAMES, type CriticTestReading, type CriticTestSetup, type SystemName } from './metrics';
 
@@ -38,7 +39,7 @@ export async function runCriticTests(
   engine: GanEngine,
   trainSplit: readonly JsbChorale[],
   evaluated: Record<SystemName, PianoRoll[]>,
-  options: CriticTestRunOptions & { seed: number; accompanyOptions: AccompanyOptions; log?: (line: string) => void },
+  options: CriticTestRunOptions & { seed: number; generation: GenerationOptions; log?: (line: string) => void },
 ): Promise<CriticTestRun> {
   const count = options.trainChorales ?? trainSplit.length;
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`the critic test needs at least one train chorale, got ${count}`);
@@ -48,7 +49,7 @@ export async function runCriticTests(
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
   const bach = trainSplit.slice(0, count).map((c) => jsbChoraleToRoll(c));
   log(`critic test: accompanying ${bach.length} train chorales`);
-  const train = await systemRolls(engine, bach, options.seed, options.accompanyOptions);
+  const train = await systemRolls(engine, bach, options.seed, options.generation);
   const readings: CriticTestRun['readings'] = {};
   const modelViews: CriticTestRun['modelViews'] = {};
   const testOptions = { seed: options.seed, epochs };

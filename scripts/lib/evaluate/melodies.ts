@@ -7,8 +7,8 @@ import { keyName } from '../../../src/music/spelling';
 import type { PianoRoll } from '../../../src/music/pianoRoll';
 import { SAMPLE_MELODIES, sampleToRoll } from '../../../src/music/samples';
 import { meanOverRolls, voiceMetrics } from '../../../src/music/metrics';
-import type { AccompanyOptions } from '../../../src/model/engine';
-import { buildAccompanyOptions, loadEngine } from './chorales';
+import { DEFAULT_GENERATION_OPTIONS, type GenerationOptions } from '../../../src/protocol/generation';
+import { loadEngine } from './chorales';
 import { listenerReport, type ListenerReport } from './metrics';
 
 /** The report of `evaluateMelodies`: the model's listener metrics per melody and their mean. */
@@ -64,16 +64,16 @@ export async function evaluateMelodies(options: {
   model: string;
   melodies: string;
   seed: number;
-  accompanyOptions?: AccompanyOptions;
+  generation?: GenerationOptions;
 }): Promise<MelodyReport> {
   const melodies = await loadMelodies(options.melodies);
-  const accompanyOptions = options.accompanyOptions ?? buildAccompanyOptions();
+  const generation = options.generation ?? DEFAULT_GENERATION_OPTIONS;
   const engine = await loadEngine(options.model);
   try {
     const report: MelodyReport = { melodies: {}, keys: {}, mean: {} as ListenerReport };
     for (const [i, { name, roll }] of melodies.entries()) {
       const key = estimateRollKey(roll, [0]);
-      const accompanied = await engine.accompany(roll, options.seed + i, accompanyOptions);
+      const accompanied = await engine.accompany(roll, options.seed + i, generation);
       report.melodies[name] = listenerReport(voiceMetrics(accompanied, { key }));
       report.keys[name] = key ? keyName(key) : 'none';
     }

@@ -1,7 +1,8 @@
 /** The systems of the chorale evaluation, each writing alto, tenor and bass under Bach's sopranos. */
 import { octaveDoubling, randomInKey, ruleHarmonizer } from '../../../src/music/baselines';
 import { selectTracks, type PianoRoll } from '../../../src/music/pianoRoll';
-import type { AccompanyOptions, GanEngine } from '../../../src/model/engine';
+import type { GanEngine } from '../../../src/model/gan';
+import type { GenerationOptions } from '../../../src/protocol/generation';
 import type { SystemName } from './metrics';
 
 /**
@@ -12,11 +13,11 @@ export async function systemRolls(
   engine: GanEngine,
   bach: PianoRoll[],
   seed: number,
-  accompanyOptions: AccompanyOptions,
+  generation: GenerationOptions,
 ): Promise<Record<SystemName, PianoRoll[]>> {
   const melodies = bach.map((roll) => selectTracks(roll, [0]));
   const model: PianoRoll[] = [];
-  for (const [i, melody] of melodies.entries()) model.push(await engine.accompany(melody, seed + i, accompanyOptions));
+  for (const [i, melody] of melodies.entries()) model.push(await engine.accompany(melody, seed + i, generation));
   return {
     model,
     bach,

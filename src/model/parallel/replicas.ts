@@ -12,7 +12,8 @@
  */
 import type { ModelFiles } from '../../protocol/messages';
 import type { TrainingWindows } from '../../music/pianoRoll';
-import type { GanEngine, IterationLosses } from '../engine';
+import type { GanEngine } from '../gan';
+import type { IterationLosses } from '../losses';
 import { exportTrainingState, loadTrainingStateInto } from '../io';
 import type { BatchSampler } from '../sampler';
 import { abortCollective, Collective, createCollective, type CollectiveInit } from './collective';

@@ -1,9 +1,9 @@
 /** The accompaniment: the model in the worker writes voices under the melody, one variation per seed. */
-import { VOICINGS, type Voicing } from '../../protocol/messages';
+import { checkGenerationOptions, type GenerationOptions } from '../../protocol/generation';
 import type { Store } from '../store';
 import type { AppState } from '../state';
 import { trackName } from '../exportPlan';
-import type { Engine } from './engine';
+import type { ComputeEngine } from './computeEngine';
 import { PageActionError, type Messages } from './messages';
 import type { Playback } from './playback';
 
@@ -12,10 +12,10 @@ export interface AccompanimentDeps {
   store: Store<AppState>;
   messages: Messages;
   /** The worker, and `ready`: a click while it or its model is still loading is served once they are in. */
-  engine: Pick<Engine, 'trainer' | 'ready'>;
+  engine: Pick<ComputeEngine, 'trainer' | 'ready'>;
   /** Where the accompaniment is heard. */
   playback: Pick<Playback, 'listenTo'>;
-  /** Saves the page soon (a new voicing is a choice worth keeping). */
+  /** Saves the page soon (new generation options are a choice worth keeping). */
   saveSoon: () => void;
 }
 
@@ -29,7 +29,7 @@ export class Accompaniment {
 
   /** Accompanies the current melody with the model in the worker; `seed` picks the variation. */
   async generate(seed = this.store.get().resultSeed): Promise<void> {
-    const { melody, melodyName, model, voicing, errorCount: errorsBefore } = this.store.get();
+    const { melody, melodyName, model, generation, errorCount: errorsBefore } = this.store.get();
     const { engine, messages } = this.deps;
     try {
       if (!melody) throw new PageActionError('Choose a melody first: open a MIDI file, pick a sample or record one.');
@@ -39,13 +39,15 @@ export class Accompaniment {
       if (!trainer) throw new PageActionError('The accompaniment engine is not running; reload the page to try again.');
       if (!this.store.get().model && !model)
         throw new PageActionError('There is no model yet: train one, or load a saved model from files.');
-      const result = await trainer.generate(melody, seed, voicing);
+      const started = performance.now();
+      const result = await trainer.generate(melody, seed, generation);
+      const seconds = (performance.now() - started) / 1000;
       this.store.set({ result, audition: null });
       this.deps.playback.listenTo(result, `${melodyName} (accompaniment, variation ${seed})`);
       const voices = result.tracks.slice(1).map((_, i) => trackName(result, i + 1));
       const bars = Math.ceil(result.steps / (result.stepsPerBeat * result.beatsPerBar));
       this.store.set({
-        announcement: `Accompaniment ready: ${joinWords(voices)} under ${bars} bar${bars === 1 ? '' : 's'} of ${melodyName}, variation ${seed}. Press Play to hear it.`,
+        announcement: `Accompaniment ready: ${joinWords(voices)} under ${bars} bar${bars === 1 ? '' : 's'} of ${melodyName}, variation ${seed}, written in ${seconds.toFixed(1)} s. Press Play to hear it.`,
       });
       messages.succeeded(errorsBefore);
     } catch (error) {
@@ -55,10 +57,11 @@ export class Accompaniment {
     }
   }
 
-  /** Chooses how the voices are decoded; an accompaniment already written is written again that way. */
-  async setVoicing(voicing: Voicing): Promise<void> {
-    if (!VOICINGS.includes(voicing)) return;
-    this.store.set({ voicing });
+  /** Changes generation options (invalid ones are ignored); an accompaniment already written is written again with them. */
+  async setGenerationOptions(change: Partial<GenerationOptions>): Promise<void> {
+    const checked = checkGenerationOptions({ ...this.store.get().generation, ...change });
+    if (!checked.ok) return;
+    this.store.set({ generation: checked.value });
     this.deps.saveSoon();
     if (this.store.get().result) await this.generate();
   }

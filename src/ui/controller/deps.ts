@@ -3,7 +3,8 @@ import type { PianoRoll, TrainingWindows } from '../../music/pianoRoll';
 import type { ParsedMidi } from '../../music/midiIn';
 import type { RollToMidiOptions } from '../../music/midiOut';
 import type { HyperParams, HyperParamsInput } from '../../protocol/config';
-import type { BackendName, EngineOptions, EngineReady, ModelFiles, ModelSource, Voicing, WorkerEvent } from '../../protocol/messages';
+import type { BackendName, EngineOptions, EngineReady, ModelFiles, ModelSource, WorkerEvent } from '../../protocol/messages';
+import type { GenerationOptionsInput } from '../../protocol/generation';
 import type { TrackMix } from '../../audio/schedule';
 import type { InstrumentName } from '../../audio/instruments';
 import type { PlayerSnapshot, StepRange } from '../../audio/player';
@@ -19,7 +20,7 @@ export interface Trainer {
   pause(): void;
   resume(): void;
   stop(): void;
-  generate(melody: PianoRoll, seed: number, voicing?: Voicing): Promise<PianoRoll>;
+  generate(melody: PianoRoll, seed: number, options?: GenerationOptionsInput): Promise<PianoRoll>;
   save(target: 'indexeddb' | 'files', name?: string): Promise<ModelFiles | undefined>;
   load(source: ModelSource): Promise<HyperParams>;
   deleteSaved(name: string): Promise<void>;

@@ -9,7 +9,7 @@ import type { Store } from '../store';
 import type { AppState, Region } from '../state';
 import { Accompaniment } from './accompaniment';
 import type { ControllerDeps } from './deps';
-import { Engine } from './engine';
+import { ComputeEngine } from './computeEngine';
 import { Melody } from './melody';
 import { Messages } from './messages';
 import { Models } from './models';
@@ -32,7 +32,7 @@ const MELODY_ACTIONS = ['openMidiFile', 'chooseTrack', 'cancelTrackChoice', 'loa
 const SETTINGS_ACTIONS = ['setField', 'setDataset', 'setOwnFiles'] as const;
 const ENGINE_ACTIONS = ['setEngineOverride'] as const;
 const TRAINING_ACTIONS = ['train', 'pauseTraining', 'resumeTraining', 'stopTraining'] as const;
-const ACCOMPANIMENT_ACTIONS = ['generate', 'setVoicing', 'nextVariation'] as const;
+const ACCOMPANIMENT_ACTIONS = ['generate', 'setGenerationOptions', 'nextVariation'] as const;
 const MODEL_ACTIONS = ['chooseModel', 'forgetModel', 'loadModelFiles', 'saveModelFiles'] as const;
 const PLAYBACK_ACTIONS = [
   'exportMidi',
@@ -56,7 +56,7 @@ const PLAYBACK_ACTIONS = [
 /** The actions of every area, as the controller offers them. */
 export type PageActions = Pick<Melody, (typeof MELODY_ACTIONS)[number]> &
   Pick<Settings, (typeof SETTINGS_ACTIONS)[number]> &
-  Pick<Engine, (typeof ENGINE_ACTIONS)[number]> &
+  Pick<ComputeEngine, (typeof ENGINE_ACTIONS)[number]> &
   Pick<Training, (typeof TRAINING_ACTIONS)[number]> &
   Pick<Accompaniment, (typeof ACCOMPANIMENT_ACTIONS)[number]> &
   Pick<Models, (typeof MODEL_ACTIONS)[number]> &
@@ -80,7 +80,7 @@ const WithPageActions = class {} as new () => PageActions;
 export class Controller extends WithPageActions {
   private readonly store: Store<AppState>;
   private readonly messages: Messages;
-  private readonly engine: Engine;
+  private readonly engine: ComputeEngine;
   private readonly persistence: Persistence;
   private readonly models: Models;
   private readonly training: Training;
@@ -94,7 +94,7 @@ export class Controller extends WithPageActions {
     // Built in the order they need each other; each gets only the parts of the others it uses.
     const messages = new Messages(store);
     this.messages = messages;
-    const engine = new Engine(store, messages, deps.createTrainer);
+    const engine = new ComputeEngine(store, messages, deps.createTrainer);
     this.engine = engine;
     const playback = new Playback({ store, player, messages, rollToMidi: deps.rollToMidi, download: deps.download });
     const melody = new Melody({ store, player, messages, playback, readMidi: deps.readMidi });

@@ -2,7 +2,7 @@
 import type { Store } from '../store';
 import { DEFAULT_MODEL_ID, isTraining, type AppState, type KeptModel } from '../state';
 import { draftFrom } from '../hyperForm';
-import type { Engine } from './engine';
+import type { ComputeEngine } from './computeEngine';
 import { isStorageRefusal, messageOf, PageActionError, type Messages } from './messages';
 import { DEFAULT_MODEL_ENTRY, emptyHistory, shortDate, trainedModelEntry, weightsFileName } from './modelList';
 
@@ -11,7 +11,7 @@ export interface ModelsDeps {
   store: Store<AppState>;
   messages: Messages;
   /** The worker that holds the model in use, and `ready`: a choice made while it starts waits for it. */
-  engine: Pick<Engine, 'trainer' | 'ready'>;
+  engine: Pick<ComputeEngine, 'trainer' | 'ready'>;
   /** URL of the pretrained default model's model.json. */
   defaultModelUrl: string;
   fetch: typeof fetch;

@@ -1,6 +1,6 @@
 /** What survives a reload, as data: the saved page and where it is kept (persistence.ts saves and restores it). */
 import type { PianoRoll } from '../../music/pianoRoll';
-import type { Voicing } from '../../protocol/messages';
+import type { GenerationOptions } from '../../protocol/generation';
 import type { TrackMix } from '../../audio/schedule';
 import type { InstrumentName } from '../../audio/instruments';
 import type { AppState, DatasetChoice, KeptModel, LoopBars } from '../state';
@@ -13,7 +13,9 @@ export interface SavedPage {
   dataset: DatasetChoice;
   result: PianoRoll | null;
   resultSeed: number;
-  voicing: Voicing;
+  generation: GenerationOptions;
+  /** How the voices were decoded, in pages saved before the generation options (now `generation.decodeMode`). */
+  voicing?: string;
   /** Name of the trained model saved in the worker's IndexedDB, if any (pages saved before the model picker). */
   storedModel: string | null;
   /** The models the user keeps (the default included) and the one chosen. */

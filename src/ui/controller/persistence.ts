@@ -1,5 +1,5 @@
 /** Keeping the page over a reload: it is saved shortly after every change and restored at start. */
-import { VOICINGS } from '../../protocol/messages';
+import { keptGenerationOptions } from '../../protocol/generation';
 import type { Store } from '../store';
 import { DEFAULT_MODEL_ID, type AppState } from '../state';
 import type { Melody } from './melody';
@@ -63,7 +63,7 @@ export class Persistence {
       dataset: saved.dataset ?? 'jsb',
       result: saved.result ?? null,
       resultSeed: saved.resultSeed ?? 1,
-      voicing: saved.voicing && VOICINGS.includes(saved.voicing) ? saved.voicing : 'chorale',
+      generation: keptGenerationOptions(saved.generation ?? { decodeMode: saved.voicing }),
       loop: saved.loop ?? false,
       loopBars: saved.loopBars ?? null,
       tempoBpm: saved.tempoBpm ?? null,
@@ -108,7 +108,7 @@ export class Persistence {
         dataset: s.dataset,
         result: s.result,
         resultSeed: s.resultSeed,
-        voicing: s.voicing,
+        generation: s.generation,
         storedModel: null,
         // A model the browser refused to store is gone after a reload: its entry is not kept either.
         models: s.models.filter((m) => m.id !== DEFAULT_MODEL_ID && !m.unsaved),

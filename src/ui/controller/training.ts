@@ -7,7 +7,7 @@ import { isTraining, type AppState } from '../state';
 import { checkDraft } from '../hyperForm';
 import { snapshotWindow } from '../rollRanges';
 import type { TrainingDataSource } from './deps';
-import type { Engine } from './engine';
+import type { ComputeEngine } from './computeEngine';
 import { PageActionError, type Messages } from './messages';
 import type { Playback } from './playback';
 
@@ -15,7 +15,7 @@ import type { Playback } from './playback';
 export interface TrainingDeps {
   store: Store<AppState>;
   messages: Messages;
-  engine: Pick<Engine, 'trainer' | 'choose' | 'show'>;
+  engine: Pick<ComputeEngine, 'trainer' | 'choose' | 'show'>;
   data: TrainingDataSource;
   /** A snapshot being auditioned gives way to the accompaniment when a run starts. */
   playback: Pick<Playback, 'backToAccompaniment'>;

@@ -1,26 +1,20 @@
 /**
  * What the training handler needs from a GAN engine, as interfaces. The handler depends on these rather than on
- * src/model's engine directly (of src/model it uses only the training driver, which holds no tensors) so it can
- * be tested in Node with a stand-in, and so the engine's own API can change behind one adapter (see
- * ganEngine.ts, which wraps src/model's GanEngine).
+ * src/model's engine directly (of src/model it uses only the training driver, which holds no tensors, and plain
+ * types) so it can be tested in Node with a stand-in, and so the engine's own API can change behind one adapter
+ * (see ganFactory.ts, which wraps src/model's GanEngine).
  */
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
+import type { IterationLosses } from '../model/losses';
 import type { HyperParams } from '../protocol/config';
-import type { ModelFiles, Voicing } from '../protocol/messages';
-
-/** The losses of one training iteration (several critic steps and one generator step). */
-export interface IterationLosses {
-  criticLoss: number;
-  generatorLoss: number;
-  wasserstein: number;
-  gradientPenalty: number;
-}
+import type { GenerationOptions } from '../protocol/generation';
+import type { ModelFiles } from '../protocol/messages';
 
 /** A usable model: it accompanies melodies and can be exported. */
 export interface WorkerModel {
   readonly config: HyperParams;
-  /** Accompanies a one-track melody of any length; `seed` picks the variation, `voicing` the decoding (default 'chorale'). */
-  accompany(melody: PianoRoll, seed: number, voicing?: Voicing): Promise<PianoRoll>;
+  /** Accompanies a one-track melody of any length; `seed` picks the variation, `options` how it is generated (default: the defaults). */
+  accompany(melody: PianoRoll, seed: number, options?: GenerationOptions): Promise<PianoRoll>;
   /** Accompaniments of fixed melodies with fixed noise, for listening back across epochs. */
   snapshot(melodies: PianoRoll[], noiseSeed: number): Promise<PianoRoll[]>;
   exportModel(): Promise<ModelFiles>;
@@ -35,7 +29,7 @@ export interface TrainingRun {
   readonly model: WorkerModel;
   /** Threads training in parallel (replicas of the model, each on its share of every batch); 1 for the engine alone. */
   readonly threads: number;
-  /** Runs the next iteration and returns its losses as plain numbers. */
+  /** Runs the next iteration (several critic steps and one generator step) and returns its losses as plain numbers. */
   trainIteration(): Promise<IterationLosses>;
   /** Everything needed to continue this run later (weights, optimiser state, batch position); structured-cloneable. */
   exportState(): Promise<unknown>;

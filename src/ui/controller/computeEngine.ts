@@ -7,7 +7,7 @@ import type { Trainer } from './deps';
 import { messageOf, PageActionError, type Messages } from './messages';
 
 /** Holds the worker client and its compute engine choice; the other areas reach the worker through `trainer`. */
-export class Engine {
+export class ComputeEngine {
   private client: Trainer | null = null;
   private unsubscribe: (() => void) | null = null;
   /** Settles once the worker has started and its first model is in (or failed to be): actions that need a model wait on it. */

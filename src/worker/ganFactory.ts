@@ -1,14 +1,15 @@
 /** The worker's EngineFactory on src/model's GanEngine: the one place that knows the engine's own API. */
 import type { TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams } from '../protocol/config';
-import type { ModelFiles, Voicing } from '../protocol/messages';
+import { GenerationOptionsError, type GenerationOptions } from '../protocol/generation';
+import type { ModelFiles } from '../protocol/messages';
 import { iterationsPerEpoch, trainEngineIteration } from '../model/driver';
-import { GanEngine } from '../model/engine';
+import { GanEngine } from '../model/gan';
 import { ModelFileError } from '../model/errors';
 import { exportModel, exportTrainingState, importModel, importTrainingState } from '../model/io';
 import { ReplicatedTraining } from '../model/parallel/replicas';
-import type { EngineFactory, TrainingRun, WorkerModel } from './engine';
-import { BadModelError } from './errors';
+import type { EngineFactory, TrainingRun, WorkerModel } from './engineFactory';
+import { BadModelError, BadRequestError } from './errors';
 import { browserReplicaCount, spawnReplicaWorker } from './replicas';
 
 class GanModel implements WorkerModel {
@@ -22,9 +23,15 @@ class GanModel implements WorkerModel {
     return this.engine.config;
   }
 
-  async accompany(melody: Parameters<GanEngine['accompany']>[0], seed: number, voicing?: Voicing) {
+  async accompany(melody: Parameters<GanEngine['accompany']>[0], seed: number, options?: GenerationOptions) {
     await this.refresh();
-    return this.engine.accompany(melody, seed, voicing ? { voicing } : {});
+    try {
+      return await this.engine.accompany(melody, seed, options);
+    } catch (error) {
+      // Options the schema lets through but a generation stage refuses (an unknown decoding weight).
+      if (error instanceof GenerationOptionsError) throw new BadRequestError(error.message);
+      throw error;
+    }
   }
 
   async snapshot(melodies: Parameters<GanEngine['snapshot']>[0], noiseSeed: number) {

@@ -1,6 +1,7 @@
 /**
- * GanEngine: the generator, the critic, their two Adam optimisers and the WGAN-GP training step, plus
- * generation. The worker and the Node training script both drive it; it uses no DOM or worker API.
+ * GanEngine: the generator, the critic, their two Adam optimisers and the WGAN-GP training step; generation
+ * (src/model/generate/) runs its networks. The worker and the Node training script both drive it; it uses no
+ * DOM or worker API.
  *
  * Training vocabulary:
  * - a critic step: one batch, critic loss mean(C(fake)) - mean(C(real)) + lambda * GP, critic weights updated;
@@ -15,27 +16,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import { resolveHyperParams, type HyperParams, type HyperParamsInput } from '../protocol/config';
-import {
-  accompaniedRoll,
-  checkMelody,
-  joinWindows,
-  melodyActive,
-  melodyWindows,
-  octaveShiftIntoRange,
-  windowNoise,
-  windowStarts,
-  type JoinMode,
-  type Voicing,
-} from './accompany';
-import type { ChoraleDecodeOptions } from './decode';
+import type { GenerationOptionsInput } from '../protocol/generation';
+import { generate } from './generate/pipeline';
+import type { GenerationNetworks } from './generate/types';
 import { TrainingDataError } from './errors';
-import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, VOICE_LOGIT_SCALE, buildCritic, buildGenerator, noiseShape } from './networks';
+import { soundingVoiceCells, voicePitchLoss, type IterationLosses } from './losses';
+import { OUTPUT_TRACKS, buildCritic, buildGenerator, noiseShape } from './networks';
 import { createUniform, seedStream, truncatedNormal } from '../music/random';
 import { BatchSampler, checkTrainingWindows } from './sampler';
 import { installBatchNormGradient } from './batchNormGradient';
 import { installFastCpuKernels } from './cpuKernels';
 import { installLeakyReluGradient } from './leakyReluGradient';
 import { installSecondOrderGradients } from './secondOrder';
+import { criticScores, generatorScores } from './inference';
 import { gradientPenalty } from './wgan';
 import type { Collective } from './parallel/collective';
 import { shareBatchNorm } from './parallel/syncBatchNorm';
@@ -44,69 +37,6 @@ import { shareBatchNorm } from './parallel/syncBatchNorm';
 export interface NamedTensor {
   name: string;
   tensor: tf.Tensor;
-}
-
-/** Windows per generator call when generating, to bound memory on long melodies. */
-const GENERATION_CHUNK = 16;
-
-/** The losses of one iteration, as plain numbers. Critic figures are means over the iteration's critic steps. */
-export interface IterationLosses {
-  criticLoss: number;
-  generatorLoss: number;
-  /** The critic's Wasserstein estimate: mean(C(real)) - mean(C(fake)). */
-  wasserstein: number;
-  /** The gradient penalty before weighting. */
-  gradientPenalty: number;
-  /** The generator's voice term before weighting (see `voicePitchLoss`); part of `generatorLoss`. */
-  voiceLoss: number;
-}
-
-/** Options of `accompany`. */
-export interface AccompanyOptions {
-  /** How neighbouring 2-bar windows are joined (default 'crossfade'; see accompany.ts). */
-  join?: JoinMode;
-  /** How the voices' scores become notes (default 'chorale': the voices decoded together; see accompany.ts). */
-  voicing?: Voicing;
-  /** Weights of the 'chorale' decoding, over its defaults (see decode.ts). */
-  decodeWeights?: Partial<ChoraleDecodeOptions>;
-}
-
-/**
- * The voice term of the generator's loss: for each accompaniment track (1..3) and step where the real voice
- * sounds, the cross-entropy between softmax(VOICE_LOGIT_SCALE * output) over the 128 pitches and the real
- * pitch (several sounding pitches share the target equally), averaged over those (window, step, voice)
- * cells. A plain L1 term on the -1/+1 roll would reward "silent everywhere"; this asks which pitch to sing.
- */
-export function voicePitchLoss(fake: tf.Tensor4D, real: tf.Tensor4D, batchCells?: number): tf.Scalar {
-  return tf.tidy(() => {
-    const voices = OUTPUT_TRACKS - 1;
-    // [n, steps, voices, pitches]: a softmax over pitches along the last axis.
-    const logits = tf.mul(tf.transpose(tf.slice(fake, [0, 0, 0, 1], [-1, -1, -1, voices]), [0, 1, 3, 2]), VOICE_LOGIT_SCALE);
-    const sounding = tf.transpose(tf.div(tf.add(tf.slice(real, [0, 0, 0, 1], [-1, -1, -1, voices]), 1), 2), [0, 1, 3, 2]);
-    const count = tf.sum(sounding, -1, true);
-    const target = tf.div(sounding, tf.maximum(count, 1));
-    const crossEntropy = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), -1));
-    // A share of a batch split between replicas divides by the whole batch's cells (batchCells).
-    const cells = batchCells === undefined ? tf.sum(tf.minimum(count, 1)) : tf.scalar(batchCells);
-    return tf.div(tf.sum(crossEntropy), tf.maximum(cells, 1)) as tf.Scalar;
-  });
-}
-
-/** The (window, step, voice) cells of a batch's accompaniment tracks (1..3) where the voice sounds: voicePitchLoss's divisor. */
-export function soundingVoiceCells(batch: TrainingWindows): number {
-  const rowSize = PITCHES * batch.tracks;
-  let cells = 0;
-  for (let row = 0; row < batch.count * batch.steps; row++) {
-    for (let track = 1; track < batch.tracks; track++) {
-      for (let pitch = 0; pitch < PITCHES; pitch++) {
-        if (batch.data[row * rowSize + pitch * batch.tracks + track] > 0) {
-          cells++;
-          break;
-        }
-      }
-    }
-  }
-  return cells;
 }
 
 /** Windows [start, end) of a batch: one replica's share of it. */
@@ -127,7 +57,7 @@ function batchTensors(batch: TrainingWindows): { real: tf.Tensor4D; condition: t
 }
 
 /** The generator, the critic and their optimisers, trained with WGAN-GP. */
-export class GanEngine {
+export class GanEngine implements GenerationNetworks {
   /** The resolved hyperparameters this engine was built with. */
   readonly config: HyperParams;
   /** The U-Net generator (inputs melody, noise). */
@@ -383,53 +313,21 @@ export class GanEngine {
    */
   async generateWindows(melody: Int8Array, noise: Float32Array): Promise<Float32Array> {
     this.assertLive();
-    const windowSize = WINDOW_STEPS * PITCHES;
-    const [bars, pitches, channels] = noiseShape(this.config.baseWidth);
-    const noiseSize = bars * pitches * channels;
-    const count = melody.length / windowSize;
-    if (!Number.isInteger(count) || noise.length !== count * noiseSize) {
-      throw new RangeError(
-        `generateWindows needs melody [n, ${WINDOW_STEPS}, ${PITCHES}, 1] and noise [n, ${bars}, ${pitches}, ${channels}]; got ${melody.length} and ${noise.length} values`,
-      );
-    }
-    const output = new Float32Array(count * windowSize * OUTPUT_TRACKS);
-    for (let first = 0; first < count; first += GENERATION_CHUNK) {
-      const n = Math.min(GENERATION_CHUNK, count - first);
-      const result = tf.tidy(() => {
-        const melodyTensor = tf.tensor4d(Float32Array.from(melody.subarray(first * windowSize, (first + n) * windowSize)), [
-          n,
-          WINDOW_STEPS,
-          PITCHES,
-          1,
-        ]);
-        const noiseTensor = tf.tensor4d(noise.subarray(first * noiseSize, (first + n) * noiseSize), [n, bars, pitches, channels]);
-        return this.generator.apply([melodyTensor, noiseTensor], { training: false }) as tf.Tensor;
-      });
-      try {
-        output.set(await result.data(), first * windowSize * OUTPUT_TRACKS);
-      } finally {
-        result.dispose();
-      }
-    }
-    return output;
+    return generatorScores(this.generator, this.config.baseWidth, melody, noise);
+  }
+
+  /** The critic's score (inference mode) of each 4-track window [n, 32, 128, 4] of -1/+1, track 0 the melody. */
+  async criticScores(windows: Int8Array): Promise<Float32Array> {
+    this.assertLive();
+    return criticScores(this.critic, windows);
   }
 
   /**
-   * Accompanies a melody (track 0 of `melody`, any length, 16th-note grid) with alto, tenor and bass.
-   * The melody is moved by octaves into the model's register for the network and kept exactly in the
-   * result; `seed` picks the variation. The result has the melody's length, tempo and metre.
+   * Accompanies a melody (track 0 of `melody`, any length, 16th-note grid) with alto, tenor and bass, as the
+   * generation pipeline (generate/pipeline.ts) does with `options`; `seed` picks the variation.
    */
-  async accompany(melody: PianoRoll, seed: number, options: AccompanyOptions = {}): Promise<PianoRoll> {
-    checkMelody(melody);
-    const join = options.join ?? 'crossfade';
-    const active = melodyActive(melody);
-    const shift = octaveShiftIntoRange(active, melody.steps);
-    const starts = windowStarts(melody.steps, join);
-    const windows = melodyWindows(active, melody.steps, shift, starts);
-    const noise = windowNoise(seed, starts, this.noiseChannels, BOTTLENECK_PITCHES);
-    const outputs = await this.generateWindows(windows, noise);
-    const joined = joinWindows(outputs, starts, melody.steps);
-    return accompaniedRoll(melody, joined, shift, options.voicing ?? 'chorale', options.decodeWeights, seed);
+  async accompany(melody: PianoRoll, seed: number, options: GenerationOptionsInput = {}): Promise<PianoRoll> {
+    return (await generate(this, melody, seed, options)).roll;
   }
 
   /** Accompaniments of fixed melodies with the same noise every time, so snapshots across epochs compare. */

@@ -1,0 +1,105 @@
+/**
+ * Generation stage 2, decoding: the voices' raw tanh scores become alto, tenor and bass notes, in the model's
+ * register, as `options.decodeMode` says:
+ * - 'chorale' (the default) decodes the three voices together so that they sound wherever the melody sounds,
+ *   stay in range and in order, and form chords (src/model/decode.ts), with `options.decodeWeights`;
+ * - 'single' lets each voice sing its own highest-scoring pitch where that score is above 0, one voice at a
+ *   time (voices may rest, cross and clash);
+ * - 'chords' keeps every cell above 0, the reference's decoding, which lets one voice sound clusters.
+ */
+import { pitchClassHistogram } from '../../music/keys';
+import { PITCHES } from '../../music/pianoRoll';
+import { GenerationOptionsError, type GenerationOptions } from '../../protocol/generation';
+import { decodeChorale, DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, type ChoraleDecodeOptions } from '../decode';
+import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from '../networks';
+import { VOICES, type Candidate, type ModelMelody } from './types';
+
+/**
+ * Score margin by which another pitch must beat the note a voice is holding to replace it: without it, two
+ * near-equal pitches trade places from step to step and a held note breaks into a flicker of 16th notes.
+ */
+export const HOLD_MARGIN = 0.2;
+
+/** The chorale decoding's weights that `options.decodeWeights` asks for, over the defaults of decode.ts. */
+export function decodeWeightsOf(options: Pick<GenerationOptions, 'decodeWeights'>): Partial<ChoraleDecodeOptions> {
+  const weights = options.decodeWeights;
+  if (weights === 'learned') return { ...LEARNED_DECODE_OPTIONS };
+  const known = Object.keys(DEFAULT_DECODE_OPTIONS);
+  const unknown = Object.keys(weights).filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new GenerationOptionsError([
+      { field: 'decodeWeights', message: `has no weight ${unknown.map((n) => `"${n}"`).join(', ')}; the weights are ${known.join(', ')}` },
+    ]);
+  }
+  return weights as Partial<ChoraleDecodeOptions>;
+}
+
+/** Checks the options this stage reads beyond what their schema checks; throws GenerationOptionsError. */
+export function checkDecodingOptions(options: GenerationOptions): void {
+  decodeWeightsOf(options);
+}
+
+/** One step of one voice (1..3 in `scores`): the cells above 0. */
+function thresholded(scores: Float32Array, step: number, voice: number): Uint8Array {
+  const sounding = new Uint8Array(PITCHES);
+  for (let q = 0; q < PITCHES; q++) sounding[q] = scores[(step * PITCHES + q) * OUTPUT_TRACKS + voice] > 0 ? 1 : 0;
+  return sounding;
+}
+
+/** One step of one voice: its highest-scoring pitch if that score is above 0, preferring the pitch it holds. */
+function singleNote(scores: Float32Array, step: number, voice: number, held: number): Uint8Array {
+  const sounding = new Uint8Array(PITCHES);
+  let best = -1;
+  let bestScore = 0;
+  for (let q = 0; q < PITCHES; q++) {
+    const score = scores[(step * PITCHES + q) * OUTPUT_TRACKS + voice];
+    if (score > bestScore) {
+      bestScore = score;
+      best = q;
+    }
+  }
+  if (held >= 0 && best !== held) {
+    const heldScore = scores[(step * PITCHES + held) * OUTPUT_TRACKS + voice];
+    if (heldScore > 0 && heldScore + HOLD_MARGIN >= bestScore) best = held;
+  }
+  if (best >= 0) sounding[best] = 1;
+  return sounding;
+}
+
+/**
+ * Decodes `scores` ([steps, 128, 4] raw tanh outputs in the model's register) into alto, tenor and bass under
+ * `input`'s melody; `seed` draws whatever the decoding draws (a sampled chorale path, ornaments).
+ */
+export function decodeVoices(
+  scores: Float32Array,
+  input: ModelMelody,
+  seed: number,
+  options: Pick<GenerationOptions, 'decodeMode' | 'decodeWeights'>,
+): Candidate {
+  const { melody } = input;
+  const steps = melody.steps;
+  const voices = new Uint8Array(steps * PITCHES * VOICES);
+  if (options.decodeMode === 'chorale') {
+    const lines = decodeChorale(scores, input.top, {
+      tracks: OUTPUT_TRACKS,
+      stepsPerBeat: melody.stepsPerBeat,
+      melodyChroma: pitchClassHistogram(melody, [0]),
+      logitScale: VOICE_LOGIT_SCALE,
+      weights: decodeWeightsOf(options),
+      seed,
+    });
+    lines.forEach((line, v) => {
+      for (let step = 0; step < steps; step++) if (line[step] >= 0) voices[(step * PITCHES + line[step]) * VOICES + v] = 1;
+    });
+    return { seed, voices };
+  }
+  for (let v = 0; v < VOICES; v++) {
+    let held = -1;
+    for (let step = 0; step < steps; step++) {
+      const sounding = options.decodeMode === 'single' ? singleNote(scores, step, v + 1, held) : thresholded(scores, step, v + 1);
+      held = sounding.indexOf(1);
+      for (let q = 0; q < PITCHES; q++) if (sounding[q]) voices[(step * PITCHES + q) * VOICES + v] = 1;
+    }
+  }
+  return { seed, voices };
+}

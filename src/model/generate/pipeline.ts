@@ -1,0 +1,92 @@
+/**
+ * Generation: accompanying a melody of any length with alto, tenor and bass, as four named stages. One
+ * GenerationOptions object (src/protocol/generation.ts) goes down the stages; each reads what it uses of it.
+ * 1. scores (scores.ts): the melody moved into the model's register and the generator's voice scores for it;
+ * 2. decode (decoding.ts): the scores become notes, one candidate per seed the choice asks for;
+ * 3. choose (choice.ts): the candidates are scored (by the critic) and the best is kept;
+ * 4. place (placement.ts): the kept voices under the user's melody, in the user's register.
+ * The same seed and options give the same accompaniment.
+ */
+import type { PianoRoll } from '../../music/pianoRoll';
+import { resolveGenerationOptions, type GenerationOptions, type GenerationOptionsInput } from '../../protocol/generation';
+import { candidateSeeds, chooseCandidate, criticScorer } from './choice';
+import { checkDecodingOptions, decodeVoices } from './decoding';
+import { placeInUserRegister } from './placement';
+import { intoModelRegister, voiceScores } from './scores';
+import type { Candidate, GenerationNetworks } from './types';
+
+export const GENERATION_STAGES = ['scores', 'decode', 'choose', 'place'] as const;
+export type GenerationStage = (typeof GENERATION_STAGES)[number];
+
+/** How a generation went: where its time went and what the choice saw. */
+export interface GenerationReport {
+  /** Milliseconds spent in each stage, over all candidates. */
+  stageMs: Record<GenerationStage, number>;
+  /** Each candidate's seed and score (null: a single candidate, kept unscored). */
+  candidates: { seed: number; score: number | null }[];
+  /** The index of the candidate kept. */
+  chosen: number;
+}
+
+/** An accompanied roll and how it was made. */
+export interface Generation {
+  roll: PianoRoll;
+  report: GenerationReport;
+}
+
+/** Resolves options with their defaults and checks them as their schema and the stages that read them do; throws GenerationOptionsError. */
+export function checkedOptions(input: GenerationOptionsInput = {}): GenerationOptions {
+  const options = resolveGenerationOptions(input);
+  checkDecodingOptions(options);
+  return options;
+}
+
+/**
+ * Accompanies `melody` (track 0, any length, 16th-note grid) with `networks`: `seed` picks the variation,
+ * `input` the options (defaults for what it leaves out). The result has the melody exactly as given, and its
+ * length, tempo and metre.
+ */
+export async function generate(
+  networks: GenerationNetworks,
+  melody: PianoRoll,
+  seed: number,
+  input: GenerationOptionsInput = {},
+  now: () => number = () => performance.now(),
+): Promise<Generation> {
+  const options = checkedOptions(input);
+  const stageMs: Record<GenerationStage, number> = { scores: 0, decode: 0, choose: 0, place: 0 };
+  const timed = async <T>(stage: GenerationStage, work: () => T | Promise<T>): Promise<T> => {
+    const start = now();
+    try {
+      return await work();
+    } finally {
+      stageMs[stage] += now() - start;
+    }
+  };
+  const modelMelody = await timed('scores', () => intoModelRegister(melody));
+  const candidates: Candidate[] = [];
+  for (const candidateSeed of candidateSeeds(seed, options)) {
+    const scores = await timed('scores', () => voiceScores(networks, modelMelody, candidateSeed, options));
+    candidates.push(await timed('decode', () => decodeVoices(scores, modelMelody, candidateSeed, options)));
+  }
+  const choice = await timed('choose', () => chooseCandidate(candidates, criticScorer(networks, modelMelody, options)));
+  const roll = await timed('place', () => placeInUserRegister(candidates[choice.index], modelMelody));
+  return {
+    roll,
+    report: {
+      stageMs,
+      candidates: candidates.map((c, i) => ({ seed: c.seed, score: choice.scores ? choice.scores[i] : null })),
+      chosen: choice.index,
+    },
+  };
+}
+
+/** The report in one line, e.g. "1 candidate; scores 210 ms, decode 95 ms, choose 0 ms, place 2 ms". */
+export function describeReport(report: GenerationReport): string {
+  const count = report.candidates.length;
+  const kept = report.candidates[report.chosen];
+  const choice =
+    count === 1 ? '1 candidate' : `best of ${count} candidates by the critic (seed ${kept.seed}, score ${kept.score?.toFixed(3)})`;
+  const times = GENERATION_STAGES.map((stage) => `${stage} ${Math.round(report.stageMs[stage])} ms`).join(', ');
+  return `${choice}; ${times}`;
+}

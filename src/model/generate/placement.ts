@@ -1,0 +1,75 @@
+/**
+ * Generation stage 4, placement: the accompanied roll in the user's register. The user's melody is kept exactly
+ * as given (track 0: notes, onsets, velocities, register, program); the chosen alto, tenor and bass are moved
+ * back from the model's register by the melody's octave shift. A note of a voice lasts while its pitch keeps
+ * sounding from step to step.
+ */
+import { PITCHES, createRoll, sameGrid, type PianoRoll, type TrackInfo } from '../../music/pianoRoll';
+import { ACCOMPANIMENT_VOICES, voiceLabel } from '../../music/voices';
+import { VOICES, type Candidate, type ModelMelody } from './types';
+
+/**
+ * Names and General MIDI programs of the accompaniment voices (the melody keeps its own program):
+ * choir for the alto, strings for the tenor, cello for the bass, a chorale-like blend that plays well in GM.
+ */
+const ACCOMPANIMENT_PROGRAMS: Record<(typeof ACCOMPANIMENT_VOICES)[number], number> = { alto: 52, tenor: 48, bass: 42 };
+export const ACCOMPANIMENT_TRACKS: readonly TrackInfo[] = ACCOMPANIMENT_VOICES.map((voice) => ({
+  name: voiceLabel(voice),
+  program: ACCOMPANIMENT_PROGRAMS[voice],
+  isDrum: false,
+}));
+/** Accompaniment velocity relative to the melody's mean velocity, so the melody stays on top. */
+const ACCOMPANIMENT_VELOCITY_RATIO = 0.85;
+
+/** The four-track roll: `input`'s melody as the user gave it, and `candidate`'s voices in the user's register. */
+export function placeInUserRegister(candidate: Candidate, input: ModelMelody): PianoRoll {
+  const { melody, shift } = input;
+  const source = melody.tracks[0];
+  const tracks: TrackInfo[] = [{ name: 'Melody', program: source.program, isDrum: source.isDrum }, ...ACCOMPANIMENT_TRACKS];
+  const out = createRoll(melody.steps, tracks, {
+    ...sameGrid(melody),
+    withOnsets: true,
+    withVelocities: melody.velocities !== null,
+  });
+  const onsets = out.onsets as Uint8Array;
+  const inTracks = melody.tracks.length;
+  const outTracks = tracks.length;
+  let velocitySum = 0;
+  let velocityCount = 0;
+  for (let step = 0; step < melody.steps; step++) {
+    for (let p = 0; p < PITCHES; p++) {
+      const from = (step * PITCHES + p) * inTracks;
+      const to = (step * PITCHES + p) * outTracks;
+      if (!melody.active[from]) continue;
+      out.active[to] = 1;
+      const onset = melody.onsets ? melody.onsets[from] : step === 0 || !melody.active[from - PITCHES * inTracks] ? 1 : 0;
+      onsets[to] = onset ? 1 : 0;
+      if (melody.velocities && out.velocities) {
+        out.velocities[to] = melody.velocities[from];
+        if (onset && melody.velocities[from] > 0) {
+          velocitySum += melody.velocities[from];
+          velocityCount++;
+        }
+      }
+    }
+  }
+  const accompanimentVelocity = velocityCount
+    ? Math.max(1, Math.min(127, Math.round((ACCOMPANIMENT_VELOCITY_RATIO * velocitySum) / velocityCount)))
+    : 0;
+  const { voices } = candidate;
+  for (let v = 0; v < VOICES; v++) {
+    for (let step = 0; step < melody.steps; step++) {
+      for (let q = 0; q < PITCHES; q++) {
+        const p = q - shift;
+        if (!voices[(step * PITCHES + q) * VOICES + v] || p < 0 || p >= PITCHES) continue;
+        const to = (step * PITCHES + p) * outTracks + v + 1;
+        out.active[to] = 1;
+        if (step === 0 || !voices[((step - 1) * PITCHES + q) * VOICES + v]) {
+          onsets[to] = 1;
+          if (out.velocities && accompanimentVelocity) out.velocities[to] = accompanimentVelocity;
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+/** What the generation stages (src/model/generate/) hand each other. */
+import type { PianoRoll } from '../../music/pianoRoll';
+
+/** What generation needs of the GAN: the generator's voice scores and the critic's judgement (GanEngine has both). */
+export interface GenerationNetworks {
+  /** Noise channels of the generator's bottleneck. */
+  readonly noiseChannels: number;
+  /**
+   * The generator's raw tanh outputs [n, 32, 128, 4] for melody windows [n, 32, 128, 1] of -1/+1 and noise
+   * [n, 2, 8, noiseChannels].
+   */
+  generateWindows(melody: Int8Array, noise: Float32Array): Promise<Float32Array>;
+  /** The critic's score of each 4-track window [n, 32, 128, 4] of -1/+1, track 0 the melody: higher reads as more real. */
+  criticScores(windows: Int8Array): Promise<Float32Array>;
+}
+
+/** The user's melody as the network reads it: moved by whole octaves into the model's register. */
+export interface ModelMelody {
+  /** The melody as the user gave it. */
+  melody: PianoRoll;
+  /** Its sounding cells (track 0) as a [steps x 128] grid of 0/1, where the user wrote them. */
+  active: Uint8Array;
+  /** Semitones (a multiple of 12) that move it into the model's register. */
+  shift: number;
+  /** Its highest sounding pitch per step in the model's register; -1 where it is silent. */
+  top: Int16Array;
+}
+
+/** The accompaniment voices: alto, tenor, bass. */
+export const VOICES = 3;
+
+/** One decoded accompaniment, in the model's register. */
+export interface Candidate {
+  /** The seed of its noise and of its decoding's draws. */
+  seed: number;
+  /** Sounding cells [steps x 128 x VOICES] of alto, tenor and bass: (step * 128 + pitch) * VOICES + voice. */
+  voices: Uint8Array;
+}
