@@ -19,7 +19,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 600_000,
           hookTimeout: 300_000,
-          // One Chromium, one dev server, one build and one timing of the engines for every file (tests/e2e/globalSetup.ts).
+          // One Chromium, one dev server, one production build and one timing of the engines for every file (tests/e2e/globalSetup.ts).
           globalSetup: ['tests/e2e/globalSetup.ts'],
           // One browser at a time: the machine has two cores and Chromium's software GPU is heavy.
           fileParallelism: false,

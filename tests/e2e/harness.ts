@@ -9,16 +9,17 @@
  * answers the shared dev server's address and its `close()` leaves the server running; `launchBrowser()` connects
  * to the shared Chromium, and its `close()` ends only this connection and the contexts it made. Each new context is
  * still a fresh profile (empty storage), with the engines' measured rates already in it (engineRates.ts), so the
- * page does not time the engines again; a test of that measurement passes `{ measureEngines: true }`. A test of
- * the built app builds it once in its set-up and serves it with `vite preview` (page-built.test.ts). Outside vitest (scripts/bench.ts), each call starts
- * its own server and browser, as before.
+ * page does not time the engines again (a context that should time them passes `{ measureEngines: true }`). The
+ * set-up also builds the app and serves it with `vite preview` (sharedBuiltApp), and keeps what the measuring first
+ * visit showed (sharedEngineMeasurement). Outside vitest (scripts/bench.ts), each call starts its own server and
+ * browser, as before.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { CHROMIUM_PATH } from './chromium';
-import { seedEngineRates, type EngineRateRecord } from './engineRates';
+import { seedEngineRates, type EngineMeasurement, type EngineRateRecord } from './engineRates';
 
 export { CHROMIUM_PATH };
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../test-results/screenshots');
@@ -29,8 +30,53 @@ const DOWNLOAD_DIR = resolve(import.meta.dirname, '../../test-results/downloads'
 export const SHARED_ENV = {
   browser: 'CANTUS_E2E_BROWSER_WS',
   app: 'CANTUS_E2E_APP_URL',
-  rates: 'CANTUS_E2E_ENGINE_RATES',
+  /** A folder where the set-up leaves what it makes in the background (SHARED_FILES). */
+  dir: 'CANTUS_E2E_SHARED_DIR',
 } as const;
+
+/** The files the set-up writes into the shared folder as each background piece is ready. */
+export const SHARED_FILES = {
+  /** The built app's address under `vite preview` ({ url } or { failed }). */
+  builtApp: 'built-app.json',
+  /** The engines' measurement (engineRates.ts's EngineMeasurement; observation null when it failed). */
+  engines: 'engines.json',
+  /** The CSP violation reports the built app's server received, one JSON string a line. */
+  reports: 'csp-reports.jsonl',
+} as const;
+
+/** The path of one of the set-up's shared files, or undefined outside vitest. */
+export function sharedFile(name: string): string | undefined {
+  const dir = process.env[SHARED_ENV.dir];
+  return dir ? join(dir, name) : undefined;
+}
+
+/**
+ * Waits for the set-up's background piece `name` (SHARED_FILES) and returns it: the build and the engines'
+ * measurement run while the first tests start. Undefined outside vitest.
+ */
+export async function sharedResult<T>(name: string, timeout = 600_000): Promise<T | undefined> {
+  const path = sharedFile(name);
+  if (!path) return undefined;
+  const deadline = Date.now() + timeout;
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`the e2e set-up did not write ${name} within ${timeout / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** The set-up's measurement of the engines (undefined outside vitest). */
+export function sharedEngineMeasurement(): Promise<EngineMeasurement | { records: []; observation: null } | undefined> {
+  return sharedResult(SHARED_FILES.engines);
+}
+
+/** The address of the set-up's built app under `vite preview`; throws when it could not be built. */
+export async function sharedBuiltApp(): Promise<string> {
+  const built = await sharedResult<{ url?: string; failed?: string }>(SHARED_FILES.builtApp);
+  if (!built) throw new Error('the built app is made by the e2e set-up: run this file with vitest');
+  if (!built.url) throw new Error(built.failed ?? 'the built app is not served');
+  return built.url;
+}
 
 /** Flags that let headless Chromium run here: WebGPU on its software Vulkan, no network chatter. */
 export const CHROMIUM_ARGS = [
@@ -74,7 +120,7 @@ export async function startDevServer(): Promise<RunningApp> {
 export interface BrowserOptions {
   /**
    * Leaves new contexts without the engines' measured rates, so that the page times the engines itself, as on a
-   * real first visit (engine-choice.test.ts). By default they get the rates measured once for the run.
+   * real first visit. By default they get the rates measured once for the run.
    */
   measureEngines?: boolean;
   /**
@@ -84,10 +130,9 @@ export interface BrowserOptions {
   ownBrowser?: boolean;
 }
 
-/** The engine rates measured once for this run (none outside vitest). */
-function sharedEngineRates(): EngineRateRecord[] {
-  const json = process.env[SHARED_ENV.rates];
-  return json ? (JSON.parse(json) as EngineRateRecord[]) : [];
+/** The engine rates measured once for this run (none outside vitest), once the set-up has them. */
+async function sharedEngineRates(): Promise<EngineRateRecord[]> {
+  return (await sharedEngineMeasurement())?.records ?? [];
 }
 
 /**
@@ -99,7 +144,7 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   const browser = shared
     ? await chromium.connect(shared)
     : await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-  const rates = options.measureEngines ? [] : sharedEngineRates();
+  const rates = options.measureEngines ? [] : await sharedEngineRates();
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (contextOptions) => {
     const context = await newContext(contextOptions);

@@ -5,25 +5,35 @@
  * reachable by keyboard, once visited the whole app working offline from its service worker, and training on
  * every core (one replica worker per core) under the same policy.
  *
- * The set-up builds and serves the app and opens it once (that first visit installs the service worker); the
- * tests share that page, each first putting in the melody it needs, and each ends with no CSP violation and
- * no error of its own.
+ * The run's set-up (globalSetup.ts) builds the app, serves it and times the engines on a first visit under the CSP;
+ * this file's set-up opens it once more (that visit installs the service worker); the tests share that page, each
+ * first putting in the melody it needs, and each ends with no CSP violation and no error of its own.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { AxeResults } from 'axe-core';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { build, createLogger, preview, type PreviewServer } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, CSP_VIOLATION_WARNING, previewContentSecurityPolicy } from '../../src/app/viteOffline';
+import { contentSecurityPolicy, previewContentSecurityPolicy } from '../../src/app/viteOffline';
+import { violationReports } from './builtApp';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH, collectPageErrors, launchBrowser, screenshot, waitForEngineTimed, waitUntil, waitForDefaultModel } from './harness';
+import {
+  CHROMIUM_PATH,
+  SHARED_FILES,
+  collectPageErrors,
+  launchBrowser,
+  screenshot,
+  sharedBuiltApp,
+  sharedEngineMeasurement,
+  sharedFile,
+  waitForEngineTimed,
+  waitUntil,
+  waitForDefaultModel,
+} from './harness';
 import { MELODY, multiTrackMidi, tinyJsbJson } from './page-fixtures';
 import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** A real file made unreadable: 16 bytes of 0xff written inside its second track, among the notes. */
@@ -54,29 +64,27 @@ async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-/** Violation reports the preview server received (from the page and its workers), in arrival order. */
-const reported: string[] = [];
+/** Where the preview server's violation reports go (builtApp.ts), and how many were there when this file began. */
+const REPORTS_FILE = sharedFile(SHARED_FILES.reports) ?? '';
+let reportsBefore = 0;
+
+/** Violation reports the preview server received (from the page and its workers) since this file began, in order. */
+function reported(): string[] {
+  return violationReports(REPORTS_FILE, reportsBefore);
+}
+
+/** Forgets the reports so far: later checks see only what comes after. */
+function forgetReports(): void {
+  reportsBefore += reported().length;
+}
 
 /** Violations of the CSP so far: seen in the page, reported to the server by the page or a worker, or logged. */
 async function cspViolations(page: Page, errors: string[]): Promise<string[]> {
   const seen = await page.evaluate(() => (window as unknown as { cantusCspViolations?: string[] }).cantusCspViolations ?? []);
-  return [...seen, ...reported, ...errors.filter((e) => /Content Security Policy|Refused to/i.test(e))];
-}
-
-/** Vite's logger, keeping the preview server's violation reports in `reported`. */
-function reportCollectingLogger() {
-  const logger = createLogger('error');
-  const warn = logger.warn.bind(logger);
-  logger.warn = (message, options) => {
-    if (message.startsWith(CSP_VIOLATION_WARNING)) reported.push(message);
-    else warn(message, options);
-  };
-  return logger;
+  return [...seen, ...reported(), ...errors.filter((e) => /Content Security Policy|Refused to/i.test(e))];
 }
 
 describe('the built app: CSP, damaged files, accessibility, offline', () => {
-  let outDir: string;
-  let server: PreviewServer;
   let url: string;
   let browser: Browser;
   let context: BrowserContext;
@@ -85,20 +93,10 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
   let firstVisit: Response | null;
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'cantus-dist-'));
-    await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    server = await preview({
-      root: ROOT,
-      configFile: join(ROOT, 'vite.config.ts'),
-      customLogger: reportCollectingLogger(),
-      build: { outDir },
-      preview: { host: '127.0.0.1', port: 0, strictPort: false },
-    });
-    const address = server.httpServer.address();
-    if (!address || typeof address === 'string') throw new Error('vite preview did not report a port');
-    url = `http://127.0.0.1:${address.port}/`;
-    // A real first visit: the built app times the engines in its probe workers, under its CSP.
-    browser = await launchBrowser({ measureEngines: true });
+    url = await sharedBuiltApp();
+    forgetReports();
+    // The engines were timed on the run's first visit to this build (globalSetup.ts): this visit starts with the rates.
+    browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // Every CSP violation the page sees, kept across reloads in the page's own memory of this load.
     await context.addInitScript(() => {
@@ -123,8 +121,6 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
   }, 600_000);
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((done) => (server ? server.httpServer.close(() => done()) : done()));
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
   afterEach(async () => {
     expect(await cspViolations(page, errors)).toEqual([]);
@@ -138,6 +134,11 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     expect(meta).toBe(contentSecurityPolicy());
     expect(meta).toContain("script-src 'self' 'wasm-unsafe-eval' blob:");
     expect(await cspViolations(page, errors)).toEqual([]);
+    // The run's first visit to this build timed the engines in its probe workers, under the same policy.
+    const measured = (await sharedEngineMeasurement())?.observation;
+    if (!measured) throw new Error('the e2e set-up could not time the engines: its log says why');
+    expect(measured.backend).toBe('wasm');
+    expect(measured.violations).toEqual([]);
     console.log(`built app under CSP: backend ${await page.getByTestId('backend-label').textContent()}`);
     // The policy is enforced: an inline script is refused, and the refusal is seen.
     await page.evaluate(() => {
@@ -149,12 +150,12 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
       .poll(() => page.evaluate(() => (window as unknown as { cantusCspViolations: string[] }).cantusCspViolations.length))
       .toBeGreaterThan(0);
     // ...and reported to the server, the way a worker's violation would be.
-    await expect.poll(() => reported.length).toBeGreaterThan(0);
-    expect(reported[0]).toContain('inline');
+    await expect.poll(() => reported().length).toBeGreaterThan(0);
+    expect(reported()[0]).toContain('inline');
     expect(await page.evaluate(() => (window as unknown as { cantusInlineRan?: boolean }).cantusInlineRan)).toBeUndefined();
     // That refusal was the test's own doing: forget it, so later checks see only the app's.
     await page.evaluate(() => ((window as unknown as { cantusCspViolations: string[] }).cantusCspViolations.length = 0));
-    reported.length = 0;
+    forgetReports();
     errors.length = 0;
   });
 
@@ -322,7 +323,7 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     try {
       const wasmPage = await plain.newPage({ viewport: { width: 1280, height: 800 } });
       const wasmErrors = collectPageErrors(wasmPage);
-      reported.length = 0;
+      forgetReports();
       await wasmPage.goto(url);
       await expect.poll(() => wasmPage.getByTestId('backend-label').textContent(), { timeout: 120_000 }).toMatch(/wasm/i);
       // The threaded build's workers run its factory's own source text, which a minifier that renames
@@ -344,7 +345,7 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
   it('trains on every core under the CSP: one replica worker per core, no violation', async () => {
     // A context of its own, so the trained model stays out of the shared page's memory; without the service
     // worker, so the data download below is answered by the test.
-    // The engines were timed under the CSP by the set-up's visit: this context starts with the run's measured rates.
+    // The engines were timed under the CSP by the run's first visit: this context starts with the measured rates.
     const seeded = await launchBrowser();
     const own = await seeded.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
     try {
@@ -366,7 +367,7 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
       expect(Number(await progress.getAttribute('data-threads'))).toBe(Math.min(2, availableParallelism()));
       await expect.poll(() => progress.getAttribute('data-state'), { timeout: 400_000 }).toBe('done');
       await expect.poll(() => trainPage.getByTestId('model-label').getAttribute('data-origin'), { timeout: 60_000 }).toBe('trained');
-      expect(reported).toEqual([]);
+      expect(reported()).toEqual([]);
       expect(trainErrors).toEqual([]);
     } finally {
       await own.close();

@@ -1,0 +1,58 @@
+/**
+ * The built app as users get it: `vite build` into a folder, served by `vite preview` under the app's strict
+ * Content-Security-Policy. The preview server's logger appends each violation report it receives (from pages and
+ * their workers) to a file, so that a test file in another process can read the reports its own pages caused.
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build, createLogger, preview, type PreviewServer } from 'vite';
+import { CSP_VIOLATION_WARNING } from '../../src/app/viteOffline';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Builds the app into `outDir`. */
+export async function buildApp(outDir: string): Promise<void> {
+  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+}
+
+/** A running `vite preview` of a build: its address and how to stop it. */
+export interface BuiltApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Vite's logger, appending the preview server's violation reports to `reportsFile` (one JSON string a line). */
+function reportWritingLogger(reportsFile: string) {
+  const logger = createLogger('error');
+  const warn = logger.warn.bind(logger);
+  logger.warn = (message, options) => {
+    if (message.startsWith(CSP_VIOLATION_WARNING)) appendFileSync(reportsFile, `${JSON.stringify(message)}\n`);
+    else warn(message, options);
+  };
+  return logger;
+}
+
+/** Serves the build in `outDir` with `vite preview` on a free loopback port; violation reports go to `reportsFile`. */
+export async function previewApp(outDir: string, reportsFile: string): Promise<BuiltApp> {
+  writeFileSync(reportsFile, '');
+  const server: PreviewServer = await preview({
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.ts'),
+    customLogger: reportWritingLogger(reportsFile),
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('vite preview did not report a port');
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    close: () => new Promise<void>((done) => server.httpServer.close(() => done())),
+  };
+}
+
+/** The violation reports in `reportsFile`, from the `from`-th on (a count read earlier marks where a test began). */
+export function violationReports(reportsFile: string, from = 0): string[] {
+  if (!existsSync(reportsFile)) return [];
+  const lines = readFileSync(reportsFile, 'utf8').split('\n').filter(Boolean);
+  return lines.slice(from).map((line) => JSON.parse(line) as string);
+}
