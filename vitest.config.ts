@@ -21,8 +21,9 @@ export default defineConfig({
           hookTimeout: 300_000,
           // One Chromium, one dev server, one production build and one timing of the engines for every file (tests/e2e/globalSetup.ts).
           globalSetup: ['tests/e2e/globalSetup.ts'],
-          // One browser at a time: the machine has two cores and Chromium's software GPU is heavy.
-          fileParallelism: false,
+          // Two files at a time: a browser test spends much of its time waiting on the page (playback, the worker),
+          // so two share the machine's two cores well; each file opens its own contexts in the shared browser.
+          maxWorkers: 2,
         },
       },
     ],

@@ -4,9 +4,10 @@
  * wrong values, seen with software GPUs, is skipped), then times a few short training steps of the model size
  * in use in a separate probe worker that is terminated when its time limit runs out, so a slow software GPU
  * cannot stall start-up. The fastest wins; the rates are cached per browser and model size in IndexedDB, so later
- * visits start at once. A user's override is honoured. A fallback adapter (SwiftShader) is measured like any
- * other, never assumed fast. Where nothing is timed yet, the worker can start at once on an engine that is ready
- * in a moment (WebAssembly) for generation, and time the engines for training later (`deferTiming`, timeBackends).
+ * visits start at once. A user's override is honoured. A GPU engine on a software renderer (SwiftShader and the
+ * like, softwareGpu.ts) is not timed where WebAssembly can train instead: it is listed as such, never assumed
+ * fast. Where nothing is timed yet, the worker can start at once on an engine that is ready in a moment
+ * (WebAssembly) for generation, and time the engines for training later (`deferTiming`, timeBackends).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -20,6 +21,7 @@ import { BACKEND_ORDER, type BackendName, type BackendRate, type EngineChoiceHow
 import { activeWasmThreads, probeBackend } from './backendStart';
 import { NoBackendError } from './errors';
 import { ownWorkerScript, probeWorkerName } from './roles';
+import { softwareRenderer } from './softwareGpu';
 
 /** The backend in use, why, and what was measured. */
 export interface BackendChoice {
@@ -226,6 +228,8 @@ export interface ChooseDeps {
   measure: RateMeter;
   cache: RateCache;
   limitMs: number;
+  /** The software renderer behind a GPU engine, not timed (softwareGpu.ts); absent: every engine is timed. */
+  software?: (backend: BackendName) => Promise<string | undefined>;
 }
 
 const browserDeps: ChooseDeps = {
@@ -233,6 +237,7 @@ const browserDeps: ChooseDeps = {
   measure: measureInProbeWorker,
   cache: idbRateCache,
   limitMs: PROBE_LIMIT_MS,
+  software: softwareRenderer,
 };
 
 /**
@@ -297,14 +302,21 @@ export async function chooseBackend(
 export async function timeBackends(
   order: readonly BackendName[],
   width: number,
-  deps: Pick<ChooseDeps, 'measure' | 'cache' | 'limitMs'> = browserDeps,
+  deps: Pick<ChooseDeps, 'measure' | 'cache' | 'limitMs' | 'software'> = browserDeps,
   signal?: AbortSignal,
 ): Promise<BackendRate[] | undefined> {
   const key = rateCacheKey(width);
   const cached = await deps.cache.get(key);
   if (cached?.length) return cached;
   const rates: BackendRate[] = [];
-  for (const backend of order.filter((b) => MEASURED.includes(b))) {
+  const measured = order.filter((b) => MEASURED.includes(b));
+  for (const backend of measured) {
+    // A GPU engine on a software renderer is not timed where WebAssembly is there to train instead.
+    const software = measured.includes('wasm') ? await deps.software?.(backend) : undefined;
+    if (software !== undefined) {
+      rates.push({ backend, iterationsPerSecond: null, note: `a software renderer, ${software}: slower than WebAssembly` });
+      continue;
+    }
     const rate = await deps.measure(backend, width, deps.limitMs, signal);
     if (signal?.aborted) return undefined;
     rates.push(rate);

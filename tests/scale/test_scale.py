@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -95,7 +96,10 @@ def train(run, processes, *args):
             cli.train(cli.parse_args(["--run", run, *args]))
         return printed.getvalue()
     # torchrun; --redirects/--tee 1 because PyTorch 1.13's launcher cannot read their default under Python 3.11.
-    launcher = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--redirects", "1", "--tee", "1"]
+    # One node with its rendezvous on a free port: --standalone's fixed port 29400 makes two runs at once wait on
+    # each other's rendezvous until they time out.
+    rendezvous = ["--nnodes", "1", "--rdzv_backend", "c10d", "--rdzv_endpoint", f"localhost:{free_port()}", "--rdzv_id", "cantus-test"]
+    launcher = [sys.executable, "-m", "torch.distributed.run", *rendezvous, "--redirects", "1", "--tee", "1"]
     command = launcher + [f"--nproc_per_node={processes}", TRAIN, "--run", run, *args]
     # A session of its own, so that a launcher out of time goes with its workers (none is left waiting on a peer).
     child = subprocess.Popen(
@@ -110,6 +114,13 @@ def train(run, processes, *args):
     if child.returncode != 0:
         raise AssertionError(f"{' '.join(command)} failed:\n{stdout}\n{stderr}")
     return stdout
+
+
+def free_port():
+    """A TCP port on the loopback interface that is free now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def log_of(run):

@@ -49,6 +49,30 @@ describe('chooseBackend by measurement', () => {
     expect(choice.rates?.map((r) => r.backend)).toEqual(['wasm', 'webgl', 'webgpu']);
   });
 
+  it('does not time a GPU engine on a software renderer where wasm can train, and lists it with the reason', async () => {
+    const calls: string[] = [];
+    const measure = meter({ webgpu: 0.01, webgl: 0.05, wasm: 0.7 }, calls);
+    const software = async (b: BackendName) => (b === 'webgpu' ? 'google swiftshader' : undefined);
+    const choice = await chooseMeasured(ORDER, { width: 8 }, { probe: works, measure, cache: memoryCache(), limitMs: 100, software });
+    expect(calls).toEqual(['webgl@8', 'wasm@8']);
+    expect(choice.backend).toBe('wasm');
+    const webgpu = choice.rates?.find((r) => r.backend === 'webgpu');
+    expect(webgpu).toEqual({
+      backend: 'webgpu',
+      iterationsPerSecond: null,
+      note: 'a software renderer, google swiftshader: slower than WebAssembly',
+    });
+    // Without wasm to train instead, the software renderer is timed like any engine.
+    const gpuOnly: BackendName[] = ['webgpu', 'webgl'];
+    const gpuCalls: string[] = [];
+    await chooseMeasured(
+      gpuOnly,
+      { width: 8 },
+      { probe: works, measure: meter({ webgpu: 0.01, webgl: 0.05 }, gpuCalls), cache: memoryCache(), limitMs: 100, software },
+    );
+    expect(gpuCalls).toEqual(['webgpu@8', 'webgl@8']);
+  });
+
   it('reuses the cached rates of the same browser and model size, and measures again for another size', async () => {
     const cache = memoryCache();
     const calls: string[] = [];
