@@ -46,7 +46,7 @@ function windowRange(batch: TrainingWindows, start: number, end: number): Traini
 }
 
 /** The model's training windows as float tensors: the 4-track roll and its condition (track 0). */
-function batchTensors(batch: TrainingWindows): { real: tf.Tensor4D; condition: tf.Tensor4D } {
+export function batchTensors(batch: TrainingWindows): { real: tf.Tensor4D; condition: tf.Tensor4D } {
   checkTrainingWindows(batch);
   const real = tf.tensor4d(Float32Array.from(batch.data), [batch.count, WINDOW_STEPS, PITCHES, OUTPUT_TRACKS]);
   // Track 0 copied here rather than sliced from `real`: a strided slice is a slow kernel on wasm.

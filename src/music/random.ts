@@ -48,6 +48,8 @@ export const SEED_STREAMS = {
   decodeSampling: 0xdec,
   /** The chorale decoding's 16th-note ornaments. */
   decodeOrnaments: 0x16,
+  /** The fixed noise of the held-out windows the network is measured on at each epoch's end. */
+  heldOutNoise: 0x4e1d,
 } as const;
 
 /** The name of a seed stream. */

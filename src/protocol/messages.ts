@@ -6,6 +6,7 @@
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams, HyperParamsInput, FieldProblem } from './config';
 import type { GenerationOptionsInput } from './generation';
+import type { HeldOutMeasures } from '../music/heldOut';
 import type { MetricSet } from '../music/metrics';
 
 /** TensorFlow.js backends, in the worker's order of preference. */
@@ -64,6 +65,8 @@ export interface ModelFiles {
 
 /** The objective metrics of a set of rolls, as src/music/metrics/musegan.ts defines them. */
 export type { MetricSet } from '../music/metrics';
+/** The generator's own measures on held-out windows, before decoding, as src/music/heldOut.ts defines them. */
+export type { HeldOutMeasures, HeldOutReference, NetworkMeasures } from '../music/heldOut';
 
 export type TrainingState = 'idle' | 'training' | 'paused' | 'stopped' | 'done';
 
@@ -115,7 +118,12 @@ export type WorkerEvent =
   | ({ type: 'ready' } & EngineReady)
   | { type: 'state'; state: TrainingState }
   | ({ type: 'progress' } & ProgressReport)
-  | { type: 'metrics'; epoch: number; generated: MetricSet; reference: MetricSet }
+  /**
+   * The measures at the end of `epoch`: `generated` of the decoded accompaniments of a few data melodies against
+   * `reference`, the training data's; `heldOut` of the network itself on windows kept out of training, before any
+   * decoding (absent when the data set is too small to hold any out, or the engine cannot measure it).
+   */
+  | { type: 'metrics'; epoch: number; generated: MetricSet; reference: MetricSet; heldOut?: HeldOutMeasures }
   /** Accompaniments of the snapshot melodies at the end of `epoch` (fixed noise). */
   | { type: 'snapshot'; epoch: number; rolls: PianoRoll[] }
   /**

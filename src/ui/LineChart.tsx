@@ -32,6 +32,8 @@ interface Props {
   digits?: number;
   /** Fixed y range (for rates, 0..1), else fitted to the data. */
   yRange?: [number, number];
+  /** A sentence the text alternative ends with, saying what is measured (for example which output of the model). */
+  note?: string;
 }
 
 /** Steps between x ticks: whole numbers only, so "iteration 2.5" never shows. */
@@ -60,6 +62,7 @@ export function LineChart({
   emptyText = 'No data yet.',
   digits = 2,
   yRange,
+  note,
 }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
@@ -114,7 +117,7 @@ export function LineChart({
   }, [data]);
 
   const summary = hasData
-    ? `${title}: ${yLabel} by ${xLabel}. After ${xLabel} ${lastX}: ${series.map((s, i) => `${s.label} ${format(latest[i], digits)}`).join(', ')}.`
+    ? `${title}: ${yLabel} by ${xLabel}. After ${xLabel} ${lastX}: ${series.map((s, i) => `${s.label} ${format(latest[i], digits)}`).join(', ')}.${note ? ` ${note}` : ''}`
     : `${title}: ${emptyText}`;
 
   return (

@@ -1,7 +1,12 @@
-/** The training panel's charts: the losses per iteration, and each measure per epoch against the training data. */
+/**
+ * The training panel's charts: the losses per iteration, and the measures per epoch of two things: the network
+ * itself before decoding, on held-out windows (HeldOutCharts.tsx), and the decoded accompaniment against the
+ * training data.
+ */
 import { useMemo } from 'react';
 import type { MetricSet } from '../protocol/messages';
 import { useAppState } from './context';
+import { HeldOutCharts } from './HeldOutCharts';
 import { LineChart, type ChartSeries } from './LineChart';
 
 const LOSS_SERIES: ChartSeries[] = [
@@ -37,20 +42,23 @@ const METRICS: { key: keyof MetricSet; label: string; color: string }[] = [
   { key: 'inScaleRate', label: 'In scale', color: '#d29922' },
   { key: 'emptyBarRate', label: 'Empty bars', color: '#8c959f' },
 ];
-/** Each measure gets its own small chart: the generated parts solid in its colour, the training data dashed grey. */
+/** What the decoded charts' solid line is called. */
+const DECODED_LABEL = 'decoded accompaniment';
+/** Each measure gets its own small chart: the decoded accompaniment solid in its colour, the training data dashed grey. */
 const METRIC_CHARTS: { key: keyof MetricSet; title: string; series: ChartSeries[] }[] = METRICS.map((m) => ({
   key: m.key,
   title: m.label,
   series: [
-    { label: 'generated', color: m.color, description: MEASURE_NOTES[m.key] },
+    { label: DECODED_LABEL, color: m.color, description: MEASURE_NOTES[m.key] },
     { label: 'training data', color: '#24292f', dash: [5, 4] },
   ],
 }));
 const RATE_RANGE: [number, number] = [0, 1];
+const DECODED_NOTE = 'Measured on the decoded accompaniment (chorale decoding) of data melodies.';
 
 const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
-/** The loss chart, a small chart per measure, and the last epoch's measures as a table. */
+/** The loss chart, the network's charts, a small chart per measure of the decoded accompaniment, and the last epoch's measures as tables. */
 export function TrainingCharts() {
   const losses = useAppState((s) => s.losses);
   const metrics = useAppState((s) => s.metrics);
@@ -79,10 +87,19 @@ export function TrainingCharts() {
       <div className="metric-charts" data-testid="metrics-chart" data-points={metrics.length}>
         <h3>Measures per epoch</h3>
         {metrics.length === 0 ? (
-          <p className="chart-empty">Measures of the written parts, against the training data, appear after each epoch.</p>
+          <p className="chart-empty">
+            Measures of the network before decoding, and of the decoded accompaniment against the training data, appear after each epoch.
+          </p>
         ) : (
           <>
-            <p className="hint">Solid: the parts the model writes. Dashed: the training data. Rates from 0 to 1.</p>
+            <h4>Network before decoding</h4>
+            <HeldOutCharts metrics={metrics} />
+            <h4>Decoded accompaniment</h4>
+            <p className="hint">
+              Solid: the {DECODED_LABEL} the model writes for data melodies. Dashed: the training data. Rates from 0 to 1. The chorale
+              decoding keeps every voice sounding under the melody, one note at a time, so voice rests and polyphony stay near 0 here
+              whatever the network learned: its own rests and polyphony are in the charts above.
+            </p>
             <div className="metric-grid">
               {METRIC_CHARTS.map((c, i) => (
                 <LineChart
@@ -94,6 +111,7 @@ export function TrainingCharts() {
                   data={metricData[i]}
                   height={120}
                   yRange={RATE_RANGE}
+                  note={DECODED_NOTE}
                 />
               ))}
             </div>
@@ -102,11 +120,11 @@ export function TrainingCharts() {
       </div>
       {latest && (
         <table className="metrics-table">
-          <caption>After epoch {latest.epoch}</caption>
+          <caption>Decoded accompaniment after epoch {latest.epoch}</caption>
           <thead>
             <tr>
               <th scope="col">Measure</th>
-              <th scope="col">Generated</th>
+              <th scope="col">Decoded accompaniment</th>
               <th scope="col">Training data</th>
             </tr>
           </thead>

@@ -1,7 +1,7 @@
 /** The page's state: one plain object in one store, changed only by the controller. */
 import type { PianoRoll } from '../music/pianoRoll';
 import type { MidiTrackSummary, ParsedMidi } from '../music/midiIn';
-import type { BackendName, EngineReady, MetricSet, ProgressReport, TrainingState } from '../protocol/messages';
+import type { BackendName, EngineReady, HeldOutMeasures, MetricSet, ProgressReport, TrainingState } from '../protocol/messages';
 import { DEFAULT_GENERATION_OPTIONS, type GenerationOptions } from '../protocol/generation';
 import type { TrackMix } from '../audio/schedule';
 import type { InstrumentName } from '../audio/instruments';
@@ -48,10 +48,18 @@ export interface ModelInfo {
   label: string;
 }
 
+/** The measures at one epoch's end: of the decoded accompaniment, and of the network on held-out windows where there are some. */
+export interface EpochMeasures {
+  epoch: number;
+  generated: MetricSet;
+  reference: MetricSet;
+  heldOut?: HeldOutMeasures;
+}
+
 /** What a training run left behind: its curves and the snapshots it took. */
 export interface TrainingHistory {
   losses: LossPoint[];
-  metrics: { epoch: number; generated: MetricSet; reference: MetricSet }[];
+  metrics: EpochMeasures[];
   snapshots: { epoch: number; rolls: PianoRoll[] }[];
 }
 
@@ -105,7 +113,7 @@ export interface AppState {
   trainingNote: string;
   progress: ProgressReport | null;
   losses: LossPoint[];
-  metrics: { epoch: number; generated: MetricSet; reference: MetricSet }[];
+  metrics: EpochMeasures[];
   snapshots: { epoch: number; rolls: PianoRoll[] }[];
   backend: BackendName | null;
   backendNote: string;

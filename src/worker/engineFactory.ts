@@ -8,7 +8,7 @@ import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { IterationLosses } from '../model/losses';
 import type { HyperParams } from '../protocol/config';
 import type { GenerationOptions } from '../protocol/generation';
-import type { ModelFiles } from '../protocol/messages';
+import type { ModelFiles, NetworkMeasures } from '../protocol/messages';
 
 /** A usable model: it accompanies melodies and can be exported. */
 export interface WorkerModel {
@@ -31,6 +31,8 @@ export interface TrainingRun {
   readonly threads: number;
   /** Runs the next iteration (several critic steps and one generator step) and returns its losses as plain numbers. */
   trainIteration(): Promise<IterationLosses>;
+  /** The generator's own measures on held-out windows, before decoding (src/music/heldOut.ts); absent where it cannot. */
+  measureHeldOut?(windows: TrainingWindows): Promise<NetworkMeasures>;
   /** Everything needed to continue this run later (weights, optimiser state, batch position); structured-cloneable. */
   exportState(): Promise<unknown>;
   /** Called once when the run's loop ends (done, stopped or failed): `model` then holds the final weights and the run frees what only training needed. */

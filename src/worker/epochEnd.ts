@@ -4,6 +4,7 @@
  */
 import type { IterationReport } from '../model/driver';
 import type { TrainingDriver } from '../model/driver';
+import { heldOutReference, type HeldOutMeasures, type HeldOutReference } from '../music/heldOut';
 import { computeMetrics } from '../music/metrics';
 import { rollTransferables, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import { windowMelodies, windowsToRolls } from '../music/windows';
@@ -23,7 +24,12 @@ export interface Session {
   /** Counts epochs, times iterations and holds the pause and stop requests. */
   driver: TrainingDriver;
   config: HyperParams;
+  /** Every window of the data set (the run trains on all but the held-out ones). */
   data: TrainingWindows;
+  /** The windows kept out of training that the network is measured on; null when the data set spares none. */
+  heldOut: TrainingWindows | null;
+  /** The held-out windows' own measures, worked out at the first epoch's end. */
+  heldOutReference?: HeldOutReference;
   snapshotMelodies: PianoRoll[];
   reference: MetricSet | undefined;
   metricMelodies: PianoRoll[];
@@ -62,11 +68,26 @@ export async function endEpoch(context: EpochEndContext, session: Session, repor
         session.reference = metrics(windowsToRolls(session.data));
         session.metricMelodies = windowMelodies(session.data, METRIC_MELODIES);
       }
+      const heldOut = await measureHeldOut(context, session);
       const generated = metrics(await context.exclusive(() => run.model.snapshot(session.metricMelodies, config.seed)));
-      context.post({ type: 'metrics', epoch, generated, reference: session.reference });
+      context.post({ type: 'metrics', epoch, generated, reference: session.reference, ...(heldOut ? { heldOut } : {}) });
     } catch (error) {
       context.report(error);
     }
+  }
+}
+
+/** The network's measures on the held-out windows; undefined when there are none, the run cannot measure them, or it failed (reported). */
+async function measureHeldOut(context: EpochEndContext, session: Session): Promise<HeldOutMeasures | undefined> {
+  const { run, heldOut } = session;
+  if (!heldOut || !run.measureHeldOut) return undefined;
+  try {
+    session.heldOutReference ??= heldOutReference(heldOut);
+    const network = await context.exclusive(() => run.measureHeldOut!(heldOut));
+    return { windows: heldOut.count, network, reference: session.heldOutReference };
+  } catch (error) {
+    context.report(error);
+    return undefined;
   }
 }
 

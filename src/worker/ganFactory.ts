@@ -5,6 +5,7 @@ import { GenerationOptionsError, type GenerationOptions } from '../protocol/gene
 import type { ModelFiles } from '../protocol/messages';
 import { iterationsPerEpoch, trainEngineIteration } from '../model/driver';
 import { GanEngine } from '../model/gan';
+import { measureHeldOut } from '../model/heldOut';
 import { ModelFileError } from '../model/errors';
 import { exportModel, exportTrainingState, importModel, importTrainingState } from '../model/io';
 import { ReplicatedTraining } from '../model/parallel/replicas';
@@ -69,6 +70,10 @@ function runOf(engine: GanEngine, data: TrainingWindows, replicas?: ReplicatedTr
     model,
     threads: replicas?.size ?? 1,
     trainIteration: () => trainEngineIteration(engine, sampler, perEpoch, training),
+    measureHeldOut: async (windows) => {
+      await sync();
+      return measureHeldOut(engine, windows);
+    },
     exportState: () => training?.exportState() ?? exportTrainingState(engine),
     finish: async () => {
       try {

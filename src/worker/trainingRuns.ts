@@ -3,6 +3,7 @@
  * driver with a 'progress' event per iteration, pause, resume and stop, and the 'state' events.
  */
 import { TrainingDriver } from '../model/driver';
+import { splitHeldOut } from '../music/heldOut';
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import { checkHyperParams } from '../protocol/config';
 import type { MetricSet, TrainingState } from '../protocol/messages';
@@ -69,6 +70,8 @@ export class TrainingRuns {
     // Training runs on the engine timed fastest: where that is still to be timed, it is timed now.
     await this.deps.prepareEngine(checked.value.baseWidth);
 
+    // The last few windows are kept out of training: the network is measured on them at each epoch's end.
+    const { training, heldOut } = splitHeldOut(data);
     let config = checked.value;
     let completedIterations = 0;
     let run: TrainingRun;
@@ -84,16 +87,16 @@ export class TrainingRuns {
       // The checkpoint's settings win (its weights were shaped by them); only the number of epochs may be raised.
       config = { ...checkpoint.config, epochs: Math.max(checkpoint.config.epochs, config.epochs) };
       completedIterations = checkpoint.completedIterations;
-      run = await engines.restoreRun(checkpoint.state, config, data, completedIterations);
+      run = await engines.restoreRun(checkpoint.state, config, training, completedIterations);
     } else {
       // Storage that is full or blocked must not keep a new run from starting: its first checkpoint says why.
       await store.clearCheckpoint().catch(() => undefined);
-      run = await engines.newRun(config, data);
+      run = await engines.newRun(config, training);
     }
     this.deps.useModel(run.model);
     const now = this.deps.now;
-    const driver = new TrainingDriver({ config, windowCount: data.count, completedIterations, ...(now ? { now } : {}) });
-    this.session = { run, driver, config, data, snapshotMelodies: melodies, reference: undefined, metricMelodies: [] };
+    const driver = new TrainingDriver({ config, windowCount: training.count, completedIterations, ...(now ? { now } : {}) });
+    this.session = { run, driver, config, data, heldOut, snapshotMelodies: melodies, reference: undefined, metricMelodies: [] };
     this.setState('training');
     this.loop = this.trainLoop(this.session);
   }

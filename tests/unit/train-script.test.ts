@@ -127,6 +127,13 @@ describe('npm run train', () => {
     expect(reports[0].samplesPerSecond).toBeCloseTo(4 / Math.max(reports[0].seconds, 1e-6), 6);
     const printed = lines.filter((l) => l.startsWith('epoch '));
     expect(printed).toHaveLength(4);
+    // 16 windows: 15 trained on, 1 held out and the network measured on it at the epoch's end.
+    expect(lines.some((l) => l.includes('; 15 windows (1 more held out);'))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('held-out '))).toEqual([
+      expect.stringMatching(
+        /^held-out after epoch 1 \(1 window, network before decoding\): voice cross-entropy \d+\.\d{3} {2}best pitch in key [\d.]+ \(real [\d.]+\) {2}raw rests [\d.]+ \(real [\d.]+\) {2}raw polyphony [\d.]+ \(real [\d.]+\) {2}\d+ ms$/,
+      ),
+    ]);
     printed.forEach((line, i) => {
       expect(line).toContain(`iteration ${i + 1}/4 `);
       expect(line).toContain(`  ${reports[i].samplesPerSecond.toFixed(1)} samples/s  ${Math.round(reports[i].secondsLeft)} s left`);

@@ -46,6 +46,37 @@ describe('Controller training', () => {
     expect(store.get().listening?.roll.tracks).toHaveLength(2);
   });
 
+  it('follows metrics events: the decoded measures and, where sent, the network’s held-out measures, kept with the model', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    const set = {
+      emptyBarRate: 0,
+      usedPitchClasses: 3,
+      qualifiedNoteRate: 0.9,
+      polyphonicRate: 0,
+      inScaleRate: 0.9,
+      tonalDistance: 1,
+      voiceRestRate: 0,
+      chordRate: 0.8,
+    };
+    const heldOut = {
+      windows: 16,
+      network: { voiceCrossEntropy: 3.2, inKeyRate: 0.6, restRate: 0.3, polyphonicRate: 0.2 },
+      reference: { inKeyRate: 0.9, restRate: 0.05, polyphonicRate: 0 },
+    };
+    trainer.emit({ type: 'metrics', epoch: 1, generated: set, reference: set });
+    trainer.emit({ type: 'metrics', epoch: 2, generated: set, reference: set, heldOut });
+    expect(store.get().metrics).toEqual([
+      { epoch: 1, generated: set, reference: set },
+      { epoch: 2, generated: set, reference: set, heldOut },
+    ]);
+    // A run is kept once it has trained an iteration.
+    store.set({ losses: [{ iteration: 1, critic: 1, generator: -1 }] });
+    trainer.emit({ type: 'state', state: 'done' });
+    await tick();
+    expect(store.get().models.find((m) => m.origin === 'trained')?.history?.metrics[1].heldOut).toEqual(heldOut);
+  });
+
   it('keeps no model of a run stopped before its first iteration', async () => {
     const { store, trainer, controller } = setup();
     await controller.start();

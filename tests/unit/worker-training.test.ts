@@ -107,6 +107,26 @@ describe('TrainerHandler with the real engine', () => {
     expect(tf.memory().numTensors - tensorsBefore).toBeLessThan(200);
   });
 
+  it('keeps the last windows out of training and measures the network on them at each epoch end, before decoding', async () => {
+    const log = new EventLog();
+    const handler = newHandler(log);
+    // 11 windows: one held out, 10 trained on in 5 iterations of batch 2 (all 11 would take 6).
+    await handler.handle({
+      type: 'start',
+      config: { ...tiny, epochs: 1, snapshotEpochs: [] },
+      data: syntheticWindows(11),
+      snapshotMelodies: [],
+    });
+    await handler.whenIdle();
+    expect(log.of('error')).toEqual([]);
+    expect(log.of('progress').map((p) => p.iterationsPerEpoch)).toEqual([5, 5, 5, 5, 5]);
+    const [metrics] = log.of('metrics');
+    expect(metrics.heldOut).toMatchObject({ windows: 1, reference: { restRate: 0, polyphonicRate: 0 } });
+    const { network, reference } = metrics.heldOut!;
+    for (const value of [...Object.values(network), ...Object.values(reference)]) expect(Number.isFinite(value)).toBe(true);
+    expect(network.voiceCrossEntropy).toBeGreaterThan(0);
+  });
+
   it('pause halts progress until resume, which continues with the next iteration', async () => {
     const log = new EventLog();
     const handler = newHandler(log);

@@ -1,4 +1,5 @@
 /** Training in the worker: starting it from the settings and data, the transport, and following its events. */
+import { heldOutCount } from '../../music/heldOut';
 import type { TrainingWindows } from '../../music/pianoRoll';
 import { sampleMelodyRoll, SAMPLE_MELODIES } from '../../music/samples';
 import type { WorkerEvent } from '../../protocol/messages';
@@ -63,7 +64,8 @@ export class Training {
       }
       const melody = s.melody ?? sampleMelodyRoll(SAMPLE_MELODIES[0].id);
       const window = snapshotWindow(melody) ?? snapshotWindow(sampleMelodyRoll(SAMPLE_MELODIES[0].id));
-      note(`Training on ${data.count} two-bar windows.`);
+      const held = heldOutCount(data.count);
+      note(`Training on ${data.count - held} two-bar windows${held ? `; ${held} more are kept out to measure the network on` : ''}.`);
       this.store.set({
         losses: resume ? s.losses : [],
         metrics: resume ? s.metrics : [],
@@ -121,7 +123,15 @@ export class Training {
       }
       case 'metrics':
         this.store.set((s) => ({
-          metrics: [...s.metrics, { epoch: event.epoch, generated: event.generated, reference: event.reference }],
+          metrics: [
+            ...s.metrics,
+            {
+              epoch: event.epoch,
+              generated: event.generated,
+              reference: event.reference,
+              ...(event.heldOut ? { heldOut: event.heldOut } : {}),
+            },
+          ],
         }));
         break;
       case 'snapshot':

@@ -1,0 +1,44 @@
+/** The network's held-out charts say what they measure, in their keys and in their text alternatives. */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { MetricSet } from '../../src/protocol/messages';
+import { HeldOutCharts, NETWORK_LABEL } from '../../src/ui/HeldOutCharts';
+
+const set: MetricSet = {
+  emptyBarRate: 0,
+  usedPitchClasses: 3,
+  qualifiedNoteRate: 0.9,
+  polyphonicRate: 0,
+  inScaleRate: 0.9,
+  tonalDistance: 1,
+  voiceRestRate: 0,
+  chordRate: 0.8,
+};
+const heldOut = {
+  windows: 16,
+  network: { voiceCrossEntropy: 3.2, inKeyRate: 0.6, restRate: 0.3, polyphonicRate: 0.2 },
+  reference: { inKeyRate: 0.9, restRate: 0.05, polyphonicRate: 0 },
+};
+
+describe('HeldOutCharts', () => {
+  it('labels every chart as the network before decoding on held-out windows, beside the real voices', () => {
+    const html = renderToStaticMarkup(createElement(HeldOutCharts, { metrics: [{ epoch: 1, generated: set, reference: set, heldOut }] }));
+    const labels = [...html.matchAll(/aria-label="([^"]*)"/g)].map((m) => m[1]);
+    expect(labels).toHaveLength(4);
+    for (const label of labels) {
+      expect(label).toMatch(/, held-out windows: (nats|rate) by epoch\. After epoch 1: network \(before decoding\) [\d.]+/);
+      expect(label).toContain('before decoding, on 16 windows kept out of training.');
+    }
+    expect(labels[0]).toContain('Voice cross-entropy, held-out windows: nats by epoch. After epoch 1: network (before decoding) 3.200.');
+    expect(labels[1]).toContain('network (before decoding) 0.60, real voices (held-out windows) 0.90.');
+    expect(html.match(new RegExp(`>${NETWORK_LABEL.replace(/[()]/g, '\\$&')}<`, 'g'))).toHaveLength(4);
+    expect(html).toContain('<caption>Network before decoding, 16 held-out windows, after epoch 1</caption>');
+  });
+
+  it('says why there is no chart when no window was held out', () => {
+    const html = renderToStaticMarkup(createElement(HeldOutCharts, { metrics: [{ epoch: 1, generated: set, reference: set }] }));
+    expect(html).toContain('data-testid="held-out-none"');
+    expect(html).not.toContain('<figure');
+  });
+});
