@@ -1,17 +1,19 @@
 /**
  * The built app as users get it: `vite build` into a folder, served by `vite preview` under the app's strict
  * Content-Security-Policy. The preview server's logger appends each violation report it receives (from pages and
- * their workers) to a file, so that a test file in another process can read the reports its own pages caused.
+ * their workers) to a file, so that a test file in another process can read the reports its own pages caused. Vite
+ * is loaded only by the set-up that builds and serves: a test file that reads the reports does not load it.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build, createLogger, preview, type PreviewServer } from 'vite';
+import type { PreviewServer } from 'vite';
 import { CSP_VIOLATION_WARNING } from '../../src/app/viteOffline';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Builds the app into `outDir`. */
 export async function buildApp(outDir: string): Promise<void> {
+  const { build } = await import('vite');
   await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
 }
 
@@ -22,7 +24,8 @@ export interface BuiltApp {
 }
 
 /** Vite's logger, appending the preview server's violation reports to `reportsFile` (one JSON string a line). */
-function reportWritingLogger(reportsFile: string) {
+async function reportWritingLogger(reportsFile: string) {
+  const { createLogger } = await import('vite');
   const logger = createLogger('error');
   const warn = logger.warn.bind(logger);
   logger.warn = (message, options) => {
@@ -35,10 +38,11 @@ function reportWritingLogger(reportsFile: string) {
 /** Serves the build in `outDir` with `vite preview` on a free loopback port; violation reports go to `reportsFile`. */
 export async function previewApp(outDir: string, reportsFile: string): Promise<BuiltApp> {
   writeFileSync(reportsFile, '');
+  const { preview } = await import('vite');
   const server: PreviewServer = await preview({
     root: ROOT,
     configFile: join(ROOT, 'vite.config.ts'),
-    customLogger: reportWritingLogger(reportsFile),
+    customLogger: await reportWritingLogger(reportsFile),
     build: { outDir },
     preview: { host: '127.0.0.1', port: 0, strictPort: false },
   });

@@ -17,7 +17,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
 import { CHROMIUM_PATH } from './chromium';
 import { seedEngineRates, type EngineMeasurement, type EngineRateRecord } from './engineRates';
 
@@ -104,7 +103,9 @@ export async function startApp(): Promise<RunningApp> {
 
 /** Serves the app with a Vite dev server of its own on a free loopback port. */
 export async function startDevServer(): Promise<RunningApp> {
-  const server: ViteDevServer = await createServer({
+  // Vite is loaded here only: a test file under vitest uses the shared server and never pays for loading it.
+  const { createServer } = await import('vite');
+  const server = await createServer({
     root: resolve(import.meta.dirname, '../..'),
     configFile: resolve(import.meta.dirname, '../../vite.config.ts'),
     logLevel: 'warn',
