@@ -123,7 +123,6 @@ def train(args):
         )
     if dist.is_initialized():
         dist.barrier()
-        dist.destroy_process_group()
 
 
 if __name__ == "__main__":
@@ -132,3 +131,10 @@ if __name__ == "__main__":
         train(arguments)
     except RunError as error:
         sys.exit(str(error))
+    if dist.is_initialized():
+        # PyTorch 1.13's gloo teardown (destroy_process_group, or the interpreter's exit) now and then spins on a
+        # connection its peer has already closed and never returns (pytorch/pytorch#75097): every process has passed
+        # the barrier and the files are written, so leave without it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
