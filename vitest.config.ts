@@ -24,9 +24,8 @@ export default defineConfig({
           hookTimeout: 300_000,
           // One Chromium, one dev server, one production build and one timing of the engines for every file (tests/e2e/globalSetup.ts).
           globalSetup: ['tests/e2e/globalSetup.ts'],
-          // Two files at a time: a browser test spends much of its time waiting on the page (playback, the worker),
-          // so two share the machine's two cores well; each file opens its own contexts in the shared browser.
-          maxWorkers: 2,
+          // Files run side by side (package.json's test:e2e sets how many): a browser test spends much of its time
+          // waiting on the page (playback, the worker), and each file opens its own contexts in the shared browser.
         },
       },
     ],
