@@ -181,6 +181,12 @@ describe('the page: train, keep the model, accompany, play, export, reload', () 
 
       await page.getByTestId('snapshot-1').click();
       await expect.poll(() => page.getByTestId('snapshot-player').isVisible()).toBe(true);
+      // The snapshot plays at once, and Space pauses it where it is (checked first: a snapshot lasts seconds).
+      await expect.poll(() => page.getByTestId('snapshot-play-button').textContent(), { timeout: 60_000 }).toContain('Pause');
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press('Space');
+      await expect.poll(() => page.getByTestId('snapshot-play-button').textContent()).toContain('Play snapshot');
+      expect(await page.getByTestId('snapshot-player').isVisible()).toBe(true);
       expect(await page.getByTestId('snapshot-1').getAttribute('aria-pressed')).toBe('true');
       // The accompaniment is still on the Listen panel, with a way back to it.
       expect(await caption.textContent()).toBe(accompaniment);
@@ -197,12 +203,6 @@ describe('the page: train, keep the model, accompany, play, export, reload', () 
       expect(high - low).toBeLessThanOrEqual(60);
       await page.getByTestId('snapshot-player').scrollIntoViewIfNeeded();
       await screenshot(page, 'page-1280-snapshot');
-      // Space pauses the snapshot where it is; the snapshot stays open.
-      await expect.poll(() => page.getByTestId('snapshot-play-button').textContent(), { timeout: 60_000 }).toContain('Pause');
-      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-      await page.keyboard.press('Space');
-      await expect.poll(() => page.getByTestId('snapshot-play-button').textContent()).toContain('Play snapshot');
-      expect(await page.getByTestId('snapshot-player').isVisible()).toBe(true);
 
       await page.getByTestId('back-to-accompaniment').click();
       await expect.poll(() => page.getByTestId('snapshot-player').count()).toBe(0);
