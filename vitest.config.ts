@@ -8,9 +8,6 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
-          // Test files share their worker's loaded modules (TensorFlow.js above all) instead of loading them again
-          // per file: about half the run's time. Each file sets the backend and the state it needs itself.
-          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
