@@ -6,6 +6,7 @@
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { CSP_VIOLATION_WARNING } from '../../src/app/viteOffline';
 
@@ -59,4 +60,21 @@ export function violationReports(reportsFile: string, from = 0): string[] {
   if (!existsSync(reportsFile)) return [];
   const lines = readFileSync(reportsFile, 'utf8').split('\n').filter(Boolean);
   return lines.slice(from).map((line) => JSON.parse(line) as string);
+}
+
+/** Keeps every CSP violation a page of `context` sees in the page's own list (cspViolations reads it), across reloads. */
+export async function recordCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const list: string[] = [];
+    (window as unknown as { cantusCspViolations: string[] }).cantusCspViolations = list;
+    document.addEventListener('securitypolicyviolation', (e) =>
+      list.push(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`),
+    );
+  });
+}
+
+/** Violations of the CSP so far: seen in `page` (recordCspViolations), reported to the server (`reports`), or logged in `errors`. */
+export async function cspViolations(page: Page, errors: string[], reports: string[]): Promise<string[]> {
+  const seen = await page.evaluate(() => (window as unknown as { cantusCspViolations?: string[] }).cantusCspViolations ?? []);
+  return [...seen, ...reports, ...errors.filter((e) => /Content Security Policy|Refused to/i.test(e))];
 }

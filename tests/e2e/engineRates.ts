@@ -11,6 +11,7 @@
  * violation) is kept for the tests of the measurement itself (engine-choice.test.ts, page-built.test.ts).
  */
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { cspViolations, recordCspViolations } from './builtApp';
 
 /** One IndexedDB record of the app's rate cache: its key (browser and width) and the value the app stored. */
 export interface EngineRateRecord {
@@ -104,13 +105,7 @@ export async function measureEngineRates(wsEndpoint: string, appUrl: string, rep
   const browser = await chromium.connect(wsEndpoint);
   try {
     const context = await browser.newContext({ serviceWorkers: 'block' });
-    await context.addInitScript(() => {
-      const list: string[] = [];
-      (window as unknown as { cantusCspViolations: string[] }).cantusCspViolations = list;
-      document.addEventListener('securitypolicyviolation', (e) =>
-        list.push(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`),
-      );
-    });
+    await recordCspViolations(context);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -152,8 +147,7 @@ export async function measureEngineRates(wsEndpoint: string, appUrl: string, rep
     const found = await waitForRecords(page, WIDTHS, 180_000);
     // Reports travel separately from the page: give any late one time to arrive.
     await new Promise((r) => setTimeout(r, 1000));
-    const seen = await page.evaluate(() => (window as unknown as { cantusCspViolations: string[] }).cantusCspViolations);
-    observation.violations = [...seen, ...reports(), ...errors.filter((e) => /Content Security Policy|Refused to/i.test(e))];
+    observation.violations = await cspViolations(page, errors, reports());
     const records = WIDTHS.flatMap((width, i) => {
       const record = found[i];
       return record && wasmFastest(record.value) ? [{ width, key: record.key, value: record.value }] : [];

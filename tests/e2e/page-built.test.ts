@@ -16,7 +16,7 @@ import type { AxeResults } from 'axe-core';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, previewContentSecurityPolicy } from '../../src/app/viteOffline';
-import { violationReports } from './builtApp';
+import { cspViolations as violationsSeen, recordCspViolations, violationReports } from './builtApp';
 import { chromium } from 'playwright-core';
 import {
   CHROMIUM_PATH,
@@ -73,15 +73,14 @@ function reported(): string[] {
   return violationReports(REPORTS_FILE, reportsBefore);
 }
 
+/** Violations of the CSP so far: seen in the page, reported to the server by the page or a worker, or logged. */
+function cspViolations(page: Page, errors: string[]): Promise<string[]> {
+  return violationsSeen(page, errors, reported());
+}
+
 /** Forgets the reports so far: later checks see only what comes after. */
 function forgetReports(): void {
   reportsBefore += reported().length;
-}
-
-/** Violations of the CSP so far: seen in the page, reported to the server by the page or a worker, or logged. */
-async function cspViolations(page: Page, errors: string[]): Promise<string[]> {
-  const seen = await page.evaluate(() => (window as unknown as { cantusCspViolations?: string[] }).cantusCspViolations ?? []);
-  return [...seen, ...reported(), ...errors.filter((e) => /Content Security Policy|Refused to/i.test(e))];
 }
 
 describe('the built app: CSP, damaged files, accessibility, offline', () => {
@@ -99,13 +98,7 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // Every CSP violation the page sees, kept across reloads in the page's own memory of this load.
-    await context.addInitScript(() => {
-      const list: string[] = [];
-      (window as unknown as { cantusCspViolations: string[] }).cantusCspViolations = list;
-      document.addEventListener('securitypolicyviolation', (e) =>
-        list.push(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`),
-      );
-    });
+    await recordCspViolations(context);
     page = await context.newPage();
     errors = collectPageErrors(page);
     firstVisit = await page.goto(url);
