@@ -104,7 +104,8 @@ export function contentSecurityPolicyPlugin(): Plugin {
 export function offlineAppPlugin(): Plugin[] {
   return VitePWA({
     registerType: 'autoUpdate',
-    injectRegister: 'script',
+    // Registered by the page itself (src/app/serviceWorker.ts), which answers a refusal instead of throwing.
+    injectRegister: false,
     manifest: {
       name: 'Cantus: accompaniment GAN in your browser',
       short_name: 'Cantus',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { INSTRUMENTS } from '../../src/audio/instruments';
 import type { RenderReport } from './pages/audio-page';
-import { collectPageErrors, launchBrowser, startApp, type RunningApp } from './harness';
+import { collectPageErrors, launchBrowser, startTestPages, type RunningApp } from './harness';
 
 /** About -50 dBFS: far below any instrument playing, far above a silent render (0). */
 const AUDIBLE_RMS = 3e-3;
@@ -20,7 +20,7 @@ describe('offline render of an exported piece', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    app = await startApp();
+    app = await startTestPages();
     browser = await launchBrowser();
     page = await browser.newPage();
     errors = collectPageErrors(page);

@@ -4,18 +4,24 @@
  * their workers) to a file, so that a test file in another process can read the reports its own pages caused. Vite
  * is loaded only by the set-up that builds and serves: a test file that reads the reports does not load it.
  */
+import { execFile } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { CSP_VIOLATION_WARNING } from '../../src/app/viteOffline';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Builds the app into `outDir`. */
+/**
+ * Builds the app into `outDir`, as `npm run build` does, in a process of its own: under vitest NODE_ENV is 'test',
+ * and a build made in that process would be a development build (React's development code, no service worker).
+ */
 export async function buildApp(outDir: string): Promise<void> {
-  const { build } = await import('vite');
-  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
+  const args = [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'];
+  await promisify(execFile)(process.execPath, args, { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 /** A running `vite preview` of a build: its address and how to stop it. */

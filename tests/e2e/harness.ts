@@ -1,18 +1,19 @@
 /**
- * Shared set-up for end-to-end tests: the app on a local Vite server, and Debian's Chromium driven by Playwright.
+ * Shared set-up for end-to-end tests: the app, served by Vite, and Debian's Chromium driven by Playwright.
  *
- * How a test plugs in. A test file under tests/e2e/ named `*.test.ts` runs in the e2e project (vitest.config.ts),
- * one file at a time. Most start with `openPageSession()` in `beforeAll` (the app, the browser and a page open at
- * the app) and `session.close()` in `afterAll`; `session.openPage()` gives further pages, in the session's storage
- * or (`ownStorage`) as a first visit. Lower down, `startApp()` and `launchBrowser()` give the app's address and a
- * browser. Under `vitest` these are shared by every file of the run (globalSetup.ts makes them once): `startApp()`
- * answers the shared dev server's address and its `close()` leaves the server running; `launchBrowser()` connects
- * to the shared Chromium, and its `close()` ends only this connection and the contexts it made. Each new context is
- * still a fresh profile (empty storage), with the engines' measured rates already in it (engineRates.ts), so the
- * page does not time the engines again (a context that should time them passes `{ measureEngines: true }`). The
- * set-up also builds the app and serves it with `vite preview` (sharedBuiltApp), and keeps what the measuring first
- * visit showed (sharedEngineMeasurement). Outside vitest (scripts/bench.ts), each call starts its own server and
- * browser, as before.
+ * How a test plugs in. A test file under tests/e2e/ named `*.test.ts` runs in the e2e project (vitest.config.ts).
+ * Most start with `openPageSession()` in `beforeAll` (the app, the browser and a page open at the app) and
+ * `session.close()` in `afterAll`; `session.openPage()` gives further pages, in the session's storage or
+ * (`ownStorage`) as a first visit. Lower down, `startApp()`, `startTestPages()` and `launchBrowser()` give the app's
+ * address, the test pages' address and a browser. Under `vitest` these are shared by every file of the run
+ * (globalSetup.ts makes them once): `startApp()` answers the production build served by `vite preview` under the
+ * app's CSP (sharedBuiltApp), `startTestPages()` the dev server that serves tests/e2e/pages/ from source, and their
+ * `close()` leaves the server running; `launchBrowser()` connects to the shared Chromium, and its `close()` ends
+ * only this connection and the contexts it made. Each new context is still a fresh profile (empty storage), with
+ * the engines' measured rates already in it (engineRates.ts), so the page does not time the engines again (a
+ * context that should time them passes `{ measureEngines: true }`), and without the service worker unless it asks
+ * for one. The set-up also keeps what the measuring first visit showed (sharedEngineMeasurement). Outside vitest
+ * (scripts/bench.ts), each call starts its own dev server and browser.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -94,8 +95,21 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** The app: the run's shared dev server under vitest (its `close()` then leaves it running), else one of its own. */
+/**
+ * The app as users get it: under vitest the run's shared production build under `vite preview` (its `close()` then
+ * leaves it running; it loads in half the time and processor time of the dev server's page), else a dev server of
+ * its own (scripts/bench.ts).
+ */
 export async function startApp(): Promise<RunningApp> {
+  if (process.env[SHARED_ENV.dir]) return { url: await sharedBuiltApp(), close: async () => {} };
+  return startDevServer();
+}
+
+/**
+ * The dev server, for the test pages under tests/e2e/pages/ (they load the app's modules from source): the run's
+ * shared one under vitest (its `close()` then leaves it running), else one of its own.
+ */
+export async function startTestPages(): Promise<RunningApp> {
   const shared = process.env[SHARED_ENV.app];
   if (shared) return { url: shared, close: async () => {} };
   return startDevServer();
@@ -147,8 +161,10 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
     : await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   const rates = options.measureEngines ? [] : await sharedEngineRates();
   const newContext = browser.newContext.bind(browser);
+  // The built app's service worker caches every file of the app at once (seconds of processor time per context):
+  // a context opts in with `serviceWorkers: 'allow'` where a test is about it (page-built.test.ts).
   browser.newContext = async (contextOptions) => {
-    const context = await newContext(contextOptions);
+    const context = await newContext({ serviceWorkers: 'block', ...contextOptions });
     if (rates.length) await seedEngineRates(context, rates);
     if (shared) context.on('page', keepDownloadsLocal);
     return context;

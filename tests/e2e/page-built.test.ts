@@ -96,7 +96,8 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     forgetReports();
     // The engines were timed on the run's first visit to this build (globalSetup.ts): this visit starts with the rates.
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // With the service worker, which the offline and installable tests need.
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'allow' });
     // Every CSP violation the page sees, kept across reloads in the page's own memory of this load.
     await recordCspViolations(context);
     page = await context.newPage();

@@ -237,7 +237,7 @@ describe('the score and the chords', () => {
     await page.getByTestId('view-roll-button').focus();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('view-score-button');
-    await page.addScriptTag({ content: AXE_SOURCE });
+    await page.evaluate(AXE_SOURCE);
     const serious = await page.evaluate(async () => {
       const results = await (window as unknown as { axe: { run(c: Document, o: object): Promise<AxeResults> } }).axe.run(document, {
         resultTypes: ['violations'],

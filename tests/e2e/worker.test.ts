@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { TrainSummary } from './pages/worker-page';
-import { collectPageErrors, launchBrowser, screenshot, startApp, type RunningApp } from './harness';
+import { collectPageErrors, launchBrowser, screenshot, startTestPages, type RunningApp } from './harness';
 
 describe('training worker in the browser', () => {
   let app: RunningApp;
   let browser: Browser;
   beforeAll(async () => {
-    app = await startApp();
+    app = await startTestPages();
     browser = await launchBrowser();
   });
   afterAll(async () => {
