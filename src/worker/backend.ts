@@ -230,6 +230,8 @@ export interface ChooseDeps {
   limitMs: number;
   /** The software renderer behind a GPU engine, not timed (softwareGpu.ts); absent: every engine is timed. */
   software?: (backend: BackendName) => Promise<string | undefined>;
+  /** WebAssembly threads of the engine switched to (undefined off wasm); absent: none reported. */
+  threads?: () => number | undefined;
 }
 
 const browserDeps: ChooseDeps = {
@@ -238,6 +240,7 @@ const browserDeps: ChooseDeps = {
   cache: idbRateCache,
   limitMs: PROBE_LIMIT_MS,
   software: softwareRenderer,
+  threads: activeWasmThreads,
 };
 
 /**
@@ -277,7 +280,7 @@ export async function chooseBackend(
       const choice: BackendChoice = { backend, skipped, how, rates, width };
       if (timing) choice.timing = true;
       if (skipped.length) choice.fallbackReason = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
-      const threads = activeWasmThreads();
+      const threads = deps.threads?.();
       if (threads !== undefined) choice.threads = threads;
       return choice;
     }
