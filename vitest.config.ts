@@ -6,6 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // The files of a worker share its modules (TensorFlow.js loads once per worker, not once per file): a file
+          // that needs a backend, kernels or storage of its own sets them up itself (tests/unit/model-fixtures.ts).
           isolate: false,
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
@@ -16,6 +18,9 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          // The files share their worker's modules (Playwright, the fixtures): each file still opens its own browser
+          // connection and contexts, so no page state crosses files.
+          isolate: false,
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 600_000,
