@@ -41,6 +41,23 @@ function tempDir(): string {
 }
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+/**
+ * Runs `work` with CANTUS_WASM_THREADS set, then puts the setting back (the files of a test worker share its process).
+ * The checkpoint tests train on one thread (no replica workers to start, each of which loads TensorFlow.js); the
+ * driver test on two replicas, as the command does by default on a machine with two cores or more.
+ */
+async function withThreads<T>(threads: string, work: () => Promise<T>): Promise<T> {
+  const before = process.env.CANTUS_WASM_THREADS;
+  process.env.CANTUS_WASM_THREADS = threads;
+  try {
+    return await work();
+  } finally {
+    if (before === undefined) delete process.env.CANTUS_WASM_THREADS;
+    else process.env.CANTUS_WASM_THREADS = before;
+  }
+}
+const onOneThread = <T>(work: () => Promise<T>) => withThreads('1', work);
+
 describe('npm run train', () => {
   it('refuses bad settings, naming each field', async () => {
     const options = parseTrainArgs([
@@ -60,45 +77,47 @@ describe('npm run train', () => {
   });
 
   it('continues a killed run from its last checkpoint with the same iteration and optimiser state', async () => {
-    // The reference: one uninterrupted run.
-    const whole = join(tempDir(), 'whole');
-    const result = await train(parseTrainArgs(['--out', whole, ...TINY]), () => undefined);
-    expect(result.iteration).toBe(8); // 16 windows / (batch 2 x ratio 2) = 4 iterations per epoch, 2 epochs
-    const reference = lossesByIteration(whole);
+    await onOneThread(async () => {
+      // The reference: one uninterrupted run.
+      const whole = join(tempDir(), 'whole');
+      const result = await train(parseTrainArgs(['--out', whole, ...TINY]), () => undefined);
+      expect(result.iteration).toBe(8); // 16 windows / (batch 2 x ratio 2) = 4 iterations per epoch, 2 epochs
+      const reference = lossesByIteration(whole);
 
-    // The same run, killed (SIGKILL: no chance to save) once a checkpoint past iteration 2 exists.
-    const killed = join(tempDir(), 'killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', '--out', killed, '--checkpoint-every', '1', ...TINY], {
-      cwd: ROOT,
-      stdio: 'ignore',
+      // The same run, killed (SIGKILL: no chance to save) once a checkpoint past iteration 2 exists.
+      const killed = join(tempDir(), 'killed');
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', '--out', killed, '--checkpoint-every', '1', ...TINY], {
+        cwd: ROOT,
+        stdio: 'ignore',
+      });
+      const exited = new Promise<void>((done) => child.on('exit', () => done()));
+      const deadline = Date.now() + 90_000;
+      while (checkpointIteration(killed) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGKILL');
+      await exited;
+      const resumedAt = checkpointIteration(killed);
+      expect(resumedAt).toBeGreaterThanOrEqual(3);
+      expect(resumedAt).toBeLessThan(8);
+
+      const lines: string[] = [];
+      const after = await train(parseTrainArgs(['--out', killed, ...TINY]), (l) => lines.push(l));
+      expect(lines.some((l) => l.includes(`resumed from checkpoint at epoch ${Math.floor(resumedAt / 4)}, iteration ${resumedAt}`))).toBe(
+        true,
+      );
+      expect(after.iteration).toBe(8);
+      // Every iteration after the checkpoint trains exactly as in the uninterrupted run: weights, optimiser
+      // moments, batch order and noise were all restored (fresh Adam moments would change these losses).
+      const resumed = lossesByIteration(killed);
+      for (let i = resumedAt + 1; i <= 8; i++) {
+        const a = reference.get(i);
+        const b = resumed.get(i);
+        expect(a && b, `iteration ${i} logged in both runs`).toBeTruthy();
+        expect(b!.criticLoss).toBeCloseTo(a!.criticLoss, 4);
+        expect(b!.generatorLoss).toBeCloseTo(a!.generatorLoss, 4);
+        expect(b!.wasserstein).toBeCloseTo(a!.wasserstein, 4);
+      }
+      expect(existsSync(join(killed, 'model', 'model.json'))).toBe(true);
     });
-    const exited = new Promise<void>((done) => child.on('exit', () => done()));
-    const deadline = Date.now() + 90_000;
-    while (checkpointIteration(killed) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGKILL');
-    await exited;
-    const resumedAt = checkpointIteration(killed);
-    expect(resumedAt).toBeGreaterThanOrEqual(3);
-    expect(resumedAt).toBeLessThan(8);
-
-    const lines: string[] = [];
-    const after = await train(parseTrainArgs(['--out', killed, ...TINY]), (l) => lines.push(l));
-    expect(lines.some((l) => l.includes(`resumed from checkpoint at epoch ${Math.floor(resumedAt / 4)}, iteration ${resumedAt}`))).toBe(
-      true,
-    );
-    expect(after.iteration).toBe(8);
-    // Every iteration after the checkpoint trains exactly as in the uninterrupted run: weights, optimiser
-    // moments, batch order and noise were all restored (fresh Adam moments would change these losses).
-    const resumed = lossesByIteration(killed);
-    for (let i = resumedAt + 1; i <= 8; i++) {
-      const a = reference.get(i);
-      const b = resumed.get(i);
-      expect(a && b, `iteration ${i} logged in both runs`).toBeTruthy();
-      expect(b!.criticLoss).toBeCloseTo(a!.criticLoss, 4);
-      expect(b!.generatorLoss).toBeCloseTo(a!.generatorLoss, 4);
-      expect(b!.wasserstein).toBeCloseTo(a!.wasserstein, 4);
-    }
-    expect(existsSync(join(killed, 'model', 'model.json'))).toBe(true);
   });
 
   it('trains through the training driver: the lines print its figures, windows per second as batch size x update ratio', async () => {
@@ -108,7 +127,9 @@ describe('npm run train', () => {
     let runs: number;
     let reports: IterationReport[];
     try {
-      await train(parseTrainArgs(['--out', join(tempDir(), 'driven'), ...TINY, '--epochs', '1']), (l) => lines.push(l));
+      await withThreads('2', () =>
+        train(parseTrainArgs(['--out', join(tempDir(), 'driven'), ...TINY, '--epochs', '1']), (l) => lines.push(l)),
+      );
     } finally {
       // Restoring a spy clears what it saw, so that is read first.
       runs = run.mock.calls.length;
@@ -129,6 +150,8 @@ describe('npm run train', () => {
     expect(printed).toHaveLength(4);
     // 16 windows: 15 trained on, 1 held out and the network measured on it at the epoch's end.
     expect(lines.some((l) => l.includes('; 15 windows (1 more held out);'))).toBe(true);
+    // Batch 2 on two threads: one replica of the model on each, each on its half of the batch.
+    expect(lines.some((l) => l.includes('training on 2 threads (one replica each)'))).toBe(true);
     expect(lines.filter((l) => l.startsWith('held-out '))).toEqual([
       expect.stringMatching(
         /^held-out after epoch 1 \(1 window, network before decoding\): voice cross-entropy \d+\.\d{3} {2}best pitch in key [\d.]+ \(real [\d.]+\) {2}raw rests [\d.]+ \(real [\d.]+\) {2}raw polyphony [\d.]+ \(real [\d.]+\) {2}\d+ ms$/,
@@ -142,9 +165,11 @@ describe('npm run train', () => {
 
   it('refuses to resume a checkpoint with other settings', async () => {
     const out = join(tempDir(), 'other');
-    await train(parseTrainArgs(['--out', out, ...TINY, '--epochs', '1']), () => undefined);
-    await expect(train(parseTrainArgs(['--out', out, ...TINY, '--learning-rate', '0.01']), () => undefined)).rejects.toThrow(
-      /learningRate/,
-    );
+    await onOneThread(async () => {
+      await train(parseTrainArgs(['--out', out, ...TINY, '--epochs', '1']), () => undefined);
+      await expect(train(parseTrainArgs(['--out', out, ...TINY, '--learning-rate', '0.01']), () => undefined)).rejects.toThrow(
+        /learningRate/,
+      );
+    });
   });
 });
