@@ -12,7 +12,7 @@ import { createStore, type Store } from '../../src/ui/store';
 import { initialState, type AppState } from '../../src/ui/state';
 import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
 import type { TrackMix } from '../../src/audio/schedule';
-import type { ModelFiles, WorkerEvent } from '../../src/protocol/messages';
+import type { HeldOutMeasures, MetricSet, ModelFiles, WorkerEvent } from '../../src/protocol/messages';
 import { DEFAULT_HYPERPARAMS, type HyperParamsInput } from '../../src/protocol/config';
 import { buildMidi } from './music-midi-helpers';
 
@@ -209,3 +209,20 @@ export const twoTrackMidi = () =>
     { name: 'Bass', notes: [{ pitch: 40, start: 0, steps: 8 }] },
     { name: 'Lead', notes: [{ pitch: 72, start: 0, steps: 8 }] },
   ]);
+
+/** One epoch's decoded measures (the same for the accompaniment and the data) and the network's held-out measures. */
+export const METRIC_SET: MetricSet = {
+  emptyBarRate: 0,
+  usedPitchClasses: 3,
+  qualifiedNoteRate: 0.9,
+  polyphonicRate: 0,
+  inScaleRate: 0.9,
+  tonalDistance: 1,
+  voiceRestRate: 0,
+  chordRate: 0.8,
+};
+export const HELD_OUT: HeldOutMeasures = {
+  windows: 16,
+  network: { voiceCrossEntropy: 3.2, inKeyRate: 0.6, restRate: 0.3, polyphonicRate: 0.2 },
+  reference: { inKeyRate: 0.9, restRate: 0.05, polyphonicRate: 0 },
+};

@@ -1,7 +1,7 @@
 /** Training through the page controller: the settings it starts from and the worker events it follows. */
 import { describe, expect, it } from 'vitest';
 import { WINDOW_STEPS } from '../../src/music/pianoRoll';
-import { setup, tick } from './ui-controller-fixtures';
+import { HELD_OUT, METRIC_SET, setup, tick } from './ui-controller-fixtures';
 
 describe('Controller training', () => {
   it('refuses to train with invalid settings and trains with valid ones, keeping a snapshot window of the melody', async () => {
@@ -49,21 +49,8 @@ describe('Controller training', () => {
   it('follows metrics events: the decoded measures and, where sent, the network’s held-out measures, kept with the model', async () => {
     const { store, trainer, controller } = setup();
     await controller.start();
-    const set = {
-      emptyBarRate: 0,
-      usedPitchClasses: 3,
-      qualifiedNoteRate: 0.9,
-      polyphonicRate: 0,
-      inScaleRate: 0.9,
-      tonalDistance: 1,
-      voiceRestRate: 0,
-      chordRate: 0.8,
-    };
-    const heldOut = {
-      windows: 16,
-      network: { voiceCrossEntropy: 3.2, inKeyRate: 0.6, restRate: 0.3, polyphonicRate: 0.2 },
-      reference: { inKeyRate: 0.9, restRate: 0.05, polyphonicRate: 0 },
-    };
+    const set = METRIC_SET;
+    const heldOut = HELD_OUT;
     trainer.emit({ type: 'metrics', epoch: 1, generated: set, reference: set });
     trainer.emit({ type: 'metrics', epoch: 2, generated: set, reference: set, heldOut });
     expect(store.get().metrics).toEqual([

@@ -2,24 +2,11 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { MetricSet } from '../../src/protocol/messages';
 import { HeldOutCharts, NETWORK_LABEL } from '../../src/ui/HeldOutCharts';
+import { HELD_OUT, METRIC_SET } from './ui-controller-fixtures';
 
-const set: MetricSet = {
-  emptyBarRate: 0,
-  usedPitchClasses: 3,
-  qualifiedNoteRate: 0.9,
-  polyphonicRate: 0,
-  inScaleRate: 0.9,
-  tonalDistance: 1,
-  voiceRestRate: 0,
-  chordRate: 0.8,
-};
-const heldOut = {
-  windows: 16,
-  network: { voiceCrossEntropy: 3.2, inKeyRate: 0.6, restRate: 0.3, polyphonicRate: 0.2 },
-  reference: { inKeyRate: 0.9, restRate: 0.05, polyphonicRate: 0 },
-};
+const set = METRIC_SET;
+const heldOut = HELD_OUT;
 
 describe('HeldOutCharts', () => {
   it('labels every chart as the network before decoding on held-out windows, beside the real voices', () => {
