@@ -34,6 +34,11 @@ interface Props {
 
 const ZOOMS = [1, 2, 3, 4, 6, 8, 12, 16, 24] as const;
 
+/** Sets one inline style property, leaving the element alone when it already has that value (a frame writes it). */
+function setStyle(element: HTMLElement, property: 'display' | 'top' | 'height' | 'transform', value: string): void {
+  if (element.style[property] !== value) element.style[property] = value;
+}
+
 /** Draws a roll; long pieces scroll sideways and only the visible part is drawn. */
 export function PianoRollView({
   roll,
@@ -58,7 +63,7 @@ export function PianoRollView({
   const ownRange = useMemo(() => pitchRange(events), [events]);
   const range = fixedRange ?? ownRange;
   const totalWidth = (roll?.steps ?? 0) * pxPerStep;
-  const playheadRef = useRef<number | null>(null);
+  const playheadRef = useRef<HTMLDivElement>(null);
   const HEIGHT = height;
 
   // A text alternative for the canvas: what is drawn, in words.
@@ -131,11 +136,6 @@ export function PianoRollView({
       ctx.fillStyle = '#424a53';
       ctx.fillText(`C${pitch / 12 - 1}`, 2, y);
     }
-    const playhead = playheadRef.current;
-    if (playhead !== null) {
-      ctx.fillStyle = '#111';
-      ctx.fillRect(playhead * pxPerStep - left, 0, 2, HEIGHT);
-    }
   }, [events, range, pxPerStep, roll, silent, HEIGHT]);
 
   useEffect(() => {
@@ -147,18 +147,28 @@ export function PianoRollView({
     return () => observer.disconnect();
   }, [draw]);
 
+  // The playhead is an element of its own over the canvas, moved by a transform: while playing, a frame moves it and
+  // redraws nothing (the notes are drawn again only when they, the zoom or the scroll change).
   const placePlayhead = useCallback(
     (follow: boolean) => {
+      const line = playheadRef.current;
+      const canvas = canvasRef.current;
       if (!roll || !showPlayhead) {
-        playheadRef.current = null;
-        if (canvasRef.current) delete canvasRef.current.dataset.playhead;
+        if (line) setStyle(line, 'display', 'none');
+        if (canvas) delete canvas.dataset.playhead;
         return;
       }
       const playback = getPlayback();
       const step = stepAt(playback.seconds, playback.tempoBpm, roll.stepsPerBeat);
-      playheadRef.current = step;
-      // Exposed for tests and assistive tools: the playhead's step, whole.
-      if (canvasRef.current) canvasRef.current.dataset.playhead = String(Math.floor(step));
+      if (line && canvas) {
+        setStyle(line, 'display', 'block');
+        setStyle(line, 'top', `${canvas.offsetTop}px`);
+        setStyle(line, 'height', `${HEIGHT}px`);
+        setStyle(line, 'transform', `translateX(${(step * pxPerStep).toFixed(1)}px)`);
+      }
+      // Exposed for tests and assistive tools: the playhead's step, whole (written only when it changes).
+      const whole = String(Math.floor(step));
+      if (canvas && canvas.dataset.playhead !== whole) canvas.dataset.playhead = whole;
       const scroller = scrollRef.current;
       if (scroller && follow) {
         const x = step * pxPerStep;
@@ -166,7 +176,7 @@ export function PianoRollView({
         if (x < scroller.scrollLeft || x > scroller.scrollLeft + scroller.clientWidth - 20) scroller.scrollLeft = Math.max(0, x - 20);
       }
     },
-    [roll, showPlayhead, getPlayback, pxPerStep],
+    [roll, showPlayhead, getPlayback, pxPerStep, HEIGHT],
   );
 
   useEffect(() => {
@@ -175,10 +185,11 @@ export function PianoRollView({
       draw();
       return;
     }
+    draw();
     let frame = 0;
     const tick = () => {
+      // Following the playhead scrolls the roll, whose scroll handler redraws the notes.
       placePlayhead(true);
-      draw();
       frame = requestAnimationFrame(tick);
     };
     frame = requestAnimationFrame(tick);
@@ -249,6 +260,7 @@ export function PianoRollView({
             if (onSeek && e.currentTarget.hasPointerCapture(e.pointerId)) seekTo(e);
           }}
         />
+        <div className="roll-playhead" ref={playheadRef} aria-hidden="true" />
         <div style={{ width: totalWidth, height: 1 }} />
       </div>
       {roll && (

@@ -11,7 +11,13 @@ export function usePlayerSnapshot(): PlayerSnapshot {
   return snapshot;
 }
 
-/** The playback position in seconds, refreshed every animation frame while playing and on every change otherwise. */
+/** How finely the position moves while playing, in seconds: the readout shows tenths. */
+const LIVE_RESOLUTION = 0.1;
+
+/**
+ * The playback position in seconds: while playing read every animation frame and moved in tenths of a second (the
+ * component re-renders ten times a second, not every frame); exact on every change otherwise.
+ */
 export function usePlaybackPosition(): number {
   const { player } = usePage();
   const snap = usePlayerSnapshot();
@@ -20,7 +26,8 @@ export function usePlaybackPosition(): number {
     if (snap.state !== 'playing') return;
     let frame = 0;
     const tick = () => {
-      setLive(player.position);
+      // The same value again is no change to React: no render.
+      setLive(Math.floor(player.position / LIVE_RESOLUTION) * LIVE_RESOLUTION);
       frame = requestAnimationFrame(tick);
     };
     frame = requestAnimationFrame(tick);
