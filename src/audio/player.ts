@@ -4,6 +4,7 @@
  */
 import * as Tone from 'tone';
 import { DEFAULT_TEMPO_BPM } from '../music/constants';
+import { trackNotes } from '../music/notes';
 import type { PianoRoll } from '../music/pianoRoll';
 import { defaultInstrument, type InstrumentName, type VoiceName } from './instruments';
 import { audibleTracks, countByTrack, defaultTrackMix, rollDuration, scheduleRoll, type Seconds, type TrackMix } from './schedule';
@@ -24,7 +25,7 @@ export interface PlayerSnapshot {
   loop: boolean;
   /** Notes scheduled for each track on the last play (0 for silent tracks). */
   scheduledPerTrack: number[];
-  /** True while the samples of the instruments in use are still loading. */
+  /** True while `play` waits for the samples the piece's notes play from. */
   loading: boolean;
   /** Position in seconds when the snapshot was taken (read `Player.position` for the live one while playing). */
   position: Seconds;
@@ -112,7 +113,8 @@ export class Player {
   setInstruments(instruments: readonly InstrumentName[]): void {
     this.instruments = [...instruments];
     if (this.strips.length) {
-      this.buildStrips();
+      // A voice changed while playing plays its notes once their samples arrive; whoever plays next hears of a failure.
+      this.buildStrips().catch(() => undefined);
       if (this.state !== 'stopped') this.reschedule();
     }
     this.emit();
@@ -153,12 +155,13 @@ export class Player {
   async play(): Promise<void> {
     if (!this.roll) return;
     await Tone.start();
-    // Keeps the voices in use; makes those a new piece (a drum track, more tracks) needs, fetching their samples.
-    this.buildStrips();
+    // Keeps the voices in use, makes those a new piece (a drum track, more tracks) needs, and waits for the samples
+    // its notes play from.
+    const samples = this.buildStrips();
     this.loading = true;
     this.emit();
     try {
-      await Promise.all(this.strips.map((strip) => strip.voice.ready));
+      await samples;
     } finally {
       this.loading = false;
     }
@@ -258,11 +261,14 @@ export class Player {
   preview(pitch: number, down: boolean): void {
     if (down) {
       void Tone.start();
-      this.previewVoice ??= new Voice('piano', this.context).connect(this.context.destination);
-      // A key pressed before the samples arrive stays silent rather than throwing.
-      if (this.previewVoice.loaded) this.previewVoice.down(pitch, this.context.now(), 0.7);
-    } else if (this.previewVoice?.loaded) {
-      this.previewVoice.up(pitch, this.context.now());
+      if (!this.previewVoice) {
+        // Any key may come next, so the preview fetches every sample; a key pressed before its sample arrives stays silent.
+        this.previewVoice = new Voice('piano', this.context).connect(this.context.destination);
+        this.previewVoice.needAll().catch(() => undefined);
+      }
+      this.previewVoice.down(pitch, this.context.now(), 0.7);
+    } else {
+      this.previewVoice?.up(pitch, this.context.now());
     }
   }
 
@@ -285,19 +291,25 @@ export class Player {
     for (const listener of this.listeners) listener(snap);
   }
 
-  private buildStrips(): void {
-    const count = this.roll?.tracks.length ?? 0;
+  /**
+   * Gives each track of the roll its voice, keeping those in use, and asks each voice for the samples its track's
+   * notes play from; resolves once they have all arrived.
+   */
+  private buildStrips(): Promise<void> {
+    const roll = this.roll;
+    const count = roll?.tracks.length ?? 0;
     const kept: TrackStrip[] = [];
-    for (let i = 0; i < count; i++) {
+    const samples: Promise<void>[] = [];
+    for (let i = 0; roll && i < count; i++) {
       const wanted = this.voiceOf(i);
-      const old = this.strips[i];
-      if (old && old.voice.name === wanted) {
-        kept.push(old);
-        continue;
+      let strip: TrackStrip | undefined = this.strips[i];
+      if (strip?.voice.name !== wanted) {
+        strip?.voice.dispose();
+        const channel = strip?.channel ?? new Tone.Channel({ context: this.context }).connect(this.context.destination);
+        strip = { voice: new Voice(wanted, this.context).connect(channel), channel };
       }
-      old?.voice.dispose();
-      const channel = old?.channel ?? new Tone.Channel({ context: this.context }).connect(this.context.destination);
-      kept.push({ voice: new Voice(wanted, this.context).connect(channel), channel });
+      kept.push(strip);
+      samples.push(strip.voice.need(trackNotes(roll, i).map((note) => note.pitch)));
     }
     for (const extra of this.strips.slice(count)) {
       extra.voice.dispose();
@@ -305,6 +317,7 @@ export class Player {
     }
     this.strips = kept;
     this.applyMix();
+    return Promise.all(samples).then(() => undefined);
   }
 
   /** Track i's voice: the drum kit for a drum track, else the instrument chosen for it. */

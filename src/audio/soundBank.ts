@@ -1,7 +1,8 @@
 /**
  * The General MIDI sound bank: every instrument of the mixer but the piano, and the drum kit, sampled from a
  * General MIDI SoundFont by scripts/soundbank.ts (which writes soundBank.json and the MP3s under public/soundfont/).
- * The page fetches a voice's samples when a track first plays it; the service worker keeps them for offline use.
+ * The page fetches the samples of a voice that its track's notes play from (voices.ts); the service worker keeps
+ * them for offline use.
  */
 import bank from './soundBank.json';
 import type { VoiceName } from './instruments';

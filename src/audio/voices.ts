@@ -1,8 +1,9 @@
 /**
  * The player's voices, one per track: the Salamander grand piano, and every other instrument and the drum kit
- * from the General MIDI sound bank (soundBank.ts). A voice fetches its samples when it is made, that is when a
- * track first plays it; decoded samples are kept for the page's life, so choosing an instrument again (or
- * rendering offline) costs nothing.
+ * from the General MIDI sound bank (soundBank.ts). A voice fetches only the samples it is asked for (`need`): the
+ * player asks, when it plays a piece or a track's instrument changes, for those the notes of the voice's track play
+ * from; the keyboard preview asks for every sample. Decoded samples are kept for the page's life, so choosing an
+ * instrument again (or rendering offline) costs nothing.
  */
 import * as Tone from 'tone';
 import type { VoiceName } from './instruments';
@@ -12,6 +13,47 @@ import { bankVoice, SOUND_BANK_VOLUME_DB } from './soundBank';
 /** Equal-tempered frequency of a MIDI pitch (A4 = 69 = 440 Hz). */
 export function midiToFrequency(pitch: number): number {
   return 440 * 2 ** ((pitch - 69) / 12);
+}
+
+/** How far, in semitones, Tone.Sampler looks for a sample to shift (`_findClosest`): a note with none nearer is not played. */
+const SAMPLER_REACH = 96;
+
+/**
+ * The key of the sample Tone.Sampler plays `pitch` from when it holds the samples `keys`: the nearest one, the
+ * upper of two as near; undefined when none is within its reach.
+ */
+function sampleFor(keys: ReadonlySet<number>, pitch: number): number | undefined {
+  for (let interval = 0; interval < SAMPLER_REACH; interval++) {
+    if (keys.has(pitch + interval)) return pitch + interval;
+    if (keys.has(pitch - interval)) return pitch - interval;
+  }
+  return undefined;
+}
+
+/**
+ * The samples, of an instrument sampled at `keys`, that `pitches` play from, ascending. A sampler that holds just
+ * these plays each pitch from the same sample as one that holds them all: the nearest sample of all is also the
+ * nearest of any few that include it.
+ */
+export function samplesFor(keys: readonly number[], pitches: Iterable<number>): number[] {
+  const all = new Set(keys);
+  const needed = new Set<number>();
+  for (const pitch of pitches) {
+    const key = sampleFor(all, pitch);
+    if (key !== undefined) needed.add(key);
+  }
+  return [...needed].sort((a, b) => a - b);
+}
+
+/** Semitones of each note letter above C. */
+const LETTER_SEMITONES: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
+
+/** The MIDI key of a note name of the piano samples, as Tone.js reads it ("C4" = 60, "D#4" = 63). */
+function noteKey(note: string): number {
+  const match = /^([A-G])(#?)(-?\d+)$/.exec(note);
+  if (!match) throw new RangeError(`not a note name: ${note}`);
+  const [, letter, sharp, octave] = match;
+  return (Number(octave) + 1) * 12 + LETTER_SEMITONES[letter] + (sharp ? 1 : 0);
 }
 
 /** Release of the piano samples, in seconds. */
@@ -38,40 +80,64 @@ function sample(url: string): Promise<AudioBuffer> {
 export class Voice {
   readonly name: VoiceName;
   private readonly sampler: Tone.Sampler;
-  /** For one-shot voices (the drum kit), the keys that have a sound: other keys stay silent, as in a General MIDI kit. */
-  private readonly oneShotKeys: ReadonlySet<number> | null;
+  /** MIDI key -> URL of each sample the instrument has. */
+  private readonly urls: ReadonlyMap<number, string>;
+  private readonly keys: ReadonlySet<number>;
+  /** True for the drum kit: a key plays its own sample or nothing, as in a General MIDI kit. */
+  private readonly oneShot: boolean;
+  /** The samples asked for, each settling once it is in the sampler; a failed one is forgotten, so the next ask retries. */
+  private readonly fetches = new Map<number, Promise<void>>();
+  /** The samples in the sampler. */
+  private readonly arrived = new Set<number>();
   private disposed = false;
-
-  /** Resolves once every sample has arrived (rejects when one cannot be fetched or decoded). */
-  readonly ready: Promise<void>;
-  private isReady = false;
 
   constructor(name: VoiceName, context: Tone.BaseContext = Tone.getContext()) {
     this.name = name;
     const bank = name === 'piano' ? null : bankVoice(name);
-    const urls: Record<string, string> = bank ? bank.urls : pianoSampleUrls();
+    this.urls = bank
+      ? new Map(Object.entries(bank.urls).map(([key, url]) => [Number(key), url]))
+      : new Map(Object.entries(pianoSampleUrls()).map(([note, url]) => [noteKey(note), url]));
+    this.keys = new Set(this.urls.keys());
+    this.oneShot = bank?.oneShot ?? false;
     this.sampler = new Tone.Sampler({
       context,
       release: bank ? bank.release : PIANO_RELEASE,
       volume: bank ? SOUND_BANK_VOLUME_DB : 0,
     });
-    this.oneShotKeys = bank?.oneShot ? new Set(Object.keys(bank.urls).map(Number)) : null;
-    this.ready = Promise.all(
-      Object.entries(urls).map(async ([note, url]) => {
-        const buffer = await sample(url);
-        // A note name ("C4") or a MIDI key ("60").
-        if (!this.disposed) this.sampler.add((/^\d+$/.test(note) ? Number(note) : note) as Tone.Unit.Note, buffer);
-      }),
-    ).then(() => {
-      this.isReady = true;
-    });
-    // Whoever plays the voice hears of a failure through `ready`; a voice nobody waits for stays silent instead.
-    this.ready.catch(() => undefined);
   }
 
-  /** True once every sample has arrived. */
-  get loaded(): boolean {
-    return this.isReady;
+  /**
+   * Fetches the samples `pitches` play from that the voice does not have yet; resolves once they are all in the
+   * sampler (rejects when one cannot be fetched or decoded).
+   */
+  need(pitches: Iterable<number>): Promise<void> {
+    const keys = this.oneShot ? new Set([...pitches].filter((pitch) => this.keys.has(pitch))) : samplesFor([...this.keys], pitches);
+    return Promise.all([...keys].map((key) => this.fetch(key))).then(() => undefined);
+  }
+
+  /** Fetches every sample, so that any pitch can play (a keyboard). */
+  needAll(): Promise<void> {
+    return this.need(this.keys);
+  }
+
+  private fetch(key: number): Promise<void> {
+    let done = this.fetches.get(key);
+    if (!done) {
+      done = sample(this.urls.get(key)!).then((buffer) => {
+        if (this.disposed) return;
+        this.sampler.add(key as Tone.Unit.MidiNote, buffer);
+        this.arrived.add(key);
+      });
+      this.fetches.set(key, done);
+      done.catch(() => this.fetches.delete(key));
+    }
+    return done;
+  }
+
+  /** True once the sample `pitch` plays from is in the sampler (never for a key of the drum kit without a sound). */
+  private canPlay(pitch: number): boolean {
+    const key = this.oneShot ? pitch : sampleFor(this.keys, pitch);
+    return key !== undefined && this.arrived.has(key);
   }
 
   /** Sends the voice's sound to `node`. */
@@ -80,26 +146,24 @@ export class Voice {
     return this;
   }
 
-  /** Plays `pitch` at `time` for `duration` seconds (a one-shot voice plays its whole sample); velocity in 0..1. */
+  /**
+   * Plays `pitch` at `time` for `duration` seconds (a one-shot voice plays its whole sample); velocity in 0..1.
+   * A note due before its sample arrives (an instrument changed while playing) is left out.
+   */
   play(pitch: number, duration: number, time: number, velocity: number): void {
-    // A note due before the samples arrive (an instrument changed while playing) is left out.
-    if (!this.isReady) return;
-    if (this.oneShotKeys) {
-      if (this.oneShotKeys.has(pitch)) this.sampler.triggerAttack(midiToFrequency(pitch), time, velocity);
-    } else {
-      this.sampler.triggerAttackRelease(midiToFrequency(pitch), duration, time, velocity);
-    }
+    if (!this.canPlay(pitch)) return;
+    if (this.oneShot) this.sampler.triggerAttack(midiToFrequency(pitch), time, velocity);
+    else this.sampler.triggerAttackRelease(midiToFrequency(pitch), duration, time, velocity);
   }
 
-  /** Starts `pitch` at `time`, held until `up` (playing on a keyboard). */
+  /** Starts `pitch` at `time`, held until `up` (playing on a keyboard); a key whose sample has not arrived stays silent. */
   down(pitch: number, time: number, velocity: number): void {
-    if (!this.isReady) return;
-    if (!this.oneShotKeys || this.oneShotKeys.has(pitch)) this.sampler.triggerAttack(midiToFrequency(pitch), time, velocity);
+    if (this.canPlay(pitch)) this.sampler.triggerAttack(midiToFrequency(pitch), time, velocity);
   }
 
   /** Ends `pitch` at `time` (a one-shot voice rings on). */
   up(pitch: number, time: number): void {
-    if (this.isReady && !this.oneShotKeys) this.sampler.triggerRelease(midiToFrequency(pitch), time);
+    if (!this.oneShot) this.sampler.triggerRelease(midiToFrequency(pitch), time);
   }
 
   /** Ends every sounding note. */

@@ -129,7 +129,7 @@ async function loadVoices(voices: VoiceName[]): Promise<VoiceLoad[]> {
     const start = performance.now();
     const context = new Tone.OfflineContext(1, 0.1, 44100);
     const voice = new Voice(name, context);
-    await voice.ready;
+    await voice.needAll();
     const milliseconds = performance.now() - start;
     const fetched = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => !before.has(e.name));
     loads.push({ voice: name, milliseconds, files: fetched.length, bytes: fetched.reduce((sum, e) => sum + e.transferSize, 0) });
