@@ -68,6 +68,20 @@ export function violationReports(reportsFile: string, from = 0): string[] {
   return lines.slice(from).map((line) => JSON.parse(line) as string);
 }
 
+/**
+ * True for the report of page-built.test.ts's probe of the policy: an inline script, added to the page on purpose to
+ * see it refused and reported. The app itself has no inline script (page-built checks its own page for any).
+ */
+export function isInlineScriptProbe(report: string): boolean {
+  try {
+    const body = JSON.parse(report.slice(report.indexOf('{'))) as { 'csp-report'?: Record<string, string> };
+    const csp = body['csp-report'] ?? {};
+    return csp['blocked-uri'] === 'inline' && /^script-src/.test(csp['effective-directive'] ?? csp['violated-directive'] ?? '');
+  } catch {
+    return false;
+  }
+}
+
 /** Keeps every CSP violation a page of `context` sees in the page's own list (cspViolations reads it), across reloads. */
 export async function recordCspViolations(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {

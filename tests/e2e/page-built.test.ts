@@ -2,8 +2,9 @@
  * The built app as users get it (`vite build`, served by `vite preview`): under its strict
  * Content-Security-Policy with no violation anywhere, a damaged MIDI file answered with a message, no
  * serious or critical accessibility violations (axe-core) in the page's main states, every control
- * reachable by keyboard, once visited the whole app working offline from its service worker, and training on
- * every core (one replica worker per core) under the same policy.
+ * reachable by keyboard, once visited the whole app working offline from its service worker. Every browser test
+ * runs this build under the same policy; training on every core under it (one replica worker per core, no violation
+ * reported by the page or a worker) is page-trained's run (trained-run.ts).
  *
  * The run's set-up (globalSetup.ts) builds the app, serves it and times the engines on a first visit under the CSP;
  * this file's set-up opens it once more (that visit installs the service worker); the tests share that page, each
@@ -11,7 +12,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import type { AxeResults } from 'axe-core';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -31,8 +31,7 @@ import {
   waitUntil,
   waitForDefaultModel,
 } from './harness';
-import { MELODY, multiTrackMidi, tinyJsbJson } from './page-fixtures';
-import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
+import { MELODY, multiTrackMidi } from './page-fixtures';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -335,37 +334,4 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
       await plain.close();
     }
   });
-
-  it('trains on every core under the CSP: one replica worker per core, no violation', async () => {
-    // A context of its own, so the trained model stays out of the shared page's memory; without the service
-    // worker, so the data download below is answered by the test.
-    // The engines were timed under the CSP by the run's first visit: this context starts with the measured rates.
-    const seeded = await launchBrowser();
-    const own = await seeded.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
-    try {
-      const trainPage = await own.newPage();
-      const trainErrors = collectPageErrors(trainPage);
-      await trainPage.route(JSB_DATASET_URL, (route) =>
-        route.fulfill({ status: 200, contentType: 'application/json', body: tinyJsbJson(2) }),
-      );
-      await trainPage.goto(url);
-      await waitForDefaultModel(trainPage);
-      await waitUntil('engine', () => trainPage.getByTestId('backend-label').getAttribute('data-backend'), Boolean, 180_000);
-      await trainPage.getByTestId('epochs-input').fill('1');
-      await trainPage.getByTestId('update-ratio-input').fill('1');
-      await trainPage.getByTestId('batch-size-input').fill('2');
-      await trainPage.getByTestId('model-size-select').selectOption('4');
-      await trainPage.getByTestId('train-button').click();
-      const progress = trainPage.getByTestId('training-progress');
-      await expect.poll(() => progress.getAttribute('data-iteration'), { timeout: 300_000 }).not.toBe('0');
-      expect(Number(await progress.getAttribute('data-threads'))).toBe(Math.min(2, availableParallelism()));
-      await expect.poll(() => progress.getAttribute('data-state'), { timeout: 400_000 }).toBe('done');
-      await expect.poll(() => trainPage.getByTestId('model-label').getAttribute('data-origin'), { timeout: 60_000 }).toBe('trained');
-      expect(reported()).toEqual([]);
-      expect(trainErrors).toEqual([]);
-    } finally {
-      await own.close();
-      await seeded.close();
-    }
-  }, 600_000);
 });

@@ -6,13 +6,23 @@
  *
  * The set-up accompanies an uploaded 8-bar melody (120 bpm) with the default model on one page, which the
  * transport, roll, loop, variation and export tests share: each relies on that accompaniment only, and leaves
- * the transport stopped. A first visit, a new tune and the phone screen get pages of their own.
+ * the transport stopped. A first visit (whose page the new-tune test then uses) and the phone screen get pages of
+ * their own.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Midi } from '@tonejs/midi';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, openPageSession, screenshot, waitUntil, type PageSession, waitForDefaultModel, focusedTestId } from './harness';
+import {
+  collectPageErrors,
+  openPageSession,
+  screenshot,
+  waitUntil,
+  type AppPage,
+  type PageSession,
+  waitForDefaultModel,
+  focusedTestId,
+} from './harness';
 import { MELODY, multiTrackMidi } from './page-fixtures';
 
 /** The page's document width against its viewport width (equal when nothing scrolls sideways). */
@@ -56,6 +66,9 @@ describe('listening, transport and export', () => {
   let page: Page;
   let errors: string[];
 
+  /** A first visit (storage of its own), for the first-visit test and then the new-tune test. */
+  let visit: AppPage | undefined;
+
   beforeAll(async () => {
     session = await openPageSession();
     ({ page, errors } = session);
@@ -63,24 +76,23 @@ describe('listening, transport and export', () => {
     await waitForDefaultModel(page);
     await accompanyUpload(page);
   });
-  afterAll(() => session?.close());
+  afterAll(async () => {
+    await visit?.close();
+    await session?.close();
+  });
   afterEach(() => expect(errors.splice(0)).toEqual([]));
 
   it('shows the first visit and announces a finished accompaniment', async () => {
-    const visit = await session.openPage({ ownStorage: true });
-    try {
-      await expect.poll(() => visit.page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
-      // The built-in tune in use is shown in the tune picker, not "Choose a tune…".
-      expect(await visit.page.getByTestId('sample-melody-select').inputValue()).not.toBe('');
-      await screenshot(visit.page, 'page-1280-first-visit');
-      await accompanyUpload(visit.page);
-      await expect.poll(() => visit.page.getByTestId('announcement').textContent()).toMatch(/Accompaniment ready: .+ under 8 bars/);
-      expect(await visit.page.getByTestId('announcement').getAttribute('aria-live')).toBe('polite');
-      await screenshot(visit.page, 'page-1280-accompanied');
-      expect(visit.errors).toEqual([]);
-    } finally {
-      await visit.close();
-    }
+    visit = await session.openPage({ ownStorage: true });
+    await expect.poll(() => visit!.page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 180_000 }).toBe('default');
+    // The built-in tune in use is shown in the tune picker, not "Choose a tune…".
+    expect(await visit.page.getByTestId('sample-melody-select').inputValue()).not.toBe('');
+    await screenshot(visit.page, 'page-1280-first-visit');
+    await accompanyUpload(visit.page);
+    await expect.poll(() => visit!.page.getByTestId('announcement').textContent()).toMatch(/Accompaniment ready: .+ under 8 bars/);
+    expect(await visit.page.getByTestId('announcement').getAttribute('aria-live')).toBe('polite');
+    await screenshot(visit.page, 'page-1280-accompanied');
+    expect(visit.errors).toEqual([]);
   });
 
   it('exports the mixer’s instruments at the tempo in use, leaving muted tracks out and saying so', async () => {
@@ -222,23 +234,21 @@ describe('listening, transport and export', () => {
   });
 
   it('plays a new tune at its own tempo, with the tune picker showing it', async () => {
-    // A page of its own: the new tune replaces the accompaniment the other tests share.
-    const { page: tune, errors: tuneErrors, close } = await session.openPage({ ownStorage: true });
-    try {
-      await tune.getByTestId('sample-melody-select').selectOption('ode-to-joy');
-      await expect.poll(() => tune.getByTestId('tempo-value').textContent()).toBe('112 bpm');
-      await tune.getByTestId('tempo-input').focus();
-      for (let i = 0; i < 6; i++) await tune.keyboard.press('ArrowLeft');
-      await expect.poll(() => tune.getByTestId('tempo-value').textContent()).toBe('106 bpm');
-      await tune.getByTestId('sample-melody-select').selectOption('twinkle');
-      expect(await tune.getByTestId('sample-melody-select').inputValue()).toBe('twinkle');
-      // Twinkle's own tempo (src/music/samples.ts), not the one chosen for the tune before.
-      await expect.poll(() => tune.getByTestId('tempo-value').textContent()).toBe('100 bpm');
-      expect(await tune.getByTestId('transport').getAttribute('data-loop')).toBe('off');
-      expect(tuneErrors).toEqual([]);
-    } finally {
-      await close();
-    }
+    // The first visit's page (the new tune would replace the accompaniment the other tests share); it has its upload
+    // accompanied at the upload's own 120 bpm.
+    if (!visit) throw new Error('the first-visit test opens the page this test uses');
+    const { page: tune, errors: tuneErrors } = visit;
+    await tune.getByTestId('sample-melody-select').selectOption('ode-to-joy');
+    await expect.poll(() => tune.getByTestId('tempo-value').textContent()).toBe('112 bpm');
+    await tune.getByTestId('tempo-input').focus();
+    for (let i = 0; i < 6; i++) await tune.keyboard.press('ArrowLeft');
+    await expect.poll(() => tune.getByTestId('tempo-value').textContent()).toBe('106 bpm');
+    await tune.getByTestId('sample-melody-select').selectOption('twinkle');
+    expect(await tune.getByTestId('sample-melody-select').inputValue()).toBe('twinkle');
+    // Twinkle's own tempo (src/music/samples.ts), not the one chosen for the tune before.
+    await expect.poll(() => tune.getByTestId('tempo-value').textContent()).toBe('100 bpm');
+    expect(await tune.getByTestId('transport').getAttribute('data-loop')).toBe('off');
+    expect(tuneErrors).toEqual([]);
   });
 
   it('fits a 390x844 phone screen: no sideways scrolling, the mixer stacked', async () => {

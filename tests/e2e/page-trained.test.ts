@@ -66,7 +66,7 @@ describe('the page: train, keep the model, accompany, play, export, reload', () 
     }
   });
 
-  it('trains a tiny model for one epoch on the chorales, downloaded once, on every core (the set-up’s run)', () => {
+  it('trains a tiny model for one epoch on the chorales, downloaded once, on every core, with no CSP violation (the set-up’s run)', () => {
     expect(trained).toEqual({
       downloads: 1,
       state: 'done',
@@ -78,6 +78,7 @@ describe('the page: train, keep the model, accompany, play, export, reload', () 
       trainingThreads: expect.any(Number),
       progressText: expect.any(String),
       trainedId: expect.stringMatching(/^cantus-trained-\d+$/),
+      cspReports: [],
     });
     // WebAssembly trains one replica of the model per core, each on its share of the batch (of 2 here).
     const cores = Math.min(2, availableParallelism());

@@ -4,7 +4,8 @@
  * so it is done once and every test reads what it left in the page and in the browser's storage.
  */
 import type { Page } from 'playwright-core';
-import { openPageSession, savedPageMemory, screenshot, waitUntil, type PageSession } from './harness';
+import { isInlineScriptProbe, violationReports } from './builtApp';
+import { openPageSession, savedPageMemory, screenshot, SHARED_FILES, sharedFile, waitUntil, type PageSession } from './harness';
 import { multiTrackMidi, tinyJsbJson } from './page-fixtures';
 import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
 
@@ -30,6 +31,11 @@ export interface TrainingOutcome {
   progressText: string | null;
   /** The id of the trained model, the model in use once the run ended. */
   trainedId: string;
+  /**
+   * Violations of the built app's CSP reported to its server while the run went on, by the page or any of its
+   * workers (the replicas too); page-built's deliberate probe, which may land meanwhile, is left out.
+   */
+  cspReports: string[];
 }
 
 /**
@@ -38,6 +44,8 @@ export interface TrainingOutcome {
  * both the trained model and the accompaniment. The session's page stays open as it ended.
  */
 export async function trainOnce(): Promise<{ session: PageSession; trained: TrainingOutcome }> {
+  const reportsFile = sharedFile(SHARED_FILES.reports) ?? '';
+  const reportsBefore = violationReports(reportsFile).length;
   let jsbRequests = 0;
   const session = await openPageSession((context) =>
     context.route(JSB_DATASET_URL, (route) => {
@@ -111,6 +119,7 @@ export async function trainOnce(): Promise<{ session: PageSession; trained: Trai
     trainingThreads,
     progressText,
     trainedId,
+    cspReports: violationReports(reportsFile, reportsBefore).filter((report) => !isInlineScriptProbe(report)),
   };
   await screenshot(page, 'page-trained');
 

@@ -1,6 +1,8 @@
 /**
- * The real training worker in headless Chromium: it picks WebGPU (SwiftShader here), trains a width-4 model for a
- * couple of iterations on tiny synthetic data, checkpoints, and accompanies a melody afterwards.
+ * The real training worker in headless Chromium on WebGPU (SwiftShader here): it trains a width-4 model for a
+ * couple of iterations on tiny synthetic data, checkpoints, and accompanies a melody afterwards. The worker on
+ * WebAssembly is what the page tests train on (page-trained, page-storage, page-train-controls), and page-built
+ * runs it in a browser without WebGPU and WebGL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -58,31 +60,6 @@ describe('training worker in the browser', () => {
     expect(summary.checkpoints).toBe(1);
     expect(summary.events.at(-1)).toBe('generated');
     expect([summary.generatedSteps, summary.generatedTracks]).toEqual([32, 4]);
-    expect(pageErrors).toEqual([]);
-  });
-
-  it('trains on the wasm fallback with its binaries served by the app', async () => {
-    const page = await browser.newPage();
-    const pageErrors = collectPageErrors(page);
-    await page.goto(new URL('tests/e2e/pages/worker.html?backends=wasm', app.url).href);
-    await page
-      .getByTestId('backend-label')
-      .filter({ hasText: /^(webgpu|webgl|wasm|cpu|none)$/ })
-      .waitFor({ timeout: 120_000 });
-    await expect(page.getByTestId('backend-label').textContent()).resolves.toBe('wasm');
-    const summary = await page.evaluate(() =>
-      (window as unknown as { cantusWorkerTest: { train(config: object, windows: number): Promise<TrainSummary> } }).cantusWorkerTest.train(
-        { epochs: 2, batchSize: 2, updateRatio: 2, baseWidth: 4, snapshotEpochs: [] },
-        4,
-      ),
-    );
-    expect(summary.errors).toEqual([]);
-    expect(summary.progress.map((p) => [p.epoch, p.iteration])).toEqual([
-      [1, 1],
-      [2, 1],
-    ]);
-    for (const p of summary.progress) expect(Number.isFinite(p.criticLoss) && Number.isFinite(p.generatorLoss)).toBe(true);
-    expect(summary.checkpoints).toBe(2);
     expect(pageErrors).toEqual([]);
   });
 });
