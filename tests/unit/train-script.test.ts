@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -58,6 +58,17 @@ async function withThreads<T>(threads: string, work: () => Promise<T>): Promise<
 }
 const onOneThread = <T>(work: () => Promise<T>) => withThreads('1', work);
 
+/** The uninterrupted tiny run (2 epochs, 8 iterations, one thread), trained once for the tests that read it. */
+let wholeRun: Promise<{ out: string; iteration: number }> | undefined;
+function whole(): Promise<{ out: string; iteration: number }> {
+  wholeRun ??= onOneThread(async () => {
+    const out = join(tempDir(), 'whole');
+    const { iteration } = await train(parseTrainArgs(['--out', out, ...TINY]), () => undefined);
+    return { out, iteration };
+  });
+  return wholeRun;
+}
+
 describe('npm run train', () => {
   it('refuses bad settings, naming each field', async () => {
     const options = parseTrainArgs([
@@ -76,14 +87,22 @@ describe('npm run train', () => {
     expect(() => parseTrainArgs(['--no-such-flag'])).toThrow(TrainUsageError);
   });
 
-  it('continues a killed run from its last checkpoint with the same iteration and optimiser state', async () => {
-    await onOneThread(async () => {
-      // The reference: one uninterrupted run.
-      const whole = join(tempDir(), 'whole');
-      const result = await train(parseTrainArgs(['--out', whole, ...TINY]), () => undefined);
-      expect(result.iteration).toBe(8); // 16 windows / (batch 2 x ratio 2) = 4 iterations per epoch, 2 epochs
-      const reference = lossesByIteration(whole);
+  it('refuses an unknown backend from the command line, naming the choices', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/train.ts', '--backend', 'tpu'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr + run.stdout).toMatch(/--backend must be wasm, cpu, webgpu/);
+  }, 150_000);
 
+  it('continues a killed run from its last checkpoint with the same iteration and optimiser state', async () => {
+    // The reference: one uninterrupted run.
+    const result = await whole();
+    expect(result.iteration).toBe(8); // 16 windows / (batch 2 x ratio 2) = 4 iterations per epoch, 2 epochs
+    const reference = lossesByIteration(result.out);
+    await onOneThread(async () => {
       // The same run, killed (SIGKILL: no chance to save) once a checkpoint past iteration 2 exists.
       const killed = join(tempDir(), 'killed');
       const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', '--out', killed, '--checkpoint-every', '1', ...TINY], {
@@ -164,12 +183,9 @@ describe('npm run train', () => {
   });
 
   it('refuses to resume a checkpoint with other settings', async () => {
-    const out = join(tempDir(), 'other');
-    await onOneThread(async () => {
-      await train(parseTrainArgs(['--out', out, ...TINY, '--epochs', '1']), () => undefined);
-      await expect(train(parseTrainArgs(['--out', out, ...TINY, '--learning-rate', '0.01']), () => undefined)).rejects.toThrow(
-        /learningRate/,
-      );
-    });
+    const { out } = await whole();
+    await onOneThread(() =>
+      expect(train(parseTrainArgs(['--out', out, ...TINY, '--learning-rate', '0.01']), () => undefined)).rejects.toThrow(/learningRate/),
+    );
   });
 });

@@ -1,13 +1,16 @@
 /**
  * Run by webgpu-parity.test.ts in a process of its own (Dawn needs its Vulkan settings from the start): one training
  * iteration and one accompaniment of the same tiny model, from the same state and on the same batch, on WebAssembly
- * and on WebGPU; prints both as JSON. With PARITY_PERTURB set, the WebGPU copy gets one weight changed first, so the
- * test can show that its comparison notices a real difference.
+ * and on WebGPU; then, on the same WebGPU backend (its shaders already built), `npm run train`'s own `train()` with
+ * `--backend webgpu` and the arguments given after `--train`, into the folder they name. Prints it all as JSON. With
+ * PARITY_PERTURB set, the WebGPU copy gets one weight changed first, so the test can show that its comparison
+ * notices a real difference.
  */
 import * as tf from '@tensorflow/tfjs';
 import { GanEngine } from '../../src/model/gan';
 import { exportTrainingState, importTrainingState } from '../../src/model/io';
 import { startNodeBackend } from '../../scripts/lib/tfNode';
+import { parseTrainArgs, train } from '../../scripts/train';
 import { melodyRoll, syntheticWindows } from './model-fixtures';
 
 interface Side {
@@ -48,4 +51,8 @@ origin.dispose();
 const wasm = await side(state, false);
 const adapter = await startNodeBackend('webgpu');
 const webgpu = await side(state, process.env.PARITY_PERTURB === '1');
-console.log(JSON.stringify({ adapter, backend: tf.getBackend(), wasm, webgpu }));
+const backend = tf.getBackend();
+const trainArgs = process.argv.slice(process.argv.indexOf('--train') + 1);
+const trainLines: string[] = [];
+if (process.argv.includes('--train')) await train(parseTrainArgs(['--backend', 'webgpu', ...trainArgs]), (line) => trainLines.push(line));
+console.log(JSON.stringify({ adapter, backend, wasm, webgpu, trainLines }));

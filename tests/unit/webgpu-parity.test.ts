@@ -13,11 +13,15 @@
  *   the updates must agree within 1e-5 (1 % of lr); that fraction is what a wrong kernel or state breaks.
  * - Accompaniment: the same notes, cell for cell.
  * Run with PARITY_PERTURB=1 to see the comparison fail: the WebGPU copy then starts with one weight moved by 0.05.
+ *
+ * The same process then runs `npm run train -- --backend webgpu` (the command's `train()`) for two iterations: Dawn
+ * and its shaders start once for both tests. On a GPU machine the same command trains on the GPU.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -29,44 +33,68 @@ interface Side {
   accompaniment: number[];
 }
 
-describe('WebGPU against WebAssembly, one iteration and one accompaniment', () => {
-  it.skipIf(!existsSync(SWIFTSHADER_ICD))(
-    'gives the same losses, weight updates and notes from the same state and batch',
-    () => {
-      const env = {
-        ...process.env,
-        VK_ICD_FILENAMES: SWIFTSHADER_ICD,
-        LD_LIBRARY_PATH: '/usr/lib/chromium',
-        PARITY_PERTURB: process.env.PARITY_PERTURB ?? '',
-      };
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/unit/webgpu-parity-run.ts'], {
-        cwd: ROOT,
-        env,
-        encoding: 'utf8',
-        timeout: 540_000,
-        // Every weight before and after, twice: a few megabytes of JSON.
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      expect(run.status, run.stderr).toBe(0);
-      const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
-        adapter: string;
-        backend: string;
-        wasm: Side;
-        webgpu: Side;
-      };
-      // A silent fall-back to another backend would make the comparison empty.
-      expect(result.backend).toBe('webgpu');
-      const { wasm, webgpu } = result;
-      wasm.losses.forEach((loss, i) =>
-        expect(Math.abs(webgpu.losses[i] - loss), `loss ${i}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(loss))),
-      );
-      expect(webgpu.before).toEqual(wasm.before);
-      const updateGaps = wasm.after.map((w, i) => Math.abs(webgpu.after[i] - webgpu.before[i] - (w - wasm.before[i])));
-      const agreeing = updateGaps.filter((gap) => gap <= 1e-5).length / updateGaps.length;
-      expect(agreeing).toBeGreaterThanOrEqual(0.999);
-      expect(webgpu.accompaniment).toEqual(wasm.accompaniment);
-      expect(wasm.accompaniment.some((cell) => cell === 1)).toBe(true);
-    },
-    600_000,
-  );
+interface RunResult {
+  adapter: string;
+  backend: string;
+  wasm: Side;
+  webgpu: Side;
+  /** The lines `npm run train -- --backend webgpu` printed. */
+  trainLines: string[];
+}
+
+// Without Chromium's software Vulkan there is no adapter to test on; the e2e set-up installs Chromium.
+describe.skipIf(!existsSync(SWIFTSHADER_ICD))('WebGPU (Dawn in Node) against WebAssembly, and npm run train on it', () => {
+  const out = mkdtempSync(join(tmpdir(), 'cantus-train-webgpu-'));
+  let result: RunResult;
+  beforeAll(() => {
+    const env = {
+      ...process.env,
+      VK_ICD_FILENAMES: SWIFTSHADER_ICD,
+      LD_LIBRARY_PATH: '/usr/lib/chromium',
+      PARITY_PERTURB: process.env.PARITY_PERTURB ?? '',
+    };
+    // 4 windows, batch 2, update ratio 1: two iterations in the one epoch.
+    const train = ['--out', out, '--size', 'tiny', '--batch-size', '2', '--update-ratio', '1', '--limit-windows', '4', '--epochs', '1'];
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/unit/webgpu-parity-run.ts', '--train', ...train, '--seed', '3'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 540_000,
+      // Every weight before and after, twice: a few megabytes of JSON.
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as RunResult;
+  }, 600_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('gives the same losses, weight updates and notes from the same state and batch', () => {
+    // A silent fall-back to another backend would make the comparison empty.
+    expect(result.backend).toBe('webgpu');
+    const { wasm, webgpu } = result;
+    wasm.losses.forEach((loss, i) =>
+      expect(Math.abs(webgpu.losses[i] - loss), `loss ${i}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(loss))),
+    );
+    expect(webgpu.before).toEqual(wasm.before);
+    const updateGaps = wasm.after.map((w, i) => Math.abs(webgpu.after[i] - webgpu.before[i] - (w - wasm.before[i])));
+    const agreeing = updateGaps.filter((gap) => gap <= 1e-5).length / updateGaps.length;
+    expect(agreeing).toBeGreaterThanOrEqual(0.999);
+    expect(webgpu.accompaniment).toEqual(wasm.accompaniment);
+    expect(wasm.accompaniment.some((cell) => cell === 1)).toBe(true);
+  });
+
+  it('trains two iterations with npm run train -- --backend webgpu, with finite losses, and saves the model', () => {
+    // The line names the backend and its adapter, so a silent fall-back to another backend would show.
+    expect(result.trainLines.join('\n')).toMatch(/backend webgpu on .*swiftshader/i);
+    const lines = readFileSync(join(out, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>);
+    expect(lines.map((l) => l.iteration)).toEqual([1, 2]);
+    for (const line of lines) {
+      for (const key of ['criticLoss', 'generatorLoss', 'wasserstein'])
+        expect(Number.isFinite(line[key]), `${key} ${line[key]}`).toBe(true);
+    }
+    expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
+  });
 });
