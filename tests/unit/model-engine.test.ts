@@ -1,13 +1,14 @@
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GanEngine } from '../../src/model/gan';
 import { TrainingDataError } from '../../src/model/errors';
 import { BatchSampler } from '../../src/model/sampler';
 import { ConfigError } from '../../src/protocol/config';
-import { maxDifference, syntheticWindows, tinyConfig, useCpu, weightValues } from './model-fixtures';
+import { maxDifference, syntheticWindows, tinyConfig, useCpu, useWasm, weightValues } from './model-fixtures';
 
-beforeAll(useCpu);
+beforeAll(useWasm);
+afterAll(useCpu);
 
 describe('GanEngine.create', () => {
   it('refuses bad settings, naming each bad field', () => {

@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GanEngine } from '../../src/model/gan';
 import { candidateWindows, chooseCandidate, criticScorer, type CandidateScorer } from '../../src/model/generate/choice';
 import { decodeVoices } from '../../src/model/generate/decoding';
@@ -11,9 +11,10 @@ import { windowStarts } from '../../src/model/generate/windows';
 import { OUTPUT_TRACKS } from '../../src/model/networks';
 import { PITCHES, WINDOW_STEPS } from '../../src/music/pianoRoll';
 import { DEFAULT_GENERATION_OPTIONS, GenerationOptionsError } from '../../src/protocol/generation';
-import { melodyRoll, tinyConfig, useCpu } from './model-fixtures';
+import { melodyRoll, tinyConfig, useCpu, useWasm } from './model-fixtures';
 
-beforeAll(useCpu);
+beforeAll(useWasm);
+afterAll(useCpu);
 
 describe('the generation pipeline', () => {
   it('is its four stages in a row, each reading the options it uses', async () => {

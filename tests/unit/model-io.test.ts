@@ -1,6 +1,6 @@
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GanEngine } from '../../src/model/gan';
 import { ModelFileError } from '../../src/model/errors';
 import {
@@ -12,9 +12,10 @@ import {
   MODEL_FORMAT,
 } from '../../src/model/io';
 import type { ModelFiles } from '../../src/protocol/messages';
-import { maxDifference, syntheticWindows, tinyConfig, useCpu, weightValues } from './model-fixtures';
+import { maxDifference, syntheticWindows, tinyConfig, useCpu, useWasm, weightValues } from './model-fixtures';
 
-beforeAll(useCpu);
+beforeAll(useWasm);
+afterAll(useCpu);
 
 const MELODY = new Int8Array(2 * 32 * 128).map((_, i) => (i % 128 === 70 + ((i >> 9) % 5) ? 1 : -1));
 const NOISE = new Float32Array(2 * 2 * 8 * 32).map((_, i) => Math.cos(i * 0.7));

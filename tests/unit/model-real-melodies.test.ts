@@ -2,7 +2,7 @@
  * The pretrained default model under melodies of other kinds than the chorales it learned from: every voice
  * sounds under the melody, most beats are chords, and the voices keep to the melody's key.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importModel } from '../../src/model/io';
 import { estimateRollKey } from '../../src/music/keys';
 import { keyName } from '../../src/music/spelling';
@@ -10,9 +10,10 @@ import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll
 import { meanOverRolls, voiceMetrics } from '../../src/music/metrics';
 import { readModelDir } from '../../scripts/lib/modelDir';
 import { REAL_MELODIES, type RealMelody } from '../fixtures/realMelodies';
-import { useCpu } from './model-fixtures';
+import { useCpu, useWasm } from './model-fixtures';
 
-beforeAll(useCpu);
+beforeAll(useWasm);
+afterAll(useCpu);
 
 function melodyRoll(melody: RealMelody): PianoRoll {
   const steps = Math.round(melody.notes.reduce((sum, [, beats]) => sum + beats, 0) * 4);

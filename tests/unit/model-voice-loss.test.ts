@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GanEngine } from '../../src/model/gan';
 import { voicePitchLoss } from '../../src/model/losses';
 import { PITCHES, WINDOW_STEPS } from '../../src/music/pianoRoll';
-import { syntheticWindows, tinyConfig, useCpu } from './model-fixtures';
+import { syntheticWindows, tinyConfig, useCpu, useWasm } from './model-fixtures';
 
-beforeAll(useCpu);
+beforeAll(useWasm);
+afterAll(useCpu);
 
 /** A [1, 32, 128, 4] tensor of -1 with +1 at each (step, pitch, track) given. */
 function roll(cells: [number, number, number][]): tf.Tensor4D {
