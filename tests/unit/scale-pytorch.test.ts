@@ -5,7 +5,7 @@
  * that it writes what PyTorch computed and accompanies. Needs Debian's python3-torch (CANTUS_PYTHON names another
  * interpreter); without it these tests are skipped, and say so.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,20 +46,29 @@ describe.skipIf(missing !== null)('the PyTorch trainer (scale/)', () => {
     await tf.setBackend('cpu');
   });
 
-  it('equals TF.js (forward, seeds, one iteration), trains on two processes as on one, and resumes a page model', () => {
-    const run = spawnSync(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tests/scale', '-v'], {
+  /** The Python tests, run once for the tests below (they train the model the second one reads), in any order. */
+  let python: SpawnSyncReturns<string> | undefined;
+  function pythonTests(): SpawnSyncReturns<string> {
+    python ??= spawnSync(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tests/scale', '-v'], {
       cwd: ROOT,
       env: { ...process.env, CANTUS_SCALE_FIXTURES: fixtures, CANTUS_SCALE_OUT: out },
       encoding: 'utf8',
       // Seconds on an idle machine; minutes when many jobs share two cores.
       timeout: 840_000,
     });
+    return python;
+  }
+
+  it('equals TF.js (forward, seeds, one iteration), trains on two processes as on one, and resumes a page model', () => {
+    const run = pythonTests();
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stderr).toMatch(/Ran 7 tests/);
     expect(run.stderr).not.toMatch(/skipped/);
   }, 900_000);
 
   it('a model trained with PyTorch loads as the page loads it, writes what PyTorch computed and accompanies', async () => {
+    const run = pythonTests();
+    expect(run.status, 'the Python tests, which train the model read here, failed: see the test above').toBe(0);
     const engine = await importModel(readModelDir(join(out, 'run', 'model')));
     try {
       const reference = JSON.parse(readFileSync(join(fixtures, 'forward.json'), 'utf8')) as { melody: number[]; noise: number[] };
