@@ -1,15 +1,19 @@
 /**
- * The real training worker in headless Chromium on WebGPU (SwiftShader here): it trains a width-4 model for a
- * couple of iterations on tiny synthetic data, checkpoints, and accompanies a melody afterwards. The worker on
- * WebAssembly is what the page tests train on (page-trained, page-storage, page-train-controls), and page-built
- * runs it in a browser without WebGPU and WebGL.
+ * WebGPU in headless Chromium (SwiftShader here). The real training worker trains a width-4 model on it for a couple
+ * of iterations on tiny synthetic data, checkpoints, and accompanies a melody afterwards; and, on a page of its own,
+ * one iteration and one accompaniment from the same state and batch equal WebAssembly's (the tolerances of
+ * tests/unit/parity-fixtures.ts, which the Node test on Dawn uses too). The worker on WebAssembly is what the page
+ * tests train on (page-trained, page-storage, page-train-controls), and page-built runs it in a browser without
+ * WebGPU and WebGL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { TrainSummary } from './pages/worker-page';
+import type { ParityRun } from './pages/parity-page';
+import { parityProblems } from '../unit/parity-fixtures';
 import { collectPageErrors, launchBrowser, screenshot, startTestPages, type RunningApp } from './harness';
 
-describe('training worker in the browser', () => {
+describe('WebGPU in the browser: the training worker, and the same training as WebAssembly', () => {
   let app: RunningApp;
   let browser: Browser;
   beforeAll(async () => {
@@ -60,6 +64,18 @@ describe('training worker in the browser', () => {
     expect(summary.checkpoints).toBe(1);
     expect(summary.events.at(-1)).toBe('generated');
     expect([summary.generatedSteps, summary.generatedTracks]).toEqual([32, 4]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('trains and accompanies on WebGPU as on WebAssembly: the same losses, weight updates and notes from the same state and batch', async () => {
+    const page = await browser.newPage();
+    const pageErrors = collectPageErrors(page);
+    await page.goto(new URL('tests/e2e/pages/parity.html', app.url).href);
+    await page.getByTestId('status').filter({ hasText: 'ready' }).waitFor({ timeout: 120_000 });
+    const run = await page.evaluate(() => (window as unknown as { cantusParity(): Promise<ParityRun> }).cantusParity());
+    // A silent fall-back to another backend would make the comparison empty.
+    expect(run.backend).toBe('webgpu');
+    expect(parityProblems(run.wasm, run.webgpu)).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { GanEngine } from '../../src/model/gan';
 import { TrainingDataError } from '../../src/model/errors';
 import { BatchSampler } from '../../src/model/sampler';
 import { ConfigError } from '../../src/protocol/config';
-import { maxDifference, syntheticWindows, tinyConfig, useCpu, useWasm, weightValues } from './model-fixtures';
+import { maxDifference, syntheticWindows, tinyConfig, useCpu, weightValues } from './model-fixtures';
+import { useWasm } from './wasm-fixtures';
 
 beforeAll(useWasm);
 afterAll(useCpu);

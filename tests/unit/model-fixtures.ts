@@ -2,17 +2,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { PITCHES, WINDOW_STEPS, cellIndex, createRoll, type PianoRoll, type TrainingWindows } from '../../src/music/pianoRoll';
 import type { HyperParamsInput } from '../../src/protocol/config';
-import { startWasmBackendInNode } from '../../src/model/wasm/node';
 
 /** Switches to the pure-JS reference backend, TensorFlow.js's default. */
 export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
-}
-
-/** The page's engine, WebAssembly, on one thread (deterministic); a file that uses it gives the next one cpu back (useCpu). */
-export async function useWasm(): Promise<void> {
-  await startWasmBackendInNode(1);
 }
 
 /** The smallest training setup: width 4, batch 2, one critic step per iteration. */

@@ -11,7 +11,8 @@ import { windowStarts } from '../../src/model/generate/windows';
 import { OUTPUT_TRACKS } from '../../src/model/networks';
 import { PITCHES, WINDOW_STEPS } from '../../src/music/pianoRoll';
 import { DEFAULT_GENERATION_OPTIONS, GenerationOptionsError } from '../../src/protocol/generation';
-import { melodyRoll, tinyConfig, useCpu, useWasm } from './model-fixtures';
+import { melodyRoll, tinyConfig, useCpu } from './model-fixtures';
+import { useWasm } from './wasm-fixtures';
 
 beforeAll(useWasm);
 afterAll(useCpu);

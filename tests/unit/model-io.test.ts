@@ -12,7 +12,8 @@ import {
   MODEL_FORMAT,
 } from '../../src/model/io';
 import type { ModelFiles } from '../../src/protocol/messages';
-import { maxDifference, syntheticWindows, tinyConfig, useCpu, useWasm, weightValues } from './model-fixtures';
+import { maxDifference, syntheticWindows, tinyConfig, useCpu, weightValues } from './model-fixtures';
+import { useWasm } from './wasm-fixtures';
 
 beforeAll(useWasm);
 afterAll(useCpu);

@@ -10,7 +10,8 @@ import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll
 import { meanOverRolls, voiceMetrics } from '../../src/music/metrics';
 import { readModelDir } from '../../scripts/lib/modelDir';
 import { REAL_MELODIES, type RealMelody } from '../fixtures/realMelodies';
-import { useCpu, useWasm } from './model-fixtures';
+import { useCpu } from './model-fixtures';
+import { useWasm } from './wasm-fixtures';
 
 beforeAll(useWasm);
 afterAll(useCpu);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GanEngine } from '../../src/model/gan';
 import { voicePitchLoss } from '../../src/model/losses';
 import { PITCHES, WINDOW_STEPS } from '../../src/music/pianoRoll';
-import { syntheticWindows, tinyConfig, useCpu, useWasm } from './model-fixtures';
+import { syntheticWindows, tinyConfig, useCpu } from './model-fixtures';
+import { useWasm } from './wasm-fixtures';
 
 beforeAll(useWasm);
 afterAll(useCpu);

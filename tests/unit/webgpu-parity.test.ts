@@ -4,14 +4,7 @@
  * the same notes. WebGPU runs here through Dawn in Node on Chromium's software Vulkan (SwiftShader); the run is in a
  * process of its own (webgpu-parity-run.ts), as Dawn takes its Vulkan settings at start.
  *
- * Tolerances. Both backends compute in float32 but sum in different orders (tiled shaders against XNNPACK), so
- * results differ in their last bits: about 1e-7 relative per operation, growing with the length of the sums.
- * - Losses: relative 1e-4 (seen: about 1e-6). A real difference moves them far more.
- * - Weight updates: Adam's first step moves each weight by lr * g / (|g| + eps), about +/- lr whatever the size of
- *   the gradient g. Where g is itself within rounding of zero, its sign, and so the direction of that weight's
- *   update, can differ between backends (seen: 22 of 44,737 weights, at most 1.7 lr apart). So: at least 99.9 % of
- *   the updates must agree within 1e-5 (1 % of lr); that fraction is what a wrong kernel or state breaks.
- * - Accompaniment: the same notes, cell for cell.
+ * The tolerances, and why, are in parity-fixtures.ts (the browser's test, tests/e2e/worker.test.ts, uses them too).
  * Run with PARITY_PERTURB=1 to see the comparison fail: the WebGPU copy then starts with one weight moved by 0.05.
  *
  * The same process then runs `npm run train -- --backend webgpu` (the command's `train()`) for two iterations: Dawn
@@ -22,22 +15,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parityProblems, type ParitySide } from './parity-fixtures';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-interface Side {
-  losses: number[];
-  before: number[];
-  after: number[];
-  accompaniment: number[];
-}
-
 interface RunResult {
   adapter: string;
   backend: string;
-  wasm: Side;
-  webgpu: Side;
+  wasm: ParitySide;
+  webgpu: ParitySide;
   /** The lines `npm run train -- --backend webgpu` printed. */
   trainLines: string[];
 }
@@ -71,16 +58,7 @@ describe.skipIf(!existsSync(SWIFTSHADER_ICD))('WebGPU (Dawn in Node) against Web
   it('gives the same losses, weight updates and notes from the same state and batch', () => {
     // A silent fall-back to another backend would make the comparison empty.
     expect(result.backend).toBe('webgpu');
-    const { wasm, webgpu } = result;
-    wasm.losses.forEach((loss, i) =>
-      expect(Math.abs(webgpu.losses[i] - loss), `loss ${i}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(loss))),
-    );
-    expect(webgpu.before).toEqual(wasm.before);
-    const updateGaps = wasm.after.map((w, i) => Math.abs(webgpu.after[i] - webgpu.before[i] - (w - wasm.before[i])));
-    const agreeing = updateGaps.filter((gap) => gap <= 1e-5).length / updateGaps.length;
-    expect(agreeing).toBeGreaterThanOrEqual(0.999);
-    expect(webgpu.accompaniment).toEqual(wasm.accompaniment);
-    expect(wasm.accompaniment.some((cell) => cell === 1)).toBe(true);
+    expect(parityProblems(result.wasm, result.webgpu)).toEqual([]);
   });
 
   it('trains two iterations with npm run train -- --backend webgpu, with finite losses, and saves the model', () => {
