@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent } 
 import type { PianoRoll } from '../music/pianoRoll';
 import { pitchName } from '../music/spelling';
 import { scheduleRoll } from '../audio/schedule';
-import { noteRect, pitchRange, stepAt, trackColor } from './rollGeometry';
+import { noteRect, pitchRange, placeChordSymbols, stepAt, trackColor } from './rollGeometry';
 
 interface Props {
   roll: PianoRoll | null;
@@ -33,6 +33,18 @@ interface Props {
 }
 
 const ZOOMS = [1, 2, 3, 4, 6, 8, 12, 16, 24] as const;
+
+/** The font of the chord symbols over the roll (app.css, .chord-lane li), to measure their names. */
+const CHORD_FONT = '600 0.85rem system-ui, sans-serif';
+let chordMeasure: CanvasRenderingContext2D | null | undefined;
+
+/** The width a chord symbol's name needs, in CSS pixels (its padding included). */
+function chordSymbolWidth(text: string): number {
+  chordMeasure ??= document.createElement('canvas').getContext('2d');
+  if (chordMeasure) chordMeasure.font = CHORD_FONT;
+  const measured = chordMeasure?.measureText(text).width;
+  return (measured || text.length * 8) + 6;
+}
 
 /** Sets one inline style property, leaving the element alone when it already has that value (a frame writes it). */
 function setStyle(element: HTMLElement, property: 'display' | 'top' | 'height' | 'transform', value: string): void {
@@ -63,6 +75,8 @@ export function PianoRollView({
   const ownRange = useMemo(() => pitchRange(events), [events]);
   const range = fixedRange ?? ownRange;
   const totalWidth = (roll?.steps ?? 0) * pxPerStep;
+  // Chord symbols alternate between two rows where the harmony changes faster than their names fit.
+  const chordPlaces = useMemo(() => placeChordSymbols(chords, pxPerStep, chordSymbolWidth, totalWidth), [chords, pxPerStep, totalWidth]);
   const playheadRef = useRef<HTMLDivElement>(null);
   const HEIGHT = height;
 
@@ -231,9 +245,18 @@ export function PianoRollView({
         aria-label="Piano roll; scroll it with the arrow keys"
       >
         {chords.length > 0 && (
-          <ol className="chord-lane" aria-label="Chords" style={{ width: totalWidth }} data-testid="roll-chords">
-            {chords.map((chord) => (
-              <li key={chord.startStep} style={{ left: chord.startStep * pxPerStep, maxWidth: chord.steps * pxPerStep }}>
+          <ol
+            className={chordPlaces.some((p) => p.row === 1) ? 'chord-lane two-rows' : 'chord-lane'}
+            aria-label="Chords"
+            style={{ width: totalWidth }}
+            data-testid="roll-chords"
+          >
+            {chords.map((chord, i) => (
+              <li
+                key={chord.startStep}
+                className={chordPlaces[i].row === 1 ? 'second-row' : undefined}
+                style={{ left: chord.startStep * pxPerStep, maxWidth: chordPlaces[i].maxWidth }}
+              >
                 <span role="img" aria-label={chord.label} data-testid="roll-chord" data-step={chord.startStep}>
                   {chord.text}
                 </span>

@@ -47,3 +47,35 @@ export function noteRect(
 export function stepAt(seconds: number, tempoBpm: number, stepsPerBeat: number): number {
   return (seconds * tempoBpm * stepsPerBeat) / 60;
 }
+
+/** Where a chord symbol stands over the roll: its row (0 or 1) and how wide it may be, in CSS pixels. */
+export interface ChordPlace {
+  row: 0 | 1;
+  maxWidth: number;
+}
+
+/**
+ * Places chord symbols over the roll, at `pxPerStep`, with `widthOf(text)` the width each needs. A symbol takes the
+ * first row if the symbol before it there has ended, else the second, so that when the harmony changes faster than
+ * the names fit (a chord a beat at a small zoom) they alternate and each gets twice the room; only when neither row
+ * is free is a name cut, at the next symbol of its row. The second row is used only where it is needed.
+ */
+export function placeChordSymbols(
+  chords: readonly { startStep: number; text: string }[],
+  pxPerStep: number,
+  widthOf: (text: string) => number,
+  totalWidth: number,
+): ChordPlace[] {
+  const ends = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  const rows = chords.map((chord) => {
+    const x = chord.startStep * pxPerStep;
+    const row: 0 | 1 = ends[0] <= x ? 0 : ends[1] <= x ? 1 : ends[0] <= ends[1] ? 0 : 1;
+    ends[row] = x + widthOf(chord.text);
+    return row;
+  });
+  return chords.map((chord, i) => {
+    const x = chord.startStep * pxPerStep;
+    const next = rows.findIndex((row, j) => j > i && row === rows[i]);
+    return { row: rows[i], maxWidth: (next === -1 ? totalWidth : chords[next].startStep * pxPerStep) - x };
+  });
+}
