@@ -6,6 +6,7 @@
  * instrument again (or rendering offline) costs nothing.
  */
 import * as Tone from 'tone';
+import { pitchOfName } from '../music/spelling';
 import type { VoiceName } from './instruments';
 import { pianoSampleUrls } from './pianoSamples';
 import { bankVoice, SOUND_BANK_VOLUME_DB } from './soundBank';
@@ -43,17 +44,6 @@ export function samplesFor(keys: readonly number[], pitches: Iterable<number>): 
     if (key !== undefined) needed.add(key);
   }
   return [...needed].sort((a, b) => a - b);
-}
-
-/** Semitones of each note letter above C. */
-const LETTER_SEMITONES: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
-
-/** The MIDI key of a note name of the piano samples, as Tone.js reads it ("C4" = 60, "D#4" = 63). */
-function noteKey(note: string): number {
-  const match = /^([A-G])(#?)(-?\d+)$/.exec(note);
-  if (!match) throw new RangeError(`not a note name: ${note}`);
-  const [, letter, sharp, octave] = match;
-  return (Number(octave) + 1) * 12 + LETTER_SEMITONES[letter] + (sharp ? 1 : 0);
 }
 
 /** Release of the piano samples, in seconds. */
@@ -96,7 +86,7 @@ export class Voice {
     const bank = name === 'piano' ? null : bankVoice(name);
     this.urls = bank
       ? new Map(Object.entries(bank.urls).map(([key, url]) => [Number(key), url]))
-      : new Map(Object.entries(pianoSampleUrls()).map(([note, url]) => [noteKey(note), url]));
+      : new Map(Object.entries(pianoSampleUrls()).map(([note, url]) => [pitchOfName(note), url]));
     this.keys = new Set(this.urls.keys());
     this.oneShot = bank?.oneShot ?? false;
     this.sampler = new Tone.Sampler({

@@ -28,6 +28,13 @@ export function pitchName(pitch: number): string {
   return displayName(Midi.midiToNoteName(pitch, { sharps: true }));
 }
 
+/** The MIDI pitch of a note name with its octave ("C4" = 60, "D#4" and "Eb4" = 63), as Tonal reads it; throws on another text. */
+export function pitchOfName(name: string): number {
+  const pitch = Note.midi(name);
+  if (pitch === null) throw new RangeError(`not a note name with an octave: ${name}`);
+  return pitch;
+}
+
 /** A pitch as a score writes it: a letter, an alteration in semitones (-2..2) and an octave (middle C is C4). */
 export interface SpelledPitch {
   step: 'C' | 'D' | 'E' | 'F' | 'G' | 'A' | 'B';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Chord } from '@tonaljs/tonal';
 import { analyzeHarmony, chordSymbol, romanNumeral } from '../../src/music/harmony';
-import { displayName, keyFifths, keyName, pitchClassName, pitchName, spellPitch } from '../../src/music/spelling';
+import { displayName, keyFifths, keyName, pitchClassName, pitchName, pitchOfName, spellPitch } from '../../src/music/spelling';
 import type { Key } from '../../src/music/keys';
 import { note, roll } from './music-fixtures';
 
@@ -30,6 +30,9 @@ describe('spelling in a key', () => {
 
   it('names pitches as a keyboard does, with sharps, and keys by their usual spelling', () => {
     expect([60, 61, 70, 0, 127].map(pitchName)).toEqual(['C4', 'C♯4', 'A♯4', 'C-1', 'G9']);
+    // And back, as the piano samples' files name their notes.
+    expect(['C4', 'D#4', 'Eb4', 'A0', 'C8'].map(pitchOfName)).toEqual([60, 63, 63, 21, 108]);
+    for (const bad of ['C', 'H2', '']) expect(() => pitchOfName(bad)).toThrow(RangeError);
     expect(keyName({ tonic: 6, mode: 'major' })).toBe('F# major');
     expect(keyName({ tonic: 3, mode: 'minor' })).toBe('Eb minor');
     expect(keyName({ tonic: 1, mode: 'minor' })).toBe('C# minor');
