@@ -5,6 +5,7 @@
 import { DEFAULT_VELOCITY } from './constants';
 import { addNote } from './notes';
 import { createRoll, DEFAULT_STEPS_PER_BEAT, type PianoRoll } from './pianoRoll';
+import { pitchOfName } from './spelling';
 
 /** A built-in tune as written: notes are "pitch:beats" (e.g. "F#4:1.5"), "r:beats" for a rest. */
 export interface SampleMelody {
@@ -76,16 +77,16 @@ export const SAMPLE_MELODIES: readonly SampleMelody[] = [
 ];
 
 const NOTE_NAME = /^([A-G])(#|b)?(-?\d)$/;
-const SEMITONE: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
 
-/** MIDI number of a note name such as "C4" (middle C, 60), "F#3" or "Bb5". */
+/** MIDI number of a note name such as "C4" (middle C, 60), "F#3" or "Bb5" (read by spelling.ts's pitchOfName). */
 export function midiFromNoteName(name: string): number {
-  const match = NOTE_NAME.exec(name);
-  if (!match) throw new SampleMelodyError(`"${name}" is not a note name like C4, F#3 or Bb5`);
-  const accidental = match[2] === '#' ? 1 : match[2] === 'b' ? -1 : 0;
-  const midi = (Number(match[3]) + 1) * 12 + SEMITONE[match[1]] + accidental;
-  if (midi < 0 || midi > 127) throw new SampleMelodyError(`${name} is outside the MIDI range`);
-  return midi;
+  if (!NOTE_NAME.test(name)) throw new SampleMelodyError(`"${name}" is not a note name like C4, F#3 or Bb5`);
+  try {
+    return pitchOfName(name);
+  } catch {
+    // Written as a note name, so what Tonal refuses is a pitch beyond the MIDI range (A9, Cb-1).
+    throw new SampleMelodyError(`${name} is outside the MIDI range`);
+  }
 }
 
 /** Turns a sample's note text into a one-track roll named "Melody" (DEFAULT_VELOCITY on every note). */
