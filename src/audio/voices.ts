@@ -23,7 +23,7 @@ const SAMPLER_REACH = 96;
  * The key of the sample Tone.Sampler plays `pitch` from when it holds the samples `keys`: the nearest one, the
  * upper of two as near; undefined when none is within its reach.
  */
-function sampleFor(keys: ReadonlySet<number>, pitch: number): number | undefined {
+function sampleFor(keys: { has(key: number): boolean }, pitch: number): number | undefined {
   for (let interval = 0; interval < SAMPLER_REACH; interval++) {
     if (keys.has(pitch + interval)) return pitch + interval;
     if (keys.has(pitch - interval)) return pitch - interval;
@@ -36,7 +36,7 @@ function sampleFor(keys: ReadonlySet<number>, pitch: number): number | undefined
  * these plays each pitch from the same sample as one that holds them all: the nearest sample of all is also the
  * nearest of any few that include it.
  */
-export function samplesFor(keys: readonly number[], pitches: Iterable<number>): number[] {
+export function samplesFor(keys: Iterable<number>, pitches: Iterable<number>): number[] {
   const all = new Set(keys);
   const needed = new Set<number>();
   for (const pitch of pitches) {
@@ -72,7 +72,6 @@ export class Voice {
   private readonly sampler: Tone.Sampler;
   /** MIDI key -> URL of each sample the instrument has. */
   private readonly urls: ReadonlyMap<number, string>;
-  private readonly keys: ReadonlySet<number>;
   /** True for the drum kit: a key plays its own sample or nothing, as in a General MIDI kit. */
   private readonly oneShot: boolean;
   /** The samples asked for, each settling once it is in the sampler; a failed one is forgotten, so the next ask retries. */
@@ -87,7 +86,6 @@ export class Voice {
     this.urls = bank
       ? new Map(Object.entries(bank.urls).map(([key, url]) => [Number(key), url]))
       : new Map(Object.entries(pianoSampleUrls()).map(([note, url]) => [pitchOfName(note), url]));
-    this.keys = new Set(this.urls.keys());
     this.oneShot = bank?.oneShot ?? false;
     this.sampler = new Tone.Sampler({
       context,
@@ -101,13 +99,13 @@ export class Voice {
    * sampler (rejects when one cannot be fetched or decoded).
    */
   need(pitches: Iterable<number>): Promise<void> {
-    const keys = this.oneShot ? new Set([...pitches].filter((pitch) => this.keys.has(pitch))) : samplesFor([...this.keys], pitches);
+    const keys = this.oneShot ? new Set([...pitches].filter((pitch) => this.urls.has(pitch))) : samplesFor(this.urls.keys(), pitches);
     return Promise.all([...keys].map((key) => this.fetch(key))).then(() => undefined);
   }
 
   /** Fetches every sample, so that any pitch can play (a keyboard). */
   needAll(): Promise<void> {
-    return this.need(this.keys);
+    return this.need(this.urls.keys());
   }
 
   private fetch(key: number): Promise<void> {
@@ -126,7 +124,7 @@ export class Voice {
 
   /** True once the sample `pitch` plays from is in the sampler (never for a key of the drum kit without a sound). */
   private canPlay(pitch: number): boolean {
-    const key = this.oneShot ? pitch : sampleFor(this.keys, pitch);
+    const key = this.oneShot ? pitch : sampleFor(this.urls, pitch);
     return key !== undefined && this.arrived.has(key);
   }
 

@@ -40,8 +40,10 @@ let chordMeasure: CanvasRenderingContext2D | null | undefined;
 
 /** The width a chord symbol's name needs, in CSS pixels (its padding included). */
 function chordSymbolWidth(text: string): number {
-  chordMeasure ??= document.createElement('canvas').getContext('2d');
-  if (chordMeasure) chordMeasure.font = CHORD_FONT;
+  if (chordMeasure === undefined) {
+    chordMeasure = document.createElement('canvas').getContext('2d');
+    if (chordMeasure) chordMeasure.font = CHORD_FONT;
+  }
   const measured = chordMeasure?.measureText(text).width;
   return (measured || text.length * 8) + 6;
 }
