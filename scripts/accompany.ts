@@ -1,7 +1,7 @@
 /**
  * `npm run accompany -- --model DIR IN.mid [--track N] [--seed N] [generation options] [--out OUT.mid]`:
  * accompanies the melody of a MIDI file with a saved model, with the same generation as the page, and writes
- * the four-track result (melody, alto, tenor, bass) as a MIDI file. For users who work in batches. The
+ * the four-track result (melody and the model's three tracks: alto, tenor and bass, or its own data's) as a MIDI file. For users who work in batches. The
  * generation options' flags come from their schema (scripts/lib/generationFlags.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -108,7 +108,10 @@ export async function accompanyFile(command: AccompanyCommand): Promise<string[]
     return [
       `melody: ${trackName} (track ${melody.trackIndex + 1})${melody.trimmedSteps ? `, ${melody.trimmedSteps / result.stepsPerBeat} empty beats at the start left out` : ''}`,
       ...melody.warnings.map((w) => `note: ${w}`),
-      `wrote ${command.out}: ${bars} bars, melody + alto, tenor, bass (seed ${command.seed}${describeOptions(command.options) ? `, ${describeOptions(command.options)}` : ''})`,
+      `wrote ${command.out}: ${bars} bars, melody + ${result.tracks
+        .slice(1)
+        .map((t) => t.name)
+        .join(', ')} (seed ${command.seed}${describeOptions(command.options) ? `, ${describeOptions(command.options)}` : ''})`,
       `generation: ${describeReport(report)}`,
     ];
   } finally {

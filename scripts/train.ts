@@ -8,12 +8,15 @@
  * The last few windows are kept out of training (src/music/heldOut.ts); each epoch's end prints the network's own
  * measures on them, before any decoding, beside the same measures of their real voices.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { ALL_KEY_TRANSPOSITIONS, jsbToTrainingWindows, parseJsbJson, type JsbDataset } from '../src/music/jsb';
-import { heldOutReference, splitHeldOut, type HeldOutReference, type NetworkMeasures } from '../src/music/heldOut';
+import { MidiInputError } from '../src/music/errors';
+import { ownMidiRolls, ownRollsToTrainingWindows } from '../src/music/ownMidi';
+import { OwnDataError, readMidiFolder } from './lib/ownFolder';
+import { heldOutReference, splitHeldOut, windowRange, type HeldOutReference, type NetworkMeasures } from '../src/music/heldOut';
 import type { TrainingWindows } from '../src/music/pianoRoll';
 import { checkHyperParams, MODEL_SIZES, type HyperParams, type HyperParamsInput } from '../src/protocol/config';
 import { exportModel, exportTrainingState, importTrainingState } from '../src/model/io';
@@ -29,8 +32,11 @@ export const DEFAULT_DATA = resolve(import.meta.dirname, '../../shared/data/jsb-
 
 const USAGE = `Usage: npm run train -- [options]
   --out DIR               run folder: checkpoint/, model/, run.json, log.jsonl (default runs/latest)
-  --data FILE             JSB-format JSON (default ../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json)
-  --split NAME            split to train on (default train)
+  --data FILE|DIR         JSB-format JSON (default ../shared/data/jsb-chorales/Jsb16thSeparated.train-valid.json),
+                          or a folder of your own MIDI files (.mid, .midi): the model learns their style, drums
+                          included (tracks chosen as the page does by default; every fifth file, by name, is held
+                          out for \`npm run evaluate --data DIR\`)
+  --split NAME            split to train on (default train; for a folder: train, or all to use every file)
   --hop STEPS             steps between training windows (default 16, one bar)
   --transpose LIST|all    extra transpositions in semitones, e.g. -2,2 (default none); "all" adds every
                           key within a tritone that keeps each voice inside its range in the data set
@@ -170,9 +176,32 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
   };
 }
 
+/**
+ * Own MIDI files in `dir` (a split: 'train' leaves the held-out files out, 'all' keeps every file) as training windows,
+ * the tracks laid out over the whole folder, as `npm run evaluate -- --data DIR` lays them out.
+ */
+export function loadOwnMidiWindows(dir: string, split: string, hop: number, transpose: number[]): TrainingWindows {
+  if (split !== 'train' && split !== 'all')
+    throw new TrainUsageError(`--split for a folder of MIDI files must be train or all, got "${split}"`);
+  try {
+    const { names, parsed, training } = readMidiFolder(dir);
+    const { rolls, tracks } = ownMidiRolls(parsed, [], names);
+    const kept = split === 'all' ? rolls : rolls.filter((_, i) => training.includes(names[i]));
+    return ownRollsToTrainingWindows(kept, tracks, { hopSteps: hop, transpositions: transpose });
+  } catch (error) {
+    if (error instanceof MidiInputError || error instanceof OwnDataError) throw new TrainUsageError(error.message);
+    throw error;
+  }
+}
+
 /** Loads the training windows a run asks for. */
 export function loadWindows(run: Omit<RunInfo, 'windows'>): TrainingWindows {
   if (!existsSync(run.data)) throw new TrainUsageError(`No data file at ${run.data}`);
+  if (statSync(run.data).isDirectory()) {
+    const windows = loadOwnMidiWindows(run.data, run.split, run.hop, run.transpose);
+    if (run.limitWindows === null || run.limitWindows >= windows.count) return windows;
+    return windowRange(windows, 0, run.limitWindows);
+  }
   const dataset: JsbDataset = parseJsbJson(readFileSync(run.data, 'utf8'));
   const chorales = dataset[run.split as keyof JsbDataset];
   if (!Array.isArray(chorales) || chorales.length === 0) {
@@ -184,8 +213,7 @@ export function loadWindows(run: Omit<RunInfo, 'windows'>): TrainingWindows {
     keepVoiceRanges: run.keepVoiceRanges ?? false,
   });
   if (run.limitWindows === null || run.limitWindows >= windows.count) return windows;
-  const cellsPerWindow = windows.steps * 128 * windows.tracks;
-  return { ...windows, count: run.limitWindows, data: windows.data.slice(0, run.limitWindows * cellsPerWindow) };
+  return windowRange(windows, 0, run.limitWindows);
 }
 
 function sameRun(a: RunInfo, b: RunInfo): string | null {

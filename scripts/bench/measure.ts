@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import type { GanEngine } from '../../src/model/gan';
+import { formatBytes, trainingBytes } from '../../src/protocol/memory';
 import type { ReplicatedTraining } from '../../src/model/parallel/replicas';
 import { BATCH_SIZE, createBenchWorkload, UPDATE_RATIO, type BenchWorkload } from './workload';
 
@@ -44,6 +45,12 @@ export interface WidthResult {
   generatorStepGflops: number | null;
   /** Generator forward pass (batch 16, inference): convolution GFLOP/s. */
   generatorForwardGflops: number | null;
+  /**
+   * One replica training the whole batch (the backends that train alone): the peak tensor bytes of a critic and a
+   * generator step as `tf.profile` reports them, and the estimate of src/protocol/memory.ts.
+   */
+  trainingPeakBytes?: number;
+  trainingEstimateBytes?: number;
   /** Where training was skipped: the estimate that ruled it out, in seconds per iteration. */
   estimatedIterationSeconds?: number;
   note?: string;
@@ -162,6 +169,17 @@ async function measureTraining(
     );
   }
   result.iterationsPerSecond = 1 / iterationSeconds;
+  if (!options.replicate) {
+    // One replica's memory: the peak tensor bytes of a critic and a generator step on the whole batch, beside the
+    // estimate the page and the worker refuse runs by (src/protocol/memory.ts).
+    const { peakBytes } = await tf.profile(async () => {
+      await engine.trainCriticStep(batches[0], 0);
+      await engine.trainGeneratorStep(lastBatch);
+    });
+    result.trainingPeakBytes = peakBytes;
+    result.trainingEstimateBytes = trainingBytes(engine.config.baseWidth, BATCH_SIZE);
+    log(`${label}: training peak ${formatBytes(peakBytes)} (estimate ${formatBytes(result.trainingEstimateBytes)})`);
+  }
   const generatorStepFlops = 3 * BATCH_SIZE * (workload.generatorFlopsPerSample + workload.criticFlopsPerSample);
   result.generatorStepGflops = generatorStepFlops / generatorStepSeconds / 1e9;
   return iterationSeconds;

@@ -96,7 +96,7 @@ export class Player {
     if (roll && this.tempoOverride === null) this.tempoBpm = roll.tempoBpm;
     const count = roll?.tracks.length ?? 0;
     this.mix = Array.from({ length: count }, (_, i) => this.mix[i] ?? defaultTrackMix(i));
-    this.instruments = Array.from({ length: count }, (_, i) => this.instruments[i] ?? defaultInstrument(i));
+    this.instruments = Array.from({ length: count }, (_, i) => this.instruments[i] ?? defaultInstrument(i, roll?.tracks[i]));
     this.scheduledPerTrack = new Array<number>(count).fill(0);
     this.emit();
   }
@@ -323,7 +323,7 @@ export class Player {
   /** Track i's voice: the drum kit for a drum track, else the instrument chosen for it. */
   private voiceOf(track: number): VoiceName {
     if (this.roll?.tracks[track]?.isDrum) return 'drums';
-    return this.instruments[track] ?? defaultInstrument(track);
+    return this.instruments[track] ?? defaultInstrument(track, this.roll?.tracks[track]);
   }
 
   private applyMix(): void {

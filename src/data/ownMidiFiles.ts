@@ -32,6 +32,16 @@ export async function readMidiFiles(files: NamedBytesSource[], parse: MidiParser
   return parsed;
 }
 
+/**
+ * Which of a collection of own MIDI files `npm run evaluate` holds out (and `npm run train` leaves out of training):
+ * by name order, every fifth file, or the last one of two to four files; a single file is trained on.
+ */
+export function splitOwnFiles(names: readonly string[]): { training: string[]; heldOut: string[] } {
+  const sorted = [...names].sort();
+  const held = (i: number) => (sorted.length >= 5 ? i % 5 === 4 : sorted.length >= 2 && i === sorted.length - 1);
+  return { training: sorted.filter((_, i) => !held(i)), heldOut: sorted.filter((_, i) => held(i)) };
+}
+
 /** Training windows from picked MIDI files (track roles and windows as in `ownMidiToTrainingWindows`). */
 export async function midiFilesToTrainingWindows(
   files: NamedBytesSource[],

@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
+import type { DataProfile } from '../music/dataProfile';
 import { resolveHyperParams, type HyperParams, type HyperParamsInput } from '../protocol/config';
 import type { GenerationOptionsInput } from '../protocol/generation';
 import { generate } from './generate/pipeline';
@@ -60,6 +61,8 @@ export function batchTensors(batch: TrainingWindows): { real: tf.Tensor4D; condi
 export class GanEngine implements GenerationNetworks {
   /** The resolved hyperparameters this engine was built with. */
   readonly config: HyperParams;
+  /** What the model was trained on (its data's kind and accompaniment tracks); null: the Bach chorales. */
+  dataProfile: DataProfile | null = null;
   /** The U-Net generator (inputs melody, noise). */
   readonly generator: tf.LayersModel;
   /** The critic (inputs roll, condition). */
@@ -133,8 +136,12 @@ export class GanEngine implements GenerationNetworks {
     return noiseShape(this.config.baseWidth)[2];
   }
 
-  /** A seeded sampler over `windows`, positioned where this engine's run stands (resumes continue exactly). */
+  /**
+   * A seeded sampler over `windows`, positioned where this engine's run stands (resumes continue exactly). The
+   * engine takes the windows' data profile as its own: the model then knows what it learned from, and its files say so.
+   */
   sampler(windows: TrainingWindows): BatchSampler {
+    if (windows.profile) this.dataProfile = windows.profile;
     return new BatchSampler(windows, {
       batchSize: this.config.batchSize,
       seed: this.config.seed,

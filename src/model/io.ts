@@ -5,6 +5,7 @@
  * continues exactly. Nothing is stored here: the worker keeps these in IndexedDB, the page offers downloads.
  */
 import * as tf from '@tensorflow/tfjs';
+import { dataProfileProblem, type DataProfile } from '../music/dataProfile';
 import { checkHyperParams } from '../protocol/config';
 import type { ModelFiles } from '../protocol/messages';
 import { GanEngine, type NamedTensor } from './gan';
@@ -51,6 +52,8 @@ export interface ModelManifest {
   optimizers?: { generator: StoredOptimizer; critic: StoredOptimizer };
   /** Total float32 values in the weights buffer. */
   weightValues: number;
+  /** What the model was trained on (src/music/dataProfile.ts); absent in models of the Bach chorales. */
+  data?: DataProfile;
 }
 
 class WeightWriter {
@@ -113,6 +116,7 @@ async function write(engine: GanEngine, withOptimizers: boolean): Promise<ModelF
     critic,
     ...(optimizers ? { optimizers } : {}),
     weightValues: writer.size,
+    ...(engine.dataProfile ? { data: engine.dataProfile } : {}),
   };
   return { modelJson: JSON.stringify(manifest), weights: writer.buffer() };
 }
@@ -153,6 +157,8 @@ function readManifest(files: ModelFiles): ModelManifest {
   if (!network(parsed.generator) || !network(parsed.critic) || !isRecord(parsed.counters) || typeof parsed.weightValues !== 'number') {
     throw new ModelFileError('bad-shape', 'This model file is incomplete: its networks or counters are missing.');
   }
+  const profileProblem = parsed.data === undefined ? null : dataProfileProblem(parsed.data);
+  if (profileProblem) throw new ModelFileError('bad-shape', `This model file is damaged: ${profileProblem}.`);
   return parsed as unknown as ModelManifest;
 }
 
@@ -263,6 +269,8 @@ async function loadInto(engine: GanEngine, manifest: ModelManifest, values: Floa
   }
   engine.epoch = epoch;
   engine.iteration = iteration;
+  // A replica's state, loaded into the engine it was started from, has no profile: the engine keeps its own.
+  if (manifest.data) engine.dataProfile = manifest.data;
   if (withOptimizers && manifest.optimizers) {
     const generator = optimizerState(manifest.optimizers.generator, engine.generator, values, 'generator');
     let critic: NamedTensor[];

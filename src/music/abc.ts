@@ -24,6 +24,10 @@ export interface AbcMark {
   char: number;
   startStep: number;
   bar: number;
+  /** The roll's track the note or rest belongs to, its length in steps, and its pitches (none for a rest). */
+  track: number;
+  steps: number;
+  pitches: number[];
 }
 
 /** ABC text and the marks that lead from its characters back to steps of the roll. */
@@ -41,12 +45,12 @@ function abcLetters(spelled: SpelledPitch): string {
 }
 
 /** Writes one bar of one voice, printing an accidental only where the key signature and the bar's earlier ones differ. */
-function abcBar(events: ScoreEvent[], layout: ScoreLayout, text: { value: string }, marks: AbcMark[], bar: number): void {
+function abcBar(events: ScoreEvent[], layout: ScoreLayout, text: { value: string }, marks: AbcMark[], bar: number, track: number): void {
   const current = new Map<string, number>();
   const beat = layout.stepsPerBeat;
   events.forEach((event, i) => {
     if (i > 0 && event.startStep % beat === 0) text.value += ' '; // a beam ends at each beat
-    marks.push({ char: text.value.length, startStep: event.startStep, bar });
+    marks.push({ char: text.value.length, startStep: event.startStep, bar, track, steps: event.steps, pitches: event.pitches });
     const length = event.steps === 1 ? '' : String(event.steps);
     if (event.pitches.length === 0) {
       text.value += `z${length}`;
@@ -121,7 +125,7 @@ export function layoutToAbc(layout: ScoreLayout, options: AbcOptions): AbcScore 
     voices.forEach(({ voice }, i) => {
       text.value += `[V:${id(i)}] `;
       for (let bar = first; bar < last; bar++) {
-        abcBar(voice.bars[bar], layout, text, marks, bar);
+        abcBar(voice.bars[bar], layout, text, marks, bar, voice.track);
         text.value += bar === layout.barCount - 1 ? ' |]' : ' | ';
       }
       text.value += '\n';

@@ -45,7 +45,8 @@ export function heldOutCount(count: number): number {
   return Math.min(HELD_OUT_WINDOWS, Math.floor(count / HELD_OUT_SHARE));
 }
 
-function windowRange(data: TrainingWindows, start: number, end: number): TrainingWindows {
+/** Windows [start, end) of `data`, sharing its buffer. */
+export function windowRange(data: TrainingWindows, start: number, end: number): TrainingWindows {
   const size = data.steps * PITCHES * data.tracks;
   return { ...data, count: end - start, data: data.data.subarray(start * size, end * size) };
 }

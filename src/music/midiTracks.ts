@@ -135,7 +135,7 @@ function pairNotes(events: SmfEvent[]): { notes: MidiNote[]; channel: number } {
 const nameTrack = new Midi().addTrack();
 
 /** The General MIDI name of a program, e.g. 40 -> "violin". */
-function instrumentName(program: number): string {
+export function instrumentName(program: number): string {
   nameTrack.instrument.number = program;
   return nameTrack.instrument.name;
 }

@@ -6,6 +6,7 @@
  * shape [steps, 128, tracks] and crosses to a worker without copying (see `rollTransferables`).
  */
 import { DEFAULT_TEMPO_BPM } from './constants';
+import type { DataProfile } from './dataProfile';
 
 /** Number of MIDI pitches, 0..127. */
 export const PITCHES = 128;
@@ -171,6 +172,8 @@ export interface TrainingWindows {
   data: Int8Array;
   /** Names of the tracks, melody first. */
   trackNames: string[];
+  /** What the data holds (its kind and each accompaniment track, dataProfile.ts); absent means the Bach chorales. */
+  profile?: DataProfile;
 }
 
 /** What makes a value no usable set of training windows; see `windowsProblem`. */

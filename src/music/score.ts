@@ -111,7 +111,7 @@ function meanPitch(roll: PianoRoll, track: number): number {
 
 /** Options for `layoutScore`. */
 export interface LayoutOptions {
-  /** The key to spell and sign in (default: estimated from every track of the roll). */
+  /** The key to spell and sign in (default: estimated from every pitched track of the roll, drums left out). */
   key?: Key;
 }
 
@@ -120,10 +120,10 @@ export interface LayoutOptions {
  * staff per track (treble or bass by its register); drum tracks are left out, as they have no pitches to write.
  */
 export function layoutScore(roll: PianoRoll, options: LayoutOptions = {}): ScoreLayout {
-  const key = options.key ?? estimateRollKey(roll) ?? { tonic: 0, mode: 'major' };
+  const pitched = roll.tracks.flatMap((t, i) => (t.isDrum ? [] : [i]));
+  const key = options.key ?? estimateRollKey(roll, pitched) ?? { tonic: 0, mode: 'major' };
   const barSteps = stepsPerBar(roll);
   const barCount = Math.max(1, Math.ceil(roll.steps / barSteps));
-  const pitched = roll.tracks.flatMap((t, i) => (t.isDrum ? [] : [i]));
   const voice = (track: number, stem: ScoreVoice['stem']): ScoreVoice => ({
     track,
     name: roll.tracks[track].name || `Track ${track + 1}`,

@@ -141,7 +141,7 @@ function usableShifts(roll: PianoRoll, transpositions: number[], ranges: readonl
   }
   const fits = (s: number) =>
     highest.every((high, track) => {
-      if (high < 0) return true;
+      if (high < 0 || roll.tracks[track].isDrum) return true;
       const [low, top] = ranges[track] ?? [0, PITCHES - 1];
       return lowest[track] + s >= Math.max(0, low) && high + s <= Math.min(PITCHES - 1, top);
     });
@@ -153,14 +153,15 @@ function usableShifts(roll: PianoRoll, transpositions: number[], ranges: readonl
   return shifts;
 }
 
-/** Writes one window of a roll, moved by `semitones`, as -1/+1 values at `offset` of `target`. */
+/** Writes one window of a roll, moved by `semitones` (drum tracks stay), as -1/+1 values at `offset` of `target`. */
 function writeWindow(roll: PianoRoll, start: number, windowSteps: number, semitones: number, target: Int8Array, offset: number): void {
   const n = roll.tracks.length;
   const stride = PITCHES * n;
   target.fill(-1, offset, offset + windowSteps * stride);
   const src = roll.active.subarray(start * stride, Math.min(start + windowSteps, roll.steps) * stride);
-  const shift = semitones * n;
-  for (let i = 0; i < src.length; i++) if (src[i]) target[offset + i + shift] = 1;
+  // Drum keys name instruments, not pitches: a drum track is never transposed.
+  const shifts = roll.tracks.map((t) => (t.isDrum ? 0 : semitones * n));
+  for (let i = 0; i < src.length; i++) if (src[i]) target[offset + i + shifts[i % n]] = 1;
 }
 
 /**

@@ -8,11 +8,13 @@ import { z } from 'zod';
 import type { FieldProblem } from './config';
 
 /**
- * How the generator's voice scores become notes: 'chorale' (the default) decodes the three voices together
- * into chords that always sound under the melody; 'single' lets each voice take its own best pitch (they may
- * rest and clash); 'chords' is the reference's threshold, clusters allowed.
+ * How the generator's voice scores become notes: 'auto' (the default) is 'chorale' for a model of the Bach
+ * chorales and 'data' for a model of the user's own music; 'chorale' decodes the three voices together into
+ * chords that always sound under the melody; 'data' writes each track as the model's training data did (its
+ * rests, chords, ranges, note lengths and drums); 'single' lets each voice take its own best pitch (they may rest
+ * and clash); 'chords' is the reference's threshold, clusters allowed.
  */
-export const DECODE_MODES = ['chorale', 'single', 'chords'] as const;
+export const DECODE_MODES = ['auto', 'chorale', 'data', 'single', 'chords'] as const;
 export type DecodeMode = (typeof DECODE_MODES)[number];
 
 /** How neighbouring 2-bar windows are joined: cross-faded over one shared bar, or laid end to end. */
@@ -36,8 +38,11 @@ export interface OptionHelp {
 export const generationOptionsSchema = z.object({
   decodeMode: z
     .enum(DECODE_MODES, { error: oneOf(DECODE_MODES) })
-    .default('chorale')
-    .meta({ value: 'NAME', help: `how the voices' scores become notes: ${DECODE_MODES.join(', ')}` } satisfies OptionHelp),
+    .default('auto')
+    .meta({
+      value: 'NAME',
+      help: `how the voices' scores become notes: ${DECODE_MODES.join(', ')} (auto: chorale for a chorale model, data for one of own music)`,
+    } satisfies OptionHelp),
   join: z
     .enum(JOIN_MODES, { error: oneOf(JOIN_MODES) })
     .default('crossfade')

@@ -3,6 +3,7 @@
  * sentences the user sees when a request is refused. The settings have their own schema (config.ts).
  */
 import { z } from 'zod';
+import { dataProfileProblem } from '../music/dataProfile';
 import { rollProblem, windowsProblem, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import { BACKEND_ORDER } from './messages';
 
@@ -35,7 +36,9 @@ function windowsMessage(value: unknown): string | undefined {
   if (problem?.kind === 'not-windows') return MISSING_WINDOWS;
   if (problem?.kind === 'no-windows') return NO_WINDOWS;
   if (!Number.isInteger(windows.tracks) || windows.tracks < 2) return ONE_VOICE;
-  return problem ? `The training data is damaged: ${problem.message}.` : undefined;
+  if (problem) return `The training data is damaged: ${problem.message}.`;
+  const profileProblem = windows.profile === undefined ? null : dataProfileProblem(windows.profile);
+  return profileProblem ? `The training data is damaged: ${profileProblem}.` : undefined;
 }
 
 /** Training windows (music/pianoRoll.ts's TrainingWindows) whose values match their own shape. */

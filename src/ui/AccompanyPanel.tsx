@@ -115,7 +115,9 @@ export function AccompanyPanel() {
           data-testid="decode-mode-select"
           aria-describedby={`${decodeModeId}-help`}
         >
+          <option value="auto">As the model learned</option>
           <option value="chorale">Chorale: always sounding, in chords</option>
+          <option value="data">Your files' style</option>
           <option value="single">Independent: each voice its own best note</option>
           <option value="chords">Reference: every note above the threshold</option>
         </select>
@@ -136,9 +138,11 @@ export function AccompanyPanel() {
         </select>
       </div>
       <p className="hint" id={`${decodeModeId}-help`}>
-        How the model's output becomes notes. Chorale decodes alto, tenor and bass together so they sound under every melody note and form
-        chords; the other two show the network's raw choices. Best of N writes N variations and keeps the one the model's critic finds most
-        like Bach's chorales, in about N times the time.
+        How the model's output becomes notes. As the model learned is Chorale for a model of the chorales and your files' style for a model
+        of your own MIDI files. Chorale decodes alto, tenor and bass together so they sound under every melody note and form chords; your
+        files' style writes each track as your files do (their rests, chords, rhythm and drums); the last two show the network's raw
+        choices. Best of N writes N variations and keeps the one the model's critic finds most like its training music, in about N times the
+        time.
       </p>
       <p className={announcement || generating ? 'announce' : 'announce idle'} role="status" aria-live="polite" data-testid="announcement">
         {generating

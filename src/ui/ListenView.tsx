@@ -1,6 +1,7 @@
 /**
  * What the Listen panel shows of the piece: the piano roll or the score (the "Score" switch, remembered), with
- * the chords over either, as symbols or as Roman numerals in the key. The score's engraver loads on first use.
+ * the chords over either, as symbols or as Roman numerals in the key, and the note editor's controls over both.
+ * The score's engraver loads on first use.
  */
 import { lazy, Suspense, useMemo, useState } from 'react';
 import type { PianoRoll } from '../music/pianoRoll';
@@ -8,6 +9,7 @@ import type { ChordLabels } from '../music/abc';
 import { layoutScore } from '../music/score';
 import { displayName, keyName } from '../music/spelling';
 import { PianoRollView } from './PianoRollView';
+import { EditBar, useNoteEditor } from './EditBar';
 
 const ScoreView = lazy(() => import('./ScoreView'));
 
@@ -67,6 +69,7 @@ export function ListenView(props: Props) {
           }),
     [layout, chordLabels],
   );
+  const editor = useNoteEditor(roll);
   const choose = (next: ListenViewKind) => {
     setView(next);
     remember(VIEW_KEY, next);
@@ -105,6 +108,7 @@ export function ListenView(props: Props) {
           </span>
         )}
       </div>
+      <EditBar roll={roll} />
       {view === 'roll' || !layout ? (
         <PianoRollView
           roll={roll}
@@ -116,6 +120,7 @@ export function ListenView(props: Props) {
           silent={props.silent}
           onSeek={props.onSeek}
           chords={laneChords}
+          editor={editor}
         />
       ) : (
         <figure className="score">
@@ -137,6 +142,7 @@ export function ListenView(props: Props) {
               showPlayhead={props.showPlayhead}
               positionKey={props.positionKey}
               onSeek={props.onSeek}
+              editor={editor}
             />
           </Suspense>
         </figure>

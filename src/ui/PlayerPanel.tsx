@@ -234,18 +234,23 @@ export function PlayerPanel() {
                     <span className="swatch" style={{ background: trackColor(i) }} aria-hidden="true" /> {name}
                   </th>
                   <td data-label="Instrument">
-                    <select
-                      aria-label={`Instrument of ${name}`}
-                      value={instruments[i] ?? 'piano'}
-                      onChange={(e) => controller.setTrackInstrument(i, e.target.value as InstrumentName)}
-                      data-testid="instrument-select"
-                    >
-                      {Object.entries(INSTRUMENTS).map(([key, label]) => (
-                        <option key={key} value={key}>
-                          {label}
-                        </option>
-                      ))}
-                    </select>
+                    {track.isDrum ? (
+                      // A drum track (channel 10) always plays the General MIDI drum kit.
+                      <span data-testid="instrument-drum-kit">Drum kit</span>
+                    ) : (
+                      <select
+                        aria-label={`Instrument of ${name}`}
+                        value={instruments[i] ?? 'piano'}
+                        onChange={(e) => controller.setTrackInstrument(i, e.target.value as InstrumentName)}
+                        data-testid="instrument-select"
+                      >
+                        {Object.entries(INSTRUMENTS).map(([key, label]) => (
+                          <option key={key} value={key}>
+                            {label}
+                          </option>
+                        ))}
+                      </select>
+                    )}
                   </td>
                   <td data-label="Mute">
                     <input

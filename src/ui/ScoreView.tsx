@@ -1,13 +1,15 @@
 /**
  * The score view: the piece engraved by abcjs from the ABC text of its layout, wrapped into systems to the width
  * it has, with the bar being played highlighted and kept in view. A click on a note moves playback to it, a click
- * elsewhere in a bar to the bar's start; the arrow keys move a bar at a time. Loaded on first use (its own chunk).
+ * elsewhere in a bar to the bar's start; the arrow keys move a bar at a time. While editing notes, a click on a note
+ * selects it instead (it is marked in red) and the keys are the note editor's. Loaded on first use (its own chunk).
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { renderAbc } from 'abcjs';
-import { layoutToAbc, type ChordLabels } from '../music/abc';
+import { renderAbc, type TuneObject } from 'abcjs';
+import { layoutToAbc, type AbcMark, type ChordLabels } from '../music/abc';
 import type { ScoreLayout } from '../music/score';
 import { displayName, keyName } from '../music/spelling';
+import type { NoteEditor } from './EditBar';
 
 export interface ScoreViewProps {
   layout: ScoreLayout;
@@ -19,6 +21,16 @@ export interface ScoreViewProps {
   showPlayhead: boolean;
   positionKey?: number;
   onSeek?: (seconds: number) => void;
+  /** The note editor, while editing is on: a click on a note selects it, and the keys edit. */
+  editor?: NoteEditor | null;
+}
+
+/** The class that marks the note selected for editing on the engraving. */
+const SELECTED_CLASS = 'abcjs-edit-selected';
+
+/** The mark of the note of `track` sounding at `step` with `pitch`, or undefined. */
+function markOfNote(marks: readonly AbcMark[], track: number, step: number, pitch: number): AbcMark | undefined {
+  return marks.find((m) => m.track === track && m.pitches.includes(pitch) && m.startStep <= step && step < m.startStep + m.steps);
 }
 
 /** A bar's box on the engraving, in the paper's pixels. */
@@ -82,6 +94,7 @@ export default function ScoreView({
   showPlayhead,
   positionKey = 0,
   onSeek,
+  editor = null,
 }: ScoreViewProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const paperRef = useRef<HTMLDivElement>(null);
@@ -89,6 +102,13 @@ export default function ScoreView({
   const [boxes, setBoxes] = useState<BarBox[]>([]);
   const [renderMs, setRenderMs] = useState(0);
   const noteClicked = useRef(false);
+  const tuneRef = useRef<TuneObject | null>(null);
+  const [engraved, setEngraved] = useState(0);
+  // The engraving's click handler reads the editor through a ref, as it does the seek.
+  const editorRef = useRef(editor);
+  useEffect(() => {
+    editorRef.current = editor;
+  }, [editor]);
   const barsPerLine = Math.max(1, Math.floor((width - 24) / BAR_WIDTH));
   const score = useMemo(() => layoutToAbc(layout, { barsPerLine, chordLabels, tempoBpm }), [layout, barsPerLine, chordLabels, tempoBpm]);
   const secondsPerStep = 60 / (tempoBpm * layout.stepsPerBeat);
@@ -113,7 +133,7 @@ export default function ScoreView({
     const paper = paperRef.current;
     if (!paper || width === 0) return;
     const started = performance.now();
-    renderAbc(paper, score.abc, {
+    const [tune] = renderAbc(paper, score.abc, {
       staffwidth: Math.max(200, width - 24),
       add_classes: true,
       paddingleft: 4,
@@ -124,12 +144,16 @@ export default function ScoreView({
         const start = element.startChar ?? -1;
         const end = element.endChar ?? start + 1;
         const found = score.marks.find((mark) => mark.char >= start && mark.char < end);
-        if (found) {
-          noteClicked.current = true;
-          seekRef.current(found.startStep);
-        }
+        if (!found) return;
+        noteClicked.current = true;
+        const edit = editorRef.current;
+        // A rest selects its place, at the pitch the cursor is on.
+        if (edit) edit.onSelect(found.track, found.startStep, found.pitches.at(-1) ?? edit.cursor.pitch);
+        else seekRef.current(found.startStep);
       },
     });
+    tuneRef.current = tune ?? null;
+    setEngraved((n) => n + 1);
     labelChords(paper, chordLabels);
     setRenderMs(performance.now() - started);
     setBoxes(barBoxes(paper, barsPerLine));
@@ -165,11 +189,24 @@ export default function ScoreView({
       scroller.scrollTop = Math.max(0, box.y - 8);
   }, [box, playing]);
 
+  // The note under the editor's cursor is marked on the engraving.
+  const selected = editor ? markOfNote(score.marks, editor.track, editor.cursor.step, editor.cursor.pitch) : undefined;
+  const selectedChar = selected?.char ?? -1;
+  useEffect(() => {
+    const paper = paperRef.current;
+    if (!paper) return;
+    for (const el of paper.querySelectorAll(`.${SELECTED_CLASS}`)) el.classList.remove(SELECTED_CLASS);
+    if (selectedChar < 0) return;
+    const element = tuneRef.current?.getElementFromChar(selectedChar) as { abselem?: { elemset?: SVGElement[] } } | null | undefined;
+    for (const el of element?.abselem?.elemset ?? []) el.classList.add(SELECTED_CLASS);
+  }, [selectedChar, engraved]);
+
   const onClick = (event: MouseEvent<HTMLDivElement>) => {
     if (noteClicked.current) {
       noteClicked.current = false;
       return;
     }
+    if (editor) return;
     const paper = paperRef.current;
     if (!paper || !onSeek) return;
     const origin = paper.getBoundingClientRect();
@@ -180,6 +217,10 @@ export default function ScoreView({
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (editor) {
+      if (editor.onKey(event)) event.preventDefault();
+      return;
+    }
     if (!onSeek) return;
     const bar = barAt();
     const to = { ArrowRight: bar + 1, ArrowLeft: bar - 1, Home: 0, End: layout.barCount - 1 }[event.key];
@@ -197,7 +238,13 @@ export default function ScoreView({
       ref={scrollRef}
       tabIndex={0}
       role="region"
-      aria-label={`Score. ${description} Left and right arrows move playback a bar back or on.`}
+      aria-label={
+        editor
+          ? `Score, editing ${editor.trackLabel}. ${description} Click a note to select it; the note editor's keys act on it.`
+          : `Score. ${description} Left and right arrows move playback a bar back or on.`
+      }
+      aria-describedby={editor ? editor.helpId : undefined}
+      data-selected-char={selected ? selected.char : ''}
       data-testid="score-view"
       data-bars={layout.barCount}
       data-key={keyName(layout.key)}

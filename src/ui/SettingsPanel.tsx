@@ -1,8 +1,10 @@
 /** The hyperparameters: sliders with number fields, each explained, each validated where it is typed. */
 import { useId, useMemo, type ReactNode } from 'react';
 import { MODEL_SIZES } from '../protocol/config';
+import { formatBytes, trainingBytes, windowsPerReplica } from '../protocol/memory';
+import { MODEL_WIDTHS, type ModelWidth } from '../music/constants';
 import { useAppState, usePage } from './context';
-import { checkDraft, learningRateFromSlider, LOG_SLIDER_STEPS, sliderFromLearningRate, type FormField } from './hyperForm';
+import { checkDraft, trainingThreads, learningRateFromSlider, LOG_SLIDER_STEPS, sliderFromLearningRate, type FormField } from './hyperForm';
 
 interface FieldProps {
   field: FormField;
@@ -94,12 +96,21 @@ function NumberSetting({ field, label, help, testId, value, problem, onText, sli
   );
 }
 
+/** The memory a training thread needs for the draft's model and batch size, in words ("150 MB"), or "—" while they are invalid. */
+function memoryEstimate(draft: { baseWidth: string; batchSize: string }, threads: number): string {
+  const width = Number(draft.baseWidth) as ModelWidth;
+  const batch = Number(draft.batchSize);
+  if (!(MODEL_WIDTHS as readonly number[]).includes(width) || !Number.isInteger(batch) || batch < 1) return '—';
+  return formatBytes(trainingBytes(width, windowsPerReplica(batch, Math.min(threads, batch))));
+}
+
 /** The settings section. */
 export function SettingsPanel() {
   const { controller } = usePage();
   const draft = useAppState((s) => s.draft);
   const training = useAppState((s) => s.training);
-  const check = useMemo(() => checkDraft(draft), [draft]);
+  const threads = useAppState(trainingThreads);
+  const check = useMemo(() => checkDraft(draft, threads), [draft, threads]);
   const problems = check.ok ? {} : check.problems;
   const locked = training === 'training' || training === 'paused';
   const set = (field: FormField) => (text: string) => controller.setField(field, text);
@@ -157,7 +168,7 @@ export function SettingsPanel() {
         <NumberSetting
           {...setting('batchSize')}
           label="Batch size"
-          help="Two-bar windows per step. Larger batches give smoother learning but need more memory per step."
+          help={`Two-bar windows per step. Larger batches give smoother learning but need more memory per step: this model and batch need about ${memoryEstimate(draft, threads)} per training thread.`}
           testId="batch-size-input"
         />
         <Field

@@ -2,9 +2,11 @@
 import { useEffect, useId, useMemo, useRef, type FocusEvent } from 'react';
 import { useAppState, usePage } from './context';
 import { EngineDetails } from './EngineDetails';
-import { checkDraft, formatDuration } from './hyperForm';
+import { checkDraft, formatDuration, trainingThreads } from './hyperForm';
 import { TrainingCharts } from './TrainingCharts';
 import { TrainingSnapshots } from './TrainingSnapshots';
+import { ownFilesHold } from './trackRoles';
+import { TrackRolesTable } from './TrackRolesTable';
 
 /** The training section. */
 export function TrainingPanel() {
@@ -14,12 +16,16 @@ export function TrainingPanel() {
   const progress = useAppState((s) => s.progress);
   const dataset = useAppState((s) => s.dataset);
   const ownFiles = useAppState((s) => s.ownFiles);
+  const ownFilesReading = useAppState((s) => s.ownFilesReading);
   const draft = useAppState((s) => s.draft);
   const backend = useAppState((s) => s.backend);
   const backendNote = useAppState((s) => s.backendNote);
   const engine = useAppState((s) => s.engine);
   const engineOverride = useAppState((s) => s.engineOverride);
-  const valid = useMemo(() => checkDraft(draft).ok, [draft]);
+  const threads = useAppState(trainingThreads);
+  const valid = useMemo(() => checkDraft(draft, threads).ok, [draft, threads]);
+  // Training waits while the own files are read or their tracks' roles cannot be trained on.
+  const hold = useMemo(() => ownFilesHold({ dataset, ownFiles, ownFilesReading }), [dataset, ownFiles, ownFilesReading]);
   const ownId = useId();
   const running = state === 'training' || state === 'paused';
   // Pause and Stop disable when a run ends; if the keyboard focus was on one of them, it moves to Train
@@ -80,9 +86,9 @@ export function TrainingPanel() {
               multiple
               accept=".mid,.midi"
               data-testid="training-files-input"
-              onChange={(e) => controller.setOwnFiles([...(e.target.files ?? [])])}
+              onChange={(e) => void controller.setOwnFiles([...(e.target.files ?? [])])}
             />
-            {ownFiles.length > 0 && <p className="hint">{ownFiles.length} file(s) chosen.</p>}
+            <TrackRolesTable />
           </div>
         )}
       </fieldset>
@@ -94,10 +100,10 @@ export function TrainingPanel() {
           className="primary"
           data-testid="train-button"
           ref={trainButton}
-          disabled={!valid}
+          disabled={!valid || hold !== null}
           aria-disabled={running}
           onClick={() => !running && void controller.train()}
-          title={valid ? undefined : 'Fix the settings marked in red first'}
+          title={valid ? (hold ?? undefined) : 'Fix the settings marked in red first'}
         >
           Train
         </button>

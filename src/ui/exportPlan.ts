@@ -1,10 +1,10 @@
 /**
  * What "Export MIDI" writes: the tracks that sound now (muted ones left out), each with the General MIDI
- * program of the instrument chosen in the mixer, at the tempo in use, under a file name that says so.
+ * program of the instrument chosen in the mixer (the track's own program where that is the instrument nearest to it), at the tempo in use, under a file name that says so.
  */
 import type { PianoRoll } from '../music/pianoRoll';
 import { audibleTracks, type TrackMix } from '../audio/schedule';
-import { defaultInstrument, GM_PROGRAMS, type InstrumentName } from '../audio/instruments';
+import { defaultInstrument, GM_PROGRAMS, instrumentForProgram, type InstrumentName } from '../audio/instruments';
 
 /** Everything the export needs, and what the page says about it. */
 export interface ExportPlan {
@@ -46,7 +46,11 @@ export function planExport(
   what = '',
 ): ExportPlan {
   const include = audibleTracks(roll.tracks.length, mix);
-  const programs = roll.tracks.map((_, i) => GM_PROGRAMS[instruments[i] ?? defaultInstrument(i)]);
+  // A track on the instrument its own program suggests keeps that program (the file's exact instrument).
+  const programs = roll.tracks.map((track, i) => {
+    const chosen = instruments[i] ?? defaultInstrument(i, track);
+    return chosen === instrumentForProgram(track.program) ? track.program : GM_PROGRAMS[chosen];
+  });
   const written: string[] = [];
   const leftOut: string[] = [];
   roll.tracks.forEach((_, i) => (include[i] ? written : leftOut).push(trackName(roll, i)));

@@ -3,6 +3,7 @@
  * `checkHyperParams`, and the logarithmic learning-rate slider.
  */
 import { checkHyperParams, DEFAULT_HYPERPARAMS, type HyperParams, type HyperParamsInput } from '../protocol/config';
+import { memoryProblem } from '../protocol/memory';
 
 /** The fields the page lets a musician edit. */
 export const FORM_FIELDS = ['epochs', 'learningRate', 'updateRatio', 'voiceLossWeight', 'batchSize', 'baseWidth', 'seed'] as const;
@@ -60,10 +61,23 @@ export function draftToInput(draft: HyperDraft): HyperParamsInput {
 /** The result of checking a draft: the config, or a message per bad field. */
 export type DraftCheck = { ok: true; value: HyperParams } | { ok: false; problems: Partial<Record<FormField, string>> };
 
-/** Validates the draft with the project's one validation; problems are keyed by form field. */
-export function checkDraft(draft: HyperDraft): DraftCheck {
+/** The training threads of the engine in use: WebAssembly's threads (one replica each), else one. */
+export function trainingThreads(s: { backend: string | null; engine: { threads?: number } | null }): number {
+  return s.backend === 'wasm' ? Math.max(1, s.engine?.threads ?? 1) : 1;
+}
+
+/**
+ * Validates the draft with the project's one validation; problems are keyed by form field. Given the training
+ * threads of the engine in use (WebAssembly splits each batch between one replica per thread; other engines train
+ * on one), a batch that would not fit in memory is refused too (src/protocol/memory.ts), as the worker refuses it.
+ */
+export function checkDraft(draft: HyperDraft, threads?: number): DraftCheck {
   const checked = checkHyperParams(draftToInput(draft));
-  if (checked.ok) return checked;
+  if (checked.ok) {
+    const { baseWidth, batchSize } = checked.value;
+    const problem = threads === undefined ? null : memoryProblem(baseWidth, batchSize, Math.max(1, Math.min(threads, batchSize)));
+    return problem ? { ok: false, problems: { batchSize: problem } } : checked;
+  }
   const problems: Partial<Record<FormField, string>> = {};
   for (const p of checked.problems) {
     const field = (FORM_FIELDS as readonly string[]).includes(p.field) ? (p.field as FormField) : 'epochs';

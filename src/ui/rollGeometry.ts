@@ -43,6 +43,22 @@ export function noteRect(
   };
 }
 
+/**
+ * The grid place under a point of the full (unscrolled) drawing, in CSS pixels: the step with its fraction (where in
+ * the step), and the pitch of the row (kept within the range shown).
+ */
+export function cellAt(
+  x: number,
+  y: number,
+  range: { low: number; high: number },
+  pxPerStep: number,
+  height: number,
+): { step: number; pitch: number } {
+  const rowHeight = height / (range.high - range.low + 1);
+  const pitch = range.high - Math.floor(y / rowHeight);
+  return { step: Math.max(0, x / pxPerStep), pitch: Math.min(range.high, Math.max(range.low, pitch)) };
+}
+
 /** The step the playhead is at after `seconds` of playback at `tempoBpm`. */
 export function stepAt(seconds: number, tempoBpm: number, stepsPerBeat: number): number {
   return (seconds * tempoBpm * stepsPerBeat) / 60;

@@ -6,6 +6,7 @@ import { DEFAULT_GENERATION_OPTIONS, type GenerationOptions } from '../protocol/
 import type { TrackMix } from '../audio/schedule';
 import type { InstrumentName } from '../audio/instruments';
 import { defaultDraft, type HyperDraft } from './hyperForm';
+import { initialEditing, type EditingState } from './editState';
 
 /** The regions of the page; each has its own error boundary and can own an error message. */
 export type Region = 'melody' | 'settings' | 'training' | 'accompany' | 'player' | 'page';
@@ -97,6 +98,22 @@ export interface LoopBars {
 /** Training data choice. */
 export type DatasetChoice = 'jsb' | 'own';
 
+/** The part a track of one of the user's training files plays (the roles table's choices). */
+export type TrackRole = 'melody' | 'accompaniment' | 'drums' | 'unused';
+
+/** A file the user picked to train on: its tracks and the part each plays, or why it cannot be used. */
+export interface OwnTrainingFile {
+  file: File;
+  /** The file as read; null while it is being read, when it could not be read, and for a file that is not MIDI (see `TrainingDataSource.readOwnMidi`). */
+  parsed: ParsedMidi | null;
+  /** The part each track of `parsed` plays, by index into its tracks ('unused' for tracks without notes). */
+  roles: TrackRole[];
+  /** Why the file cannot be read or used, its name first; it is then left out of training. */
+  error: string | null;
+  /** What is wrong with the chosen roles, in words for the user; training waits until it is put right. */
+  problem: string | null;
+}
+
 /** Everything the page shows. */
 export interface AppState {
   melody: PianoRoll | null;
@@ -106,7 +123,10 @@ export interface AppState {
   pendingMidi: PendingMidi | null;
   draft: HyperDraft;
   dataset: DatasetChoice;
-  ownFiles: File[];
+  /** The user's own training files as picked, each with the roles of its tracks. */
+  ownFiles: OwnTrainingFile[];
+  /** Whether the picked files are still being read. */
+  ownFilesReading: boolean;
   /** What training is doing, as the worker reports it. */
   training: TrainingState;
   /** "Downloading the chorales…" and such, while preparing data. */
@@ -147,6 +167,8 @@ export interface AppState {
   error: ShownError | null;
   /** Count of errors so far (a test hook, shown as a data attribute). */
   errorCount: number;
+  /** The note editor: on or off, its track, grid, cursor and undo history (src/ui/controller/editing.ts). */
+  editing: EditingState;
 }
 
 /** Whether a run is going on (paused counts): models and the engine must not change under it. */
@@ -164,6 +186,7 @@ export function initialState(): AppState {
     draft: defaultDraft(),
     dataset: 'jsb',
     ownFiles: [],
+    ownFilesReading: false,
     training: 'idle',
     trainingNote: '',
     progress: null,
@@ -191,5 +214,6 @@ export function initialState(): AppState {
     loopBars: null,
     error: null,
     errorCount: 0,
+    editing: initialEditing(),
   };
 }

@@ -48,4 +48,6 @@ export interface EngineFactory {
   restoreRun(state: unknown, config: HyperParams, data: TrainingWindows, completedIterations: number): Promise<TrainingRun>;
   /** Reads a model saved by `exportModel()`; throws BadModelError when the files are not a Cantus model. */
   loadModel(files: ModelFiles): Promise<WorkerModel>;
+  /** The replicas a run of this batch size would train on, on the engine in use (1 where it trains alone). */
+  replicasFor(batchSize: number): number;
 }

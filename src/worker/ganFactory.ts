@@ -125,6 +125,10 @@ export const ganEngineFactory: EngineFactory = {
   async loadModel(files) {
     return new GanModel(await readModelFile(() => importModel(files)));
   },
+
+  replicasFor(batchSize) {
+    return browserReplicaCount(batchSize);
+  },
 };
 
 /** Turns the model's file errors into the worker's 'bad-model' errors, keeping their messages. */

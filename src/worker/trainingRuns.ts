@@ -5,7 +5,8 @@
 import { TrainingDriver } from '../model/driver';
 import { splitHeldOut } from '../music/heldOut';
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
-import { checkHyperParams } from '../protocol/config';
+import { memoryProblem } from '../protocol/memory';
+import { checkHyperParams, type HyperParams } from '../protocol/config';
 import type { MetricSet, TrainingState } from '../protocol/messages';
 import { pianoRollSchema, trainingWindowsSchema } from '../protocol/requests';
 import type { HandlerContext } from './context';
@@ -28,6 +29,12 @@ export interface TrainingRunsDeps {
   prepareEngine: (width: number) => Promise<void>;
   /** Makes a run's model the one generate and save use. */
   useModel: (model: WorkerModel) => void;
+}
+
+/** Refuses (as bad settings, naming the batch size) a run whose replicas would not fit in memory (src/model/memory.ts). */
+function refuseUnlessItFits(config: HyperParams, engines: EngineFactory): void {
+  const problem = memoryProblem(config.baseWidth, config.batchSize, engines.replicasFor(config.batchSize));
+  if (problem) throw new TrainerError('bad-config', problem, [{ field: 'batchSize', message: problem }]);
 }
 
 /** The worker's training run and its state; one run at a time. */
@@ -87,8 +94,11 @@ export class TrainingRuns {
       // The checkpoint's settings win (its weights were shaped by them); only the number of epochs may be raised.
       config = { ...checkpoint.config, epochs: Math.max(checkpoint.config.epochs, config.epochs) };
       completedIterations = checkpoint.completedIterations;
+      refuseUnlessItFits(config, engines);
       run = await engines.restoreRun(checkpoint.state, config, training, completedIterations);
     } else {
+      // Refused before the saved run is cleared: a run too large to train must not cost the user the one they had.
+      refuseUnlessItFits(config, engines);
       // Storage that is full or blocked must not keep a new run from starting: its first checkpoint says why.
       await store.clearCheckpoint().catch(() => undefined);
       run = await engines.newRun(config, training);

@@ -48,7 +48,9 @@ describe('npm run accompany', () => {
 
   it('says what is wrong with a bad command line or file', async () => {
     expect(() => parseAccompanyArgs([])).toThrow(AccompanyUsageError);
-    expect(() => parseAccompanyArgs(['a.mid', '--decode-mode', 'jazz'])).toThrow(/--decode-mode must be one of chorale, single, chords/);
+    expect(() => parseAccompanyArgs(['a.mid', '--decode-mode', 'jazz'])).toThrow(
+      /--decode-mode must be one of auto, chorale, data, single, chords/,
+    );
     expect(() => parseAccompanyArgs(['a.mid', '--voicing', 'single'])).toThrow(/Unknown option '--voicing'/);
     expect(parseAccompanyArgs(['a.mid', '--candidates', '4']).options.candidates).toBe(4);
     expect(() => parseAccompanyArgs(['a.mid', '--candidates', '0'])).toThrow(/--candidates must be at least 1, got 0/);

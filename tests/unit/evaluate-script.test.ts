@@ -232,7 +232,7 @@ describe('the generation options on the command line', () => {
       leapCost: 0.1,
     });
     expect(() => generationOptionsFromFlags({ 'decode-mode': 'jazz' })).toThrow(
-      /--decode-mode must be one of chorale, single, chords, got jazz/,
+      /--decode-mode must be one of auto, chorale, data, single, chords, got jazz/,
     );
     expect(() => generationOptionsFromFlags({ 'decode-weights': '{chordBonus:0}' })).toThrow(/--decode-weights must be a JSON object/);
     expect(() => generationOptionsFromFlags({ 'decode-weights': '{"chordBonuz":0}' })).toThrow(

@@ -12,6 +12,7 @@ import {
   MODEL_FORMAT,
 } from '../../src/model/io';
 import type { ModelFiles } from '../../src/protocol/messages';
+import { BAR_POSITIONS, type DataProfile } from '../../src/music/dataProfile';
 import { maxDifference, syntheticWindows, tinyConfig, useCpu, weightValues } from './model-fixtures';
 import { useWasm } from './wasm-fixtures';
 
@@ -59,6 +60,45 @@ describe('model files', () => {
     const a = await engine.generateWindows(MELODY, NOISE);
     const b = await loaded.generateWindows(MELODY, NOISE);
     expect(maxDifference([a], [b])).toBe(0);
+    // A model of the Bach chorales states no data profile.
+    expect(manifest.data).toBeUndefined();
+    expect(loaded.dataProfile).toBeNull();
+    engine.dispose();
+    loaded.dispose();
+  });
+
+  it("keep what the model learned from: the training windows' data profile", async () => {
+    const engine = GanEngine.create(tinyConfig({ seed: 4 }));
+    const profile: DataProfile = {
+      kind: 'own',
+      melody: { low: 60, high: 84 },
+      tracks: ['Piano', 'Bass', 'Drums'].map((name, i) => ({
+        name,
+        program: i === 1 ? 33 : 0,
+        isDrum: i === 2,
+        low: 36,
+        high: 60,
+        restRate: 0.5,
+        polyphony: i === 0 ? 3 : 1,
+        noteSteps: 4,
+        onsets: new Array<number>(BAR_POSITIONS).fill(1 / BAR_POSITIONS),
+        drumKeys: i === 2 ? [{ pitch: 36, hitRate: 0.125, pattern: new Array<number>(BAR_POSITIONS).fill(0.125) }] : [],
+      })),
+    };
+    engine.sampler({ ...syntheticWindows(4), profile });
+    expect(engine.dataProfile).toBe(profile);
+    const files = await exportModel(engine);
+    const loaded = await importModel(files);
+    expect(loaded.dataProfile).toEqual(profile);
+    const damaged = JSON.parse(files.modelJson);
+    damaged.data.tracks[2].drumKeys[0].pattern = [1];
+    await expectModelFileError(
+      { modelJson: JSON.stringify(damaged), weights: files.weights },
+      'bad-shape',
+      /track 3 of the data profile is damaged/,
+    );
+    damaged.data.kind = 'jazz';
+    await expectModelFileError({ modelJson: JSON.stringify(damaged), weights: files.weights }, 'bad-shape', /data kind/);
     engine.dispose();
     loaded.dispose();
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MidiInputError } from '../../src/music/errors';
 import { parseMidi } from '../../src/music/midiIn';
 import { trackNotes } from '../../src/music/notes';
-import { OWN_MIDI_TRACK_NAMES, defaultTrackRoles, ownMidiToRoll, ownMidiToTrainingWindows } from '../../src/music/ownMidi';
+import { defaultTrackRoles, ownMidiRolls, ownMidiToRoll, ownMidiToTrainingWindows, trackRolesProblem } from '../../src/music/ownMidi';
 import { buildMidi, type NoteSpec } from './music-midi-helpers';
 
 /** A note every `every` steps for `bars` bars at `pitch`. */
@@ -23,18 +23,33 @@ const band = parseMidi(
 const indexOf = (name: string) => band.tracks.find((t) => t.name === name)!.index;
 
 describe('defaultTrackRoles', () => {
-  it('takes the highest non-drum track as melody and the next three, high to low, as accompaniment', () => {
+  it('takes the highest non-drum track as melody, the next two high to low and the drums as accompaniment', () => {
     expect(defaultTrackRoles(band)).toEqual({
       melody: indexOf('Lead'),
-      accompaniment: [indexOf('Strings'), indexOf('Pad'), indexOf('Guitar')],
+      accompaniment: [indexOf('Strings'), indexOf('Pad'), indexOf('Drums')],
     });
+  });
+
+  it('takes three melodic tracks when the file has no drums', () => {
+    const noDrums = parseMidi(
+      buildMidi([
+        { name: 'Bass', program: 33, notes: pulse(40, 1, 4) },
+        { name: 'Pad', program: 89, notes: pulse(60, 1, 16) },
+        { name: 'Lead', program: 80, notes: pulse(79, 1, 2) },
+        { name: 'Strings', program: 48, notes: pulse(67, 1, 8) },
+      ]),
+    );
+    const at = (name: string) => noDrums.tracks.find((t) => t.name === name)!.index;
+    expect(defaultTrackRoles(noDrums)).toEqual({ melody: at('Lead'), accompaniment: [at('Strings'), at('Pad'), at('Bass')] });
   });
 });
 
 describe('ownMidiToRoll', () => {
   it('puts the melody top line first and the accompaniment after it', () => {
     const roll = ownMidiToRoll(band);
-    expect(roll.tracks.map((t) => t.name)).toEqual(['Lead', 'Strings', 'Pad', 'Guitar']);
+    expect(roll.tracks.map((t) => t.name)).toEqual(['Lead', 'Strings', 'Pad', 'Drums']);
+    expect(roll.tracks[3].isDrum).toBe(true);
+    expect(trackNotes(roll, 3).every((n) => n.pitch === 36)).toBe(true);
     // The lead's chord note (76 under 79) is gone from the melody.
     expect(trackNotes(roll, 0).every((n) => n.pitch === 79)).toBe(true);
     expect(trackNotes(roll, 1)).toHaveLength(8);
@@ -62,6 +77,14 @@ describe('ownMidiToRoll', () => {
     expect(() =>
       ownMidiToRoll(band, { melody: indexOf('Lead'), accompaniment: ['Bass', 'Pad', 'Strings', 'Guitar'].map(indexOf) }),
     ).toThrow(/at most 3/);
+    expect(trackRolesProblem(band, { melody: indexOf('Lead'), accompaniment: [indexOf('Bass')] })).toBeNull();
+  });
+
+  it('refuses more melodic tracks than there are places beside a drum track', () => {
+    const roles = { melody: indexOf('Lead'), accompaniment: ['Strings', 'Pad', 'Guitar'].map(indexOf) };
+    // Alone, the band without drums has three melodic places; beside a file with drums, two.
+    expect(ownMidiRolls([band], [roles]).tracks.map((t) => t.name)).toEqual(['Strings', 'Pad', 'Guitar']);
+    expect(() => ownMidiRolls([band, band], [roles, undefined], ['band.mid', 'band2.mid'])).toThrow(/"band.mid" has 3 melodic/);
   });
 });
 
@@ -77,13 +100,43 @@ describe('ownMidiToTrainingWindows', () => {
     // The band is 4 bars (windows at bars 1, 2, 3), the duo 2 bars (one window).
     expect(windows.count).toBe(4);
     expect(windows.tracks).toBe(4);
-    expect(windows.trackNames).toEqual(OWN_MIDI_TRACK_NAMES);
+    expect(windows.trackNames).toEqual(['Melody', 'Strings', 'Pad', 'Drums']);
     expect(new Set(windows.data)).toEqual(new Set([-1, 1]));
     // Window 4 (the duo): flute on track 0 at step 0, cello on track 1.
     const cell = (w: number, step: number, pitch: number, track: number) => windows.data[((w * 32 + step) * 128 + pitch) * 4 + track];
     expect(cell(3, 0, 74, 0)).toBe(1);
     expect(cell(3, 0, 43, 1)).toBe(1);
     expect(cell(3, 0, 43, 0)).toBe(-1);
-    expect(ownMidiToTrainingWindows([band], { transpositions: [5] }).count).toBe(6);
+    const moved = ownMidiToTrainingWindows([band], { transpositions: [5] });
+    expect(moved.count).toBe(6);
+    // The transposed copies move the strings, not the drums (a drum key is an instrument).
+    const movedCell = (w: number, step: number, pitch: number, track: number) => moved.data[((w * 32 + step) * 128 + pitch) * 4 + track];
+    expect(movedCell(3, 0, 72, 1)).toBe(1);
+    expect(movedCell(3, 0, 36, 3)).toBe(1);
+    expect(movedCell(3, 0, 41, 3)).toBe(-1);
+  });
+
+  it("names the tracks after the files' and profiles the data", () => {
+    const duo = parseMidi(
+      buildMidi([
+        { name: 'Flute', notes: pulse(74, 2, 4) },
+        { name: 'Cello', notes: pulse(43, 2, 8) },
+      ]),
+    );
+    const windows = ownMidiToTrainingWindows([band, duo]);
+    const profile = windows.profile!;
+    expect(profile.kind).toBe('own');
+    expect(profile.tracks.map((t) => [t.name, t.program, t.isDrum])).toEqual([
+      ['Strings', 48, false],
+      ['Pad', 89, false],
+      ['Drums', 0, true],
+    ]);
+    // The first place: the band's strings (G4 half notes) and the duo's cello (G2 half notes); drums: a kick each beat.
+    expect(profile.tracks[0]).toMatchObject({ low: 43, high: 67, polyphony: 1, noteSteps: 8, restRate: 0 });
+    expect(profile.tracks[2].drumKeys).toEqual([
+      { pitch: 36, hitRate: 0.25, pattern: [0, 4, 8, 12].reduce((p, i) => ((p[i] = 1), p), new Array(16).fill(0)) },
+    ]);
+    // The strings' rhythm: half notes on beats 1 and 3 of the bar.
+    expect(profile.tracks[0].onsets[0] + profile.tracks[0].onsets[8]).toBe(1);
   });
 });

@@ -14,7 +14,7 @@ import { layoutToMusicXml } from '../../src/music/musicXml';
 import { rollToMidi } from '../../src/music/midiOut';
 import { Midi } from '@tonejs/midi';
 import { trackNotes, type Note } from '../../src/music/notes';
-import { createRoll, type PianoRoll } from '../../src/music/pianoRoll';
+import { createRoll, selectTracks, type PianoRoll } from '../../src/music/pianoRoll';
 import { jsbValidSplit, note } from './music-fixtures';
 
 const VOICES = ['Soprano', 'Alto', 'Tenor', 'Bass'];
@@ -175,6 +175,23 @@ describe('score layout', () => {
     const roman = layoutToAbc(layoutScore(gMajorChorale()), { barsPerLine: 2, chordLabels: 'roman' }).abc;
     expect(roman).toContain('(V2 V3 H)');
     expect(roman).toContain('"_V7"x4');
+  });
+
+  it('leaves drum tracks out of the staves, the key and the chords', () => {
+    const r = createRoll(32, [
+      { name: 'Melody', program: 0, isDrum: false },
+      { name: 'Bass', program: 33, isDrum: false },
+      { name: 'Drums', program: 0, isDrum: true },
+    ]);
+    // B major: the melody walks its scale over a B bass; the drums strike keys 36, 38 and 42 (C, D, F sharp as pitches).
+    [71, 73, 75, 76, 78, 80, 82, 83].forEach((p, i) => note(r, 0, p, i * 4, 4));
+    note(r, 1, 47, 0, 32);
+    for (let step = 0; step < 32; step += 2) [36, 38, 42].forEach((p) => note(r, 2, p, step, 1));
+    const layout = layoutScore(r);
+    expect(layout.key).toEqual({ tonic: 11, mode: 'major' });
+    expect(layout.staves.flatMap((s) => s.voices.map((v) => v.name))).toEqual(['Melody', 'Bass']);
+    // The same chords as the piece without its drums.
+    expect(layout.chords).toEqual(layoutScore(selectTracks(r, [0, 1])).chords);
   });
 
   it('prints accidentals outside the key once per bar, and naturals where the signature needs undoing', () => {

@@ -12,7 +12,7 @@ import {
 
 describe('generation options', () => {
   it('default to the chorale decoding of cross-faded windows with the hand-set weights', () => {
-    expect(DEFAULT_GENERATION_OPTIONS).toEqual({ decodeMode: 'chorale', join: 'crossfade', decodeWeights: {}, candidates: 1 });
+    expect(DEFAULT_GENERATION_OPTIONS).toEqual({ decodeMode: 'auto', join: 'crossfade', decodeWeights: {}, candidates: 1 });
     expect(resolveGenerationOptions({ decodeMode: 'single' })).toEqual({ ...DEFAULT_GENERATION_OPTIONS, decodeMode: 'single' });
   });
 
@@ -21,7 +21,7 @@ describe('generation options', () => {
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
     expect(checked.problems.map((p) => p.field).sort()).toEqual(['decodeMode', 'join', 'voicing']);
-    expect(checked.problems.find((p) => p.field === 'decodeMode')?.message).toBe('must be one of chorale, single, chords');
+    expect(checked.problems.find((p) => p.field === 'decodeMode')?.message).toBe('must be one of auto, chorale, data, single, chords');
     expect(() => resolveGenerationOptions({ decodeWeights: { chordBonus: 'big' } } as never)).toThrow(GenerationOptionsError);
   });
 

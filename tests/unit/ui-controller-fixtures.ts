@@ -12,8 +12,10 @@ import { createStore, type Store } from '../../src/ui/store';
 import { initialState, type AppState } from '../../src/ui/state';
 import { cellIndex, createRoll, type PianoRoll } from '../../src/music/pianoRoll';
 import type { TrackMix } from '../../src/audio/schedule';
+import type { KeyPress } from '../../src/ui/editInput';
 import type { HeldOutMeasures, MetricSet, ModelFiles, WorkerEvent } from '../../src/protocol/messages';
 import { DEFAULT_HYPERPARAMS, type HyperParamsInput } from '../../src/protocol/config';
+import { readMidiFiles } from '../../src/data/ownMidiFiles';
 import { buildMidi } from './music-midi-helpers';
 
 /** A trainer that records what it is asked and answers like the worker. */
@@ -137,6 +139,8 @@ export function depsFor(parts: ControllerParts, overrides: Partial<ControllerDep
         data: new Int8Array(4 * 32 * 128 * 4).fill(-1),
         trackNames: ['S', 'A', 'T', 'B'],
       }),
+      // The user's own files are read on this thread, with the page's messages (their names first).
+      readOwnMidi: async (picked) => (await readMidiFiles([picked]))[0],
       ownMidi: async () => {
         throw new Error('unused');
       },
@@ -226,3 +230,13 @@ export const HELD_OUT: HeldOutMeasures = {
   network: { voiceCrossEntropy: 3.2, inKeyRate: 0.6, restRate: 0.3, polyphonicRate: 0.2 },
   reference: { inKeyRate: 0.9, restRate: 0.05, polyphonicRate: 0 },
 };
+
+/** A key press for the note editor: `key` with the modifiers given, the others up. */
+export const press = (key: string, mods: Partial<Omit<KeyPress, 'key'>> = {}): KeyPress => ({
+  key,
+  shiftKey: false,
+  altKey: false,
+  ctrlKey: false,
+  metaKey: false,
+  ...mods,
+});

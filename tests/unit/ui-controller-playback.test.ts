@@ -2,6 +2,28 @@
 import { describe, expect, it } from 'vitest';
 import { createRoll } from '../../src/music/pianoRoll';
 import { setup } from './ui-controller-fixtures';
+import { defaultInstrument, instrumentForProgram } from '../../src/audio/instruments';
+
+describe('default instruments', () => {
+  it('voice a track after the program it states, by General MIDI family, else by its place', () => {
+    expect([0, 12, 19, 25, 33, 42, 48, 52, 56, 73, 81, 89].map(instrumentForProgram)).toEqual([
+      'piano',
+      'marimba',
+      'organ',
+      'piano',
+      'bass',
+      'strings',
+      'strings',
+      'choir',
+      'strings',
+      'flute',
+      'organ',
+      'strings',
+    ]);
+    expect(defaultInstrument(2, { program: 33 })).toBe('bass');
+    expect(defaultInstrument(2)).toBe('organ');
+  });
+});
 
 describe('Controller playback', () => {
   it('exports what is heard: mixer programs, the tempo in use, muted tracks left out and named', () => {
@@ -28,7 +50,8 @@ describe('Controller playback', () => {
     controller.setTempo(106);
     expect(controller.exportPlan()?.leftOut).toEqual(['Tenor']);
     controller.exportMidi();
-    expect(written!.options).toMatchObject({ tempoBpm: 106, programs: [73, 19, 19], include: [true, true, false] });
+    // The tenor, left on the instrument nearest its own program (52, choir), keeps that program.
+    expect(written!.options).toMatchObject({ tempoBpm: 106, programs: [73, 19, 52], include: [true, true, false] });
     expect(written!.name).toBe('Twinkle, Twinkle, Little Star - melody, alto - 106 bpm.mid');
     // Every track muted: a message, no file.
     controller.setTrackMix(0, { muted: true });

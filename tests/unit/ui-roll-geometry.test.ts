@@ -1,6 +1,6 @@
 /** Where the piano roll view draws notes: the pitch range it shows and each note's rectangle. */
 import { describe, expect, it } from 'vitest';
-import { pitchRange, noteRect, placeChordSymbols, stepAt } from '../../src/ui/rollGeometry';
+import { cellAt, pitchRange, noteRect, placeChordSymbols, stepAt } from '../../src/ui/rollGeometry';
 
 describe('roll geometry', () => {
   it('shows at least two octaves around the notes and places notes by step and pitch', () => {
@@ -12,6 +12,14 @@ describe('roll geometry', () => {
     expect(rect.y).toBe(0);
     expect(rect.width).toBe(19);
     expect(stepAt(1, 120, 4)).toBe(8);
+  });
+
+  it('finds the step and pitch under a point, the inverse of a note rectangle, kept within the range', () => {
+    const range = { low: 60, high: 71 };
+    const rect = noteRect({ pitch: 64, step: 5, steps: 1 }, range, 12, 240);
+    expect(cellAt(rect.x + 3, rect.y + 1, range, 12, 240)).toEqual({ step: 5.25, pitch: 64 });
+    expect(cellAt(-4, 500, range, 12, 240)).toEqual({ step: 0, pitch: 60 });
+    expect(cellAt(0, -3, range, 12, 240).pitch).toBe(71);
   });
 });
 

@@ -153,6 +153,11 @@ export class CountingEngineFactory implements EngineFactory {
     return this.makeRun(config, 0);
   }
 
+  /** Trains alone, as on a GPU engine. */
+  replicasFor(): number {
+    return 1;
+  }
+
   async restoreRun(state: unknown, config: HyperParams, _data: TrainingWindows, completedIterations: number): Promise<TrainingRun> {
     const saved = state as { iterations: number };
     if (saved.iterations !== completedIterations) throw new Error(`state at ${saved.iterations}, counters at ${completedIterations}`);

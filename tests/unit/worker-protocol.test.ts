@@ -46,6 +46,36 @@ describe('TrainerHandler requests', () => {
     expect(log.of('progress')).toHaveLength(0);
   });
 
+  it('refuses a run that would not fit in memory, naming the batch size, and keeps the saved run', async () => {
+    const log = new EventLog();
+    const store = freshStore();
+    const handler = new TrainerHandler({
+      post: log.post,
+      engines: new CountingEngineFactory(),
+      store,
+      chooseBackend: pretendBackends('cpu'),
+      metrics: null,
+    });
+    const saved = {
+      config: {},
+      state: { iterations: 3 },
+      epoch: 1,
+      completedIterations: 3,
+      dataset: { count: 2, steps: 32, tracks: 4, trackNames: [], checksum: 1 },
+      savedAt: 1,
+    };
+    await store.saveCheckpoint(saved as never);
+    await handler.handle({ type: 'start', config: { baseWidth: 64, batchSize: 256 }, data: syntheticWindows(2), snapshotMelodies: [] });
+    const error = log.of('error')[0];
+    expect(error.code).toBe('bad-config');
+    expect(error.problems?.map((p) => p.field)).toEqual(['batchSize']);
+    expect(error.message).toMatch(
+      /width 64 with batch size 256 needs about .* GB of memory, more than the 3\.0 GB .* batch size of at most \d+, or a smaller model/,
+    );
+    expect(handler.trainingState).toBe('idle');
+    expect(await store.loadCheckpoint()).toMatchObject({ completedIterations: 3 });
+  });
+
   it('answers generate and save before any model with no-model, tied to the request id', async () => {
     const log = new EventLog();
     const handler = handlerWith(log);
@@ -143,7 +173,7 @@ describe('TrainerHandler requests', () => {
     expect(seen.slice(-2)).toEqual([{ ...DEFAULT_GENERATION_OPTIONS, decodeMode: 'single' }, DEFAULT_GENERATION_OPTIONS]);
     const [error] = log.of('error');
     expect([error.requestId, error.code]).toEqual([3, 'bad-request']);
-    expect(error.message).toMatch(/decodeMode must be one of chorale, single, chords/);
+    expect(error.message).toMatch(/decodeMode must be one of auto, chorale, data, single, chords/);
   });
 });
 

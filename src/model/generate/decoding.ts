@@ -1,6 +1,7 @@
 /**
- * Generation stage 2, decoding: the voices' raw tanh scores become alto, tenor and bass notes, in the model's
- * register, as `options.decodeMode` says:
+ * Generation stage 2, decoding: the voices' raw tanh scores become alto, tenor and bass notes (or the tracks of the
+ * model's own data), in the model's register, as `options.decodeMode` says ('auto': the one that fits the model's data):
+ * - 'data' writes each track as the model's own training data did (dataDecoding.ts);
  * - 'chorale' (the default) decodes the three voices together so that they sound wherever the melody sounds,
  *   stay in range and in order, and form chords (src/model/decode.ts), with `options.decodeWeights`;
  * - 'single' lets each voice sing its own highest-scoring pitch where that score is above 0, one voice at a
@@ -9,7 +10,9 @@
  */
 import { pitchClassHistogram } from '../../music/keys';
 import { PITCHES } from '../../music/pianoRoll';
-import { GenerationOptionsError, type GenerationOptions } from '../../protocol/generation';
+import type { DataProfile } from '../../music/dataProfile';
+import { GenerationOptionsError, type DecodeMode, type GenerationOptions } from '../../protocol/generation';
+import { decodeForData } from './dataDecoding';
 import { decodeChorale, DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, type ChoraleDecodeOptions } from '../decode';
 import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from '../networks';
 import { VOICES, type Candidate, type ModelMelody } from './types';
@@ -66,20 +69,39 @@ function singleNote(scores: Float32Array, step: number, voice: number, held: num
   return sounding;
 }
 
+/** The decoding `mode` asks for with a model of `profile`'s data: 'auto' is 'data' for own music, else 'chorale'. */
+export function decodeModeFor(mode: DecodeMode, profile: DataProfile | null | undefined): Exclude<DecodeMode, 'auto'> {
+  if (mode !== 'auto') return mode;
+  return profile?.kind === 'own' ? 'data' : 'chorale';
+}
+
 /**
- * Decodes `scores` ([steps, 128, 4] raw tanh outputs in the model's register) into alto, tenor and bass under
- * `input`'s melody; `seed` draws whatever the decoding draws (a sampled chorale path, ornaments).
+ * Decodes `scores` ([steps, 128, 4] raw tanh outputs in the model's register) into the accompaniment tracks under
+ * `input`'s melody, for a model of `profile`'s data (null: the chorales); `seed` draws whatever the decoding draws
+ * (a sampled chorale path, ornaments).
  */
 export function decodeVoices(
   scores: Float32Array,
   input: ModelMelody,
   seed: number,
   options: Pick<GenerationOptions, 'decodeMode' | 'decodeWeights'>,
+  profile: DataProfile | null = null,
 ): Candidate {
   const { melody } = input;
   const steps = melody.steps;
+  const mode = decodeModeFor(options.decodeMode, profile);
+  if (mode === 'data') {
+    if (profile?.kind !== 'own')
+      throw new GenerationOptionsError([
+        {
+          field: 'decodeMode',
+          message: 'is "data", which needs a model trained on your own MIDI files; this one learned the Bach chorales',
+        },
+      ]);
+    return decodeForData(scores, input, seed, profile);
+  }
   const voices = new Uint8Array(steps * PITCHES * VOICES);
-  if (options.decodeMode === 'chorale') {
+  if (mode === 'chorale') {
     const lines = decodeChorale(scores, input.top, {
       tracks: OUTPUT_TRACKS,
       stepsPerBeat: melody.stepsPerBeat,
@@ -96,7 +118,7 @@ export function decodeVoices(
   for (let v = 0; v < VOICES; v++) {
     let held = -1;
     for (let step = 0; step < steps; step++) {
-      const sounding = options.decodeMode === 'single' ? singleNote(scores, step, v + 1, held) : thresholded(scores, step, v + 1);
+      const sounding = mode === 'single' ? singleNote(scores, step, v + 1, held) : thresholded(scores, step, v + 1);
       held = sounding.indexOf(1);
       for (let q = 0; q < PITCHES; q++) if (sounding[q]) voices[(step * PITCHES + q) * VOICES + v] = 1;
     }

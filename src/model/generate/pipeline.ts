@@ -1,5 +1,6 @@
 /**
- * Generation: accompanying a melody of any length with alto, tenor and bass, as four named stages. One
+ * Generation: accompanying a melody of any length with alto, tenor and bass (or, for a model of the user's own
+ * music, the tracks of its data, named and voiced after them), as four named stages. One
  * GenerationOptions object (src/protocol/generation.ts) goes down the stages; each reads what it uses of it.
  * 1. scores (scores.ts): the melody moved into the model's register and the generator's voice scores for it;
  * 2. decode (decoding.ts): the scores become notes, one candidate per seed the choice asks for;
@@ -63,14 +64,16 @@ export async function generate(
       stageMs[stage] += now() - start;
     }
   };
-  const modelMelody = await timed('scores', () => intoModelRegister(melody));
+  const profile = networks.dataProfile ?? null;
+  const own = profile?.kind === 'own' ? profile : null;
+  const modelMelody = await timed('scores', () => intoModelRegister(melody, own?.melody));
   const candidates: Candidate[] = [];
   for (const candidateSeed of candidateSeeds(seed, options)) {
     const scores = await timed('scores', () => voiceScores(networks, modelMelody, candidateSeed, options));
-    candidates.push(await timed('decode', () => decodeVoices(scores, modelMelody, candidateSeed, options)));
+    candidates.push(await timed('decode', () => decodeVoices(scores, modelMelody, candidateSeed, options, profile)));
   }
   const choice = await timed('choose', () => chooseCandidate(candidates, criticScorer(networks, modelMelody, options)));
-  const roll = await timed('place', () => placeInUserRegister(candidates[choice.index], modelMelody));
+  const roll = await timed('place', () => placeInUserRegister(candidates[choice.index], modelMelody, own?.tracks));
   return {
     roll,
     report: {

@@ -2,7 +2,8 @@
  * Generation stage 4, placement: the accompanied roll in the user's register. The user's melody is kept exactly
  * as given (track 0: notes, onsets, velocities, register, program); the chosen alto, tenor and bass are moved
  * back from the model's register by the melody's octave shift. A note of a voice lasts while its pitch keeps
- * sounding from step to step.
+ * sounding from step to step, unless the candidate marks an attack. A model of the user's own music names and
+ * voices the tracks after its data (its profile's tracks).
  */
 import { PITCHES, createRoll, sameGrid, type PianoRoll, type TrackInfo } from '../../music/pianoRoll';
 import { ACCOMPANIMENT_VOICES, voiceLabel } from '../../music/voices';
@@ -21,11 +22,21 @@ export const ACCOMPANIMENT_TRACKS: readonly TrackInfo[] = ACCOMPANIMENT_VOICES.m
 /** Accompaniment velocity relative to the melody's mean velocity, so the melody stays on top. */
 const ACCOMPANIMENT_VELOCITY_RATIO = 0.85;
 
-/** The four-track roll: `input`'s melody as the user gave it, and `candidate`'s voices in the user's register. */
-export function placeInUserRegister(candidate: Candidate, input: ModelMelody): PianoRoll {
+/**
+ * The four-track roll: `input`'s melody as the user gave it, and `candidate`'s voices in the user's register, as
+ * the `accompaniment` tracks (default alto, tenor and bass); a drum track's keys are not moved.
+ */
+export function placeInUserRegister(
+  candidate: Candidate,
+  input: ModelMelody,
+  accompaniment: readonly TrackInfo[] = ACCOMPANIMENT_TRACKS,
+): PianoRoll {
   const { melody, shift } = input;
   const source = melody.tracks[0];
-  const tracks: TrackInfo[] = [{ name: 'Melody', program: source.program, isDrum: source.isDrum }, ...ACCOMPANIMENT_TRACKS];
+  const tracks: TrackInfo[] = [
+    { name: 'Melody', program: source.program, isDrum: source.isDrum },
+    ...accompaniment.slice(0, VOICES).map((t) => ({ name: t.name, program: t.program, isDrum: t.isDrum })),
+  ];
   const out = createRoll(melody.steps, tracks, {
     ...sameGrid(melody),
     withOnsets: true,
@@ -58,13 +69,15 @@ export function placeInUserRegister(candidate: Candidate, input: ModelMelody): P
     : 0;
   const { voices } = candidate;
   for (let v = 0; v < VOICES; v++) {
+    const move = tracks[v + 1].isDrum ? 0 : shift;
     for (let step = 0; step < melody.steps; step++) {
       for (let q = 0; q < PITCHES; q++) {
-        const p = q - shift;
-        if (!voices[(step * PITCHES + q) * VOICES + v] || p < 0 || p >= PITCHES) continue;
+        const p = q - move;
+        const cell = (step * PITCHES + q) * VOICES + v;
+        if (!voices[cell] || p < 0 || p >= PITCHES) continue;
         const to = (step * PITCHES + p) * outTracks + v + 1;
         out.active[to] = 1;
-        if (step === 0 || !voices[((step - 1) * PITCHES + q) * VOICES + v]) {
+        if (step === 0 || !voices[cell - PITCHES * VOICES] || candidate.onsets?.[cell]) {
           onsets[to] = 1;
           if (out.velocities && accompanimentVelocity) out.velocities[to] = accompanimentVelocity;
         }

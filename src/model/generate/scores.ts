@@ -18,11 +18,14 @@ import {
   windowStarts,
 } from './windows';
 
-/** The melody (track 0 of `melody`, 16th-note grid) as the model reads it; throws MelodyError when it cannot be accompanied. */
-export function intoModelRegister(melody: PianoRoll): ModelMelody {
+/**
+ * The melody (track 0 of `melody`, 16th-note grid) as the model reads it, moved by octaves into `range` (default the
+ * soprano's); throws MelodyError when it cannot be accompanied.
+ */
+export function intoModelRegister(melody: PianoRoll, range?: { low: number; high: number }): ModelMelody {
   checkMelody(melody);
   const active = melodyActive(melody);
-  const shift = octaveShiftIntoRange(active, melody.steps);
+  const shift = octaveShiftIntoRange(active, melody.steps, range);
   return { melody, active, shift, top: melodyTop(melody, shift) };
 }
 

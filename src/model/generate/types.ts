@@ -1,10 +1,13 @@
 /** What the generation stages (src/model/generate/) hand each other. */
+import type { DataProfile } from '../../music/dataProfile';
 import type { PianoRoll } from '../../music/pianoRoll';
 
 /** What generation needs of the GAN: the generator's voice scores and the critic's judgement (GanEngine has both). */
 export interface GenerationNetworks {
   /** Noise channels of the generator's bottleneck. */
   readonly noiseChannels: number;
+  /** What the model was trained on; null or absent: the Bach chorales (the chorale decoding and voices). */
+  readonly dataProfile?: DataProfile | null;
   /**
    * The generator's raw tanh outputs [n, 32, 128, 4] for melody windows [n, 32, 128, 1] of -1/+1 and noise
    * [n, 2, 8, noiseChannels].
@@ -26,7 +29,7 @@ export interface ModelMelody {
   top: Int16Array;
 }
 
-/** The accompaniment voices: alto, tenor, bass. */
+/** The accompaniment tracks the model writes: alto, tenor and bass for the chorales, the data's three tracks for own data. */
 export const VOICES = 3;
 
 /** One decoded accompaniment, in the model's register. */
@@ -35,4 +38,9 @@ export interface Candidate {
   seed: number;
   /** Sounding cells [steps x 128 x VOICES] of alto, tenor and bass: (step * 128 + pitch) * VOICES + voice. */
   voices: Uint8Array;
+  /**
+   * Attacks, in the same cells: a note that starts again where the one before it ends. Absent: every run of
+   * sounding steps of one pitch is one note.
+   */
+  onsets?: Uint8Array;
 }

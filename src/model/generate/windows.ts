@@ -43,12 +43,16 @@ export function melodyActive(melody: PianoRoll): Uint8Array {
 }
 
 /**
- * The octave shift (a multiple of 12) that best moves the melody into the soprano's VOICE_RANGES, the register
- * the model expects a melody in: the least total distance of its sounding cells outside that range, ties to the
+ * The octave shift (a multiple of 12) that best moves the melody into `range`, the register the model expects a
+ * melody in (by default the soprano's VOICE_RANGES; a model of own data, its data's melody range): the least total distance of its sounding cells outside that range, ties to the
  * smallest shift. 0 for a silent melody.
  */
-export function octaveShiftIntoRange(active: Uint8Array, steps: number): number {
-  const { low, high } = VOICE_RANGES.soprano;
+export function octaveShiftIntoRange(
+  active: Uint8Array,
+  steps: number,
+  range: { low: number; high: number } = VOICE_RANGES.soprano,
+): number {
+  const { low, high } = range;
   const histogram = new Float64Array(PITCHES);
   for (let step = 0; step < steps; step++) for (let p = 0; p < PITCHES; p++) histogram[p] += active[step * PITCHES + p];
   let best = 0;

@@ -1,6 +1,7 @@
 /** What the page controller is built from: the worker client, the player, data, memory and the browser's helpers. */
 import type { PianoRoll, TrainingWindows } from '../../music/pianoRoll';
 import type { ParsedMidi } from '../../music/midiIn';
+import type { TrackRoles } from '../../music/ownMidi';
 import type { RollToMidiOptions } from '../../music/midiOut';
 import type { HyperParams, HyperParamsInput } from '../../protocol/config';
 import type { BackendName, EngineOptions, EngineReady, ModelFiles, ModelSource, WorkerEvent } from '../../protocol/messages';
@@ -47,12 +48,28 @@ export interface PlayerControl {
   preview?(pitch: number, down: boolean): void;
 }
 
+/** What the page knows of the user's own MIDI files when it trains on them, file by file in the order of the files. */
+export interface OwnMidiChoice {
+  /** The roles the user chose for each file's tracks. */
+  roles: TrackRoles[];
+  /** The files' names, for messages. */
+  names: string[];
+  /** The files as `readOwnMidi` read them, so they need not be read again. */
+  parsed?: ParsedMidi[];
+}
+
 /** Where training data comes from (src/data's JSB loader and the music helper's own-MIDI loader). */
 export interface TrainingDataSource {
   /** The JSB chorales as training windows, downloaded once and cached; `note` reports what it is doing. */
   jsb(note: (text: string) => void): Promise<TrainingWindows>;
-  /** The user's own MIDI files as training windows. */
-  ownMidi(files: File[], note: (text: string) => void): Promise<TrainingWindows>;
+  /**
+   * Reads one of the files the user picked to train on (off the page's thread in the page), so that the page can
+   * show its tracks; null for a file that is not MIDI but is read whole when training starts (the JSB chorales'
+   * .json file). Rejects with a `MidiInputError` whose message starts with the file's name when it cannot be used.
+   */
+  readOwnMidi(file: File): Promise<ParsedMidi | null>;
+  /** The user's own files as training windows, with the tracks' roles `choice` gives (default: the files' default roles). */
+  ownMidi(files: File[], note: (text: string) => void, choice?: OwnMidiChoice): Promise<TrainingWindows>;
 }
 
 /** Everything the controller is built from. */

@@ -10,6 +10,7 @@ import type { AppState, Region } from '../state';
 import { Accompaniment } from './accompaniment';
 import type { ControllerDeps } from './deps';
 import { ComputeEngine } from './computeEngine';
+import { Editing } from './editing';
 import { Melody } from './melody';
 import { Messages } from './messages';
 import { Models } from './models';
@@ -18,7 +19,7 @@ import { Playback } from './playback';
 import { Settings } from './settings';
 import { Training } from './training';
 
-export type { ControllerDeps, PlayerControl, Trainer, TrainingDataSource } from './deps';
+export type { ControllerDeps, OwnMidiChoice, PlayerControl, Trainer, TrainingDataSource } from './deps';
 export type { PageMemory, SavedPage } from './pageMemory';
 export { PageActionError } from './messages';
 export { DEFAULT_MODEL_ENTRY, KEPT_LOSS_POINTS, thinLosses, TRAINED_MODEL_NAME, weightsFileName } from './modelList';
@@ -29,11 +30,22 @@ export { suggestMelodyTrack } from '../../music/melody';
 
 /** The actions each area offers the page, by name. */
 const MELODY_ACTIONS = ['openMidiFile', 'chooseTrack', 'cancelTrackChoice', 'loadSample', 'setMelody'] as const;
-const SETTINGS_ACTIONS = ['setField', 'setDataset', 'setOwnFiles'] as const;
+const SETTINGS_ACTIONS = ['setField', 'setDataset', 'setOwnFiles', 'setTrackRole'] as const;
 const ENGINE_ACTIONS = ['setEngineOverride'] as const;
 const TRAINING_ACTIONS = ['train', 'pauseTraining', 'resumeTraining', 'stopTraining'] as const;
 const ACCOMPANIMENT_ACTIONS = ['generate', 'setGenerationOptions', 'nextVariation'] as const;
 const MODEL_ACTIONS = ['chooseModel', 'forgetModel', 'loadModelFiles', 'saveModelFiles'] as const;
+const EDITING_ACTIONS = [
+  'setEditing',
+  'setEditTrack',
+  'setEditSnap',
+  'moveEditCursor',
+  'selectNote',
+  'editNote',
+  'undoEdit',
+  'redoEdit',
+  'pressEditKey',
+] as const;
 const PLAYBACK_ACTIONS = [
   'exportMidi',
   'exportMusicXml',
@@ -60,7 +72,8 @@ export type PageActions = Pick<Melody, (typeof MELODY_ACTIONS)[number]> &
   Pick<Training, (typeof TRAINING_ACTIONS)[number]> &
   Pick<Accompaniment, (typeof ACCOMPANIMENT_ACTIONS)[number]> &
   Pick<Models, (typeof MODEL_ACTIONS)[number]> &
-  Pick<Playback, (typeof PLAYBACK_ACTIONS)[number]>;
+  Pick<Playback, (typeof PLAYBACK_ACTIONS)[number]> &
+  Pick<Editing, (typeof EDITING_ACTIONS)[number]>;
 
 /** The named methods of `part`, bound to it. */
 function actionsOf<T extends object, K extends keyof T>(part: T, names: readonly K[]): Pick<T, K> {
@@ -98,7 +111,8 @@ export class Controller extends WithPageActions {
     this.engine = engine;
     const playback = new Playback({ store, player, messages, rollToMidi: deps.rollToMidi, download: deps.download });
     const melody = new Melody({ store, player, messages, playback, readMidi: deps.readMidi });
-    const settings = new Settings(store);
+    const editing = new Editing({ store, player, messages, playback });
+    const settings = new Settings({ store, data: deps.data });
     this.persistence = new Persistence({ store, memory: deps.memory, messages, melody, playback });
     this.models = new Models({
       store,
@@ -134,6 +148,7 @@ export class Controller extends WithPageActions {
       actionsOf(accompaniment, ACCOMPANIMENT_ACTIONS),
       actionsOf(this.models, MODEL_ACTIONS),
       actionsOf(playback, PLAYBACK_ACTIONS),
+      actionsOf(editing, EDITING_ACTIONS),
     );
   }
 

@@ -26,6 +26,8 @@ export interface SavedPage {
   tempoBpm: number | null;
   loop: boolean;
   loopBars: LoopBars | null;
+  /** The melody was edited after `result` was written (the page says the voices may no longer fit). */
+  melodyEdited?: boolean;
 }
 
 /** Reads and writes `SavedPage` (src/ui/persist.ts does it with IndexedDB). */

@@ -68,6 +68,7 @@ export class Persistence {
       loopBars: saved.loopBars ?? null,
       tempoBpm: saved.tempoBpm ?? null,
       ...restoredModels(saved),
+      editing: { ...s.editing, melodyEditedResult: saved.melodyEdited && saved.result ? saved.result : null },
     });
     const roll = saved.result ?? saved.melody;
     if (roll) {
@@ -118,6 +119,7 @@ export class Persistence {
         tempoBpm: s.tempoBpm,
         loop: s.loop,
         loopBars: s.loopBars,
+        melodyEdited: s.result !== null && s.result === s.editing.melodyEditedResult,
       };
       this.deps.memory.save(page).then(
         () => {

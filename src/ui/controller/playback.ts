@@ -80,7 +80,9 @@ export class Playback {
         title: s.melodyName || 'Cantus',
         tempoBpm: plan.tempoBpm,
         programs: plan.programs,
-        instrumentNames: roll.tracks.map((_, i) => INSTRUMENTS[s.instruments[i] ?? defaultInstrument(i)]),
+        instrumentNames: roll.tracks.map((track, i) =>
+          track.isDrum ? 'Drum kit' : INSTRUMENTS[s.instruments[i] ?? defaultInstrument(i, track)],
+        ),
         include: plan.include,
       });
       this.deps.download(plan.fileName.replace(/\.mid$/, '.musicxml'), xml, 'application/vnd.recordare.musicxml+xml');
@@ -93,10 +95,15 @@ export class Playback {
   listenTo(roll: PianoRoll, label: string): void {
     const s = this.store.get();
     const count = roll.tracks.length;
-    const sameShape = s.listening?.roll.tracks.length === count;
+    // The mixer stays as the user set it while the tracks stay the same (a new variation, a new melody); another
+    // model's tracks (other names and instruments) start from their own instruments.
+    const before = s.listening?.roll.tracks;
+    const sameShape =
+      before?.length === count &&
+      before.every((t, i) => i === 0 || (t.name === roll.tracks[i].name && t.program === roll.tracks[i].program));
     const mix = sameShape ? s.mix : Array.from({ length: count }, (_, i) => defaultTrackMix(i));
     const instruments =
-      sameShape && s.instruments.length === count ? s.instruments : Array.from({ length: count }, (_, i) => defaultInstrument(i));
+      sameShape && s.instruments.length === count ? s.instruments : roll.tracks.map((track, i) => defaultInstrument(i, track));
     this.store.set({ listening: { roll, label }, mix, instruments });
     this.loadIntoPlayer(roll);
   }
@@ -123,7 +130,7 @@ export class Playback {
     player.setRoll(roll);
     // Every voice of the snapshot sounds, on the instruments chosen for the accompaniment where they match.
     player.setMix(roll.tracks.map((_, i) => defaultTrackMix(i)));
-    player.setInstruments(roll.tracks.map((_, i) => s.instruments[i] ?? defaultInstrument(i)));
+    player.setInstruments(roll.tracks.map((track, i) => s.instruments[i] ?? defaultInstrument(i, track)));
     player.setTempo(s.tempoBpm ?? roll.tempoBpm);
     player.setLoop(false, null);
     await this.play();

@@ -5,8 +5,9 @@ import { sampleMelodyRoll, SAMPLE_MELODIES } from '../../music/samples';
 import type { WorkerEvent } from '../../protocol/messages';
 import type { Store } from '../store';
 import { isTraining, type AppState } from '../state';
-import { checkDraft } from '../hyperForm';
+import { checkDraft, trainingThreads } from '../hyperForm';
 import { snapshotWindow } from '../rollRanges';
+import { ownFilesHold, trackRolesOf } from '../trackRoles';
 import type { TrainingDataSource } from './deps';
 import type { ComputeEngine } from './computeEngine';
 import { PageActionError, type Messages } from './messages';
@@ -36,7 +37,7 @@ export class Training {
   async train(resume = false): Promise<void> {
     const s = this.store.get();
     const { messages, engine } = this.deps;
-    const checked = checkDraft(s.draft);
+    const checked = checkDraft(s.draft, trainingThreads(s));
     if (!checked.ok) {
       messages.report('settings', new PageActionError('Some settings are not valid; fix the fields marked in red before training.'));
       return;
@@ -58,10 +59,7 @@ export class Training {
       note('Preparing the training data…');
       let data: TrainingWindows;
       if (s.dataset === 'jsb') data = await this.deps.data.jsb(note);
-      else {
-        if (s.ownFiles.length === 0) throw new PageActionError('Pick one or more MIDI files to train on, or choose the JSB chorales.');
-        data = await this.deps.data.ownMidi(s.ownFiles, note);
-      }
+      else data = await this.ownData(s, note);
       const melody = s.melody ?? sampleMelodyRoll(SAMPLE_MELODIES[0].id);
       const window = snapshotWindow(melody) ?? snapshotWindow(sampleMelodyRoll(SAMPLE_MELODIES[0].id));
       const held = heldOutCount(data.count);
@@ -80,6 +78,30 @@ export class Training {
       note('');
       messages.report('training', error);
     }
+  }
+
+  /**
+   * The user's own files as training windows: the files that could be read, with the roles chosen for their tracks
+   * and as they were read when picked; a file that is not MIDI (the chorales' .json) has the data source read them all.
+   */
+  private async ownData(s: AppState, note: (text: string) => void): Promise<TrainingWindows> {
+    if (s.ownFiles.length === 0) throw new PageActionError('Pick one or more MIDI files to train on, or choose the JSB chorales.');
+    const hold = ownFilesHold(s);
+    if (hold) throw new PageActionError(hold);
+    if (s.ownFiles.some((f) => !f.parsed && !f.error))
+      return this.deps.data.ownMidi(
+        s.ownFiles.map((f) => f.file),
+        note,
+      );
+    const usable = s.ownFiles.flatMap((f) => {
+      const roles = f.parsed && !f.error ? trackRolesOf(f.parsed, f.roles) : null;
+      return f.parsed && roles ? [{ file: f.file, parsed: f.parsed, roles }] : [];
+    });
+    return this.deps.data.ownMidi(
+      usable.map((f) => f.file),
+      note,
+      { roles: usable.map((f) => f.roles), names: usable.map((f) => f.file.name), parsed: usable.map((f) => f.parsed) },
+    );
   }
 
   /** Pauses training after the current iteration. */
