@@ -3,15 +3,13 @@
  * A click or drag on the notes moves playback there (when `onSeek` is given); with an `editor` they edit the notes
  * instead, and the keys move a cursor drawn on the grid (src/ui/editInput.ts says what each does).
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { PianoRoll } from '../music/pianoRoll';
-import { trackNotes, type Note } from '../music/notes';
-import { noteAt } from '../music/edits';
 import { pitchName } from '../music/spelling';
 import { scheduleRoll } from '../audio/schedule';
-import { cellAt, noteRect, pitchRange, placeChordSymbols, stepAt, trackColor } from './rollGeometry';
-import { dragEdit, editedNote, pressAt, pressCursor, selectedNote, type DragStart } from './editInput';
+import { noteRect, pitchRange, placeChordSymbols, stepAt, trackColor } from './rollGeometry';
 import type { NoteEditor } from './EditBar';
+import { drawEditing, useRollEditing } from './useRollEditing';
 
 interface Props {
   roll: PianoRoll | null;
@@ -44,8 +42,6 @@ const ZOOMS = [1, 2, 3, 4, 6, 8, 12, 16, 24] as const;
 const EDIT_ZOOM = 6;
 /** The roll's height while editing, in CSS pixels: rows tall enough to click. */
 const EDIT_HEIGHT = 360;
-/** How near a note's end a press resizes it instead of moving it, in CSS pixels. */
-const RESIZE_EDGE_PX = 6;
 
 /** The font of the chord symbols over the roll (app.css, .chord-lane li), to measure their names. */
 const CHORD_FONT = '600 0.85rem system-ui, sans-serif';
@@ -64,63 +60,6 @@ function chordSymbolWidth(text: string): number {
 /** Sets one inline style property, leaving the element alone when it already has that value (a frame writes it). */
 function setStyle(element: HTMLElement, property: 'display' | 'top' | 'height' | 'transform', value: string): void {
   if (element.style[property] !== value) element.style[property] = value;
-}
-
-/** What the editing marks are drawn from. */
-interface EditingMarks {
-  /** The roll's scroll, in CSS pixels. */
-  left: number;
-  editor: NoteEditor;
-  /** The note a drag would leave, or null. */
-  ghost: Note | null;
-  /** The edited track's notes. */
-  notes: readonly Note[];
-  range: { low: number; high: number };
-  pxPerStep: number;
-  height: number;
-  steps: number;
-}
-
-/** The cursor (its grid cell outlined, its column shaded), the note under it (framed) and a dragged note where it would go. */
-function drawEditing(ctx: CanvasRenderingContext2D, { left, editor, ghost, notes, range, pxPerStep, height, steps }: EditingMarks): void {
-  const frame = (note: Note, colour: string, lineWidth: number) => {
-    const r = noteRect({ pitch: note.pitch, step: note.startStep, steps: note.steps }, range, pxPerStep, height);
-    ctx.lineWidth = lineWidth;
-    ctx.strokeStyle = colour;
-    ctx.strokeRect(r.x - left + lineWidth / 2, r.y + lineWidth / 2, Math.max(1, r.width - lineWidth), Math.max(1, r.height - lineWidth));
-    return r;
-  };
-  const { cursor } = editor;
-  const cell: Note = {
-    pitch: cursor.pitch,
-    startStep: cursor.step,
-    steps: Math.max(1, Math.min(editor.snap, steps - cursor.step)),
-    velocity: 0,
-  };
-  const column = noteRect({ pitch: cell.pitch, step: cell.startStep, steps: cell.steps }, range, pxPerStep, height);
-  // A cross of a shaded column and row leads the eye to the cursor's cell.
-  ctx.fillStyle = 'rgba(31, 35, 40, 0.10)';
-  ctx.fillRect(column.x - left, 0, Math.max(2, column.width), height);
-  ctx.fillStyle = 'rgba(207, 34, 46, 0.07)';
-  ctx.fillRect(0, column.y, ctx.canvas.width, column.height);
-  if (ghost) {
-    const r = noteRect({ pitch: ghost.pitch, step: ghost.startStep, steps: ghost.steps }, range, pxPerStep, height);
-    ctx.globalAlpha = 0.75;
-    ctx.fillStyle = trackColor(editor.track);
-    ctx.fillRect(r.x - left, r.y, r.width, r.height);
-    ctx.globalAlpha = 1;
-    frame(ghost, '#1f2328', 2);
-    return;
-  }
-  const selected = selectedNote(notes, cursor);
-  if (selected) {
-    // A dark frame with a light one inside: it shows on the note's colour and on the white grid alike.
-    frame(selected, '#1f2328', 3);
-    frame(selected, '#ffffff', 1);
-  }
-  ctx.setLineDash([4, 2]);
-  frame(cell, '#cf222e', 2);
-  ctx.setLineDash([]);
 }
 
 /** Draws a roll; long pieces scroll sideways and only the visible part is drawn. */
@@ -152,7 +91,6 @@ export function PianoRollView({
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const events = useMemo(() => (roll ? scheduleRoll(roll) : []), [roll]);
   const editTrack = editor?.track ?? -1;
-  const editNotes = useMemo(() => (roll && editTrack >= 0 ? trackNotes(roll, editTrack) : []), [roll, editTrack]);
   const cursorPitch = editor?.cursor.pitch ?? null;
   // While editing, room above and below the notes to put new ones, and the cursor always on the roll.
   const ownRange = useMemo(() => {
@@ -160,17 +98,13 @@ export function PianoRollView({
     if (cursorPitch === null) return own;
     return { low: Math.max(0, Math.min(own.low, cursorPitch - 2)), high: Math.min(127, Math.max(own.high, cursorPitch + 2)) };
   }, [events, cursorPitch]);
-  // The rows stay where they are during a drag (the cursor moving to the note pressed may change the range).
-  const [dragRange, setDragRange] = useState<{ low: number; high: number } | null>(null);
-  const range = fixedRange ?? dragRange ?? ownRange;
-  const drag = useRef<{ start: DragStart; pointerId: number } | null>(null);
-  // The note a drag would leave (drawn over the roll until the pointer is let go), and the note it came from.
-  const [ghost, setGhost] = useState<{ note: Note; from: Note | null } | null>(null);
+  const HEIGHT = editor ? Math.max(height, EDIT_HEIGHT) : height;
+  const editing = useRollEditing(editor, roll, { scrollRef, pxPerStep, height: HEIGHT, range: fixedRange ?? ownRange });
+  const { editNotes, range, ghost } = editing;
   const totalWidth = (roll?.steps ?? 0) * pxPerStep;
   // Chord symbols alternate between two rows where the harmony changes faster than their names fit.
   const chordPlaces = useMemo(() => placeChordSymbols(chords, pxPerStep, chordSymbolWidth, totalWidth), [chords, pxPerStep, totalWidth]);
   const playheadRef = useRef<HTMLDivElement>(null);
-  const HEIGHT = editor ? Math.max(height, EDIT_HEIGHT) : height;
 
   // A text alternative for the canvas: what is drawn, in words.
   const description = useMemo(() => {
@@ -323,69 +257,12 @@ export function PianoRollView({
     return () => cancelAnimationFrame(frame);
   }, [playing, roll, draw, placePlayhead, positionKey]);
 
-  // The cursor stays in view as the keys move it.
-  const cursorStep = editor?.cursor.step ?? null;
-  const cursorWidth = editor ? editor.snap * pxPerStep : 0;
-  useEffect(() => {
-    const scroller = scrollRef.current;
-    if (cursorStep === null || !scroller) return;
-    const x = cursorStep * pxPerStep;
-    if (x < scroller.scrollLeft) scroller.scrollLeft = Math.max(0, x - 2 * cursorWidth);
-    else if (x + cursorWidth > scroller.scrollLeft + scroller.clientWidth)
-      scroller.scrollLeft = x + cursorWidth - scroller.clientWidth + 2 * cursorWidth;
-  }, [cursorStep, cursorWidth, pxPerStep]);
-
   const seekTo = (event: PointerEvent<HTMLCanvasElement>) => {
     const scroller = scrollRef.current;
     if (!onSeek || !roll || !scroller) return;
     const x = event.clientX - event.currentTarget.getBoundingClientRect().left + scroller.scrollLeft;
     const step = Math.min(Math.max(0, x / pxPerStep), roll.steps);
     onSeek((step * 60) / (getPlayback().tempoBpm * roll.stepsPerBeat));
-  };
-
-  /** The grid place under the pointer. */
-  const placeOf = (event: PointerEvent<HTMLCanvasElement> | MouseEvent<HTMLCanvasElement>) => {
-    const box = event.currentTarget.getBoundingClientRect();
-    return cellAt(event.clientX - box.left + (scrollRef.current?.scrollLeft ?? 0), event.clientY - box.top, range, pxPerStep, HEIGHT);
-  };
-
-  /** A press while editing: selects the note pressed (or the cell), and starts moving, resizing or drawing one. */
-  const startEdit = (event: PointerEvent<HTMLCanvasElement>) => {
-    if (!editor || !roll || event.button !== 0) return;
-    event.preventDefault();
-    scrollRef.current?.focus({ preventScroll: true });
-    event.currentTarget.setPointerCapture(event.pointerId);
-    const start = pressAt(editNotes, placeOf(event), RESIZE_EDGE_PX / pxPerStep);
-    drag.current = { start, pointerId: event.pointerId };
-    setDragRange(range);
-    editor.onCursor(pressCursor(start, editor.snap));
-    followDrag(event);
-  };
-
-  /** A drag while editing: where the note would go, drawn until the pointer is let go. */
-  const followDrag = (event: PointerEvent<HTMLCanvasElement>) => {
-    const current = drag.current;
-    if (!editor || !roll || !current || current.pointerId !== event.pointerId) return;
-    const edit = dragEdit(current.start, placeOf(event), editor.snap, editor.track, roll.steps);
-    const note = edit && editedNote(edit, editNotes);
-    setGhost(note ? { note, from: current.start.note } : null);
-  };
-
-  /** The pointer let go: the drag's edit is made (a click on a note only selected it). */
-  const endEdit = (event: PointerEvent<HTMLCanvasElement>) => {
-    const current = drag.current;
-    if (!editor || !roll || !current || current.pointerId !== event.pointerId) return;
-    drag.current = null;
-    setGhost(null);
-    setDragRange(null);
-    const edit = dragEdit(current.start, placeOf(event), editor.snap, editor.track, roll.steps);
-    if (edit) editor.onEdit(edit);
-  };
-
-  const cancelEdit = () => {
-    drag.current = null;
-    setGhost(null);
-    setDragRange(null);
   };
 
   return (
@@ -467,26 +344,16 @@ export function PianoRollView({
             'data-cursor-pitch': editor.cursor.pitch,
             'data-edit-notes': editNotes.length,
           })}
-          onPointerDown={(e) => {
-            if (editor) return startEdit(e);
-            if (!onSeek || e.button !== 0) return;
-            e.currentTarget.setPointerCapture(e.pointerId);
-            seekTo(e);
-          }}
-          onPointerMove={(e) => {
-            if (editor) return followDrag(e);
-            if (onSeek && e.currentTarget.hasPointerCapture(e.pointerId)) seekTo(e);
-          }}
-          onPointerUp={editor ? endEdit : undefined}
-          onPointerCancel={editor ? cancelEdit : undefined}
-          onContextMenu={(e) => {
-            if (!editor || !roll) return;
-            const at = placeOf(e);
-            const note = noteAt(editNotes, Math.floor(at.step), at.pitch);
-            if (!note) return;
-            e.preventDefault();
-            editor.onEdit({ kind: 'delete', track: editor.track, from: { pitch: note.pitch, startStep: note.startStep } });
-          }}
+          {...(editing.handlers ?? {
+            onPointerDown: (e: PointerEvent<HTMLCanvasElement>) => {
+              if (!onSeek || e.button !== 0) return;
+              e.currentTarget.setPointerCapture(e.pointerId);
+              seekTo(e);
+            },
+            onPointerMove: (e: PointerEvent<HTMLCanvasElement>) => {
+              if (onSeek && e.currentTarget.hasPointerCapture(e.pointerId)) seekTo(e);
+            },
+          })}
         />
         <div className="roll-playhead" ref={playheadRef} aria-hidden="true" />
         <div style={{ width: totalWidth, height: 1 }} />

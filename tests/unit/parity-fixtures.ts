@@ -1,6 +1,6 @@
 /**
  * WebGPU against WebAssembly from the same state and batch, shared by the Node run (webgpu-parity-run.ts, Dawn) and
- * the browser's (tests/e2e/pages/worker-page.ts): the state both sides start from, one side's run on the backend in
+ * the browser's (tests/e2e/pages/parity-page.ts): the state both sides start from, one side's run on the backend in
  * use, and what counts as the same training. Imports nothing of Node, so the browser test page can use it.
  *
  * Tolerances. Both backends compute in float32 but sum in different orders (tiled shaders against XNNPACK), so
@@ -11,18 +11,26 @@
  *   update, can differ between backends (seen: 22 of 44,737 weights, at most 1.7 lr apart). So: at least 99.9 % of
  *   the updates must agree within 1e-5 (1 % of lr); that fraction is what a wrong kernel or state breaks.
  * - Accompaniment: the same notes, cell for cell.
+ * - Held-out measures: relative 1e-4, as the losses; the checkpoint: as many values, all finite.
  */
 import * as tf from '@tensorflow/tfjs';
 import { GanEngine } from '../../src/model/gan';
+import { measureHeldOut } from '../../src/model/heldOut';
 import { exportTrainingState, importTrainingState } from '../../src/model/io';
 import { melodyRoll, syntheticWindows } from './model-fixtures';
 
-/** What one backend did from the shared state: the iteration's losses, every weight before and after, the notes. */
+/**
+ * What one backend did from the shared state: the iteration's losses, every weight before and after, the notes, and
+ * what an epoch's end reads back from the model (the held-out measures of src/model/heldOut.ts, and the training
+ * state a checkpoint saves, as its float count).
+ */
 export interface ParitySide {
   losses: number[];
   before: number[];
   after: number[];
   accompaniment: number[];
+  heldOut: number[];
+  checkpointValues: number;
 }
 
 export type TrainingState = Awaited<ReturnType<typeof exportTrainingState>>;
@@ -58,12 +66,17 @@ export async function paritySide(state: TrainingState, perturb = false): Promise
   const losses = await engine.trainIteration([syntheticWindows(2)]);
   const after = await weightsOf(engine);
   const roll = await engine.accompany(melodyRoll(32, 72), 7, { decodeMode: 'single' });
+  // What the worker does at an epoch's end, besides a snapshot (an accompaniment): the held-out measures and a checkpoint.
+  const measures = await measureHeldOut(engine, syntheticWindows(2));
+  const checkpoint = await exportTrainingState(engine);
   engine.dispose();
   return {
     losses: [losses.criticLoss, losses.generatorLoss, losses.wasserstein, losses.gradientPenalty],
     before,
     after,
     accompaniment: [...roll.active],
+    heldOut: [measures.voiceCrossEntropy, measures.inKeyRate, measures.restRate, measures.polyphonicRate],
+    checkpointValues: new Float32Array(checkpoint.weights).filter((v) => Number.isFinite(v)).length,
   };
 }
 
@@ -84,5 +97,12 @@ export function parityProblems(wasm: ParitySide, webgpu: ParitySide): string[] {
   if (differing > 0 || webgpu.accompaniment.length !== wasm.accompaniment.length)
     problems.push(`accompaniment: ${differing} of ${wasm.accompaniment.length} cells differ`);
   if (!wasm.accompaniment.some((cell) => cell === 1)) problems.push('the accompaniment holds no note');
+  const measureNames = ['held-out voice cross-entropy', 'held-out in-key rate', 'held-out rest rate', 'held-out polyphonic rate'];
+  wasm.heldOut.forEach((value, i) => {
+    if (!(Math.abs(webgpu.heldOut[i] - value) <= 1e-4 * Math.max(1, Math.abs(value))))
+      problems.push(`${measureNames[i]}: wasm ${value}, webgpu ${webgpu.heldOut[i]}`);
+  });
+  if (webgpu.checkpointValues !== wasm.checkpointValues)
+    problems.push(`checkpoint: ${webgpu.checkpointValues} finite values on webgpu, ${wasm.checkpointValues} on wasm`);
   return problems;
 }
