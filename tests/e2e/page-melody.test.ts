@@ -174,9 +174,9 @@ describe('the page: melody in, play and export', () => {
     await page.getByTestId('dataset-jsb').check();
   });
 
-  // Trains a tiny model on three band files in the page, then accompanies a fourth file's melody with it.
+  // Trains a tiny model on three 4-bar band files in the page, then accompanies a fourth file's melody with it.
   it('trains on band files and writes like the band: its tracks, rests, chords, ranges and drums, exported on channel 10', async () => {
-    const files = [1, 2, 3].map((seed) => ({ name: `band ${seed}.mid`, mimeType: 'audio/midi', buffer: Buffer.from(bandMidi(seed)) }));
+    const files = [1, 2, 3].map((seed) => ({ name: `band ${seed}.mid`, mimeType: 'audio/midi', buffer: Buffer.from(bandMidi(seed, 4)) }));
     await page.getByTestId('dataset-own').check();
     await page.getByTestId('training-files-input').setInputFiles(files);
     await expect.poll(() => page.getByTestId('track-role-select').count(), { timeout: 30_000 }).toBe(12);
@@ -202,7 +202,7 @@ describe('the page: melody in, play and export', () => {
 
     await page
       .getByTestId('melody-file-input')
-      .setInputFiles({ name: 'band 4.mid', mimeType: 'audio/midi', buffer: Buffer.from(bandMidi(4)) });
+      .setInputFiles({ name: 'band 4.mid', mimeType: 'audio/midi', buffer: Buffer.from(bandMidi(4, 4)) });
     await page.getByTestId('track-use-button').click();
     await expect.poll(() => page.getByTestId('melody-name').textContent()).toContain('Lead');
     await page.getByTestId('generate-button').click();
