@@ -146,7 +146,7 @@ export interface BrowserOptions {
 }
 
 /** The engine rates measured once for this run (none outside vitest), once the set-up has them. */
-async function sharedEngineRates(): Promise<EngineRateRecord[]> {
+export async function sharedEngineRates(): Promise<EngineRateRecord[]> {
   return (await sharedEngineMeasurement())?.records ?? [];
 }
 

@@ -17,6 +17,7 @@ import {
   CHROMIUM_PATH,
   collectPageErrors,
   screenshot,
+  sharedEngineRates,
   startApp,
   waitForDefaultModel,
   waitUntil,
@@ -24,6 +25,7 @@ import {
 } from './harness';
 import { multiTrackMidi, tinyJsbJson } from './page-fixtures';
 import { JSB_DATASET_URL } from '../../src/data/jsbDownload';
+import { seedEngineRates } from './engineRates';
 
 const serveTinyJsb = (context: BrowserContext) =>
   context.route(JSB_DATASET_URL, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: tinyJsbJson(2) }));
@@ -85,7 +87,11 @@ async function openProfileSession(
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
+    // As every other test's context (harness.ts, launchBrowser): no service worker caching the whole app, and the
+    // engine rates the set-up measured, where the browser keeps them (the blocked profile cannot, and times its own).
+    serviceWorkers: 'block',
   });
+  await seedEngineRates(context, await sharedEngineRates());
   await serveTinyJsb(context);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = collectPageErrors(page);
