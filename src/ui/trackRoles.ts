@@ -3,6 +3,7 @@
  * role per track, turned into the `TrackRoles` that training takes (src/music/ownMidi.ts), and what keeps the files
  * from being trained on, in words for the user.
  */
+import { drumList } from '../music/drums';
 import { MidiInputError } from '../music/errors';
 import type { MidiTrackSummary, ParsedMidi } from '../music/midiIn';
 import { instrumentName } from '../music/midiTracks';
@@ -24,7 +25,7 @@ export function roleChoices(track: Pick<MidiTrackSummary, 'isDrum'>): TrackRole[
 }
 
 /** The tracks the roles table shows: those with notes. */
-export function shownTracks(parsed: ParsedMidi): MidiTrackSummary[] {
+export function shownTracks(parsed: ParsedMidi): ParsedMidi['tracks'] {
   return parsed.tracks.filter((t) => t.noteCount > 0);
 }
 
@@ -34,8 +35,14 @@ export function trackInstrument(track: Pick<MidiTrackSummary, 'isDrum' | 'progra
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** A track's range as note names ("C3–G5"), or an empty text for a track without notes. */
-export function trackRange(track: Pick<MidiTrackSummary, 'lowestPitch' | 'highestPitch'>): string {
+/**
+ * A track's range as note names ("C3–G5"), or an empty text for a track without notes; a drum track's drums instead
+ * ("Closed Hi-Hat, Bass Drum 1, Acoustic Snare"), as its keys name instruments, not pitches.
+ */
+export function trackRange(
+  track: Pick<MidiTrackSummary, 'lowestPitch' | 'highestPitch' | 'isDrum'> & { notes?: readonly { pitch: number }[] },
+): string {
+  if (track.isDrum && track.notes) return drumList(track.notes.map((n) => n.pitch));
   if (track.lowestPitch === null || track.highestPitch === null) return '';
   return `${pitchName(track.lowestPitch)}–${pitchName(track.highestPitch)}`;
 }

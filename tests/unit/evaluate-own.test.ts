@@ -84,7 +84,7 @@ describe('npm run evaluate -- --data FOLDER', () => {
     }
     const table = formatOwnTable(report);
     expect(table).toMatch(/model +1 Piano[\s\S]*data +1 Piano[\s\S]*model +3 Drums/);
-    expect(table).toContain('data   Drums: 42 closed hat 0.500');
+    expect(table).toContain('data   Drums: 42 Closed Hi-Hat 0.500');
     expect(table).toMatch(/distance: mean of the 5 d_ measures/);
     const json = JSON.parse(JSON.stringify(report)) as OwnEvaluationReport;
     expect(json.systems.data.tracks[2].drum_keys[0]).toEqual({ pitch: BAND_DRUM_KEYS.hat, hit_rate: 0.5 });

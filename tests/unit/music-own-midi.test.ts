@@ -4,6 +4,8 @@ import { parseMidi } from '../../src/music/midiIn';
 import { trackNotes } from '../../src/music/notes';
 import { defaultTrackRoles, ownMidiRolls, ownMidiToRoll, ownMidiToTrainingWindows, trackRolesProblem } from '../../src/music/ownMidi';
 import { buildMidi, type NoteSpec } from './music-midi-helpers';
+import { drumList, drumName } from '../../src/music/drums';
+import { trackRange } from '../../src/ui/trackRoles';
 
 /** A note every `every` steps for `bars` bars at `pitch`. */
 const pulse = (pitch: number, bars: number, every: number, length = every): NoteSpec[] =>
@@ -138,5 +140,25 @@ describe('ownMidiToTrainingWindows', () => {
     ]);
     // The strings' rhythm: half notes on beats 1 and 3 of the bar.
     expect(profile.tracks[0].onsets[0] + profile.tracks[0].onsets[8]).toBe(1);
+  });
+});
+
+describe('drum names', () => {
+  it('names the General MIDI drum keys and lists a track’s drums, most struck first', () => {
+    expect([35, 36, 38, 42, 46, 49, 81].map(drumName)).toEqual([
+      'Acoustic Bass Drum',
+      'Bass Drum 1',
+      'Acoustic Snare',
+      'Closed Hi-Hat',
+      'Open Hi-Hat',
+      'Crash Cymbal 1',
+      'Open Triangle',
+    ]);
+    expect(drumName(20)).toBe('key 20');
+    expect(drumList([42, 36, 42, 38, 42, 36])).toBe('Closed Hi-Hat, Bass Drum 1, Acoustic Snare');
+    expect(drumList([42, 36, 38, 49, 51])).toBe('Bass Drum 1, Acoustic Snare, Closed Hi-Hat and 2 more');
+    const drums = band.tracks.find((t) => t.isDrum)!;
+    expect(trackRange(drums)).toBe('Bass Drum 1');
+    expect(trackRange(band.tracks[indexOf('Bass')])).toBe('E2–E2');
   });
 });

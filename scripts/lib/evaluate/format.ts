@@ -1,4 +1,5 @@
 /** The evaluation's reports as fixed-width text tables. */
+import { drumName } from '../../../src/music/drums';
 import {
   LISTENER_COLUMNS,
   MUSEGAN_COLUMNS,
@@ -110,21 +111,6 @@ export function formatMelodyTable(result: MelodyReport): string {
   ].join('\n');
 }
 
-/** Names of the General MIDI drum-map keys a band's kit uses most. */
-const DRUM_NAMES: Record<number, string> = {
-  35: 'kick',
-  36: 'kick',
-  37: 'side stick',
-  38: 'snare',
-  39: 'clap',
-  40: 'snare',
-  42: 'closed hat',
-  44: 'pedal hat',
-  46: 'open hat',
-  49: 'crash',
-  51: 'ride',
-};
-
 /** A pitch of a range: its name and MIDI number ("C2 36"); '-' for none. */
 function formatPitch(value: unknown): string {
   return typeof value === 'number' && value >= 0 ? `${pitchName(value)} ${value}` : '-';
@@ -138,7 +124,7 @@ function trackRow(track: OwnTrackReport): TrackRow {
 }
 
 function drumLine(system: string, track: OwnTrackReport): string {
-  const keys = track.drum_keys.map((k) => `${k.pitch}${DRUM_NAMES[k.pitch] ? ` ${DRUM_NAMES[k.pitch]}` : ''} ${k.hit_rate.toFixed(3)}`);
+  const keys = track.drum_keys.map((k) => `${k.pitch} ${drumName(k.pitch)} ${k.hit_rate.toFixed(3)}`);
   return `  ${system} ${track.name}: ${keys.length > 0 ? keys.join(', ') : 'no hits'}`;
 }
 
