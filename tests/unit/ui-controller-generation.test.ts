@@ -39,5 +39,12 @@ describe('Controller generation options', () => {
     const older = setup({ voicing: 'single' });
     await older.controller.start();
     expect(older.store.get().generation).toEqual({ ...DEFAULT_GENERATION_OPTIONS, decodeMode: 'single' });
+    // 'chorale' was the default before 'auto': a page of then reads as 'auto'; one saved since keeps a chosen 'chorale'.
+    const beforeAuto = setup({ generation: { ...DEFAULT_GENERATION_OPTIONS, decodeMode: 'chorale' } });
+    await beforeAuto.controller.start();
+    expect(beforeAuto.store.get().generation.decodeMode).toBe('auto');
+    const chosen = setup({ generation: { ...DEFAULT_GENERATION_OPTIONS, decodeMode: 'chorale' }, generationVersion: 2 });
+    await chosen.controller.start();
+    expect(chosen.store.get().generation.decodeMode).toBe('chorale');
   });
 });

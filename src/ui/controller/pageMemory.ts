@@ -14,6 +14,8 @@ export interface SavedPage {
   result: PianoRoll | null;
   resultSeed: number;
   generation: GenerationOptions;
+  /** Which generation options the page saved (persistence.ts): absent in pages saved before the decode mode 'auto'. */
+  generationVersion?: number;
   /** How the voices were decoded, in pages saved before the generation options (now `generation.decodeMode`). */
   voicing?: string;
   /** Name of the trained model saved in the worker's IndexedDB, if any (pages saved before the model picker). */

@@ -20,6 +20,21 @@ export interface PersistenceDeps {
   playback: Pick<Playback, 'listenTo' | 'loadIntoPlayer'>;
 }
 
+/** The generation options a page saves now: version 2 has the decode mode 'auto', the default since. */
+const GENERATION_VERSION = 2;
+
+/**
+ * A saved page's generation options. Pages saved before the generation options kept the decode mode as `voicing`;
+ * pages saved before 'auto' (version 1) kept the then default 'chorale', which now reads as 'auto' (for a model of
+ * the chorales the same decoding; for a model of the user's own files, theirs).
+ */
+function savedGeneration(saved: Partial<SavedPage>): unknown {
+  const generation = saved.generation ?? { decodeMode: saved.voicing };
+  if ((saved.generationVersion ?? 1) < GENERATION_VERSION && generation.decodeMode === 'chorale')
+    return { ...generation, decodeMode: 'auto' };
+  return generation;
+}
+
 /** Restores the saved page and saves it again after changes. */
 export class Persistence {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -63,7 +78,7 @@ export class Persistence {
       dataset: saved.dataset ?? 'jsb',
       result: saved.result ?? null,
       resultSeed: saved.resultSeed ?? 1,
-      generation: keptGenerationOptions(saved.generation ?? { decodeMode: saved.voicing }),
+      generation: keptGenerationOptions(savedGeneration(saved)),
       loop: saved.loop ?? false,
       loopBars: saved.loopBars ?? null,
       tempoBpm: saved.tempoBpm ?? null,
@@ -110,6 +125,7 @@ export class Persistence {
         result: s.result,
         resultSeed: s.resultSeed,
         generation: s.generation,
+        generationVersion: GENERATION_VERSION,
         storedModel: null,
         // A model the browser refused to store is gone after a reload: its entry is not kept either.
         models: s.models.filter((m) => m.id !== DEFAULT_MODEL_ID && !m.unsaved),
