@@ -224,6 +224,13 @@ function sameRun(a: RunInfo, b: RunInfo): string | null {
   return null;
 }
 
+/** A new run's settings, validated; throws TrainUsageError naming every bad one. */
+function checkedSettings(hyper: HyperParamsInput): HyperParams {
+  const checked = checkHyperParams(hyper);
+  if (!checked.ok) throw new TrainUsageError(`Invalid settings: ${checked.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+  return checked.value;
+}
+
 /** Resumes the checkpoint in `out` if there is one (refusing one made for other data or settings), else builds a new engine. */
 export async function openEngine(options: TrainOptions, run: RunInfo, log: (line: string) => void): Promise<GanEngine> {
   const checkpointDir = join(options.out, 'checkpoint');
@@ -255,12 +262,11 @@ export async function openEngine(options: TrainOptions, run: RunInfo, log: (line
     manifest.config = asked.value;
     return importTrainingState({ modelJson: JSON.stringify(manifest), weights: files.weights });
   }
-  const checked = checkHyperParams(options.hyper);
-  if (!checked.ok) throw new TrainUsageError(`Invalid settings: ${checked.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+  const settings = checkedSettings(options.hyper);
   mkdirSync(options.out, { recursive: true });
   writeFileSync(runFile, JSON.stringify(run, null, 2));
   log(`new run in ${options.out}`);
-  return GanEngine.create(checked.value);
+  return GanEngine.create(settings);
 }
 
 /** Trains as the options say; returns the engine's final counters. */
@@ -268,6 +274,9 @@ export async function train(
   options: TrainOptions,
   log: (line: string) => void = (l) => console.log(l),
 ): Promise<{ epoch: number; iteration: number; stoppedEarly: boolean }> {
+  // A new run's settings are checked before the backend starts and the data loads, so a typo is told at once (a
+  // resumed run's are checked against its checkpoint's in openEngine).
+  if (!hasModel(join(options.out, 'checkpoint'))) checkedSettings(options.hyper);
   const backendInUse = await startNodeBackend(options.backend);
   const windows = loadWindows(options.run);
   // run.json records every window loaded; the run trains on all but the held-out ones.
