@@ -8,13 +8,22 @@
  * The same measures, taken of a model's output, say how close that output is to the data (`profileDistance`).
  */
 import { analyzeRoll, meanOf, tally, voiceRests, type Tally, type TrackAnalysis } from './metrics';
-import { PITCHES, type PianoRoll, type TrackInfo } from './pianoRoll';
+import { PITCHES, stepsPerBar, type PianoRoll, type TrackInfo } from './pianoRoll';
 
 /** Which kind of data a model learned from: it picks the decoding. */
 export type DataKind = 'chorale' | 'own';
 
-/** Positions in the bar that the rhythm measures count: the 16 steps of the model's bar (a 4/4 bar of 16ths). */
+/** Positions in the bar that the rhythm measures count: up to the 16 steps of a 4/4 bar of 16ths. */
 export const BAR_POSITIONS = 16;
+
+/**
+ * A step's position in its bar, as the rhythm measures count it: the step within a bar of the roll's metre (12
+ * positions in 3/4), counted modulo BAR_POSITIONS for bars longer than a 4/4 bar.
+ */
+export function barPosition(step: number, roll: Pick<PianoRoll, 'beatsPerBar' | 'stepsPerBeat'>): number {
+  const bar = Math.min(BAR_POSITIONS, Math.max(1, Math.round(stepsPerBar(roll))));
+  return step % bar;
+}
 
 /** One drum instrument (a General MIDI drum-map key) of a drum track and how often it is struck. */
 export interface DrumKey {
@@ -22,7 +31,7 @@ export interface DrumKey {
   pitch: number;
   /** Share of the steps on which it is struck, 0..1. */
   hitRate: number;
-  /** Share of the steps at each position of the bar (step mod BAR_POSITIONS) on which it is struck. */
+  /** Share of the steps at each position of the bar (`barPosition`) on which it is struck. */
   pattern: number[];
 }
 
@@ -37,7 +46,7 @@ export interface TrackProfile extends TrackInfo {
   polyphony: number;
   /** Median note length in steps. */
   noteSteps: number;
-  /** Share of the track's notes that start at each position of the bar (step mod BAR_POSITIONS): its rhythm. */
+  /** Share of the track's notes that start at each position of the bar (`barPosition`): its rhythm. */
   onsets: number[];
   /** Drum tracks: the kit's keys the data strikes, most struck first; empty for a melodic track. */
   drumKeys: DrumKey[];
@@ -97,7 +106,12 @@ function emptyTallies(): TrackTallies {
   };
 }
 
-function addTrack(into: TrackTallies, melody: TrackAnalysis, track: TrackAnalysis): void {
+function addTrack(
+  into: TrackTallies,
+  melody: TrackAnalysis,
+  track: TrackAnalysis,
+  metre: Pick<PianoRoll, 'beatsPerBar' | 'stepsPerBeat'>,
+): void {
   voiceRests(melody, [track], into.rests);
   for (const sounding of track.sounding) {
     if (sounding === 0) continue;
@@ -108,10 +122,10 @@ function addTrack(into: TrackTallies, melody: TrackAnalysis, track: TrackAnalysi
     into.pitches[note.pitch] += note.steps;
     into.lengths.push(note.steps);
     into.hits[note.pitch]++;
-    into.hitsAt[note.pitch * BAR_POSITIONS + (note.startStep % BAR_POSITIONS)]++;
+    into.hitsAt[note.pitch * BAR_POSITIONS + barPosition(note.startStep, metre)]++;
   }
   into.steps += track.sounding.length;
-  for (let step = 0; step < track.sounding.length; step++) into.stepsAt[step % BAR_POSITIONS]++;
+  for (let step = 0; step < track.sounding.length; step++) into.stepsAt[barPosition(step, metre)]++;
 }
 
 /** Notes per position of the bar, as shares of all the track's notes. */
@@ -138,7 +152,7 @@ export function measureDataProfile(rolls: readonly PianoRoll[], kind: DataKind, 
     for (const note of melody.notes) melodyPitches[note.pitch] += note.steps;
     // A piece in which a track never plays (a file without such a track) says nothing of how it plays.
     accompaniment.forEach((track, i) => {
-      if (track.notes.length > 0) addTrack(perTrack[i], melody, track);
+      if (track.notes.length > 0) addTrack(perTrack[i], melody, track, roll);
     });
   }
   return {

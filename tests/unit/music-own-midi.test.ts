@@ -162,3 +162,27 @@ describe('drum names', () => {
     expect(trackRange(band.tracks[indexOf('Bass')])).toBe('E2–E2');
   });
 });
+
+describe('the rhythm of a profile', () => {
+  it('counts bar positions in the metre of the music: a waltz bass on its downbeats, the chords on beats 2 and 3', () => {
+    const bars = 4;
+    const waltz = parseMidi(
+      buildMidi(
+        [
+          { name: 'Lead', notes: Array.from({ length: bars * 3 }, (_, i) => ({ pitch: 76, start: i * 4, steps: 4 })) },
+          { name: 'Bass', program: 32, notes: Array.from({ length: bars }, (_, i) => ({ pitch: 43, start: i * 12, steps: 4 })) },
+          {
+            name: 'Piano',
+            notes: Array.from({ length: bars * 2 }, (_, i) => ({ pitch: 60, start: Math.floor(i / 2) * 12 + 4 + (i % 2) * 4, steps: 4 })),
+          },
+        ],
+        { timeSignature: [3, 4] },
+      ),
+    );
+    const { profile } = ownMidiToTrainingWindows([waltz]);
+    const [piano, bass] = profile!.tracks;
+    expect(bass.onsets[0]).toBe(1);
+    expect([piano.onsets[4], piano.onsets[8]]).toEqual([0.5, 0.5]);
+    expect(piano.onsets.slice(12).every((share) => share === 0)).toBe(true);
+  });
+});

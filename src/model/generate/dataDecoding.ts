@@ -18,8 +18,8 @@
  */
 import { isConsonant } from '../../music/intervals';
 import { estimateRollKey, scaleMask } from '../../music/keys';
-import type { DataProfile, TrackProfile } from '../../music/dataProfile';
-import { PITCHES } from '../../music/pianoRoll';
+import { barPosition, type DataProfile, type TrackProfile } from '../../music/dataProfile';
+import { PITCHES, type PianoRoll } from '../../music/pianoRoll';
 import { OUTPUT_TRACKS } from '../networks';
 import { VOICES, type Candidate, type ModelMelody } from './types';
 
@@ -101,7 +101,7 @@ function decodeMelodic(
     ranked.sort((a, b) => mean[b] - mean[a] || a - b);
     let underMelody = false;
     for (let step = start; step < end && !underMelody; step++) underMelody = input.top[step] >= 0;
-    segments.push({ start, end, ranked, strength: mean[ranked[0]] + rhythm[start % rhythm.length], underMelody });
+    segments.push({ start, end, ranked, strength: mean[ranked[0]] + rhythm[barPosition(start, input.melody)], underMelody });
   }
   const threshold = quantile(
     segments.filter((s) => s.underMelody).map((s) => s.strength),
@@ -126,12 +126,20 @@ function decodeMelodic(
 }
 
 /** One drum track's hits, written into `voices` and `onsets` at voice `v` (drum keys are not moved by the shift). */
-function decodeDrums(scores: Float32Array, steps: number, track: TrackProfile, v: number, voices: Uint8Array, onsets: Uint8Array): void {
+function decodeDrums(
+  scores: Float32Array,
+  melody: PianoRoll,
+  track: TrackProfile,
+  v: number,
+  voices: Uint8Array,
+  onsets: Uint8Array,
+): void {
+  const steps = melody.steps;
   for (const { pitch, hitRate, pattern } of track.drumKeys) {
     const rhythm = rhythmBonus(pattern);
     const values: number[] = [];
     for (let step = 0; step < steps; step++)
-      values.push(scores[(step * PITCHES + pitch) * OUTPUT_TRACKS + v + 1] + rhythm[step % rhythm.length]);
+      values.push(scores[(step * PITCHES + pitch) * OUTPUT_TRACKS + v + 1] + rhythm[barPosition(step, melody)]);
     const threshold = quantile(values, 1 - hitRate);
     for (let step = 0; step < steps; step++) {
       if (values[step] <= threshold) continue;
@@ -155,7 +163,7 @@ export function decodeForData(scores: Float32Array, input: ModelMelody, seed: nu
     .map((_, v) => v)
     .sort((a, b) => Number(tracks[b].isDrum) - Number(tracks[a].isDrum) || tracks[a].low - tracks[b].low);
   for (const v of order) {
-    if (tracks[v].isDrum) decodeDrums(scores, steps, tracks[v], v, voices, onsets);
+    if (tracks[v].isDrum) decodeDrums(scores, input.melody, tracks[v], v, voices, onsets);
     else decodeMelodic(scores, input, tracks[v], v, keyMask, voices, onsets);
   }
   return { seed, voices, onsets };
