@@ -30,6 +30,9 @@ import { createUniform, seedStream } from '../music/random';
 /** [low, high] of alto, tenor and bass (src/music/voices.ts): where each voice's candidates lie. */
 const RANGES = rangePairs(ACCOMPANIMENT_VOICES);
 
+/** In `fixed` (see decodeChorale): a step where the voice is free, for the decoding to write. */
+export const FREE = -2;
+
 /** The weights of the decoding; every cost and bonus is in nats of the network's log-probabilities. */
 export interface ChoraleDecodeOptions {
   /** Steps per slot, the shortest note (default 2: an 8th note on the 16th-note grid). */
@@ -200,6 +203,11 @@ function pieceKey(melodyChroma: ArrayLike<number>, logp: Float32Array, steps: nu
  * `logitScale` turns scores into logits. The key is `key` where given (null: no key cost); else it is
  * estimated from `melodyChroma` (the melody's duration-weighted pitch-class histogram) together with the
  * pitch classes the network expects of its voices (see `voiceChroma`).
+ *
+ * `fixed` (infilling) holds, per voice and step, a pitch the voice is locked to, -1 where it is locked silent, or FREE.
+ * A voice locked anywhere in a slot has exactly one candidate there, its locked pitch (the slot's first locked step's)
+ * or a rest, and the voices around it are chosen under it, over it and into and out of it by the usual costs; the
+ * locked steps come back exactly as given (ornaments never touch them).
  */
 export function decodeChorale(
   scores: Float32Array,
@@ -213,6 +221,8 @@ export function decodeChorale(
     weights?: Partial<ChoraleDecodeOptions>;
     /** The seed of a sampled path (temperature above 0). */
     seed?: number;
+    /** Per voice, `steps` values: a locked pitch, -1 (locked silent) or FREE. */
+    fixed?: readonly Int16Array[];
   },
 ): Int16Array[] {
   const w: ChoraleDecodeOptions = { ...DEFAULT_DECODE_OPTIONS, ...options.weights };
@@ -225,6 +235,9 @@ export function decodeChorale(
   if (!Number.isInteger(w.slotSteps) || w.slotSteps < 1) throw new RangeError(`slotSteps must be a whole number >= 1, got ${w.slotSteps}`);
   if (!Number.isInteger(w.candidates) || w.candidates < 1)
     throw new RangeError(`candidates must be a whole number >= 1, got ${w.candidates}`);
+  const fixed = options.fixed;
+  if (fixed && (fixed.length !== VOICES || fixed.some((line) => line.length !== steps)))
+    throw new RangeError(`fixed needs ${VOICES} lines of ${steps} steps`);
   const logp = logProbabilities(scores, steps, options.tracks, options.logitScale);
   const key = options.key !== undefined ? options.key : pieceKey(options.melodyChroma ?? new Float64Array(12), logp, steps, melodyTop);
   const keyMask = key ? scaleMask(key) : 0xfff;
@@ -245,16 +258,21 @@ export function decodeChorale(
   }
 
   // Per slot: each voice's K candidate pitches and their mean log-probabilities over the slot. Each voice's
-  // candidates lie at or below the highest candidate of the voice above (the melody for the alto), so an
-  // in-order triple always exists; only where that leaves a voice no pitch in its range (a melody note
-  // below the alto's range) does the voice take its best pitches in range and cross, at a cost.
+  // candidates lie at or below the highest candidate of the voice above (the melody for the alto), and at or above
+  // any locked voice below it, so an in-order triple always exists; only where that leaves a voice no pitch in its
+  // range (a melody note below the alto's range) does the voice take its best pitches in range and cross, at a cost.
+  // A locked voice has one candidate: its pitch, or a rest (pitch -1, score 0).
   const candidate = new Int16Array(slots * VOICES * K).fill(-1);
   const candidateScore = new Float32Array(slots * VOICES * K).fill(-Infinity);
   const mean = new Float32Array(PITCHES);
+  const fixedAt = new Int16Array(VOICES);
   for (let s = 0; s < slots; s++) {
     if (melodyAt[s] < 0) continue;
     const first = s * w.slotSteps;
     const last = Math.min(steps, first + w.slotSteps);
+    fixedAt.fill(FREE);
+    if (fixed)
+      for (let v = 0; v < VOICES; v++) for (let step = first; step < last && fixedAt[v] === FREE; step++) fixedAt[v] = fixed[v][step];
     let ceiling = melodyAt[s];
     for (let v = 0; v < VOICES; v++) {
       mean.fill(0);
@@ -262,15 +280,25 @@ export function decodeChorale(
         const base = (step * VOICES + v) * PITCHES;
         for (let p = 0; p < PITCHES; p++) mean[p] += logp[base + p] / (last - first);
       }
+      const at = (s * VOICES + v) * K;
+      if (fixedAt[v] !== FREE) {
+        candidate[at] = fixedAt[v];
+        candidateScore[at] = fixedAt[v] >= 0 ? mean[fixedAt[v]] : 0;
+        if (fixedAt[v] >= 0) ceiling = fixedAt[v];
+        continue;
+      }
+      let floor = -1;
+      for (let below = v + 1; below < VOICES; below++) floor = Math.max(floor, fixedAt[below]);
       const [low, high] = RANGES[v];
       const top = Math.min(high, ceiling) >= low ? Math.min(high, ceiling) : high;
+      const bottom = Math.max(low, floor) <= top ? Math.max(low, floor) : low;
       const order: number[] = [];
-      for (let p = low; p <= top; p++) order.push(p);
+      for (let p = bottom; p <= top; p++) order.push(p);
       order.sort((x, y) => mean[y] - mean[x]);
       ceiling = -1;
       for (let k = 0; k < K && k < order.length; k++) {
-        candidate[(s * VOICES + v) * K + k] = order[k];
-        candidateScore[(s * VOICES + v) * K + k] = mean[order[k]];
+        candidate[at + k] = order[k];
+        candidateScore[at + k] = mean[order[k]];
         ceiling = Math.max(ceiling, order[k]);
       }
     }
@@ -298,21 +326,27 @@ export function decodeChorale(
           statePitch[at + 1] = t;
           statePitch[at + 2] = b;
           crossings[j] = 0;
-          if (a < 0 || t < 0 || b < 0) continue;
-          let e = w.networkWeight * (candidateScore[base + i] + candidateScore[base + K + k] + candidateScore[base + 2 * K + l]);
-          const mask = (1 << (m % 12)) | (1 << (a % 12)) | (1 << (t % 12)) | (1 << (b % 12));
+          const scoreA = candidateScore[base + i];
+          const scoreT = candidateScore[base + K + k];
+          const scoreB = candidateScore[base + 2 * K + l];
+          if (scoreA === -Infinity || scoreT === -Infinity || scoreB === -Infinity) continue;
+          let e = w.networkWeight * (scoreA + scoreT + scoreB);
+          // A voice locked silent (-1) takes no part in the sonority, the dissonance, the key or the spacing.
+          const sounding = a >= 0 && t >= 0 && b >= 0;
+          let mask = 1 << (m % 12);
+          for (const p of [a, t, b]) if (p >= 0) mask |= 1 << (p % 12);
           if (isChordMask(mask)) e += onBeat ? w.chordBonus : w.offbeatChordBonus;
-          if (w.sonorityWeight) e += w.sonorityWeight * stats.sonority[(onBeat ? 4096 : 0) + sonorityMask(m, a, t, b)];
+          if (w.sonorityWeight && sounding) e += w.sonorityWeight * stats.sonority[(onBeat ? 4096 : 0) + sonorityMask(m, a, t, b)];
           if (onBeat) {
             // The consonance masks of src/music/intervals.ts: a 4th to the melody is consonant above the bass only.
-            if (!(UPPER_CONSONANT_MASK & (1 << intervalClass(m, a)))) e -= w.dissonanceCost;
-            if (!(UPPER_CONSONANT_MASK & (1 << intervalClass(m, t)))) e -= w.dissonanceCost;
-            if (!(CONSONANT_MASK & (1 << intervalClass(m, b)))) e -= w.dissonanceCost;
+            if (a >= 0 && !(UPPER_CONSONANT_MASK & (1 << intervalClass(m, a)))) e -= w.dissonanceCost;
+            if (t >= 0 && !(UPPER_CONSONANT_MASK & (1 << intervalClass(m, t)))) e -= w.dissonanceCost;
+            if (b >= 0 && !(CONSONANT_MASK & (1 << intervalClass(m, b)))) e -= w.dissonanceCost;
           }
-          for (const p of [a, t, b]) if (!(keyMask & (1 << (p % 12)))) e -= w.outOfKeyCost;
-          if (m - a > 12) e -= w.spacingCost;
-          if (a - t > 12) e -= w.spacingCost;
-          crossings[j] = (a > m ? 1 : 0) + (t > a ? 1 : 0) + (b > t ? 1 : 0);
+          for (const p of [a, t, b]) if (p >= 0 && !(keyMask & (1 << (p % 12)))) e -= w.outOfKeyCost;
+          if (a >= 0 && m - a > 12) e -= w.spacingCost;
+          if (a >= 0 && t >= 0 && a - t > 12) e -= w.spacingCost;
+          crossings[j] = outOfOrder(m, a, t, b);
           if (crossings[j] === 0) ordered = true;
           emission[s * S + j] = e;
         }
@@ -363,5 +397,19 @@ export function decodeChorale(
     w.ornamentRate,
     createUniform(seedStream(options.seed ?? 0, 'decodeOrnaments')),
   );
+  if (fixed)
+    for (let v = 0; v < VOICES; v++) for (let step = 0; step < steps; step++) if (fixed[v][step] !== FREE) voices[v][step] = fixed[v][step];
   return voices;
+}
+
+/** Pairs of neighbouring sounding voices (melody, alto, tenor, bass; a rest, -1, left out) out of order. */
+function outOfOrder(...pitches: number[]): number {
+  let count = 0;
+  let above = -1;
+  for (const p of pitches) {
+    if (p < 0) continue;
+    if (above >= 0 && p > above) count++;
+    above = p;
+  }
+  return count;
 }

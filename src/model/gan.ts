@@ -14,6 +14,7 @@
  * counts epochs and advances `epoch`.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { AccompanimentLock } from '../music/locks';
 import { PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import type { DataProfile } from '../music/dataProfile';
 import { resolveHyperParams, type HyperParams, type HyperParamsInput } from '../protocol/config';
@@ -331,10 +332,16 @@ export class GanEngine implements GenerationNetworks {
 
   /**
    * Accompanies a melody (track 0 of `melody`, any length, 16th-note grid) with alto, tenor and bass, as the
-   * generation pipeline (generate/pipeline.ts) does with `options`; `seed` picks the variation.
+   * generation pipeline (generate/pipeline.ts) does with `options`; `seed` picks the variation, `lock` the cells of an
+   * accompaniment to keep (infilling).
    */
-  async accompany(melody: PianoRoll, seed: number, options: GenerationOptionsInput = {}): Promise<PianoRoll> {
-    return (await generate(this, melody, seed, options)).roll;
+  async accompany(
+    melody: PianoRoll,
+    seed: number,
+    options: GenerationOptionsInput = {},
+    lock: AccompanimentLock | null = null,
+  ): Promise<PianoRoll> {
+    return (await generate(this, melody, seed, options, { lock })).roll;
   }
 
   /** Accompaniments of fixed melodies with the same noise every time, so snapshots across epochs compare. */

@@ -71,6 +71,13 @@ export function transitionScorer(
           const p0 = index(s - 1, v, k0);
           const p1 = index(s, v, k1);
           let score = 0;
+          if (p0 < 0 || p1 < 0) {
+            // Into or out of a rest (a voice locked silent): a change, with no interval to score.
+            if (p0 !== p1) score -= w.changeCost;
+            move[v * KK + k0 * K + k1] = score;
+            changed[v * KK + k0 * K + k1] = p0 !== p1 ? 1 : 0;
+            continue;
+          }
           if (p0 !== p1) score -= w.changeCost + leap * Math.max(0, Math.abs(p1 - p0) - 2);
           if (w.intervalWeight) score += w.intervalWeight * stats.interval[(v * 2 + beat) * INTERVAL_ROW + intervalIndex(p0, p1)];
           if (isParallelMotion(m0, m1, p0, p1)) score -= w.parallelCost;
@@ -84,7 +91,11 @@ export function transitionScorer(
         for (let y0 = 0; y0 < K; y0++)
           for (let x1 = 0; x1 < K; x1++)
             for (let y1 = 0; y1 < K; y1++) {
-              const parallel = isParallelMotion(index(s - 1, x, x0), index(s, x, x1), index(s - 1, y, y0), index(s, y, y1));
+              const x0p = index(s - 1, x, x0);
+              const x1p = index(s, x, x1);
+              const y0p = index(s - 1, y, y0);
+              const y1p = index(s, y, y1);
+              const parallel = x0p >= 0 && x1p >= 0 && y0p >= 0 && y1p >= 0 && isParallelMotion(x0p, x1p, y0p, y1p);
               pairs[pair * KK * KK + (x0 * K + y0) * KK + x1 * K + y1] = parallel ? w.parallelCost : 0;
             }
     });

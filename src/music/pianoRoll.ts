@@ -6,7 +6,7 @@
  * shape [steps, 128, tracks] and crosses to a worker without copying (see `rollTransferables`).
  */
 import { DEFAULT_TEMPO_BPM } from './constants';
-import type { DataProfile } from './dataProfile';
+import type { DataProfile } from './profile';
 
 /** Number of MIDI pitches, 0..127. */
 export const PITCHES = 128;

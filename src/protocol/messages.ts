@@ -3,6 +3,7 @@
  * Every message is a member of a discriminated union on `type`; handlers switch exhaustively.
  * Piano rolls and training windows travel as typed arrays, listed as transferables by the sender.
  */
+import type { AccompanimentLock } from '../music/locks';
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams, HyperParamsInput, FieldProblem } from './config';
 import type { GenerationOptionsInput } from './generation';
@@ -85,8 +86,11 @@ export type WorkerRequest =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
-  /** Accompany a melody of any length (one track); `seed` picks the variation, `options` how it is generated (defaults for what it leaves out). */
-  | { type: 'generate'; requestId: number; melody: PianoRoll; seed: number; options?: GenerationOptionsInput }
+  /**
+   * Accompany a melody of any length (one track); `seed` picks the variation, `options` how it is generated (defaults
+   * for what it leaves out), `lock` the cells of an accompaniment of it to keep (infilling: the rest is written to fit).
+   */
+  | { type: 'generate'; requestId: number; melody: PianoRoll; seed: number; options?: GenerationOptionsInput; lock?: AccompanimentLock }
   /** Save the current model to IndexedDB under `name`, and/or return it as files. */
   | { type: 'save'; requestId: number; target: 'indexeddb' | 'files'; name?: string }
   | { type: 'load'; requestId: number; source: ModelSource }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { dataProfileProblem } from '../music/dataProfile';
+import { lockProblem, type AccompanimentLock } from '../music/locks';
 import { rollProblem, windowsProblem, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import { BACKEND_ORDER } from './messages';
 
@@ -62,6 +63,17 @@ export function pianoRollSchema(what: string) {
   return z.unknown().check((ctx) => {
     const message = rollMessage(ctx.value, what);
     if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  });
+}
+
+/**
+ * The lock of a 'generate' request (src/music/locks.ts): an accompaniment of `melody`'s length whose locked cells are
+ * kept (the generation checks its tracks against the model's).
+ */
+export function lockSchema(melody: Pick<PianoRoll, 'steps' | 'stepsPerBeat'>) {
+  return z.unknown().check((ctx) => {
+    const problem = lockProblem(ctx.value as AccompanimentLock, melody);
+    if (problem !== null) ctx.issues.push({ code: 'custom', message: `The notes to keep do not fit: ${problem}.`, input: ctx.value });
   });
 }
 

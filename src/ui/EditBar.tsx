@@ -1,13 +1,18 @@
 /**
  * The note editor's controls over the roll and the score: editing on or off, the track edited, the snap grid,
- * undo, redo and delete, the keys in words, and what the editor says (an aria-live region). `useNoteEditor` hands
- * the roll and the score what they need to edit; the work is the controller's (src/ui/controller/editing.ts).
+ * undo, redo and delete, the keys in words, and what the editor says (an aria-live region); under an accompaniment,
+ * the locks (infilling: lock a voice or bars, unlock all, re-harmonize the rest, a new variation of some bars).
+ * `useNoteEditor` hands the roll and the score what they need to edit; the work is the controller's
+ * (src/ui/controller/editing.ts and accompaniment.ts).
  */
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { lockedNoteCount } from '../music/locks';
 import { trackNotes } from '../music/notes';
 import type { PianoRoll } from '../music/pianoRoll';
 import { SNAP_VALUES, snapSteps, type NoteEdit, type SnapValue } from '../music/edits';
 import { useAppState, usePage } from './context';
+import { barCount } from './rollRanges';
+import { resultLock } from './state';
 import { EDIT_KEYS_HELP, selectedNote, type EditCursor, type KeyPress } from './editInput';
 import { trackName } from './exportPlan';
 
@@ -185,6 +190,7 @@ export function EditBar({ roll }: { roll: PianoRoll | null }) {
           </p>
         </details>
       )}
+      {result && roll === result && result.tracks.length > 1 && <LockBar roll={result} />}
       {melodyChanged && (
         <p className="hint edit-stale" data-testid="edit-melody-changed">
           The melody changed: press Accompany to write new voices.
@@ -193,6 +199,100 @@ export function EditBar({ roll }: { roll: PianoRoll | null }) {
       <p className="edit-said" role="status" aria-live="polite" data-testid="edit-announcement">
         <span key={editing.saidCount}>{editing.said}</span>
       </p>
+    </div>
+  );
+}
+
+/** A bar number typed in a field, kept to the piece's bars. */
+function barIn(text: string, bars: number): number {
+  const value = Math.round(Number(text));
+  return Number.isFinite(value) ? Math.min(Math.max(1, value), bars) : 1;
+}
+
+/** The locks on the accompaniment and what is written again around them. */
+function LockBar({ roll }: { roll: PianoRoll }) {
+  const { controller } = usePage();
+  const lockedCells = useAppState((s) => s.lockedCells);
+  const generating = useAppState((s) => s.generating);
+  const count = useMemo(() => {
+    const lock = resultLock({ result: roll, lockedCells });
+    return lock ? lockedNoteCount(lock) : 0;
+  }, [roll, lockedCells]);
+  const bars = barCount(roll);
+  const [voice, setVoice] = useState(1);
+  const [from, setFrom] = useState(1);
+  const [to, setTo] = useState(Math.min(2, bars));
+  const track = Math.min(voice, roll.tracks.length - 1);
+  const first = Math.min(from, bars);
+  const last = Math.max(first, Math.min(to, bars));
+  return (
+    <div className="row lock-controls" role="group" aria-label="Locks">
+      <span className="lock-count" data-testid="lock-count" data-count={count}>
+        {count === 1 ? '1 note locked' : `${count} notes locked`}
+      </span>
+      <label className="inline">
+        Voice{' '}
+        <select value={track} onChange={(e) => setVoice(Number(e.target.value))} data-testid="lock-voice-select">
+          {roll.tracks.slice(1).map((_, i) => (
+            <option key={i + 1} value={i + 1}>
+              {trackName(roll, i + 1)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" onClick={() => controller.lockVoice(track)} data-testid="lock-voice-button">
+        Lock voice
+      </button>
+      <label className="inline">
+        Bars{' '}
+        <input
+          type="number"
+          className="narrow"
+          min={1}
+          max={bars}
+          value={first}
+          onChange={(e) => setFrom(barIn(e.target.value, bars))}
+          aria-label="First bar"
+          data-testid="lock-bars-from"
+        />
+      </label>
+      <label className="inline">
+        to{' '}
+        <input
+          type="number"
+          className="narrow"
+          min={1}
+          max={bars}
+          value={last}
+          onChange={(e) => setTo(barIn(e.target.value, bars))}
+          aria-label="Last bar"
+          data-testid="lock-bars-to"
+        />
+      </label>
+      <button type="button" onClick={() => controller.lockBars(first, last)} data-testid="lock-bars-button">
+        Lock bars {first}–{last}
+      </button>
+      <button type="button" onClick={() => controller.unlockAll()} disabled={count === 0} data-testid="unlock-all-button">
+        Unlock all
+      </button>
+      <button
+        type="button"
+        aria-disabled={generating}
+        onClick={() => !generating && void controller.reharmonize()}
+        title="Write new accompaniment for every note that is not locked, around the locked ones"
+        data-testid="reharmonize-button"
+      >
+        Re-harmonize the rest
+      </button>
+      <button
+        type="button"
+        aria-disabled={generating}
+        onClick={() => !generating && void controller.regenerateBars(first, last)}
+        title="Write these bars again; the bars around them stay as they are"
+        data-testid="regenerate-bars-button"
+      >
+        New variation for bars {first}–{last}
+      </button>
     </div>
   );
 }

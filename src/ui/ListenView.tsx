@@ -10,6 +10,8 @@ import { layoutScore } from '../music/score';
 import { displayName, keyName } from '../music/spelling';
 import { PianoRollView } from './PianoRollView';
 import { EditBar, useNoteEditor } from './EditBar';
+import { useAppState } from './context';
+import { resultLock } from './state';
 
 const ScoreView = lazy(() => import('./ScoreView'));
 
@@ -70,6 +72,9 @@ export function ListenView(props: Props) {
     [layout, chordLabels],
   );
   const editor = useNoteEditor(roll);
+  const result = useAppState((s) => s.result);
+  const lockedCells = useAppState((s) => s.lockedCells);
+  const lock = useMemo(() => (result && roll === result ? resultLock({ result, lockedCells }) : null), [result, roll, lockedCells]);
   const choose = (next: ListenViewKind) => {
     setView(next);
     remember(VIEW_KEY, next);
@@ -121,6 +126,7 @@ export function ListenView(props: Props) {
           onSeek={props.onSeek}
           chords={laneChords}
           editor={editor}
+          lock={lock}
         />
       ) : (
         <figure className="score">

@@ -3,6 +3,7 @@
  * A click or drag on the notes moves playback there (when `onSeek` is given); with an `editor` they edit the notes
  * instead, and the keys move a cursor drawn on the grid (src/ui/editInput.ts says what each does).
  */
+import { isLocked, lockedNoteCount, type AccompanimentLock } from '../music/locks';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { PianoRoll } from '../music/pianoRoll';
 import { pitchName } from '../music/spelling';
@@ -35,6 +36,8 @@ interface Props {
   initialZoom?: number;
   /** Edits the notes of one track (clicks and keys edit instead of seeking); absent while editing is off. */
   editor?: NoteEditor | null;
+  /** The accompaniment's locks: its locked notes are drawn outlined (src/music/locks.ts); absent: none. */
+  lock?: AccompanimentLock | null;
 }
 
 const ZOOMS = [1, 2, 3, 4, 6, 8, 12, 16, 24] as const;
@@ -78,6 +81,7 @@ export function PianoRollView({
   initialZoom = 4,
   chords = [],
   editor = null,
+  lock = null,
 }: Props) {
   const [zoomIndex, setZoomIndex] = useState(initialZoom);
   // Editing zooms in far enough to click a 16th (once, as it starts: the user may zoom out again).
@@ -117,8 +121,10 @@ export function PianoRollView({
       const high = Math.max(...notes.map((e) => e.pitch));
       return `${track.name || `Track ${i + 1}`}: ${notes.length} notes from ${pitchName(low)} to ${pitchName(high)}`;
     });
-    return `Piano roll of ${label || 'the piece'}, ${bars} bar${bars === 1 ? '' : 's'}. ${parts.join('; ')}.`;
-  }, [roll, events, label]);
+    const locked = lock && lock.roll === roll ? lockedNoteCount(lock) : 0;
+    const lockWords = locked ? ` ${locked} note${locked === 1 ? '' : 's'} of the accompaniment locked, drawn outlined.` : '';
+    return `Piano roll of ${label || 'the piece'}, ${bars} bar${bars === 1 ? '' : 's'}. ${parts.join('; ')}.${lockWords}`;
+  }, [roll, events, label, lock]);
 
   const draw = useCallback(() => {
     const canvas = canvasRef.current;
@@ -173,6 +179,13 @@ export function PianoRollView({
         ctx.globalAlpha = silent[event.track] ? 0.2 : dragged ? 0.25 : editor && !edited ? 0.35 : event.track === 0 ? 1 : 0.8;
         ctx.fillStyle = trackColor(event.track);
         ctx.fillRect(rect.x - left, rect.y, rect.width, rect.height);
+        if (lock && lock.roll === roll && isLocked(lock, event.step, event.track)) {
+          // A locked note: a dark outline (a shape, not a colour alone, says it is locked).
+          ctx.globalAlpha = 1;
+          ctx.strokeStyle = '#1f2328';
+          ctx.lineWidth = 1.5;
+          ctx.strokeRect(rect.x - left + 0.75, rect.y + 0.75, Math.max(1, rect.width - 1.5), Math.max(1, rect.height - 1.5));
+        }
       }
       ctx.globalAlpha = 1;
       if (editor)
@@ -197,7 +210,7 @@ export function PianoRollView({
       ctx.fillStyle = '#424a53';
       ctx.fillText(`C${pitch / 12 - 1}`, 2, y);
     }
-  }, [events, range, pxPerStep, roll, silent, HEIGHT, editor, editTrack, ghost, editNotes]);
+  }, [events, range, pxPerStep, roll, silent, HEIGHT, editor, editTrack, ghost, editNotes, lock]);
 
   useEffect(() => {
     draw();

@@ -1,4 +1,5 @@
 /** The page's state: one plain object in one store, changed only by the controller. */
+import { emptyLock, type AccompanimentLock } from '../music/locks';
 import type { PianoRoll } from '../music/pianoRoll';
 import type { MidiTrackSummary, ParsedMidi } from '../music/midiIn';
 import type { BackendName, EngineReady, HeldOutMeasures, MetricSet, ProgressReport, TrainingState } from '../protocol/messages';
@@ -153,6 +154,11 @@ export interface AppState {
   /** The melody with its accompaniment, from the last generate. */
   result: PianoRoll | null;
   resultSeed: number;
+  /**
+   * The locked cells of `result`'s accompaniment (src/music/locks.ts: kept by "Re-harmonize the rest" and "New variation
+   * for bars"); null, or cells of another shape, lock nothing. Notes of the accompaniment the user edits are locked.
+   */
+  lockedCells: Uint8Array | null;
   /** How accompaniments are generated (the options of the accompany panel; see src/protocol/generation.ts). */
   generation: GenerationOptions;
   generating: boolean;
@@ -169,6 +175,14 @@ export interface AppState {
   errorCount: number;
   /** The note editor: on or off, its track, grid, cursor and undo history (src/ui/controller/editing.ts). */
   editing: EditingState;
+}
+
+/** The lock on the accompaniment shown as the result (nothing locked where none is set); null without an accompaniment. */
+export function resultLock(state: Pick<AppState, 'result' | 'lockedCells'>): AccompanimentLock | null {
+  const { result, lockedCells } = state;
+  if (!result || result.tracks.length < 2) return null;
+  const lock = emptyLock(result);
+  return lockedCells && lockedCells.length === lock.cells.length ? { roll: result, cells: lockedCells } : lock;
 }
 
 /** Whether a run is going on (paused counts): models and the engine must not change under it. */
@@ -204,6 +218,7 @@ export function initialState(): AppState {
     announcement: '',
     result: null,
     resultSeed: 1,
+    lockedCells: null,
     generation: DEFAULT_GENERATION_OPTIONS,
     generating: false,
     listening: null,

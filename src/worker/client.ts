@@ -8,6 +8,7 @@
  * `start` again with `resume: true` once a checkpoint exists (from scratch otherwise), so training goes on from
  * the last epoch saved in IndexedDB. Requests in flight at that moment are rejected with a 'device-lost' error.
  */
+import type { AccompanimentLock } from '../music/locks';
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams, HyperParamsInput } from '../protocol/config';
 import type { GenerationOptionsInput } from '../protocol/generation';
@@ -153,14 +154,18 @@ export class TrainerClient {
     this.send({ type: 'stop' });
   }
 
-  /** Accompanies a one-track melody of any length with `options` (defaults for what it leaves out). The melody is copied, so the caller keeps it intact. */
-  async generate(melody: PianoRoll, seed: number, options?: GenerationOptionsInput): Promise<PianoRoll> {
+  /**
+   * Accompanies a one-track melody of any length with `options` (defaults for what it leaves out), keeping `lock`'s cells
+   * where given. The melody and the lock are copied, so the caller keeps them intact.
+   */
+  async generate(melody: PianoRoll, seed: number, options?: GenerationOptionsInput, lock?: AccompanimentLock | null): Promise<PianoRoll> {
     const reply = await this.request<'generated'>((requestId) => ({
       type: 'generate',
       requestId,
       melody,
       seed,
       ...(options ? { options } : {}),
+      ...(lock ? { lock } : {}),
     }));
     return reply.roll;
   }

@@ -4,6 +4,7 @@
  * types) so it can be tested in Node with a stand-in, and so the engine's own API can change behind one adapter
  * (see ganFactory.ts, which wraps src/model's GanEngine).
  */
+import type { AccompanimentLock } from '../music/locks';
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import type { IterationLosses } from '../model/losses';
 import type { HyperParams } from '../protocol/config';
@@ -13,8 +14,11 @@ import type { ModelFiles, NetworkMeasures } from '../protocol/messages';
 /** A usable model: it accompanies melodies and can be exported. */
 export interface WorkerModel {
   readonly config: HyperParams;
-  /** Accompanies a one-track melody of any length; `seed` picks the variation, `options` how it is generated (default: the defaults). */
-  accompany(melody: PianoRoll, seed: number, options?: GenerationOptions): Promise<PianoRoll>;
+  /**
+   * Accompanies a one-track melody of any length; `seed` picks the variation, `options` how it is generated (default:
+   * the defaults), `lock` the cells of an accompaniment to keep (infilling; default none).
+   */
+  accompany(melody: PianoRoll, seed: number, options?: GenerationOptions, lock?: AccompanimentLock | null): Promise<PianoRoll>;
   /** Accompaniments of fixed melodies with fixed noise, for listening back across epochs. */
   snapshot(melodies: PianoRoll[], noiseSeed: number): Promise<PianoRoll[]>;
   exportModel(): Promise<ModelFiles>;

@@ -1,4 +1,5 @@
 /** The worker's EngineFactory on src/model's GanEngine: the one place that knows the engine's own API. */
+import type { AccompanimentLock } from '../music/locks';
 import type { TrainingWindows } from '../music/pianoRoll';
 import type { HyperParams } from '../protocol/config';
 import { GenerationOptionsError, type GenerationOptions } from '../protocol/generation';
@@ -24,12 +25,17 @@ class GanModel implements WorkerModel {
     return this.engine.config;
   }
 
-  async accompany(melody: Parameters<GanEngine['accompany']>[0], seed: number, options?: GenerationOptions) {
+  async accompany(
+    melody: Parameters<GanEngine['accompany']>[0],
+    seed: number,
+    options?: GenerationOptions,
+    lock?: AccompanimentLock | null,
+  ) {
     await this.refresh();
     try {
-      return await this.engine.accompany(melody, seed, options);
+      return await this.engine.accompany(melody, seed, options, lock ?? null);
     } catch (error) {
-      // Options the schema lets through but a generation stage refuses (an unknown decoding weight).
+      // Options the schema lets through but a generation stage refuses (an unknown decoding weight, a lock that does not fit).
       if (error instanceof GenerationOptionsError) throw new BadRequestError(error.message);
       throw error;
     }

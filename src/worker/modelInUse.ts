@@ -5,7 +5,8 @@
 import { rollTransferables, type PianoRoll } from '../music/pianoRoll';
 import { checkGenerationOptions } from '../protocol/generation';
 import type { ModelFiles, ModelSource } from '../protocol/messages';
-import { modelFilesSchema, modelNameSchema, pianoRollSchema, saveTargetSchema, seedSchema } from '../protocol/requests';
+import type { AccompanimentLock } from '../music/locks';
+import { lockSchema, modelFilesSchema, modelNameSchema, pianoRollSchema, saveTargetSchema, seedSchema } from '../protocol/requests';
 import type { HandlerContext } from './context';
 import type { EngineFactory, WorkerModel } from './engineFactory';
 import { BadModelError, BadRequestError, NoModelError } from './errors';
@@ -39,17 +40,20 @@ export class ModelInUse {
     this.model = model;
   }
 
-  /** Accompanies `melody` and posts the result as 'generated'. */
-  async generate(requestId: number, melody: PianoRoll, seed: number, input: unknown): Promise<void> {
+  /** Accompanies `melody` (keeping `lock`'s cells, where given) and posts the result as 'generated'. */
+  async generate(requestId: number, melody: PianoRoll, seed: number, input: unknown, lock?: unknown): Promise<void> {
     const model = this.model;
     if (!model) throw new NoModelError('accompany a melody');
     refuseUnless(pianoRollSchema('the melody'), melody);
     refuseUnless(seedSchema, seed);
+    if (lock !== undefined) refuseUnless(lockSchema(melody), lock);
     const options = checkGenerationOptions(input);
     if (!options.ok)
       throw new BadRequestError(`Unusable generation options: ${options.problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`);
     const { context } = this.deps;
-    const roll = await context.busy(() => context.exclusive(() => model.accompany(melody, seed, options.value)));
+    const roll = await context.busy(() =>
+      context.exclusive(() => model.accompany(melody, seed, options.value, (lock as AccompanimentLock | undefined) ?? null)),
+    );
     context.post({ type: 'generated', requestId, roll }, rollTransferables(roll));
   }
 

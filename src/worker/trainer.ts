@@ -120,7 +120,7 @@ export class TrainerHandler {
       case 'stop':
         return this.runs.stop();
       case 'generate':
-        return this.models.generate(request.requestId, request.melody, request.seed, request.options);
+        return this.models.generate(request.requestId, request.melody, request.seed, request.options, request.lock);
       case 'save':
         return this.models.save(request.requestId, request.target, request.name);
       case 'load': {

@@ -4,7 +4,9 @@
  * (an inversion among them) over the score and the roll, Roman numerals on request; a click or the arrow keys move
  * playback, the bar being played is highlighted, the choice of view survives a reload, MusicXML exports every note,
  * and axe-core finds nothing serious. The melody is edited on the roll by mouse and keyboard (undone and redone,
- * selected in the score, exported as edited and kept over the reload). Screenshots at 1280x800 and 390x844.
+ * selected in the score, exported as edited and kept over the reload). The alto is locked and the rest
+ * re-harmonized by the default model around it, then bars 2–3 written again between the bars kept. Screenshots at
+ * 1280x800 and 390x844.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -177,6 +179,22 @@ function savedSopranoCell(page: Page, step: number, pitch: number): Promise<numb
         };
       }),
     index,
+  );
+}
+
+/** Per track of an exported MIDI file, per 16th-note step (120 bpm: 0.125 s), the pitches sounding, as text. */
+async function exportedSteps(page: Page): Promise<string[][]> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-midi-button').click()]);
+  const midi = new Midi(readFileSync((await download.path())!));
+  const step = (seconds: number) => Math.round(seconds / 0.125);
+  return midi.tracks.map((track) =>
+    Array.from({ length: 64 }, (_, s) =>
+      track.notes
+        .filter((n) => step(n.time) <= s && s < step(n.time + n.duration))
+        .map((n) => n.midi)
+        .sort()
+        .join(' '),
+    ),
   );
 }
 
@@ -400,5 +418,35 @@ describe('the score and the chords', () => {
       await page.getByTestId('loop-checkbox').uncheck();
       await page.getByTestId('tempo-reset-button').click();
     }
+  });
+
+  it('locks the alto and re-harmonizes the rest around it, then writes bars 2–3 again between the bars kept', async () => {
+    await page.getByTestId('view-roll-button').click();
+    const count = page.getByTestId('lock-count');
+    const announcement = page.getByTestId('announcement');
+    expect(await count.textContent()).toBe('0 notes locked');
+    const before = await exportedSteps(page);
+    await page.getByTestId('lock-voice-select').selectOption('1');
+    await page.getByTestId('lock-voice-button').click();
+    await expect.poll(() => count.textContent()).toBe('12 notes locked');
+    await page.getByTestId('reharmonize-button').click();
+    await expect.poll(() => announcement.textContent(), { timeout: 60_000 }).toMatch(/variation 2 \(kept 12 notes locked\)/);
+    const reharmonized = await exportedSteps(page);
+    expect(reharmonized[1], 'the alto, locked').toEqual(before[1]);
+    expect(reharmonized[0], 'the melody').toEqual(before[0]);
+    expect([reharmonized[2], reharmonized[3]]).not.toEqual([before[2], before[3]]);
+    expect(await count.textContent()).toBe('12 notes locked');
+
+    await page.getByTestId('lock-bars-from').fill('2');
+    await page.getByTestId('lock-bars-to').fill('3');
+    await page.getByTestId('regenerate-bars-button').click();
+    await expect.poll(() => announcement.textContent(), { timeout: 60_000 }).toMatch(/variation 3 \(bars 2–3 written again\)/);
+    const again = await exportedSteps(page);
+    for (const track of [1, 2, 3]) {
+      expect(again[track].slice(0, 16), `bar 1 of track ${track}`).toEqual(reharmonized[track].slice(0, 16));
+      expect(again[track].slice(48), `bar 4 of track ${track}`).toEqual(reharmonized[track].slice(48));
+    }
+    await page.getByTestId('unlock-all-button').click();
+    await expect.poll(() => count.textContent()).toBe('0 notes locked');
   });
 });

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { accompanyFile, AccompanyUsageError, parseAccompanyArgs } from '../../scripts/accompany';
+import { midiToRoll, parseMidi } from '../../src/music/midiIn';
+import { rollToMidi } from '../../src/music/midiOut';
+import { PITCHES, cellIndex, selectTracks, type PianoRoll } from '../../src/music/pianoRoll';
 import { MidiInputError } from '../../src/music/errors';
 import { buildMidi } from './music-midi-helpers';
 import { useCpu } from './model-fixtures';
@@ -63,5 +66,54 @@ describe('npm run accompany', () => {
     writeFileSync(input, buildMidi([{ name: 'Melody', notes: melodyNotes }]));
     await expect(accompanyFile(parseAccompanyArgs([input, '--track', '5']))).rejects.toThrow(/no track 5/i);
     expect(existsSync(join(dir, 'one - accompanied.mid'))).toBe(false);
+  });
+
+  it('keeps the notes of --keep FILE (an accompaniment it wrote, with bars cut out) and writes the rest around them', async () => {
+    const input = join(dir, 'keep.mid');
+    writeFileSync(input, buildMidi([{ name: 'Melody', program: 0, notes: melodyNotes }]));
+    const first = parseAccompanyArgs([input, '--seed', '3', '--out', join(dir, 'keep-1.mid')]);
+    await accompanyFile(first);
+    // The user cuts the tenor's bars 2 and 3 out of the file and keeps the rest.
+    const written = midiToRoll(parseMidi(new Uint8Array(readFileSync(first.out))));
+    const edited: PianoRoll = { ...written, active: written.active.slice(), onsets: written.onsets!.slice() };
+    for (let step = 16; step < 48; step++)
+      for (let p = 0; p < PITCHES; p++) {
+        edited.active[cellIndex(edited, step, p, 2)] = 0;
+        edited.onsets![cellIndex(edited, step, p, 2)] = 0;
+      }
+    const kept = join(dir, 'keep-edited.mid');
+    writeFileSync(kept, rollToMidi(edited));
+    const again = parseAccompanyArgs([input, '--seed', '9', '--keep', kept, '--out', join(dir, 'keep-2.mid')]);
+    expect(again.keep).toBe(kept);
+    expect((await accompanyFile(again)).join('\n')).toMatch(/kept: the notes of keep-edited.mid's 3 accompaniment tracks/);
+    const result = midiToRoll(parseMidi(new Uint8Array(readFileSync(again.out))));
+    const sounding = (roll: PianoRoll, track: number, step: number) =>
+      Array.from({ length: PITCHES }, (_, p) => p).filter((p) => roll.active[cellIndex(roll, step, p, track)]);
+    for (let step = 0; step < 60; step++) {
+      for (const track of [1, 3])
+        expect(sounding(result, track, step), `track ${track} step ${step}`).toEqual(sounding(written, track, step));
+      if (step < 16 || step >= 48) expect(sounding(result, 2, step)).toEqual(sounding(written, 2, step));
+      else expect(sounding(result, 2, step), `the tenor is written again at step ${step}`).toHaveLength(1);
+    }
+    // A file of another length or with other tracks is refused, saying why.
+    const short = join(dir, 'keep-short.mid');
+    writeFileSync(
+      short,
+      buildMidi([
+        { name: 'Melody', notes: melodyNotes.slice(0, 4) },
+        { name: 'A', notes: [] },
+        { name: 'T', notes: [] },
+        { name: 'B', notes: [{ pitch: 40, start: 0, steps: 16 }] },
+      ]),
+    );
+    await expect(accompanyFile(parseAccompanyArgs([input, '--keep', short]))).rejects.toThrow(
+      /--keep keep-short.mid is 1 bar long and the melody 4/,
+    );
+    const two = join(dir, 'keep-two.mid');
+    writeFileSync(two, rollToMidi(selectTracks(written, [0, 1])));
+    await expect(accompanyFile(parseAccompanyArgs([input, '--keep', two]))).rejects.toThrow(/--keep keep-two.mid has 2 tracks; it needs 4/);
+    await expect(accompanyFile(parseAccompanyArgs([input, '--keep', join(dir, 'nope.mid')]))).rejects.toThrow(
+      /No file at .*nope.mid \(--keep\)/,
+    );
   });
 });

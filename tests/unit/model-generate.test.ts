@@ -39,7 +39,7 @@ describe('the generation pipeline', () => {
   it('reports the time of each stage and the one candidate it kept unscored', async () => {
     const engine = GanEngine.create(tinyConfig());
     let clock = 0;
-    const { report } = await generate(engine, melodyRoll(16, 72), 2, {}, () => (clock += 5));
+    const { report } = await generate(engine, melodyRoll(16, 72), 2, {}, { now: () => (clock += 5) });
     expect(report.candidates).toEqual([{ seed: 2, score: null }]);
     expect(report.chosen).toBe(0);
     expect(Object.keys(report.stageMs)).toEqual(['scores', 'decode', 'choose', 'place']);

@@ -1,6 +1,10 @@
 /** The note editor's actions: the roll shown is edited, heard, saved and exported as edited; undo and redo; the melody of an accompaniment. */
 import { describe, expect, it } from 'vitest';
+import { lockedNoteCount, type AccompanimentLock } from '../../src/music/locks';
 import { trackNotes } from '../../src/music/notes';
+import type { PianoRoll } from '../../src/music/pianoRoll';
+import type { Trainer } from '../../src/ui/controller';
+import { resultLock } from '../../src/ui/state';
 import { press, setup, tick } from './ui-controller-fixtures';
 
 /** A started page with a sample melody and the editor on. */
@@ -97,5 +101,44 @@ describe('Controller note editing', () => {
     expect(s.editing.melodyEditedResult).not.toBe(s.result);
     controller.undoEdit();
     expect(store.get().editing.said).toBe('Nothing to undo.');
+  });
+
+  it('locks the accompaniment notes the user edits, and re-harmonizes the rest around the locks', async () => {
+    const { store, controller, trainer } = await editing();
+    store.set({ model: { origin: 'default', label: 'pretrained default' } });
+    const asked: { seed: number; lock: AccompanimentLock | null | undefined }[] = [];
+    const generate = trainer.generate.bind(trainer);
+    (trainer as unknown as Trainer).generate = (melody: PianoRoll, seed: number, _options?: unknown, lock?: AccompanimentLock | null) => {
+      asked.push({ seed, lock });
+      return generate(melody);
+    };
+    await controller.generate(4);
+    expect(lockedNoteCount(resultLock(store.get())!)).toBe(0);
+    controller.setEditTrack(1);
+    controller.editNote({ kind: 'add', track: 1, note: { pitch: 50, startStep: 4, steps: 2, velocity: 90 } });
+    const lock = resultLock(store.get())!;
+    expect(lockedNoteCount(lock)).toBe(1);
+    expect(Array.from(lock.cells.slice(3, 7))).toEqual([0, 1, 1, 0]);
+    await controller.reharmonize();
+    expect(asked.at(-1)?.seed).toBe(5);
+    expect(Array.from(asked.at(-1)!.lock!.cells)).toEqual(Array.from(lock.cells));
+    expect(store.get().announcement).toMatch(/variation 5 \(kept 1 note locked\)/);
+    // The same cells stay locked on the new accompaniment; bars are written again with everything else locked.
+    expect(Array.from(store.get().lockedCells!)).toEqual(Array.from(lock.cells));
+    await controller.regenerateBars(1, 1);
+    const bars = asked.at(-1)!.lock!;
+    expect(asked.at(-1)?.seed).toBe(6);
+    expect(bars.cells[3]).toBe(0);
+    expect(bars.cells[16]).toBe(1);
+    controller.lockVoice(1);
+    expect(lockedNoteCount(resultLock(store.get())!)).toBe(trackNotes(store.get().result!, 1).length);
+    controller.unlockAll();
+    expect(lockedNoteCount(resultLock(store.get())!)).toBe(0);
+    controller.lockBars(1, 1);
+    expect(store.get().lockedCells![0]).toBe(1);
+    // Accompany writes a new accompaniment, which locks nothing.
+    await controller.generate(7);
+    expect(asked.at(-1)?.lock ?? null).toBeNull();
+    expect(store.get().lockedCells).toBeNull();
   });
 });

@@ -7,6 +7,8 @@
  * - 'single' lets each voice sing its own highest-scoring pitch where that score is above 0, one voice at a
  *   time (voices may rest, cross and clash);
  * - 'chords' keeps every cell above 0, the reference's decoding, which lets one voice sound clusters.
+ * With a lock (infilling, lock.ts) the locked cells are kept as they are: the chorale decoding writes the free voices
+ * around them (a locked voice has one candidate per slot), the others decode as usual and keep the locked cells.
  */
 import { pitchClassHistogram } from '../../music/keys';
 import { PITCHES } from '../../music/pianoRoll';
@@ -15,6 +17,7 @@ import { GenerationOptionsError, type DecodeMode, type GenerationOptions } from 
 import { decodeForData } from './dataDecoding';
 import { decodeChorale, DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, type ChoraleDecodeOptions } from '../decode';
 import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from '../networks';
+import { fixedLines, keepLocked, type ModelLock } from './lock';
 import { VOICES, type Candidate, type ModelMelody } from './types';
 
 /**
@@ -78,7 +81,7 @@ export function decodeModeFor(mode: DecodeMode, profile: DataProfile | null | un
 /**
  * Decodes `scores` ([steps, 128, 4] raw tanh outputs in the model's register) into the accompaniment tracks under
  * `input`'s melody, for a model of `profile`'s data (null: the chorales); `seed` draws whatever the decoding draws
- * (a sampled chorale path, ornaments).
+ * (a sampled chorale path, ornaments); `lock` (null: none) holds the cells to keep.
  */
 export function decodeVoices(
   scores: Float32Array,
@@ -86,6 +89,19 @@ export function decodeVoices(
   seed: number,
   options: Pick<GenerationOptions, 'decodeMode' | 'decodeWeights'>,
   profile: DataProfile | null = null,
+  lock: ModelLock | null = null,
+): Candidate {
+  const decoded = decodeFree(scores, input, seed, options, profile, lock);
+  return lock ? keepLocked(decoded, lock) : decoded;
+}
+
+function decodeFree(
+  scores: Float32Array,
+  input: ModelMelody,
+  seed: number,
+  options: Pick<GenerationOptions, 'decodeMode' | 'decodeWeights'>,
+  profile: DataProfile | null,
+  lock: ModelLock | null,
 ): Candidate {
   const { melody } = input;
   const steps = melody.steps;
@@ -109,6 +125,7 @@ export function decodeVoices(
       logitScale: VOICE_LOGIT_SCALE,
       weights: decodeWeightsOf(options),
       seed,
+      ...(lock ? { fixed: fixedLines(lock, steps) } : {}),
     });
     lines.forEach((line, v) => {
       for (let step = 0; step < steps; step++) if (line[step] >= 0) voices[(step * PITCHES + line[step]) * VOICES + v] = 1;

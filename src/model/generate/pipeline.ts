@@ -6,12 +6,16 @@
  * 2. decode (decoding.ts): the scores become notes, one candidate per seed the choice asks for;
  * 3. choose (choice.ts): the candidates are scored (by the critic) and the best is kept;
  * 4. place (placement.ts): the kept voices under the user's melody, in the user's register.
- * The same seed and options give the same accompaniment.
+ * The same seed and options give the same accompaniment. With a lock (infilling: src/music/locks.ts, lock.ts), the
+ * locked cells of an accompaniment are kept exactly and the stages write the rest to fit them: re-harmonizing what
+ * the user did not fix and writing a range of bars again are the same call with other locks.
  */
+import type { AccompanimentLock } from '../../music/locks';
 import type { PianoRoll } from '../../music/pianoRoll';
 import { resolveGenerationOptions, type GenerationOptions, type GenerationOptionsInput } from '../../protocol/generation';
 import { candidateSeeds, chooseCandidate, criticScorer } from './choice';
 import { checkDecodingOptions, decodeVoices } from './decoding';
+import { checkLock, intoModelLock } from './lock';
 import { placeInUserRegister } from './placement';
 import { intoModelRegister, voiceScores } from './scores';
 import type { Candidate, GenerationNetworks } from './types';
@@ -42,19 +46,31 @@ export function checkedOptions(input: GenerationOptionsInput = {}): GenerationOp
   return options;
 }
 
+/** What a generation takes besides its options. */
+export interface GenerateExtras {
+  /** The accompaniment cells to keep (infilling); null or absent: write every cell. */
+  lock?: AccompanimentLock | null;
+  /** The clock the stages are timed by, in milliseconds. */
+  now?: () => number;
+}
+
 /**
  * Accompanies `melody` (track 0, any length, 16th-note grid) with `networks`: `seed` picks the variation,
- * `input` the options (defaults for what it leaves out). The result has the melody exactly as given, and its
- * length, tempo and metre.
+ * `input` the options (defaults for what it leaves out), `extras.lock` the cells of an accompaniment to keep. The
+ * result has the melody exactly as given, and its length, tempo and metre. Throws GenerationOptionsError for options
+ * or a lock that do not fit, before running the network.
  */
 export async function generate(
   networks: GenerationNetworks,
   melody: PianoRoll,
   seed: number,
   input: GenerationOptionsInput = {},
-  now: () => number = () => performance.now(),
+  extras: GenerateExtras = {},
 ): Promise<Generation> {
   const options = checkedOptions(input);
+  const lock = extras.lock ?? null;
+  if (lock) checkLock(lock, melody);
+  const now = extras.now ?? (() => performance.now());
   const stageMs: Record<GenerationStage, number> = { scores: 0, decode: 0, choose: 0, place: 0 };
   const timed = async <T>(stage: GenerationStage, work: () => T | Promise<T>): Promise<T> => {
     const start = now();
@@ -67,13 +83,15 @@ export async function generate(
   const profile = networks.dataProfile ?? null;
   const own = profile?.kind === 'own' ? profile : null;
   const modelMelody = await timed('scores', () => intoModelRegister(melody, own?.melody));
+  const drums = (own?.tracks ?? []).map((track) => track.isDrum);
+  const modelLock = lock ? intoModelLock(lock, modelMelody, drums) : null;
   const candidates: Candidate[] = [];
   for (const candidateSeed of candidateSeeds(seed, options)) {
     const scores = await timed('scores', () => voiceScores(networks, modelMelody, candidateSeed, options));
-    candidates.push(await timed('decode', () => decodeVoices(scores, modelMelody, candidateSeed, options, profile)));
+    candidates.push(await timed('decode', () => decodeVoices(scores, modelMelody, candidateSeed, options, profile, modelLock)));
   }
   const choice = await timed('choose', () => chooseCandidate(candidates, criticScorer(networks, modelMelody, options)));
-  const roll = await timed('place', () => placeInUserRegister(candidates[choice.index], modelMelody, own?.tracks));
+  const roll = await timed('place', () => placeInUserRegister(candidates[choice.index], modelMelody, own?.tracks, lock));
   return {
     roll,
     report: {

@@ -3,8 +3,11 @@
  * as given (track 0: notes, onsets, velocities, register, program); the chosen alto, tenor and bass are moved
  * back from the model's register by the melody's octave shift. A note of a voice lasts while its pitch keeps
  * sounding from step to step, unless the candidate marks an attack. A model of the user's own music names and
- * voices the tracks after its data (its profile's tracks).
+ * voices the tracks after its data (its profile's tracks). With a lock (infilling), the locked cells are copied from
+ * the lock's roll exactly (notes, onsets, velocities); a note after a locked stretch starts afresh, so no locked note
+ * is lengthened.
  */
+import type { AccompanimentLock } from '../../music/locks';
 import { PITCHES, createRoll, sameGrid, type PianoRoll, type TrackInfo } from '../../music/pianoRoll';
 import { ACCOMPANIMENT_VOICES, voiceLabel } from '../../music/voices';
 import { VOICES, type Candidate, type ModelMelody } from './types';
@@ -24,12 +27,14 @@ const ACCOMPANIMENT_VELOCITY_RATIO = 0.85;
 
 /**
  * The four-track roll: `input`'s melody as the user gave it, and `candidate`'s voices in the user's register, as
- * the `accompaniment` tracks (default alto, tenor and bass); a drum track's keys are not moved.
+ * the `accompaniment` tracks (default alto, tenor and bass); a drum track's keys are not moved; `lock`'s locked
+ * cells as its roll has them (the lock fits the melody: the pipeline checked it).
  */
 export function placeInUserRegister(
   candidate: Candidate,
   input: ModelMelody,
   accompaniment: readonly TrackInfo[] = ACCOMPANIMENT_TRACKS,
+  lock: AccompanimentLock | null = null,
 ): PianoRoll {
   const { melody, shift } = input;
   const source = melody.tracks[0];
@@ -77,12 +82,34 @@ export function placeInUserRegister(
         if (!voices[cell] || p < 0 || p >= PITCHES) continue;
         const to = (step * PITCHES + p) * outTracks + v + 1;
         out.active[to] = 1;
-        if (step === 0 || !voices[cell - PITCHES * VOICES] || candidate.onsets?.[cell]) {
+        const afterLock = lock !== null && step > 0 && lock.cells[(step - 1) * VOICES + v] === 1;
+        if (step === 0 || !voices[cell - PITCHES * VOICES] || candidate.onsets?.[cell] || afterLock) {
           onsets[to] = 1;
           if (out.velocities && accompanimentVelocity) out.velocities[to] = accompanimentVelocity;
         }
       }
     }
   }
+  if (lock) copyLocked(out, lock, accompanimentVelocity);
   return out;
+}
+
+/** Writes `lock`'s locked cells of the accompaniment tracks into `out` (of the same shape) as its roll has them. */
+function copyLocked(out: PianoRoll, lock: AccompanimentLock, velocity: number): void {
+  const { roll } = lock;
+  const tracks = out.tracks.length;
+  const onsets = out.onsets as Uint8Array;
+  for (let step = 0; step < out.steps; step++) {
+    for (let v = 0; v < VOICES; v++) {
+      if (!lock.cells[step * VOICES + v]) continue;
+      for (let p = 0; p < PITCHES; p++) {
+        const i = (step * PITCHES + p) * tracks + v + 1;
+        const sounding = roll.active[i] === 1;
+        const onset = sounding && (roll.onsets ? roll.onsets[i] === 1 : step === 0 || !roll.active[i - PITCHES * tracks]);
+        out.active[i] = sounding ? 1 : 0;
+        onsets[i] = onset ? 1 : 0;
+        if (out.velocities) out.velocities[i] = onset ? roll.velocities?.[i] || velocity : 0;
+      }
+    }
+  }
 }

@@ -1,4 +1,5 @@
 /** What the page controller is built from: the worker client, the player, data, memory and the browser's helpers. */
+import type { AccompanimentLock } from '../../music/locks';
 import type { PianoRoll, TrainingWindows } from '../../music/pianoRoll';
 import type { ParsedMidi } from '../../music/midiIn';
 import type { TrackRoles } from '../../music/ownMidi';
@@ -21,7 +22,7 @@ export interface Trainer {
   pause(): void;
   resume(): void;
   stop(): void;
-  generate(melody: PianoRoll, seed: number, options?: GenerationOptionsInput): Promise<PianoRoll>;
+  generate(melody: PianoRoll, seed: number, options?: GenerationOptionsInput, lock?: AccompanimentLock | null): Promise<PianoRoll>;
   save(target: 'indexeddb' | 'files', name?: string): Promise<ModelFiles | undefined>;
   load(source: ModelSource): Promise<HyperParams>;
   deleteSaved(name: string): Promise<void>;

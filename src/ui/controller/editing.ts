@@ -2,8 +2,10 @@
  * Editing notes: the roll shown (the melody, or the melody with its accompaniment) is the one the edits change, so
  * playback, the export and the saved page all have them. Each edit, undo and redo makes a new roll in the store, puts
  * it in the player where playback was, and says what it did. An edited melody keeps its accompaniment, which may no
- * longer fit (the page says so); Accompany writes new voices under the edited melody.
+ * longer fit (the page says so); Accompany writes new voices under the edited melody. A note of the accompaniment the
+ * user edits is locked (where it was and where it is now), so "Re-harmonize the rest" keeps it.
  */
+import { setLocked } from '../../music/locks';
 import { trackNotes, type Note } from '../../music/notes';
 import { selectTracks, type PianoRoll } from '../../music/pianoRoll';
 import {
@@ -21,7 +23,7 @@ import {
   snapSteps,
 } from '../../music/edits';
 import type { Store } from '../store';
-import type { AppState } from '../state';
+import { resultLock, type AppState } from '../state';
 import type { EditingState } from '../editState';
 import { cursorWords, keyCommand, type EditCursor, type KeyContext, type KeyPress } from '../editInput';
 import { trackName } from '../exportPlan';
@@ -170,7 +172,12 @@ export class Editing {
       const history = recordEdit(target.editing.history, { change: applied.change, description: applied.description });
       const placed = applied.note;
       const at = cursor ?? (placed ? { step: placed.startStep, pitch: placed.pitch } : target.editing.cursor);
-      this.show(target, applied.roll, edit.track, { ...target.editing, history, cursor: at }, applied.description);
+      // An edited note of the accompaniment is locked: the steps it took and the steps it left keep what the user made.
+      let lock = target.roll === target.s.result && edit.track > 0 ? resultLock(target.s) : null;
+      if (lock)
+        for (const note of [...applied.change.removed, ...applied.change.added])
+          lock = setLocked(lock, [edit.track], note.startStep, note.startStep + note.steps);
+      this.show(target, applied.roll, edit.track, { ...target.editing, history, cursor: at }, applied.description, lock?.cells);
       return applied.roll !== target.roll;
     } catch (error) {
       if (error instanceof EditError) this.say(target.editing, error.message);
@@ -242,10 +249,11 @@ export class Editing {
   }
 
   /** Shows `roll` in place of the roll edited (as the accompaniment or the melody it was), in the player too, and says `said`. */
-  private show(target: Target, roll: PianoRoll, track: number, editing: EditingState, said: string): void {
+  private show(target: Target, roll: PianoRoll, track: number, editing: EditingState, said: string, lockedCells?: Uint8Array): void {
     const { s } = target;
     const old = target.roll;
     const patch: Partial<AppState> = { listening: { roll, label: s.listening?.label ?? '' } };
+    if (lockedCells) patch.lockedCells = lockedCells;
     let melodyEditedResult = editing.melodyEditedResult;
     if (s.result && old === s.result) {
       patch.result = roll;

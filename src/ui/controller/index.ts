@@ -33,7 +33,16 @@ const MELODY_ACTIONS = ['openMidiFile', 'chooseTrack', 'cancelTrackChoice', 'loa
 const SETTINGS_ACTIONS = ['setField', 'setDataset', 'setOwnFiles', 'setTrackRole'] as const;
 const ENGINE_ACTIONS = ['setEngineOverride'] as const;
 const TRAINING_ACTIONS = ['train', 'pauseTraining', 'resumeTraining', 'stopTraining'] as const;
-const ACCOMPANIMENT_ACTIONS = ['generate', 'setGenerationOptions', 'nextVariation'] as const;
+const ACCOMPANIMENT_ACTIONS = [
+  'generate',
+  'setGenerationOptions',
+  'nextVariation',
+  'reharmonize',
+  'regenerateBars',
+  'lockVoice',
+  'lockBars',
+  'unlockAll',
+] as const;
 const MODEL_ACTIONS = ['chooseModel', 'forgetModel', 'loadModelFiles', 'saveModelFiles'] as const;
 const EDITING_ACTIONS = [
   'setEditing',
