@@ -420,16 +420,26 @@ describe('the score and the chords', () => {
     }
   });
 
-  it('locks the alto and re-harmonizes the rest around it, then writes bars 2–3 again between the bars kept', async () => {
+  it('locks the alto and re-harmonizes the rest around it, then writes bars 2–3 again between the bars kept, by keyboard', async () => {
     await page.getByTestId('view-roll-button').click();
+    // Every control of the lock row is worked from the keyboard: focused, then Enter (a button) or typed into.
+    const press = async (testId: string) => {
+      await page.getByTestId(testId).focus();
+      await page.keyboard.press('Enter');
+    };
+    const type = async (testId: string, text: string) => {
+      await page.getByTestId(testId).focus();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type(text);
+    };
     const count = page.getByTestId('lock-count');
     const announcement = page.getByTestId('announcement');
     expect(await count.textContent()).toBe('0 notes locked');
     const before = await exportedSteps(page);
     await page.getByTestId('lock-voice-select').selectOption('1');
-    await page.getByTestId('lock-voice-button').click();
+    await press('lock-voice-button');
     await expect.poll(() => count.textContent()).toBe('12 notes locked');
-    await page.getByTestId('reharmonize-button').click();
+    await press('reharmonize-button');
     await expect.poll(() => announcement.textContent(), { timeout: 60_000 }).toMatch(/variation 2 \(kept 12 notes locked\)/);
     const reharmonized = await exportedSteps(page);
     expect(reharmonized[1], 'the alto, locked').toEqual(before[1]);
@@ -437,16 +447,16 @@ describe('the score and the chords', () => {
     expect([reharmonized[2], reharmonized[3]]).not.toEqual([before[2], before[3]]);
     expect(await count.textContent()).toBe('12 notes locked');
 
-    await page.getByTestId('lock-bars-from').fill('2');
-    await page.getByTestId('lock-bars-to').fill('3');
-    await page.getByTestId('regenerate-bars-button').click();
+    await type('lock-bars-from', '2');
+    await type('lock-bars-to', '3');
+    await press('regenerate-bars-button');
     await expect.poll(() => announcement.textContent(), { timeout: 60_000 }).toMatch(/variation 3 \(bars 2–3 written again\)/);
     const again = await exportedSteps(page);
     for (const track of [1, 2, 3]) {
       expect(again[track].slice(0, 16), `bar 1 of track ${track}`).toEqual(reharmonized[track].slice(0, 16));
       expect(again[track].slice(48), `bar 4 of track ${track}`).toEqual(reharmonized[track].slice(48));
     }
-    await page.getByTestId('unlock-all-button').click();
+    await press('unlock-all-button');
     await expect.poll(() => count.textContent()).toBe('0 notes locked');
   });
 });
