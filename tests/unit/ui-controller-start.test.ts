@@ -1,6 +1,7 @@
 /** The page controller's start: the saved page or a fresh one, the engine, and the model to begin with. */
 import { describe, expect, it } from 'vitest';
-import { initialState } from '../../src/ui/state';
+import { initialState, resultLock } from '../../src/ui/state';
+import { createRoll } from '../../src/music/pianoRoll';
 import { sampleMelodyRoll } from '../../src/music/samples';
 import { FakeTrainer, setup } from './ui-controller-fixtures';
 
@@ -29,6 +30,25 @@ describe('Controller start', () => {
     expect(store.get().model?.origin).toBe('trained');
     // The pretrained default stays in the picker next to the model kept from before the picker existed.
     expect(store.get().models.map((m) => m.id)).toEqual(['default', 'cantus-last-trained']);
+  });
+
+  it('keeps the locks of the accompaniment over a reload, and refuses locks that do not fit it', async () => {
+    const melody = sampleMelodyRoll('twinkle');
+    const result = createRoll(melody.steps, [
+      { name: 'Melody', program: 0, isDrum: false },
+      ...['Alto', 'Tenor', 'Bass'].map((name) => ({ name, program: 52, isDrum: false })),
+    ]);
+    const cells = new Uint8Array(melody.steps * 3).map((_, i) => (i % 3 === 0 ? 1 : 0));
+    const { store, memory, controller } = setup({ melody, melodyName: 'Twinkle', result, lockedCells: cells });
+    await controller.start();
+    expect(store.get().lockedCells).toEqual(cells);
+    store.set({ tempoBpm: 100 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(memory.page?.lockedCells).toEqual(cells);
+    // Cells of another shape lock nothing.
+    const other = setup({ melody, melodyName: 'Twinkle', result, lockedCells: new Uint8Array(5) });
+    await other.controller.start();
+    expect(resultLock(other.store.get())?.cells.every((c) => c === 0)).toBe(true);
   });
 
   it('serves an Accompany click made while the engine and the default model are still loading', async () => {

@@ -30,6 +30,8 @@ export interface SavedPage {
   loopBars: LoopBars | null;
   /** The melody was edited after `result` was written (the page says the voices may no longer fit). */
   melodyEdited?: boolean;
+  /** The locked cells of `result`'s accompaniment (AppState.lockedCells), kept for "Re-harmonize the rest". */
+  lockedCells?: Uint8Array | null;
 }
 
 /** Reads and writes `SavedPage` (src/ui/persist.ts does it with IndexedDB). */

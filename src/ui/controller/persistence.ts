@@ -84,6 +84,8 @@ export class Persistence {
       tempoBpm: saved.tempoBpm ?? null,
       ...restoredModels(saved),
       editing: { ...s.editing, melodyEditedResult: saved.melodyEdited && saved.result ? saved.result : null },
+      // Locks of another shape than the result's lock nothing (resultLock), so a damaged entry cannot lock the wrong cells.
+      lockedCells: saved.result && saved.lockedCells instanceof Uint8Array ? saved.lockedCells : null,
     });
     const roll = saved.result ?? saved.melody;
     if (roll) {
@@ -136,6 +138,7 @@ export class Persistence {
         loop: s.loop,
         loopBars: s.loopBars,
         melodyEdited: s.result !== null && s.result === s.editing.melodyEditedResult,
+        lockedCells: s.result ? s.lockedCells : null,
       };
       this.deps.memory.save(page).then(
         () => {
