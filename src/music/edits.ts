@@ -311,6 +311,11 @@ export function applyEdit(roll: PianoRoll, edit: NoteEdit): AppliedEdit {
 export interface HistoryEntry {
   change: TrackChange;
   description: string;
+  /**
+   * The locks on the accompaniment (src/music/locks.ts cells) before and after the edit, where it changed them: an undo
+   * puts back `before`, a redo `after`.
+   */
+  locks?: { before: Uint8Array; after: Uint8Array };
 }
 
 /** Edits that can be undone (the latest last) and undone ones that can be redone (the latest undone last). */

@@ -119,6 +119,12 @@ describe('Controller note editing', () => {
     const lock = resultLock(store.get())!;
     expect(lockedNoteCount(lock)).toBe(1);
     expect(Array.from(lock.cells.slice(3, 7))).toEqual([0, 1, 1, 0]);
+    // Undoing the edit takes its lock back with it; redoing it locks again.
+    controller.undoEdit();
+    expect(lockedNoteCount(resultLock(store.get())!)).toBe(0);
+    expect(resultLock(store.get())!.cells.every((c) => c === 0)).toBe(true);
+    controller.redoEdit();
+    expect(Array.from(resultLock(store.get())!.cells)).toEqual(Array.from(lock.cells));
     await controller.reharmonize();
     expect(asked.at(-1)?.seed).toBe(5);
     expect(Array.from(asked.at(-1)!.lock!.cells)).toEqual(Array.from(lock.cells));

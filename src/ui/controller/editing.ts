@@ -169,14 +169,20 @@ export class Editing {
     if (!target) return false;
     try {
       const applied = applyEdit(target.roll, edit);
-      const history = recordEdit(target.editing.history, { change: applied.change, description: applied.description });
       const placed = applied.note;
       const at = cursor ?? (placed ? { step: placed.startStep, pitch: placed.pitch } : target.editing.cursor);
       // An edited note of the accompaniment is locked: the steps it took and the steps it left keep what the user made.
-      let lock = target.roll === target.s.result && edit.track > 0 ? resultLock(target.s) : null;
+      const before = target.roll === target.s.result && edit.track > 0 ? resultLock(target.s) : null;
+      let lock = before;
       if (lock)
         for (const note of [...applied.change.removed, ...applied.change.added])
           lock = setLocked(lock, [edit.track], note.startStep, note.startStep + note.steps);
+      const locks = before && lock ? { before: before.cells, after: lock.cells } : undefined;
+      const history = recordEdit(target.editing.history, {
+        change: applied.change,
+        description: applied.description,
+        ...(locks && { locks }),
+      });
       this.show(target, applied.roll, edit.track, { ...target.editing, history, cursor: at }, applied.description, lock?.cells);
       return applied.roll !== target.roll;
     } catch (error) {
@@ -245,6 +251,8 @@ export class Editing {
       track,
       { ...editing, track, history: step.history, cursor },
       `${direction === 'undo' ? 'Undone' : 'Redone'}: ${step.entry.description}`,
+      // The locks the edit set go with it.
+      step.entry.locks && (direction === 'undo' ? step.entry.locks.before : step.entry.locks.after),
     );
   }
 
