@@ -209,6 +209,26 @@ function barIn(text: string, bars: number): number {
   return Number.isFinite(value) ? Math.min(Math.max(1, value), bars) : 1;
 }
 
+/** A bar number of the piece, 1..`bars`, typed or stepped, labelled `label` and shown after `caption`. */
+function BarInput(props: { caption: string; label: string; value: number; bars: number; onBar: (bar: number) => void; testId: string }) {
+  const { caption, label, value, bars, onBar, testId } = props;
+  return (
+    <label className="inline">
+      {caption}{' '}
+      <input
+        type="number"
+        className="narrow"
+        min={1}
+        max={bars}
+        value={value}
+        onChange={(e) => onBar(barIn(e.target.value, bars))}
+        aria-label={label}
+        data-testid={testId}
+      />
+    </label>
+  );
+}
+
 /** The locks on the accompaniment and what is written again around them. */
 function LockBar({ roll }: { roll: PianoRoll }) {
   const { controller } = usePage();
@@ -243,32 +263,8 @@ function LockBar({ roll }: { roll: PianoRoll }) {
       <button type="button" onClick={() => controller.lockVoice(track)} data-testid="lock-voice-button">
         Lock voice
       </button>
-      <label className="inline">
-        Bars{' '}
-        <input
-          type="number"
-          className="narrow"
-          min={1}
-          max={bars}
-          value={first}
-          onChange={(e) => setFrom(barIn(e.target.value, bars))}
-          aria-label="First bar"
-          data-testid="lock-bars-from"
-        />
-      </label>
-      <label className="inline">
-        to{' '}
-        <input
-          type="number"
-          className="narrow"
-          min={1}
-          max={bars}
-          value={last}
-          onChange={(e) => setTo(barIn(e.target.value, bars))}
-          aria-label="Last bar"
-          data-testid="lock-bars-to"
-        />
-      </label>
+      <BarInput caption="Bars" label="First bar" value={first} bars={bars} onBar={setFrom} testId="lock-bars-from" />
+      <BarInput caption="to" label="Last bar" value={last} bars={bars} onBar={setTo} testId="lock-bars-to" />
       <button type="button" onClick={() => controller.lockBars(first, last)} data-testid="lock-bars-button">
         Lock bars {first}–{last}
       </button>

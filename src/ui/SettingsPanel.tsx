@@ -101,7 +101,7 @@ function memoryEstimate(draft: { baseWidth: string; batchSize: string }, threads
   const width = Number(draft.baseWidth) as ModelWidth;
   const batch = Number(draft.batchSize);
   if (!(MODEL_WIDTHS as readonly number[]).includes(width) || !Number.isInteger(batch) || batch < 1) return '—';
-  return formatBytes(trainingBytes(width, windowsPerReplica(batch, Math.min(threads, batch))));
+  return formatBytes(trainingBytes(width, windowsPerReplica(batch, threads)));
 }
 
 /** The settings section. */

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { BAR_POSITIONS, measureDataProfile, type DataProfile, type TrackProfile } from '../../src/music/dataProfile';
-import { PITCHES } from '../../src/music/pianoRoll';
 import { decodeForData, quantile } from '../../src/model/generate/dataDecoding';
 import { decodeModeFor, decodeVoices } from '../../src/model/generate/decoding';
 import { placeInUserRegister } from '../../src/model/generate/placement';
 import { intoModelRegister } from '../../src/model/generate/scores';
-import { OUTPUT_TRACKS } from '../../src/model/networks';
 import { DEFAULT_GENERATION_OPTIONS } from '../../src/protocol/generation';
+import { noiseScores } from './decode-fixtures';
 import { melodyRoll } from './model-fixtures';
 
 const flat = (value: number) => new Array<number>(BAR_POSITIONS).fill(value);
@@ -25,17 +24,6 @@ const track = (over: Partial<TrackProfile>): TrackProfile => ({
   drumKeys: [],
   ...over,
 });
-
-/** Seeded scores in -1..1, the same for the same seed. */
-function noiseScores(steps: number, seed: number): Float32Array {
-  const scores = new Float32Array(steps * PITCHES * OUTPUT_TRACKS);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < scores.length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    scores[i] = (state / 2 ** 32) * 2 - 1;
-  }
-  return scores;
-}
 
 describe('quantile', () => {
   it('cuts between the values so that the asked share lies below', () => {

@@ -5,23 +5,14 @@ import { generationOptionsFromFlags } from '../../scripts/lib/generationFlags';
 import { decodeWeightsOf } from '../../src/model/generate/decoding';
 import { bestPath, samplePath, type Lattice } from '../../src/model/lattice';
 import { addOrnaments } from '../../src/model/ornaments';
-import { PITCHES } from '../../src/music/pianoRoll';
 import { createUniform } from '../../src/music/random';
 import { fitVoiceStatistics, MAX_INTERVAL, MAX_ORNAMENT } from '../../src/music/voiceStatistics';
 import type { JsbChorale } from '../../src/music/jsb';
 import bachStatistics from '../../src/model/bachStatistics.json';
 import { jsbDataset } from './music-fixtures';
+import { line, noiseScores, TRACKS } from './decode-fixtures';
 
-const TRACKS = 4;
 const RANGES = rangePairs(ACCOMPANIMENT_VOICES);
-
-function noiseScores(steps: number, seed: number): Float32Array {
-  const uniform = createUniform(seed);
-  return Float32Array.from({ length: steps * PITCHES * TRACKS }, () => uniform() * 2 - 1);
-}
-function line(pitches: number[], stepsEach: number): Int16Array {
-  return Int16Array.from(pitches.flatMap((p) => new Array<number>(stepsEach).fill(p)));
-}
 
 /** Two slots of two states: emissions and a transition table [i][j]. */
 function tinyLattice(): Lattice {

@@ -3,20 +3,7 @@ import { DEFAULT_DECODE_OPTIONS, decodeChorale, voiceChroma } from '../../src/mo
 import { ACCOMPANIMENT_VOICES, VOICE_RANGES } from '../../src/music/voices';
 import { isChord } from '../../src/music/chords';
 import { PITCHES } from '../../src/music/pianoRoll';
-import { createUniform } from '../../src/music/random';
-
-const TRACKS = 4;
-
-/** Scores [steps, 128, 4] of uniform noise in [-1, 1] (track 0 unused by the decoder). */
-function noiseScores(steps: number, seed: number): Float32Array {
-  const uniform = createUniform(seed);
-  return Float32Array.from({ length: steps * PITCHES * TRACKS }, () => uniform() * 2 - 1);
-}
-
-/** A melody line: pitch per step, -1 for a rest. */
-function line(pitches: number[], stepsEach: number): Int16Array {
-  return Int16Array.from(pitches.flatMap((p) => new Array<number>(stepsEach).fill(p)));
-}
+import { line, noiseScores, TRACKS } from './decode-fixtures';
 
 const decode = (scores: Float32Array, melody: Int16Array, weights = {}) =>
   decodeChorale(scores, melody, { tracks: TRACKS, stepsPerBeat: 4, key: { tonic: 0, mode: 'major' }, logitScale: 5, weights });

@@ -17,26 +17,15 @@ import {
 } from '../../src/music/locks';
 import { trackNotes } from '../../src/music/notes';
 import { PITCHES, cellIndex, createRoll, selectTracks, type PianoRoll } from '../../src/music/pianoRoll';
-import { createUniform } from '../../src/music/random';
 import { ACCOMPANIMENT_VOICES, VOICE_RANGES } from '../../src/music/voices';
 import { GenerationOptionsError } from '../../src/protocol/generation';
 import { lockSchema, firstProblem } from '../../src/protocol/requests';
 import { melodyRoll, tinyConfig, useCpu } from './model-fixtures';
 import { useWasm } from './wasm-fixtures';
+import { line, noiseScores, TRACKS } from './decode-fixtures';
 
 beforeAll(useWasm);
 afterAll(useCpu);
-
-const TRACKS = 4;
-
-function noiseScores(steps: number, seed: number): Float32Array {
-  const uniform = createUniform(seed);
-  return Float32Array.from({ length: steps * PITCHES * TRACKS }, () => uniform() * 2 - 1);
-}
-
-function line(pitches: number[], stepsEach: number): Int16Array {
-  return Int16Array.from(pitches.flatMap((p) => new Array<number>(stepsEach).fill(p)));
-}
 
 /** Track `track`'s cells of `roll` in steps [from, to), as one array, for comparing. */
 function cells(roll: PianoRoll, track: number, from = 0, to = roll.steps): number[] {
