@@ -3,7 +3,11 @@ of 16 random windows, 5 critic steps and 1 generator step, per model width. Run 
 torchrun (data-parallel); rank 0 prints one JSON line: [{"width", "iterationsPerSecond", "note"}]. `npm run bench
 -- --backends pytorch,pytorch-2p` runs both and puts them beside the TF.js backends.
 
-    /usr/bin/python3 scale/bench.py --widths 16,64 [--seconds 20] [--skip-above 60]
+    /usr/bin/python3 scale/bench.py --widths 16,64 [--seconds 20] [--skip-above 60] [--threads N]
+
+--threads sets torch.set_num_threads in each process: Debian's python3-torch otherwise starts with OMP_NUM_THREADS's
+count, or ONE thread where it is unset, whatever the machine has (scripts/bench/pytorch.ts passes every core to one
+process, one thread to each of several).
 """
 import argparse
 import json
@@ -72,8 +76,10 @@ def measure(width, seconds, skip_above, world):
         if stop.item() == 1.0:
             break
     rate = done / (time.perf_counter() - start)
-    where = f"{world} processes (torchrun, gloo)" if world > 1 else "1 process"
-    return {"width": width, "iterationsPerSecond": rate, "note": f"{where}, {torch.get_num_threads()} threads each, {done} iterations"}
+    threads = torch.get_num_threads()
+    plural = "thread" if threads == 1 else "threads"
+    where = f"{world} processes (torchrun, gloo), {threads} {plural} each" if world > 1 else f"1 process, {threads} {plural}"
+    return {"width": width, "iterationsPerSecond": rate, "note": f"{where}, {done} iterations"}
 
 
 def main():
@@ -81,7 +87,12 @@ def main():
     parser.add_argument("--widths", default="16,64")
     parser.add_argument("--seconds", type=float, default=20, help="time each width for at least this long (default 20)")
     parser.add_argument("--skip-above", type=float, default=60, help="skip a width whose warm-up iteration takes longer")
+    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads in each process (default: PyTorch's own, 1 on Debian without OMP_NUM_THREADS)")
     args = parser.parse_args()
+    if args.threads is not None:
+        if args.threads < 1:
+            parser.error("--threads takes a whole number of at least 1")
+        torch.set_num_threads(args.threads)
     if "WORLD_SIZE" in os.environ and int(os.environ["WORLD_SIZE"]) > 1:
         dist.init_process_group("gloo")
     world = dist.get_world_size() if dist.is_initialized() else 1

@@ -1,13 +1,15 @@
 /**
  * `npm run bench [-- --json] [-- --widths 16,64] [-- --backends wasm,wasm-1t,cpu,node-webgpu,webgpu,webgl,browser-wasm,browser-wasm-1t,pytorch,pytorch-2p]
- * [-- --browser-limit 600]`: the project's GanEngine timed on every backend, side by side in one run:
+ * [-- --browser-limit 600] [-- --profile]`: the project's GanEngine timed on every backend, side by side in one run:
  * training iterations per second (`trainIteration`, batch 16, update ratio 5) and `accompany` latency on
  * a 2-bar and a 16-bar melody. In Node: wasm (every core: training on one single-thread replica of the engine per
  * core, as `npm run train` does; generation on the threaded SIMD build), wasm-1t (one thread), cpu, and
  * node-webgpu (tfjs-backend-webgpu on Dawn, the `webgpu` package); in headless Chromium (a cross-origin
  * isolated page): webgpu, webgl, browser-wasm (every core, as the app's worker trains) and browser-wasm-1t, each
  * browser backend under a time limit so a stuck one cannot hang the run. pytorch and pytorch-2p: the PyTorch trainer
- * (scale/) on the same workload, one process and two under torchrun (scripts/bench/pytorch.ts).
+ * (scale/) on the same workload, one process and two under torchrun (scripts/bench/pytorch.ts); with a wasm backend, the
+ * JSON carries PyTorch's rate and Cantus / PyTorch per width. `--profile`: where a wasm-1t training iteration's time
+ * goes, per kernel family, against XNNPACK's forward convolution (scripts/bench/profile.ts; implies wasm-1t).
  */
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -22,8 +24,11 @@ import { spawnNodeReplica } from './lib/replicas';
 import { replicaCount, ReplicatedTraining } from '../src/model/parallel/replicas';
 import { collectPageErrors, launchBrowser } from '../tests/e2e/harness';
 import { BATCH_SIZE, measureBackend, SKIP_ABOVE_SECONDS, unmeasuredResult, UPDATE_RATIO, type WidthResult } from './bench/measure';
+import type { BenchWorkload } from './bench/workload';
 import type { PageBenchResult } from './bench/page';
 import { benchPytorch } from './bench/pytorch';
+import { profileTraining, type TrainingProfile } from './bench/profile';
+import { FAMILY_LABELS, profileTableLines } from './bench/kernelFamilies';
 
 const ALL_BACKENDS = [
   'wasm',
@@ -56,6 +61,8 @@ interface Options {
   backends: BenchBackend[];
   /** Wall-clock seconds one browser backend may take, all widths together. */
   browserLimitSeconds: number;
+  /** Profile wasm-1t's training iteration per kernel family. */
+  profile: boolean;
 }
 
 /** Default per-backend limit in the browser: generous for width 64 on wasm, short of a hang. */
@@ -77,10 +84,12 @@ function parseOptions(argv: string[]): Options {
     widths: [16, 64],
     backends: [...ALL_BACKENDS],
     browserLimitSeconds: DEFAULT_BROWSER_LIMIT_SECONDS,
+    profile: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') options.json = true;
+    else if (arg === '--profile') options.profile = true;
     else if (arg === '--widths') {
       options.widths = (argv[++i] ?? '').split(',').map(Number);
       if (options.widths.some((w) => !(MODEL_WIDTHS as readonly number[]).includes(w))) {
@@ -94,8 +103,10 @@ function parseOptions(argv: string[]): Options {
     } else if (arg === '--browser-limit') {
       options.browserLimitSeconds = Number(argv[++i]);
       if (!(options.browserLimitSeconds > 0)) throw new BenchUsageError('--browser-limit takes a number of seconds above 0');
-    } else throw new BenchUsageError(`unknown option ${arg}; use --json, --widths, --backends, --browser-limit`);
+    } else throw new BenchUsageError(`unknown option ${arg}; use --json, --widths, --backends, --browser-limit, --profile`);
   }
+  // The profile is taken on one engine on one thread, so every kernel runs where it is timed.
+  if (options.profile && !options.backends.includes('wasm-1t')) options.backends.push('wasm-1t');
   return options;
 }
 
@@ -110,8 +121,10 @@ const threadsUsed = new Map<BenchBackend, number>();
 const replicasUsed = new Map<BenchBackend, number>();
 /** Average cores each Node backend's process got while measured (CPU time / wall time). */
 const coresUsed = new Map<BenchBackend, number>();
+/** `--profile`: wasm-1t's training iteration per kernel family, by width (a string says why a width has none). */
+const profiles = new Map<number, TrainingProfile | string>();
 
-async function benchNode(backend: NodeBenchBackend, widths: number[]): Promise<WidthResult[] | string> {
+async function benchNode(backend: NodeBenchBackend, widths: number[], profile = false): Promise<WidthResult[] | string> {
   if (backend === 'wasm' || backend === 'wasm-1t') {
     const info = await startWasmBackendInNode(backend === 'wasm' ? defaultNodeThreads() : 1);
     threadsUsed.set(backend, info.threads);
@@ -130,7 +143,26 @@ async function benchNode(backend: NodeBenchBackend, widths: number[]): Promise<W
   const replicas = backend === 'wasm' ? replicaCount(defaultNodeThreads(), BATCH_SIZE) : 1;
   if (replicas > 1) replicasUsed.set(backend, replicas);
   const replicate = ReplicatedTraining.starter(replicas, spawnNodeReplica);
-  const results = await measureBackend(widths, (line) => log(`[node ${backend}] ${line}`), undefined, { replicate });
+  const label = (line: string): void => log(`[node ${backend}] ${line}`);
+  const afterTraining =
+    profile && backend === 'wasm-1t'
+      ? async (workload: BenchWorkload, result: WidthResult) => {
+          const unprofiled = result.iterationsPerSecond === null ? null : 1000 / result.iterationsPerSecond;
+          try {
+            profiles.set(workload.width, await profileTraining(workload, unprofiled, label));
+          } catch (error) {
+            // A failed profile leaves the bench's own figures standing.
+            profiles.set(workload.width, `profile failed: ${error instanceof Error ? error.message : String(error)}`);
+            label(`width ${workload.width}: profile failed: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+      : undefined;
+  const results = await measureBackend(widths, label, undefined, { replicate, afterTraining });
+  if (afterTraining) {
+    for (const r of results) {
+      if (!profiles.has(r.width)) profiles.set(r.width, `not profiled: training was not timed whole (${r.note ?? 'skipped'})`);
+    }
+  }
   const cpu = process.cpuUsage(cpuBefore);
   const cores = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
   coresUsed.set(backend, cores);
@@ -255,6 +287,89 @@ function threadRatios(table: Map<BenchBackend, WidthResult[] | string>): Record<
   return out;
 }
 
+/** The Cantus row set against PyTorch: Node's wasm on every core (as `npm run train` trains), else the browser's. */
+const CANTUS_BACKENDS = ['wasm', 'browser-wasm'] as const;
+
+/** PyTorch's one-process rate and Cantus / PyTorch per width, where the run has pytorch and a wasm backend. */
+interface PytorchComparison {
+  backend: (typeof CANTUS_BACKENDS)[number];
+  pytorch: Record<string, number | null>;
+  ratio: Record<string, number | null>;
+}
+
+function pytorchComparison(table: Map<BenchBackend, WidthResult[] | string>, widths: number[]): PytorchComparison | undefined {
+  const pytorch = table.get('pytorch');
+  const backend = CANTUS_BACKENDS.find((b) => table.has(b));
+  if (pytorch === undefined || backend === undefined) return undefined;
+  const cantus = table.get(backend);
+  const rate = (results: WidthResult[] | string | undefined, width: number): number | null =>
+    Array.isArray(results) ? (results.find((r) => r.width === width)?.iterationsPerSecond ?? null) : null;
+  const out: PytorchComparison = { backend, pytorch: {}, ratio: {} };
+  for (const width of widths) {
+    const torch = rate(pytorch, width);
+    const ours = rate(cantus, width);
+    out.pytorch[String(width)] = torch;
+    out.ratio[String(width)] = torch === null || ours === null ? null : ours / torch;
+  }
+  return out;
+}
+
+/** The line per width of Cantus / PyTorch. */
+function pytorchLines(table: Map<BenchBackend, WidthResult[] | string>, widths: number[]): string[] {
+  const comparison = pytorchComparison(table, widths);
+  if (comparison === undefined) return [];
+  const { backend } = comparison;
+  const pytorch = table.get('pytorch');
+  const cantus = table.get(backend);
+  return [...widths]
+    .sort((a, b) => a - b)
+    .map((width) => {
+      const ratio = comparison.ratio[String(width)];
+      const torch = Array.isArray(pytorch) ? pytorch.find((r) => r.width === width) : undefined;
+      const ours = Array.isArray(cantus) ? cantus.find((r) => r.width === width) : undefined;
+      if (ratio === null || ratio === undefined || !torch || !ours) {
+        const why = typeof pytorch === 'string' ? pytorch : (torch?.note ?? ours?.note ?? 'not measured');
+        return `Cantus / PyTorch width ${width}: not measured (${why})`;
+      }
+      const how = replicasUsed.has(backend)
+        ? `${replicasUsed.get(backend)} training replicas of one thread each`
+        : `${threadsUsed.get(backend) ?? '?'} threads`;
+      return (
+        `Cantus / PyTorch width ${width}: ${backend} (every core: ${how}) ${format(ours.iterationsPerSecond, 3)} it/s / ` +
+        `pytorch (${torch.note ?? 'one process'}) ${format(torch.iterationsPerSecond, 3)} it/s = ${ratio.toFixed(2)} (target >= 0.5)`
+      );
+    });
+}
+
+/** The profile's lines: per width, the heading, the reference convolution, the family table and its notes. */
+function profileLines(widths: number[]): string[] {
+  const rows: string[] = [];
+  for (const width of [...widths].sort((a, b) => a - b)) {
+    const profile = profiles.get(width);
+    if (profile === undefined) continue;
+    if (typeof profile === 'string') {
+      rows.push(`Where the time goes, wasm-1t width ${width}: ${profile}`);
+      continue;
+    }
+    const { reference } = profile;
+    const unprofiled =
+      profile.unprofiled_iteration_ms === null ? '' : ` (${profile.unprofiled_iteration_ms.toFixed(0)} ms timed without the profiler)`;
+    rows.push(
+      `Where the time goes, wasm-1t (one engine, one thread) width ${width}: GanEngine.trainIteration (batch ${BATCH_SIZE}, ` +
+        `${UPDATE_RATIO} critic steps + 1 generator step), ${profile.iterations} profiled iterations of ` +
+        `${profile.iteration_ms.toFixed(0)} ms${unprofiled}, ${profile.kernel_ms.toFixed(0)} ms of it in kernels.`,
+    );
+    rows.push(
+      `Reference (x ref): tf.conv2d on ${profile.backend} in the shape of the generator's largest convolution (${reference.layer}), ` +
+        `input [${reference.input_shape.join(',')}], filter [${reference.filter_shape.join(',')}], strides ${reference.strides.join(',')}, ` +
+        `${reference.padding}: ${reference.gflops.toFixed(2)} GFLOP/s (median ${reference.ms.toFixed(1)} ms).`,
+    );
+    rows.push(...profileTableLines(profile.families));
+    rows.push(`Notes: ${FAMILY_LABELS.tape_and_javascript}: the iteration's wall time minus its kernels' times; ${profile.note}.`);
+  }
+  return rows;
+}
+
 /** Human-readable summary lines: the acceptance ratios of the wasm kernels and of threads. */
 function summaryLines(table: Map<BenchBackend, WidthResult[] | string>): string[] {
   const rows: string[] = [];
@@ -302,13 +417,23 @@ function summaryLines(table: Map<BenchBackend, WidthResult[] | string>): string[
   return rows;
 }
 
+/** The JSON keys of the PyTorch comparison (none where the run lacks pytorch or a wasm backend). */
+function pytorchJson(comparison: PytorchComparison | undefined): Record<string, unknown> {
+  if (comparison === undefined) return {};
+  return {
+    pytorch_iterations_per_second: comparison.pytorch,
+    cantus_over_pytorch: comparison.ratio,
+    cantus_over_pytorch_backend: comparison.backend,
+  };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const loadAtStart = loadavg()[0];
   const table = new Map<BenchBackend, WidthResult[] | string>();
   for (const backend of options.backends) {
     if ((NODE_BENCH_BACKENDS as readonly string[]).includes(backend))
-      table.set(backend, await benchNode(backend as NodeBenchBackend, options.widths));
+      table.set(backend, await benchNode(backend as NodeBenchBackend, options.widths, options.profile));
     else if (backend === 'pytorch' || backend === 'pytorch-2p')
       table.set(backend, await benchPytorch(backend === 'pytorch' ? 1 : 2, options.widths, log));
   }
@@ -351,6 +476,8 @@ async function main(): Promise<void> {
     }
   }
   rows.push(...summaryLines(table));
+  rows.push(...pytorchLines(table, options.widths));
+  if (options.profile) rows.push(...profileLines(options.widths));
   console.log(rows.join('\n'));
 
   if (options.json) {
@@ -374,6 +501,10 @@ async function main(): Promise<void> {
         training_replicas: Object.fromEntries(replicasUsed),
         node_cores_used: Object.fromEntries(coresUsed),
         threaded_over_one_thread: threadRatios(table),
+        ...pytorchJson(pytorchComparison(table, options.widths)),
+        ...(options.profile
+          ? { profile: Object.fromEntries([...profiles].map(([width, p]) => [String(width), typeof p === 'string' ? { note: p } : p])) }
+          : {}),
         load_average: { start: loadAtStart, end: loadavg()[0] },
       }),
     );

@@ -59,6 +59,8 @@ export interface WidthResult {
 /** How a backend trains: by default the engine itself; `replicate` starts data-parallel replicas of it (one per core). */
 export interface MeasureOptions {
   replicate?: (engine: GanEngine) => Promise<ReplicatedTraining>;
+  /** Called once whole iterations were timed, with the warm workload (`npm run bench -- --profile`). */
+  afterTraining?: (workload: BenchWorkload, result: WidthResult) => Promise<void>;
 }
 
 /** Estimates carried from a narrower width to the next, scaled by width squared. */
@@ -236,6 +238,7 @@ export async function measureWidth(
       log(`${label}: training skipped, ${why}`);
     } else {
       iterationSeconds = await measureTraining(workload, result, notes, label, log, options);
+      if (options.afterTraining && result.iterationMethod === 'timed') await options.afterTraining(workload, result);
     }
     if (generationEstimate !== null && generationEstimate > GENERATION_LIMIT_SECONDS) {
       const why = `estimated ${generationEstimate.toFixed(0)} s per 16-bar accompaniment (width ${prior?.width}'s time scaled by width squared)`;

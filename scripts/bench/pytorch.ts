@@ -4,6 +4,7 @@
  * 5 critic steps and 1 generator step per iteration, random windows; PyTorch trains only, so generation is not timed.
  */
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 import { unmeasuredResult, type WidthResult } from './measure';
@@ -24,20 +25,23 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
   });
 }
 
-/** Times the PyTorch trainer on `processes` processes (1: all of PyTorch's threads; more: torchrun, one thread each). */
+/**
+ * Times the PyTorch trainer on `processes` processes: one process on every core (one thread per core Node may use),
+ * or more under torchrun, one thread each. PyTorch is told the count: Debian's python3-torch starts ONE thread when
+ * OMP_NUM_THREADS is unset (measured on a 2-core machine), so leaving it unset compared two cores with one.
+ */
 export async function benchPytorch(processes: number, widths: number[], log: (line: string) => void): Promise<WidthResult[] | string> {
   const probe = await run(TORCH_PYTHON, ['-c', 'import torch'], process.env);
   if (probe.code !== 0) return `${TORCH_PYTHON} cannot import torch (install Debian's python3-torch)`;
-  const bench = ['scale/bench.py', '--widths', widths.join(',')];
+  const threads = processes === 1 ? availableParallelism() : 1;
+  const bench = ['scale/bench.py', '--widths', widths.join(','), '--threads', String(threads)];
   // torchrun's --redirects/--tee: PyTorch 1.13's launcher cannot read their default under Python 3.11 (docs/scaling.md).
   const args =
     processes === 1
       ? bench
       : ['-m', 'torch.distributed.run', '--standalone', '--redirects', '1', '--tee', '1', `--nproc_per_node=${processes}`, ...bench];
   log(`[pytorch ${processes}p] ${TORCH_PYTHON} ${args.join(' ')}`);
-  const env = { ...process.env };
-  if (processes === 1) delete env.OMP_NUM_THREADS;
-  else env.OMP_NUM_THREADS = '1';
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads) };
   const result = await run(TORCH_PYTHON, args, env);
   const line = result.stdout
     .split('\n')
