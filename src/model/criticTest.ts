@@ -10,19 +10,9 @@
  * Windows and their feature planes come from src/music/criticWindows.ts; a `view` restricts what the network is
  * shown (rhythm only, pitch classes only, the bass alone), to say what still gives a system away.
  */
-import * as tf from '@tensorflow/tfjs';
-
-import {
-  CRITIC_WINDOW_STEPS,
-  criticWindowStarts,
-  viewChannels,
-  voiceLines,
-  writeWindowFeatures,
-  type CriticView,
-  type VoiceLines,
-} from '../music/criticWindows';
-import { createUniform, seedStream, shuffledIndices, type Uniform } from '../music/random';
+import { criticWindowStarts, voiceLines, type CriticView } from '../music/criticWindows';
 import type { PianoRoll } from '../music/pianoRoll';
+import { WindowClassifier, type ClassifierWindow, type WindowClassifierDesign } from './windowClassifier';
 
 /**
  * The fixed design of the test. Changing any of it changes every reading; keep it fixed once models are measured.
@@ -34,7 +24,7 @@ import type { PianoRoll } from '../music/pianoRoll';
  * - every training window transposed by a seeded whole number of semitones in [-maxTransposition, maxTransposition]
  *   each pass (all voices together), so the network learns voice leading and harmony rather than keys.
  */
-export const CRITIC_TEST_DESIGN = {
+export const CRITIC_TEST_DESIGN: WindowClassifierDesign = {
   filters: 64,
   /** Kernel width and stride of each convolution, in order. */
   layers: [
@@ -47,10 +37,7 @@ export const CRITIC_TEST_DESIGN = {
   epochs: 6,
   batchSize: 128,
   maxTransposition: 5,
-} as const;
-
-/** Windows per forward pass when scoring. */
-const SCORING_BATCH = 256;
+};
 
 /** Two sets of four-voice rolls: Bach's (or a first sample) and a system's (or a second sample). */
 export interface CriticTestSample {
@@ -83,11 +70,7 @@ export interface CriticTestResult {
   evaluated_windows: number;
 }
 
-interface Window {
-  lines: VoiceLines;
-  start: number;
-  /** 0 for Bach, 1 for the system. */
-  label: number;
+interface Window extends ClassifierWindow {
   /** Which chorale of its side the window comes from. */
   chorale: number;
 }
@@ -103,125 +86,14 @@ function windowsOf(sample: CriticTestSample): Window[] {
   return windows;
 }
 
-/** The network's weights. */
-interface Params {
-  conv: { kernel: tf.Variable; bias: tf.Variable }[];
-  dense: { kernel: tf.Variable; bias: tf.Variable };
-}
-
-/** Glorot-uniform weights drawn from the seeded stream, one draw per layer. */
-function glorot(shape: number[], fanIn: number, fanOut: number, uniform: Uniform): tf.Variable {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  const size = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) values[i] = (uniform() * 2 - 1) * limit;
-  return variableOf(tf.tensor(values, shape));
-}
-
-/** A variable holding `initial`'s values; `initial` itself is disposed (a variable keeps its own reference). */
-function variableOf(initial: tf.Tensor): tf.Variable {
-  const variable = tf.variable(initial);
-  initial.dispose();
-  return variable;
-}
-
-function buildParams(channels: number, seed: number): Params {
-  const { filters, layers } = CRITIC_TEST_DESIGN;
-  const conv = layers.map(({ kernel }, layer) => ({
-    kernel: glorot(
-      [kernel, layer === 0 ? channels : filters, filters],
-      kernel * (layer === 0 ? channels : filters),
-      kernel * filters,
-      createUniform(seedStream(seed, 'criticTestWeights', layer)),
-    ),
-    bias: variableOf(tf.zeros([filters])),
-  }));
-  const steps = layers.reduce((n, { stride }) => Math.ceil(n / stride), CRITIC_WINDOW_STEPS);
-  const flat = steps * filters;
-  const dense = {
-    kernel: glorot([flat, 1], flat, 1, createUniform(seedStream(seed, 'criticTestWeights', conv.length))),
-    bias: variableOf(tf.zeros([1])),
-  };
-  return { conv, dense };
-}
-
-function disposeParams(params: Params): void {
-  for (const layer of [...params.conv, params.dense]) {
-    layer.kernel.dispose();
-    layer.bias.dispose();
-  }
-}
-
-/** The logits of a batch of windows [n, steps, channels]: one number per window, above 0 for "the system". */
-function logits(params: Params, x: tf.Tensor3D): tf.Tensor1D {
-  let h: tf.Tensor3D = x;
-  params.conv.forEach((layer, i) => {
-    const { stride } = CRITIC_TEST_DESIGN.layers[i];
-    h = tf.relu(tf.add(tf.conv1d(h, layer.kernel as tf.Tensor3D, stride, 'same'), layer.bias)) as tf.Tensor3D;
-  });
-  const flat = tf.reshape(h, [h.shape[0], -1]) as tf.Tensor2D;
-  return tf.reshape(tf.add(tf.matMul(flat, params.dense.kernel as tf.Tensor2D), params.dense.bias), [-1]);
-}
-
-/** The feature planes of `windows[order[from..to)]`, each transposed by `shifts[k]` (or not at all). */
-function batchOf(windows: Window[], order: ArrayLike<number>, from: number, to: number, view: CriticView, shifts?: Int8Array): tf.Tensor3D {
-  const channels = viewChannels(view);
-  const size = CRITIC_WINDOW_STEPS * channels;
-  const data = new Float32Array((to - from) * size);
-  for (let k = from; k < to; k++) {
-    const w = windows[order[k]];
-    writeWindowFeatures(w.lines, w.start, view, shifts ? shifts[k] : 0, data, (k - from) * size);
-  }
-  return tf.tensor3d(data, [to - from, CRITIC_WINDOW_STEPS, channels]);
-}
-
-/** Trains the network on `train` and returns its scores (probability of "the system") of `evaluated`'s windows. */
+/** Trains a classifier of the test's design on `train` and returns its scores (probability of "the system") of `evaluated`'s windows. */
 async function trainAndScore(train: Window[], evaluated: Window[], view: CriticView, seed: number, epochs: number): Promise<Float32Array> {
-  const { batchSize, learningRate, maxTransposition } = CRITIC_TEST_DESIGN;
-  const params = buildParams(viewChannels(view), seed);
-  const optimizer = tf.train.adam(learningRate);
-  const variables = [...params.conv, params.dense].flatMap((l) => [l.kernel, l.bias]);
-  const systemCount = train.filter((w) => w.label === 1).length;
-  const bachCount = train.length - systemCount;
-  if (systemCount === 0 || bachCount === 0) throw new RangeError('the critic test needs training windows of both Bach and the system');
-  // Each side weighs half of the loss whatever its number of windows.
-  const sideWeight = [train.length / (2 * bachCount), train.length / (2 * systemCount)];
+  const classifier = WindowClassifier.initial(CRITIC_TEST_DESIGN, view, seed);
   try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const order = shuffledIndices(train.length, createUniform(seedStream(seed, 'criticTestOrder', epoch)));
-      const transpose = createUniform(seedStream(seed, 'criticTestTransposition', epoch));
-      const shifts = new Int8Array(train.length);
-      for (let k = 0; k < train.length; k++) shifts[k] = Math.floor(transpose() * (2 * maxTransposition + 1)) - maxTransposition;
-      for (let from = 0; from < train.length; from += batchSize) {
-        const to = Math.min(train.length, from + batchSize);
-        const labels = new Float32Array(to - from);
-        const weights = new Float32Array(to - from);
-        for (let k = from; k < to; k++) {
-          labels[k - from] = train[order[k]].label;
-          weights[k - from] = sideWeight[train[order[k]].label];
-        }
-        tf.tidy(() => {
-          const x = batchOf(train, order, from, to, view, shifts);
-          const y = tf.tensor1d(labels);
-          const w = tf.tensor1d(weights);
-          optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(y, logits(params, x), w) as tf.Scalar, false, variables);
-        });
-      }
-      // Lets other work (a worker's messages, timers) run between passes.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-    const scores = new Float32Array(evaluated.length);
-    const identity = Array.from(evaluated.keys());
-    for (let from = 0; from < evaluated.length; from += SCORING_BATCH) {
-      const to = Math.min(evaluated.length, from + SCORING_BATCH);
-      const batch = tf.tidy(() => tf.sigmoid(logits(params, batchOf(evaluated, identity, from, to, view))));
-      scores.set(await batch.data(), from);
-      batch.dispose();
-    }
-    return scores;
+    await classifier.train(train, seed, epochs);
+    return await classifier.scores(evaluated);
   } finally {
-    optimizer.dispose();
-    disposeParams(params);
+    classifier.dispose();
   }
 }
 
@@ -249,7 +121,7 @@ export function areaUnderCurve(scores: ArrayLike<number>, labels: ArrayLike<numb
 }
 
 /** The mean of the share right among label-0 items and the share right among label-1 items, at a 0.5 threshold. */
-function balancedAccuracy(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
+export function balancedAccuracy(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   const right = [0, 0];
   const count = [0, 0];
   for (let i = 0; i < scores.length; i++) {

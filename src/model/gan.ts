@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AccompanimentLock } from '../music/locks';
 import { PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import type { DataProfile } from '../music/dataProfile';
+import type { StyleCritic } from './styleCritic';
 import { resolveHyperParams, type HyperParams, type HyperParamsInput } from '../protocol/config';
 import type { GenerationOptionsInput } from '../protocol/generation';
 import { generate } from './generate/pipeline';
@@ -64,6 +65,11 @@ export class GanEngine implements GenerationNetworks {
   readonly config: HyperParams;
   /** What the model was trained on (its data's kind and accompaniment tracks); null: the Bach chorales. */
   dataProfile: DataProfile | null = null;
+  /**
+   * The critic fitted on this model's decoded candidates (styleCritic.ts, `npm run fit-style-critic`); null: none.
+   * Further training keeps it: it still reads how far a window is from the chorales, though fitted on older candidates.
+   */
+  styleCritic: StyleCritic | null = null;
   /** The U-Net generator (inputs melody, noise). */
   readonly generator: tf.LayersModel;
   /** The critic (inputs roll, condition). */
@@ -375,6 +381,7 @@ export class GanEngine implements GenerationNetworks {
     this.disposed = true;
     this.generator.dispose();
     this.critic.dispose();
+    this.styleCritic?.classifier.dispose();
     this.generatorOptimizer.dispose();
     this.criticOptimizer.dispose();
   }

@@ -11,6 +11,9 @@ import type { ModelFiles } from '../protocol/messages';
 import { GanEngine, type NamedTensor } from './gan';
 import { ModelFileError } from './errors';
 import { checkFinite, isRecord, sameShape } from './weightChecks';
+import { STYLE_CRITIC_DESIGN, STYLE_CRITIC_VIEW, styleCriticFromWeights, type StyleCritic } from './styleCritic';
+import { classifierShapes } from './windowClassifier';
+import { viewChannels } from '../music/criticWindows';
 
 /** The `format` field of every Cantus model file. */
 export const MODEL_FORMAT = 'cantus-accompaniment-gan';
@@ -54,6 +57,15 @@ export interface ModelManifest {
   weightValues: number;
   /** What the model was trained on (src/music/dataProfile.ts); absent in models of the Bach chorales. */
   data?: DataProfile;
+  /** The style critic fitted on its candidates (src/model/styleCritic.ts); absent where none was fitted. */
+  styleCritic?: StoredStyleCritic;
+}
+
+/** A style critic as stored: what it was fitted on and its classifier's weights (STYLE_CRITIC_DESIGN's shapes). */
+export interface StoredStyleCritic {
+  fittedAtIteration: number;
+  candidates: number;
+  weights: WeightSpec[];
 }
 
 class WeightWriter {
@@ -97,6 +109,21 @@ async function write(engine: GanEngine, withOptimizers: boolean): Promise<ModelF
   const writer = new WeightWriter();
   const generator = await storeNetwork(engine.generator, writer);
   const critic = await storeNetwork(engine.critic, writer);
+  let styleCritic: StoredStyleCritic | undefined;
+  if (engine.styleCritic) {
+    const { classifier, fittedAtIteration, candidates } = engine.styleCritic;
+    const weights = await classifier.weights();
+    const specs: WeightSpec[] = [];
+    for (const [i, values] of weights.values.entries()) {
+      const tensor = tf.tensor(values, weights.shapes[i]);
+      try {
+        specs.push(await writer.add(`style_critic/${i}`, tensor));
+      } finally {
+        tensor.dispose();
+      }
+    }
+    styleCritic = { fittedAtIteration, candidates, weights: specs };
+  }
   let optimizers: ModelManifest['optimizers'];
   if (withOptimizers) {
     const state = await engine.optimizerWeights();
@@ -117,6 +144,7 @@ async function write(engine: GanEngine, withOptimizers: boolean): Promise<ModelF
     ...(optimizers ? { optimizers } : {}),
     weightValues: writer.size,
     ...(engine.dataProfile ? { data: engine.dataProfile } : {}),
+    ...(styleCritic ? { styleCritic } : {}),
   };
   return { modelJson: JSON.stringify(manifest), weights: writer.buffer() };
 }
@@ -172,7 +200,8 @@ function readWeights(files: ModelFiles, manifest: ModelManifest): Float32Array {
   return new Float32Array(files.weights);
 }
 
-function tensorOf(spec: WeightSpec, values: Float32Array, expectedShape: readonly (number | null)[], where: string): tf.Tensor {
+/** The values of one stored tensor, checked: its shape is the expected one, it lies inside the file, every value finite. */
+function weightValues(spec: WeightSpec, values: Float32Array, expectedShape: readonly (number | null)[], where: string): Float32Array {
   if (!isRecord(spec) || !Array.isArray(spec.shape) || !sameShape(expectedShape, spec.shape)) {
     throw new ModelFileError(
       'bad-shape',
@@ -185,7 +214,11 @@ function tensorOf(spec: WeightSpec, values: Float32Array, expectedShape: readonl
   }
   const part = values.subarray(spec.offset, spec.offset + size);
   checkFinite(part, where);
-  return tf.tensor(part, spec.shape);
+  return part;
+}
+
+function tensorOf(spec: WeightSpec, values: Float32Array, expectedShape: readonly (number | null)[], where: string): tf.Tensor {
+  return tf.tensor(weightValues(spec, values, expectedShape, where), spec.shape);
 }
 
 function loadNetwork(model: tf.LayersModel, stored: StoredNetwork, values: Float32Array, label: string): void {
@@ -227,6 +260,19 @@ function optimizerState(stored: StoredOptimizer, model: tf.LayersModel, values: 
     throw error;
   }
   return [{ name: 'iter', tensor: tf.scalar(stored.iterations, 'int32') }, ...moments];
+}
+
+function readStyleCritic(stored: StoredStyleCritic, values: Float32Array): StyleCritic {
+  const shapes = classifierShapes(STYLE_CRITIC_DESIGN, viewChannels(STYLE_CRITIC_VIEW));
+  if (!isRecord(stored) || !Array.isArray(stored.weights) || stored.weights.length !== shapes.length) {
+    throw new ModelFileError('bad-shape', 'The style critic in this model file is damaged (its weights do not fit its design).');
+  }
+  const arrays = stored.weights.map((spec, i) => weightValues(spec, values, shapes[i], 'the style critic'));
+  try {
+    return styleCriticFromWeights({ shapes, values: arrays }, stored.fittedAtIteration, stored.candidates);
+  } catch (error) {
+    throw new ModelFileError('bad-shape', `The style critic in this model file is damaged: ${(error as Error).message}.`);
+  }
 }
 
 /**
@@ -271,6 +317,7 @@ async function loadInto(engine: GanEngine, manifest: ModelManifest, values: Floa
   engine.iteration = iteration;
   // A replica's state, loaded into the engine it was started from, has no profile: the engine keeps its own.
   if (manifest.data) engine.dataProfile = manifest.data;
+  if (manifest.styleCritic) engine.styleCritic = readStyleCritic(manifest.styleCritic, values);
   if (withOptimizers && manifest.optimizers) {
     const generator = optimizerState(manifest.optimizers.generator, engine.generator, values, 'generator');
     let critic: NamedTensor[];

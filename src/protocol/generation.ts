@@ -27,6 +27,8 @@ export const DECODE_WEIGHT_SETS = ['learned'] as const;
 /** The most candidates one generation decodes (each is one more run of the generator and the decoding). */
 export const MAX_CANDIDATES = 16;
 
+const CANDIDATES_PROBLEM = `must be auto or a whole number from 1 to ${MAX_CANDIDATES}`;
+
 const oneOf = (values: readonly string[]) => `must be one of ${values.join(', ')}`;
 
 /** What the command lines show for an option: its help, and a word for its value. */
@@ -57,14 +59,13 @@ export const generationOptionsSchema = z.object({
       help: `chorale decoding weights over its defaults, e.g. '{"chordBonus":0}', or "learned" (fitted on the train split, sampled, ornamented)`,
     } satisfies OptionHelp),
   candidates: z
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(MAX_CANDIDATES, `must be at most ${MAX_CANDIDATES}`)
-    .default(1)
+    .union([z.literal('auto'), z.number().int(CANDIDATES_PROBLEM).min(1, CANDIDATES_PROBLEM).max(MAX_CANDIDATES, CANDIDATES_PROBLEM)], {
+      error: CANDIDATES_PROBLEM,
+    })
+    .default('auto')
     .meta({
       value: 'N',
-      help: 'best of N: writes N variations and keeps the one the critic scores highest (about N times the time)',
+      help: "how many variations to write: auto is as many as the model's style critic was fitted for (npm run fit-style-critic), or 1 for a model without one; with a style critic the accompaniment takes each bar from the variation it finds most like the chorales, without one the GAN's critic keeps the best whole variation (about N times the time)",
     } satisfies OptionHelp),
 });
 

@@ -121,16 +121,19 @@ export function AccompanyPanel() {
           <option value="single">Independent: each voice its own best note</option>
           <option value="chords">Reference: every note above the threshold</option>
         </select>
-        <label htmlFor={candidatesId}>Best of</label>
+        <label htmlFor={candidatesId}>Variations</label>
         <select
           id={candidatesId}
-          value={generation.candidates}
+          value={String(generation.candidates)}
           disabled={generating}
-          onChange={(e) => void controller.setGenerationOptions({ candidates: Number(e.target.value) })}
+          onChange={(e) =>
+            void controller.setGenerationOptions({ candidates: e.target.value === 'auto' ? 'auto' : Number(e.target.value) })
+          }
           data-testid="candidates-select"
           aria-describedby={`${decodeModeId}-help`}
         >
-          {[1, 2, 4, 8].map((n) => (
+          <option value="auto">Automatic (1, or what the model’s style critic asks for)</option>
+          {[1, 2, 4, 8, 16].map((n) => (
             <option key={n} value={n}>
               {n === 1 ? '1 (fastest)' : `${n} variations`}
             </option>
@@ -141,8 +144,9 @@ export function AccompanyPanel() {
         How the model's output becomes notes. As the model learned is Chorale for a model of the chorales and your files' style for a model
         of your own MIDI files. Chorale decodes alto, tenor and bass together so they sound under every melody note and form chords; your
         files' style writes each track as your files do (their rests, chords, rhythm and drums); the last two show the network's raw
-        choices. Best of N writes N variations and keeps the one the model's critic finds most like its training music, in about N times the
-        time.
+        choices. Variations: the model writes several; where it has a style critic (fitted with npm run fit-style-critic), each bar comes
+        from the variation the style critic finds most like Bach, and without one the model’s GAN critic keeps the best whole variation.
+        Each variation costs about the time of one.
       </p>
       <p className={announcement || generating ? 'announce' : 'announce idle'} role="status" aria-live="polite" data-testid="announcement">
         {generating

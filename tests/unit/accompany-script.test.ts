@@ -56,7 +56,9 @@ describe('npm run accompany', () => {
     );
     expect(() => parseAccompanyArgs(['a.mid', '--voicing', 'single'])).toThrow(/Unknown option '--voicing'/);
     expect(parseAccompanyArgs(['a.mid', '--candidates', '4']).options.candidates).toBe(4);
-    expect(() => parseAccompanyArgs(['a.mid', '--candidates', '0'])).toThrow(/--candidates must be at least 1, got 0/);
+    expect(() => parseAccompanyArgs(['a.mid', '--candidates', '0'])).toThrow(
+      /--candidates must be auto or a whole number from 1 to 16, got 0/,
+    );
     expect(() => parseAccompanyArgs(['a.mid', '--track', '0'])).toThrow(/--track must be a whole number >= 1/);
     await expect(accompanyFile(parseAccompanyArgs([join(dir, 'missing.mid')]))).rejects.toThrow(/No file at/);
     const notMidi = join(dir, 'notes.txt');

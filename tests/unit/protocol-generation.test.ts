@@ -12,7 +12,7 @@ import {
 
 describe('generation options', () => {
   it('default to the chorale decoding of cross-faded windows with the hand-set weights', () => {
-    expect(DEFAULT_GENERATION_OPTIONS).toEqual({ decodeMode: 'auto', join: 'crossfade', decodeWeights: {}, candidates: 1 });
+    expect(DEFAULT_GENERATION_OPTIONS).toEqual({ decodeMode: 'auto', join: 'crossfade', decodeWeights: {}, candidates: 'auto' });
     expect(resolveGenerationOptions({ decodeMode: 'single' })).toEqual({ ...DEFAULT_GENERATION_OPTIONS, decodeMode: 'single' });
   });
 

@@ -46,5 +46,15 @@ describe('Controller generation options', () => {
     const chosen = setup({ generation: { ...DEFAULT_GENERATION_OPTIONS, decodeMode: 'chorale' }, generationVersion: 2 });
     await chosen.controller.start();
     expect(chosen.store.get().generation.decodeMode).toBe('chorale');
+    // 1 candidate was the default before 'auto': a page of then reads as 'auto'; other numbers, and a 1 chosen since, stay.
+    for (const [version, candidates, restored] of [
+      [2, 1, 'auto'],
+      [2, 4, 4],
+      [3, 1, 1],
+    ] as const) {
+      const page = setup({ generation: { ...DEFAULT_GENERATION_OPTIONS, candidates }, generationVersion: version });
+      await page.controller.start();
+      expect(page.store.get().generation.candidates).toBe(restored);
+    }
   });
 });

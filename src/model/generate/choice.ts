@@ -14,11 +14,20 @@ import { windowStarts } from './windows';
 const CANDIDATE_SALT = 0xca4d;
 
 /**
- * The seeds of the `options.candidates` candidates to decode: the first is `seed` itself (so one candidate is
- * the accompaniment of `seed`), the others are drawn from it.
+ * How many candidates to decode: the number the options ask for; for 'auto', as many as the model's style critic was
+ * fitted for, or one where it has none.
  */
-export function candidateSeeds(seed: number, options: Pick<GenerationOptions, 'candidates'>): number[] {
-  return Array.from({ length: options.candidates }, (_, i) => (i === 0 ? seed : mixSeed(seed, CANDIDATE_SALT, i)));
+export function candidateCount(options: Pick<GenerationOptions, 'candidates'>, networks: Pick<GenerationNetworks, 'styleCritic'>): number {
+  if (options.candidates !== 'auto') return options.candidates;
+  return networks.styleCritic?.candidates ?? 1;
+}
+
+/**
+ * The seeds of `count` candidates to decode: the first is `seed` itself (so one candidate is the accompaniment of
+ * `seed`), the others are drawn from it.
+ */
+export function candidateSeeds(seed: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => (i === 0 ? seed : mixSeed(seed, CANDIDATE_SALT, i)));
 }
 
 /** Scores candidates for the choice: one number per candidate, higher is better. */

@@ -4,7 +4,9 @@
  * GenerationOptions object (src/protocol/generation.ts) goes down the stages; each reads what it uses of it.
  * 1. scores (scores.ts): the melody moved into the model's register and the generator's voice scores for it;
  * 2. decode (decoding.ts): the scores become notes, one candidate per seed the choice asks for;
- * 3. choose (choice.ts): the candidates are scored (by the critic) and the best is kept;
+ * 3. choose: with a style critic (a chorale model's, src/model/styleCritic.ts), the accompaniment takes each block of
+ *    one window hop from the candidate it finds most like the training music (stitch.ts); without one, the GAN's
+ *    critic scores each whole candidate and the best is kept (choice.ts);
  * 4. place (placement.ts): the kept voices under the user's melody, in the user's register.
  * The same seed and options give the same accompaniment. With a lock (infilling: src/music/locks.ts, lock.ts), the
  * locked cells of an accompaniment are kept exactly and the stages write the rest to fit them: re-harmonizing what
@@ -13,11 +15,12 @@
 import type { AccompanimentLock } from '../../music/locks';
 import type { PianoRoll } from '../../music/pianoRoll';
 import { resolveGenerationOptions, type GenerationOptions, type GenerationOptionsInput } from '../../protocol/generation';
-import { candidateSeeds, chooseCandidate, criticScorer } from './choice';
+import { candidateCount, candidateSeeds, chooseCandidate, criticScorer } from './choice';
 import { checkDecodingOptions, decodeVoices } from './decoding';
 import { checkLock, intoModelLock } from './lock';
 import { placeInUserRegister } from './placement';
 import { intoModelRegister, voiceScores } from './scores';
+import { stitchCandidates } from './stitch';
 import type { Candidate, GenerationNetworks } from './types';
 
 export const GENERATION_STAGES = ['scores', 'decode', 'choose', 'place'] as const;
@@ -29,8 +32,10 @@ export interface GenerationReport {
   stageMs: Record<GenerationStage, number>;
   /** Each candidate's seed and score (null: a single candidate, kept unscored). */
   candidates: { seed: number; score: number | null }[];
-  /** The index of the candidate kept. */
+  /** The index of the candidate kept (with a style critic: the one the first block came from). */
   chosen: number;
+  /** With a style critic: the candidate each block of 16 steps came from; null when one whole candidate was kept. */
+  blocks: number[] | null;
 }
 
 /** An accompanied roll and how it was made. */
@@ -86,9 +91,25 @@ export async function generate(
   const drums = (own?.tracks ?? []).map((track) => track.isDrum);
   const modelLock = lock ? intoModelLock(lock, modelMelody, drums) : null;
   const candidates: Candidate[] = [];
-  for (const candidateSeed of candidateSeeds(seed, options)) {
+  for (const candidateSeed of candidateSeeds(seed, candidateCount(options, networks))) {
     const scores = await timed('scores', () => voiceScores(networks, modelMelody, candidateSeed, options));
     candidates.push(await timed('decode', () => decodeVoices(scores, modelMelody, candidateSeed, options, profile, modelLock)));
+  }
+  const styleCritic = own ? null : (networks.styleCritic ?? null);
+  if (styleCritic && candidates.length > 1) {
+    const stitch = await timed('choose', () =>
+      stitchCandidates(candidates, modelMelody, (windows) => styleCritic.classifier.scores(windows)),
+    );
+    const roll = await timed('place', () => placeInUserRegister(stitch.candidate, modelMelody, own?.tracks, lock));
+    return {
+      roll,
+      report: {
+        stageMs,
+        candidates: candidates.map((c) => ({ seed: c.seed, score: null })),
+        chosen: stitch.blocks[0],
+        blocks: stitch.blocks,
+      },
+    };
   }
   const choice = await timed('choose', () => chooseCandidate(candidates, criticScorer(networks, modelMelody, options)));
   const roll = await timed('place', () => placeInUserRegister(candidates[choice.index], modelMelody, own?.tracks, lock));
@@ -98,6 +119,7 @@ export async function generate(
       stageMs,
       candidates: candidates.map((c, i) => ({ seed: c.seed, score: choice.scores ? choice.scores[i] : null })),
       chosen: choice.index,
+      blocks: null,
     },
   };
 }
@@ -107,7 +129,11 @@ export function describeReport(report: GenerationReport): string {
   const count = report.candidates.length;
   const kept = report.candidates[report.chosen];
   const choice =
-    count === 1 ? '1 candidate' : `best of ${count} candidates by the critic (seed ${kept.seed}, score ${kept.score?.toFixed(3)})`;
+    count === 1
+      ? '1 candidate'
+      : report.blocks
+        ? `${count} candidates stitched by the style critic (${new Set(report.blocks).size} of them used over ${report.blocks.length} blocks)`
+        : `best of ${count} candidates by the critic (seed ${kept.seed}, score ${kept.score?.toFixed(3)})`;
   const times = GENERATION_STAGES.map((stage) => `${stage} ${Math.round(report.stageMs[stage])} ms`).join(', ');
   return `${choice}; ${times}`;
 }

@@ -1,6 +1,7 @@
 /** What the generation stages (src/model/generate/) hand each other. */
 import type { DataProfile } from '../../music/dataProfile';
 import type { PianoRoll } from '../../music/pianoRoll';
+import type { StyleCritic } from '../styleCritic';
 
 /** What generation needs of the GAN: the generator's voice scores and the critic's judgement (GanEngine has both). */
 export interface GenerationNetworks {
@@ -8,6 +9,8 @@ export interface GenerationNetworks {
   readonly noiseChannels: number;
   /** What the model was trained on; null or absent: the Bach chorales (the chorale decoding and voices). */
   readonly dataProfile?: DataProfile | null;
+  /** The critic fitted on the model's decoded candidates that stitches them (styleCritic.ts); null or absent: none. */
+  readonly styleCritic?: StyleCritic | null;
   /**
    * The generator's raw tanh outputs [n, 32, 128, 4] for melody windows [n, 32, 128, 1] of -1/+1 and noise
    * [n, 2, 8, noiseChannels].

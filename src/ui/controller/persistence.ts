@@ -20,19 +20,25 @@ export interface PersistenceDeps {
   playback: Pick<Playback, 'listenTo' | 'loadIntoPlayer'>;
 }
 
-/** The generation options a page saves now: version 2 has the decode mode 'auto', the default since. */
-const GENERATION_VERSION = 2;
+/**
+ * The generation options a page saves now: version 2 has the decode mode 'auto', version 3 the candidates 'auto',
+ * each the default since.
+ */
+const GENERATION_VERSION = 3;
 
 /**
  * A saved page's generation options. Pages saved before the generation options kept the decode mode as `voicing`;
  * pages saved before 'auto' (version 1) kept the then default 'chorale', which now reads as 'auto' (for a model of
- * the chorales the same decoding; for a model of the user's own files, theirs).
+ * the chorales the same decoding; for a model of the user's own files, theirs); pages saved before candidates 'auto'
+ * (version 2) kept the then default 1, which now reads as 'auto' (what the model's style critic was fitted for).
  */
 function savedGeneration(saved: Partial<SavedPage>): unknown {
   const generation = saved.generation ?? { decodeMode: saved.voicing };
-  if ((saved.generationVersion ?? 1) < GENERATION_VERSION && generation.decodeMode === 'chorale')
-    return { ...generation, decodeMode: 'auto' };
-  return generation;
+  const version = saved.generationVersion ?? 1;
+  const decodeMode = version < 2 && generation.decodeMode === 'chorale' ? 'auto' : generation.decodeMode;
+  const old = generation as { candidates?: unknown };
+  const candidates = version < 3 && (old.candidates === 1 || old.candidates === undefined) ? 'auto' : old.candidates;
+  return { ...generation, decodeMode, ...(candidates === undefined ? {} : { candidates }) };
 }
 
 /** Restores the saved page and saves it again after changes. */
