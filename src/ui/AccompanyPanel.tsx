@@ -132,7 +132,7 @@ export function AccompanyPanel() {
           data-testid="candidates-select"
           aria-describedby={`${decodeModeId}-help`}
         >
-          <option value="auto">Automatic (1, or what the model’s style critic asks for)</option>
+          <option value="auto">Automatic</option>
           {[1, 2, 4, 8, 16].map((n) => (
             <option key={n} value={n}>
               {n === 1 ? '1 (fastest)' : `${n} variations`}

@@ -122,7 +122,7 @@ describe('npm run evaluate with the critic test', () => {
     const report = await evaluate({ model: MODEL, data, seed: 1, limit: null, criticTest: { epochs: 1 } });
     expect(report.critic_test).toEqual({ train_chorales: 2, seed: 1, epochs: 1 });
     for (const name of SYSTEM_NAMES) {
-      const { critic_test: reading, critic_test_views: views, ...rest } = report.systems[name];
+      const { critic_test: reading, critic_test_views: views, critic_test_check: check, ...rest } = report.systems[name];
       expect(rest, name).toEqual(plain.systems[name]);
       if (name === 'bach') {
         expect(reading).toBeUndefined();
@@ -134,9 +134,11 @@ describe('npm run evaluate with the critic test', () => {
         expect(value, name).toBeLessThanOrEqual(1);
       }
       expect(Object.keys(views ?? {}), name).toEqual(name === 'model' ? ['rhythm', 'pitch_classes', 'bass'] : []);
+      // The second classifier design reads the model only.
+      expect(Object.keys(check ?? {}), name).toEqual(name === 'model' ? ['window_accuracy', 'auc', 'chorale_accuracy'] : []);
     }
     const table = formatTable(report);
-    expect(table).toMatch(/critic_windows[\s\S]*model \(rhythm only\)/);
+    expect(table).toMatch(/critic_windows[\s\S]*model \(rhythm only\)[\s\S]*model \(second classifier design\)/);
     expect(table).toContain('trained on 2 train-split chorales');
     const json = JSON.parse(JSON.stringify(report)) as { systems: Record<string, { critic_test?: Record<string, number> }> };
     expect(typeof json.systems.baseline_rule_harmonizer.critic_test?.auc).toBe('number');

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { areaUnderCurve, criticTest, type CriticTestSample } from '../../src/model/criticTest';
+import { areaUnderCurve, CRITIC_CHECK_DESIGN, criticTest, type CriticTestSample } from '../../src/model/criticTest';
 import { startWasmBackendInNode } from '../../src/model/wasm/node';
 import { octaveDoubling } from '../../src/music/baselines';
 import { jsbChoraleToRoll } from '../../src/music/jsb';
@@ -40,6 +40,10 @@ describe('the critic test', () => {
     console.log('Bach against Bach', JSON.stringify(result));
     expect(Math.abs(result.window_accuracy - 0.5)).toBeLessThan(0.15);
     expect(Math.abs(result.auc - 0.5)).toBeLessThan(0.15);
+    // So does the second design the evaluation reads the model with, and it is another network: another reading.
+    const check = await criticTest(halves(train), halves(valid), { seed: 3, epochs: 3, design: CRITIC_CHECK_DESIGN });
+    expect(Math.abs(check.window_accuracy - 0.5)).toBeLessThan(0.15);
+    expect(check.auc).not.toBe(result.auc);
   });
 
   it('always tells the octave doubling from Bach, and reads the same twice with one seed, leaking no tensor', async () => {
@@ -52,6 +56,14 @@ describe('the critic test', () => {
     expect(first.chorale_accuracy).toBeGreaterThanOrEqual(0.9);
     const second = await criticTest(doubling(train.slice(0, 24)), doubling(valid.slice(0, 12)), { seed: 5, epochs: 3 });
     expect(second).toEqual(first);
+    // The second design, as the evaluation reads the model with it, tells the doubling too, and reads differently.
+    const check = await criticTest(doubling(train.slice(0, 24)), doubling(valid.slice(0, 12)), {
+      seed: 5,
+      epochs: 3,
+      design: CRITIC_CHECK_DESIGN,
+    });
+    expect(check.window_accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('sees what a restricted view shows: the rhythm of a doubling that only ever moves with the soprano', async () => {

@@ -90,6 +90,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
       const run = await runCriticTests(engine, trainChorales, rolls, { seed: options.seed, generation, log: options.log, ...critic });
       for (const [name, reading] of Object.entries(run.readings)) systems[name as SystemName].critic_test = reading;
       systems.model.critic_test_views = run.modelViews;
+      if (run.modelCheck) systems.model.critic_test_check = run.modelCheck;
       report.critic_test = run.setup;
     }
     return report;

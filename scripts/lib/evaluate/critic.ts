@@ -4,7 +4,7 @@
  * a classifier learns Bach's train-split windows against the system's, then reads the evaluated split. The model is
  * also read in each restricted view (rhythm, pitch classes, bass).
  */
-import { criticTest, CRITIC_TEST_DESIGN, type CriticTestResult } from '../../../src/model/criticTest';
+import { criticTest, CRITIC_CHECK_DESIGN, CRITIC_TEST_DESIGN, type CriticTestResult } from '../../../src/model/criticTest';
 import { CRITIC_VIEWS, type CriticView } from '../../../src/music/criticWindows';
 import { jsbChoraleToRoll, type JsbChorale } from '../../../src/music/jsb';
 import type { PianoRoll } from '../../../src/music/pianoRoll';
@@ -19,7 +19,7 @@ export interface CriticTestRunOptions {
   trainChorales?: number;
   /** Passes of each classifier (default CRITIC_TEST_DESIGN.epochs); fewer only for quick checks. */
   epochs?: number;
-  /** Also read the model in the restricted views (default true). */
+  /** Also read the model in the restricted views and with the second design (default true). */
   views?: boolean;
 }
 
@@ -27,6 +27,8 @@ export interface CriticTestRunOptions {
 export interface CriticTestRun {
   readings: Partial<Record<SystemName, CriticTestReading>>;
   modelViews: Partial<Record<Exclude<CriticView, 'full'>, CriticTestReading>>;
+  /** The model read by the classifier of the second design (CRITIC_CHECK_DESIGN); absent without views. */
+  modelCheck?: CriticTestReading;
   setup: CriticTestSetup;
 }
 
@@ -67,5 +69,20 @@ export async function runCriticTests(
       else modelViews[view] = reading(result);
     }
   }
-  return { readings, modelViews, setup: { train_chorales: bach.length, seed: options.seed, epochs } };
+  let modelCheck: CriticTestReading | undefined;
+  if (options.views !== false) {
+    const result = await criticTest(
+      { bach: train.bach, system: train.model },
+      { bach: evaluated.bach, system: evaluated.model },
+      { seed: options.seed, design: CRITIC_CHECK_DESIGN, ...(options.epochs === undefined ? {} : { epochs: options.epochs }) },
+    );
+    log(`critic test: model, second classifier design ${result.window_accuracy.toFixed(3)} (${elapsed()})`);
+    modelCheck = reading(result);
+  }
+  return {
+    readings,
+    modelViews,
+    ...(modelCheck ? { modelCheck } : {}),
+    setup: { train_chorales: bach.length, seed: options.seed, epochs },
+  };
 }

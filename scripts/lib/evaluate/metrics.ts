@@ -68,6 +68,8 @@ export type SystemReport = MetricReport & {
   critic_test?: CriticTestReading;
   /** The model only: the critic test shown one view of the windows (rhythm, pitch classes, bass). */
   critic_test_views?: Partial<Record<Exclude<CriticView, 'full'>, CriticTestReading>>;
+  /** The model only: the same test with a classifier of a second design (CRITIC_CHECK_DESIGN), full view. */
+  critic_test_check?: CriticTestReading;
 };
 
 /** How the critic test of a report ran. */
