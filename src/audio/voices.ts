@@ -7,7 +7,7 @@
  */
 import * as Tone from 'tone';
 import { pitchOfName } from '../music/spelling';
-import type { VoiceName } from './instruments';
+import { INSTRUMENTS, type VoiceName } from './instruments';
 import { pianoSampleUrls } from './pianoSamples';
 import { bankVoice, SOUND_BANK_VOLUME_DB } from './soundBank';
 
@@ -66,6 +66,18 @@ function sample(url: string): Promise<AudioBuffer> {
   return buffer;
 }
 
+/**
+ * What a listener is told when a voice's samples cannot be fetched. Offline, that is an instrument that never played
+ * with a connection: the service worker keeps the piano and the choir from the first visit, the other instruments of
+ * the sound bank once they have played (src/app/viteOffline.ts).
+ */
+export function sampleFailure(name: VoiceName, offline: boolean): string {
+  const instrument = name === 'drums' ? 'drum kit' : INSTRUMENTS[name].toLowerCase();
+  return offline
+    ? `The ${instrument} cannot play offline yet: an instrument is kept for offline use once it has played with a connection. Choose another instrument, or play once online.`
+    : `The ${instrument}'s samples could not be fetched; check the connection and press Play again.`;
+}
+
 /** One instrument of one track: a sampler that plays MIDI pitches; `dispose()` it when done. */
 export class Voice {
   readonly name: VoiceName;
@@ -111,11 +123,16 @@ export class Voice {
   private fetch(key: number): Promise<void> {
     let done = this.fetches.get(key);
     if (!done) {
-      done = sample(this.urls.get(key)!).then((buffer) => {
-        if (this.disposed) return;
-        this.sampler.add(key as Tone.Unit.MidiNote, buffer);
-        this.arrived.add(key);
-      });
+      done = sample(this.urls.get(key)!).then(
+        (buffer) => {
+          if (this.disposed) return;
+          this.sampler.add(key as Tone.Unit.MidiNote, buffer);
+          this.arrived.add(key);
+        },
+        (cause: unknown) => {
+          throw new Error(sampleFailure(this.name, typeof navigator !== 'undefined' && navigator.onLine === false), { cause });
+        },
+      );
       this.fetches.set(key, done);
       done.catch(() => this.fetches.delete(key));
     }

@@ -7,7 +7,7 @@ import type * as ToneModule from 'tone';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Player } from '../../src/audio/player';
 import { bankVoice, type BankVoiceName } from '../../src/audio/soundBank';
-import { samplesFor, Voice } from '../../src/audio/voices';
+import { sampleFailure, samplesFor, Voice } from '../../src/audio/voices';
 import { addNote } from '../../src/music/notes';
 import { createRoll, type PianoRoll } from '../../src/music/pianoRoll';
 
@@ -165,8 +165,10 @@ describe('Voice', () => {
   it('asks again for a sample that failed, and shares decoded samples between voices', async () => {
     const voice = new Voice('piano');
     const failing = voice.need([60]);
-    fake.fetches.get(pianoUrl('C4'))!.reject(new Error('offline'));
-    await expect(failing).rejects.toThrow('offline');
+    fake.fetches.get(pianoUrl('C4'))!.reject(new Error('net::ERR_FAILED'));
+    // Node's navigator reads as online: the message asks to check the connection, and keeps the cause.
+    await expect(failing).rejects.toThrow("The grand piano's samples could not be fetched; check the connection and press Play again.");
+    await expect(failing).rejects.toMatchObject({ cause: new Error('net::ERR_FAILED') });
     const retry = voice.need([60]);
     expect(fake.fetched).toEqual([pianoUrl('C4'), pianoUrl('C4')]);
     arrive();
@@ -175,6 +177,13 @@ describe('Voice', () => {
     expect(fake.started).toEqual([60]);
     await new Voice('piano').need([59, 60]);
     expect(fake.fetched).toEqual([pianoUrl('C4'), pianoUrl('C4')]);
+  });
+
+  it('says offline that an instrument plays offline once it has played with a connection', () => {
+    expect(sampleFailure('strings', true)).toBe(
+      'The strings cannot play offline yet: an instrument is kept for offline use once it has played with a connection. Choose another instrument, or play once online.',
+    );
+    expect(sampleFailure('drums', true)).toMatch(/^The drum kit cannot play offline yet/);
   });
 
   it('fetches a drum sound only for the keys played, and keys without one stay silent', async () => {
