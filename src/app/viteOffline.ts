@@ -7,7 +7,7 @@
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { instrumentForProgram } from '../audio/instruments';
-import { JSB_PROGRAM } from '../music/jsb';
+import { ACCOMPANIMENT_PROGRAMS } from '../music/voices';
 
 /** The one host the page downloads from: the JSB chorales data set (src/data/jsbDownload.ts). */
 export const DATA_DOWNLOAD_ORIGIN = 'https://raw.githubusercontent.com';
@@ -99,14 +99,14 @@ export function contentSecurityPolicyPlugin(): Plugin {
 
 /**
  * The service worker: precaches the app shell and scripts, the wasm binaries, the pretrained models under models/,
- * the piano samples and, of the General MIDI sound bank under soundfont/, the choir (the pretrained chorale model's
- * voices), so a second visit accompanies and plays without a connection. The bank's other instruments (2 MB of
- * MP3s) are kept the first time they play (cache first), not fetched by every first visit: an instrument that never
+ * the piano samples and, of the General MIDI sound bank under soundfont/, the instruments the chorale accompaniment
+ * plays by default (choir and strings), so a second visit accompanies and plays without a connection. The bank's other
+ * instruments (1.4 MB of MP3s) are kept the first time they play (cache first), not fetched by every first visit: an instrument that never
  * played online says so when it cannot be fetched offline (src/audio/voices.ts). The JSB data set stays out of it:
  * the page downloads it on first use and keeps it itself (src/data/datasetStore.ts).
  */
-/** The sound bank's voice every first visit keeps: the one the chorales' voices play by default (the choir). */
-const PRECACHED_BANK_VOICE = instrumentForProgram(JSB_PROGRAM);
+/** The sound bank's voices every first visit keeps: those the chorale accompaniment plays by default (choir, strings). */
+const PRECACHED_BANK_VOICES = [...new Set(Object.values(ACCOMPANIMENT_PROGRAMS).map(instrumentForProgram))];
 /** Where the service worker keeps the sound bank's other voices once they have played. */
 const SOUND_BANK_CACHE = 'cantus-sound-bank';
 
@@ -133,7 +133,11 @@ export function offlineAppPlugin(): Plugin[] {
     },
     workbox: {
       // The web manifest is added by the plugin itself.
-      globPatterns: ['**/*.{html,js,css,svg,png,ico,wasm,json,bin}', 'piano-samples/*.mp3', `soundfont/${PRECACHED_BANK_VOICE}-*.mp3`],
+      globPatterns: [
+        '**/*.{html,js,css,svg,png,ico,wasm,json,bin}',
+        'piano-samples/*.mp3',
+        ...PRECACHED_BANK_VOICES.map((voice) => `soundfont/${voice}-*.mp3`),
+      ],
       runtimeCaching: [
         {
           urlPattern: ({ url }) => url.pathname.includes('/soundfont/') && url.pathname.endsWith('.mp3'),

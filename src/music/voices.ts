@@ -11,6 +11,12 @@ export type Voice = (typeof VOICES)[number];
 /** The voices under the melody, top down: what an accompaniment sings (tracks 1..3). */
 export const ACCOMPANIMENT_VOICES = ['alto', 'tenor', 'bass'] as const satisfies readonly Voice[];
 
+/**
+ * The General MIDI program each accompaniment voice is written for: choir for the alto, strings for the tenor, cello
+ * for the bass, a chorale-like blend that plays well in GM (the melody keeps its own program).
+ */
+export const ACCOMPANIMENT_PROGRAMS: Record<(typeof ACCOMPANIMENT_VOICES)[number], number> = { alto: 52, tenor: 48, bass: 42 };
+
 /** A pitch range, MIDI, inclusive. */
 export interface PitchRange {
   low: number;

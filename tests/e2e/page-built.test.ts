@@ -288,8 +288,9 @@ describe('the built app: CSP, damaged files, accessibility, offline', () => {
     expect(cached.some((u) => u.startsWith('/models/default/model.weights.bin'))).toBe(true);
     expect(cached.some((u) => u.endsWith('.wasm'))).toBe(true);
     expect(cached.filter((u) => u.startsWith('/piano-samples/')).length).toBeGreaterThan(20);
-    // Of the sound bank, the first visit keeps the chorales' choir; the other instruments once they have played.
+    // Of the sound bank, the first visit keeps the chorale accompaniment's choir and strings; the others once they play.
     expect(cached.filter((u) => u.startsWith('/soundfont/choir-')).length).toBeGreaterThan(10);
+    expect(cached.filter((u) => u.startsWith('/soundfont/strings-')).length).toBeGreaterThan(10);
 
     await context.setOffline(true);
     try {

@@ -9,14 +9,10 @@
  */
 import type { AccompanimentLock } from '../../music/locks';
 import { PITCHES, createRoll, sameGrid, type PianoRoll, type TrackInfo } from '../../music/pianoRoll';
-import { ACCOMPANIMENT_VOICES, voiceLabel } from '../../music/voices';
+import { ACCOMPANIMENT_PROGRAMS, ACCOMPANIMENT_VOICES, voiceLabel } from '../../music/voices';
 import { VOICES, type Candidate, type ModelMelody } from './types';
 
-/**
- * Names and General MIDI programs of the accompaniment voices (the melody keeps its own program):
- * choir for the alto, strings for the tenor, cello for the bass, a chorale-like blend that plays well in GM.
- */
-const ACCOMPANIMENT_PROGRAMS: Record<(typeof ACCOMPANIMENT_VOICES)[number], number> = { alto: 52, tenor: 48, bass: 42 };
+/** Names and General MIDI programs of the accompaniment voices (the melody keeps its own program). */
 export const ACCOMPANIMENT_TRACKS: readonly TrackInfo[] = ACCOMPANIMENT_VOICES.map((voice) => ({
   name: voiceLabel(voice),
   program: ACCOMPANIMENT_PROGRAMS[voice],
