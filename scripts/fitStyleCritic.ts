@@ -11,14 +11,13 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { criticWindowStarts, voiceLines } from '../src/music/criticWindows';
 import { jsbChoraleToRoll, parseJsbJson } from '../src/music/jsb';
 import { selectTracks } from '../src/music/pianoRoll';
 import { balancedAccuracy } from '../src/model/criticTest';
 import { candidateSeeds } from '../src/model/generate/choice';
 import { exportModel } from '../src/model/io';
 import { STYLE_CANDIDATES, STYLE_CRITIC_DESIGN, STYLE_CRITIC_SEED, STYLE_CRITIC_VIEW } from '../src/model/styleCritic';
-import { WindowClassifier, type ClassifierWindow } from '../src/model/windowClassifier';
+import { rollWindows, WindowClassifier, type ClassifierWindow } from '../src/model/windowClassifier';
 import { loadEngine } from './lib/evaluate/chorales';
 import { MODEL_JSON, WEIGHTS_BIN } from './lib/modelDir';
 import { startNodeBackend } from './lib/tfNode';
@@ -70,15 +69,12 @@ async function main(): Promise<void> {
       throw new Error('The style critic learns on the Bach chorales; this model was trained on own MIDI files.');
     const started = Date.now();
     const windows: ClassifierWindow[] = [];
-    const add = (roll: Parameters<typeof voiceLines>[0], label: number) => {
-      const lines = voiceLines(roll);
-      for (const start of criticWindowStarts(lines)) windows.push({ lines, start, label });
-    };
     for (let i = 0; i < count; i++) {
       const bach = jsbChoraleToRoll(train[i]);
-      add(bach, 0);
+      windows.push(...rollWindows(bach, 0));
       const melody = selectTracks(bach, [0]);
-      for (const seed of candidateSeeds(1 + i, candidates)) add(await engine.accompany(melody, seed, { candidates: 1 }), 1);
+      for (const seed of candidateSeeds(1 + i, candidates))
+        windows.push(...rollWindows(await engine.accompany(melody, seed, { candidates: 1 }), 1));
       if ((i + 1) % 50 === 0) console.error(`${i + 1} of ${count} chorales accompanied (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     }
     console.error(`learning on ${windows.length} windows`);

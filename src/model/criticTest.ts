@@ -10,9 +10,9 @@
  * Windows and their feature planes come from src/music/criticWindows.ts; a `view` restricts what the network is
  * shown (rhythm only, pitch classes only, the bass alone), to say what still gives a system away.
  */
-import { criticWindowStarts, voiceLines, type CriticView } from '../music/criticWindows';
+import type { CriticView } from '../music/criticWindows';
 import type { PianoRoll } from '../music/pianoRoll';
-import { WindowClassifier, type ClassifierWindow, type WindowClassifierDesign } from './windowClassifier';
+import { rollWindows, WindowClassifier, type ClassifierWindow, type WindowClassifierDesign } from './windowClassifier';
 
 /**
  * The fixed design of the test. Changing any of it changes every reading; keep it fixed once models are measured.
@@ -100,8 +100,7 @@ function windowsOf(sample: CriticTestSample): Window[] {
   const windows: Window[] = [];
   for (const [label, rolls] of [sample.bach, sample.system].entries()) {
     rolls.forEach((roll, chorale) => {
-      const lines = voiceLines(roll);
-      for (const start of criticWindowStarts(lines)) windows.push({ lines, start, label, chorale });
+      for (const window of rollWindows(roll, label)) windows.push({ ...window, chorale });
     });
   }
   return windows;

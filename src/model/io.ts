@@ -72,8 +72,10 @@ class WeightWriter {
   private chunks: Float32Array[] = [];
   private length = 0;
   async add(name: string, tensor: tf.Tensor): Promise<WeightSpec> {
-    const values = (await tensor.data()) as Float32Array;
-    const spec: WeightSpec = { name, shape: tensor.shape.slice(), dtype: 'float32', offset: this.length };
+    return this.addValues(name, tensor.shape, (await tensor.data()) as Float32Array);
+  }
+  addValues(name: string, shape: readonly number[], values: Float32Array): WeightSpec {
+    const spec: WeightSpec = { name, shape: shape.slice(), dtype: 'float32', offset: this.length };
     this.chunks.push(Float32Array.from(values));
     this.length += values.length;
     return spec;
@@ -113,15 +115,7 @@ async function write(engine: GanEngine, withOptimizers: boolean): Promise<ModelF
   if (engine.styleCritic) {
     const { classifier, fittedAtIteration, candidates } = engine.styleCritic;
     const weights = await classifier.weights();
-    const specs: WeightSpec[] = [];
-    for (const [i, values] of weights.values.entries()) {
-      const tensor = tf.tensor(values, weights.shapes[i]);
-      try {
-        specs.push(await writer.add(`style_critic/${i}`, tensor));
-      } finally {
-        tensor.dispose();
-      }
-    }
+    const specs = weights.values.map((values, i) => writer.addValues(`style_critic/${i}`, weights.shapes[i], values));
     styleCritic = { fittedAtIteration, candidates, weights: specs };
   }
   let optimizers: ModelManifest['optimizers'];

@@ -15,7 +15,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { CRITIC_WINDOW_STEPS, viewChannels, writeWindowFeatures, type CriticView, type VoiceLines } from '../music/criticWindows';
+import {
+  CRITIC_WINDOW_STEPS,
+  criticWindowStarts,
+  viewChannels,
+  voiceLines,
+  writeWindowFeatures,
+  type CriticView,
+  type VoiceLines,
+} from '../music/criticWindows';
+import type { PianoRoll } from '../music/pianoRoll';
 import { createUniform, seedStream, shuffledIndices, type Uniform } from '../music/random';
 
 /** The architecture and schedule of a classifier. */
@@ -35,6 +44,12 @@ export interface ClassifierWindow {
   start: number;
   /** 0 for Bach, 1 for the system. */
   label: number;
+}
+
+/** The windows a classifier reads of a four-voice roll (every bar where the soprano sounds), all with `label`. */
+export function rollWindows(roll: PianoRoll, label: number): ClassifierWindow[] {
+  const lines = voiceLines(roll);
+  return criticWindowStarts(lines).map((start) => ({ lines, start, label }));
 }
 
 /** Windows per forward pass when scoring. */

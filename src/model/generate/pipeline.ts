@@ -96,30 +96,22 @@ export async function generate(
     candidates.push(await timed('decode', () => decodeVoices(scores, modelMelody, candidateSeed, options, profile, modelLock)));
   }
   const styleCritic = own ? null : (networks.styleCritic ?? null);
-  if (styleCritic && candidates.length > 1) {
-    const stitch = await timed('choose', () =>
-      stitchCandidates(candidates, modelMelody, (windows) => styleCritic.classifier.scores(windows)),
-    );
-    const roll = await timed('place', () => placeInUserRegister(stitch.candidate, modelMelody, own?.tracks, lock));
-    return {
-      roll,
-      report: {
-        stageMs,
-        candidates: candidates.map((c) => ({ seed: c.seed, score: null })),
-        chosen: stitch.blocks[0],
-        blocks: stitch.blocks,
-      },
-    };
-  }
-  const choice = await timed('choose', () => chooseCandidate(candidates, criticScorer(networks, modelMelody, options)));
-  const roll = await timed('place', () => placeInUserRegister(candidates[choice.index], modelMelody, own?.tracks, lock));
+  const choice = await timed('choose', async () => {
+    if (styleCritic && candidates.length > 1) {
+      const stitch = await stitchCandidates(candidates, modelMelody, (windows) => styleCritic.classifier.scores(windows));
+      return { kept: stitch.candidate, index: stitch.blocks[0], scores: null, blocks: stitch.blocks };
+    }
+    const best = await chooseCandidate(candidates, criticScorer(networks, modelMelody, options));
+    return { kept: candidates[best.index], index: best.index, scores: best.scores, blocks: null };
+  });
+  const roll = await timed('place', () => placeInUserRegister(choice.kept, modelMelody, own?.tracks, lock));
   return {
     roll,
     report: {
       stageMs,
       candidates: candidates.map((c, i) => ({ seed: c.seed, score: choice.scores ? choice.scores[i] : null })),
       chosen: choice.index,
-      blocks: null,
+      blocks: choice.blocks,
     },
   };
 }
