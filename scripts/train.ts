@@ -19,7 +19,7 @@ import { OwnDataError, readMidiFolder } from './lib/ownFolder';
 import { heldOutReference, splitHeldOut, windowRange, type HeldOutReference, type NetworkMeasures } from '../src/music/heldOut';
 import type { TrainingWindows } from '../src/music/pianoRoll';
 import { checkHyperParams, MODEL_SIZES, type HyperParams, type HyperParamsInput } from '../src/protocol/config';
-import { exportModel, exportTrainingState, importTrainingState } from '../src/model/io';
+import { exportModel, exportTrainingState, importModel, importTrainingState } from '../src/model/io';
 import { trainEngineIteration, TrainingDriver } from '../src/model/driver';
 import { GanEngine } from '../src/model/gan';
 import { measureHeldOut } from '../src/model/heldOut';
@@ -43,6 +43,10 @@ const USAGE = `Usage: npm run train -- [options]
   --limit-windows N       train on the first N windows only
   --epochs N  --learning-rate X  --update-ratio N  --batch-size N  --seed N
   --voice-loss-weight X   weight of the generator's voice term (0 = pure WGAN-GP; default 10)
+  --voice-context         the generator also reads the voices, some of their steps hidden, and writes the hidden
+                          ones (Coconet-style); generation then draws the voices by Gibbs sampling
+  --init-from DIR         a new run starts from the model in DIR (same base width); a generator with
+                          --voice-context starts from one without as that model (its new input planes at zero)
   --base-width N | --size tiny|small|medium|large|reference
   --max-iterations N      stop (with a checkpoint) once the run has done N iterations in all
   --checkpoint-every N    also checkpoint every N iterations (default 10; epochs always end with one)
@@ -75,6 +79,8 @@ export interface TrainOptions {
   run: Omit<RunInfo, 'windows'>;
   hyper: HyperParamsInput;
   maxIterations: number | null;
+  /** A new run starts from this model folder's weights; null: from seeded weights. */
+  initFrom: string | null;
   checkpointEvery: number;
   backend: NodeBackend;
   quiet: boolean;
@@ -113,6 +119,8 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
         'update-ratio': { type: 'string' },
         'batch-size': { type: 'string' },
         'voice-loss-weight': { type: 'string' },
+        'voice-context': { type: 'boolean' },
+        'init-from': { type: 'string' },
         seed: { type: 'string' },
         'base-width': { type: 'string' },
         size: { type: 'string' },
@@ -138,6 +146,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
   set('batchSize', number('--batch-size', v['batch-size']));
   set('seed', number('--seed', v.seed));
   set('voiceLossWeight', number('--voice-loss-weight', v['voice-loss-weight']));
+  set('voiceContext', v['voice-context']);
   if (v.size !== undefined && v['base-width'] !== undefined) throw new TrainUsageError('give --size or --base-width, not both');
   if (v.size !== undefined) {
     if (!(v.size in MODEL_SIZES))
@@ -170,6 +179,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
     },
     hyper: hyper as HyperParamsInput,
     maxIterations: wholeNumber('--max-iterations', v['max-iterations'], 1) ?? null,
+    initFrom: v['init-from'] === undefined ? null : resolve(v['init-from']),
     checkpointEvery: wholeNumber('--checkpoint-every', v['checkpoint-every'], 1) ?? 10,
     backend: backend as NodeBackend,
     quiet: v.quiet ?? false,
@@ -265,8 +275,21 @@ export async function openEngine(options: TrainOptions, run: RunInfo, log: (line
   const settings = checkedSettings(options.hyper);
   mkdirSync(options.out, { recursive: true });
   writeFileSync(runFile, JSON.stringify(run, null, 2));
-  log(`new run in ${options.out}`);
-  return GanEngine.create(settings);
+  const engine = GanEngine.create(settings);
+  if (options.initFrom) {
+    if (!hasModel(options.initFrom)) throw new TrainUsageError(`No model to start from in ${options.initFrom}`);
+    const source = await importModel(readModelDir(options.initFrom));
+    try {
+      engine.copyWeightsFrom(source);
+    } catch (error) {
+      engine.dispose();
+      throw new TrainUsageError(`Cannot start from ${options.initFrom}: ${(error as Error).message}`);
+    } finally {
+      source.dispose();
+    }
+  }
+  log(`new run in ${options.out}${options.initFrom ? `, starting from the model in ${options.initFrom}` : ''}`);
+  return engine;
 }
 
 /** Trains as the options say; returns the engine's final counters. */

@@ -141,7 +141,13 @@ def write_model_dir(folder, template, config, counters, generator, critic, optim
 
 def networks_from(manifest, values):
     """Fresh Generator and Critic of the file's width holding its weights."""
-    width = manifest["config"].get("baseWidth") if isinstance(manifest.get("config"), dict) else None
+    config = manifest["config"] if isinstance(manifest.get("config"), dict) else {}
+    if config.get("voiceContext"):
+        raise ModelFileError(
+            "This model's generator reads the voices as well as the melody (voice context, Gibbs sampling); "
+            "this trainer has only the reference generator, which reads the melody alone. Train it with npm run train."
+        )
+    width = config.get("baseWidth")
     generator, critic = Generator(width), Critic(width)
     load_network(generator, manifest["generator"], values, "generator")
     load_network(critic, manifest["critic"], values, "critic")

@@ -132,8 +132,8 @@ export const LEARNED_DECODE_OPTIONS: ChoraleDecodeOptions = {
 };
 
 let bachTables: StatisticsTables | null = null;
-/** The decoding's Bach statistics as log-probability tables, built once. */
-function tables(): StatisticsTables {
+/** Bach's train-split statistics (bachStatistics.json) as log-probability tables, built once: the decoding's and the Gibbs sampler's. */
+export function choraleTables(): StatisticsTables {
   bachTables ??= statisticsTables(bachStatistics as VoiceStatistics);
   return bachTables;
 }
@@ -309,7 +309,7 @@ export function decodeChorale(
   const statePitch = new Int16Array(slots * S * VOICES).fill(-1);
   const emission = new Float32Array(slots * S).fill(-Infinity);
   const crossings = new Uint8Array(S);
-  const stats = tables();
+  const stats = choraleTables();
   const fillStates = (s: number) => {
     const m = melodyAt[s];
     const onBeat = (s * w.slotSteps) % options.stepsPerBeat === 0;

@@ -25,6 +25,7 @@ import type { GenerationNetworks } from './generate/types';
 import { TrainingDataError } from './errors';
 import { soundingVoiceCells, voicePitchLoss, type IterationLosses } from './losses';
 import { OUTPUT_TRACKS, buildCritic, buildGenerator, noiseShape } from './networks';
+import { CONTEXT_CHANNELS, CONTEXT_VOICES, contextFromWindows, generatorInputChannels, trainingMasks } from './voiceContext';
 import { createUniform, seedStream, truncatedNormal } from '../music/random';
 import { BatchSampler, checkTrainingWindows } from './sampler';
 import { installBatchNormGradient } from './batchNormGradient';
@@ -48,15 +49,50 @@ function windowRange(batch: TrainingWindows, start: number, end: number): Traini
   return { ...batch, count: end - start, data: batch.data.subarray(start * size, end * size) };
 }
 
-/** The model's training windows as float tensors: the 4-track roll and its condition (track 0). */
-export function batchTensors(batch: TrainingWindows): { real: tf.Tensor4D; condition: tf.Tensor4D } {
+/** The model's training windows as float tensors: the 4-track roll, its condition (track 0) and the generator's input. */
+export interface BatchTensors {
+  real: tf.Tensor4D;
+  /** The melody [n, 32, 128, 1]: the critic's condition, and the generator's input without voice context. */
+  condition: tf.Tensor4D;
+  /** What the generator reads: `condition`, or with voice context the context planes of voiceContext.ts. */
+  input: tf.Tensor4D;
+  /** With voice context: 1 where a voice is hidden, [n, 32, 3, 1] (the voice term's cells); null without. */
+  hidden: tf.Tensor4D | null;
+}
+
+/**
+ * `batch` as tensors; `hidden` (voice context only): the windows' hidden masks [count x 32 x 3] (voiceContext.ts),
+ * null for a generator that reads the melody alone.
+ */
+export function batchTensors(batch: TrainingWindows, hidden: Uint8Array | null = null): BatchTensors {
   checkTrainingWindows(batch);
   const real = tf.tensor4d(Float32Array.from(batch.data), [batch.count, WINDOW_STEPS, PITCHES, OUTPUT_TRACKS]);
   // Track 0 copied here rather than sliced from `real`: a strided slice is a slow kernel on wasm.
   const melody = new Float32Array(batch.count * WINDOW_STEPS * PITCHES);
   for (let cell = 0; cell < melody.length; cell++) melody[cell] = batch.data[cell * OUTPUT_TRACKS];
   const condition = tf.tensor4d(melody, [batch.count, WINDOW_STEPS, PITCHES, 1]);
-  return { real, condition };
+  if (!hidden) return { real, condition, input: condition, hidden: null };
+  const input = tf.tensor4d(contextFromWindows(batch.data, batch.count, hidden), [batch.count, WINDOW_STEPS, PITCHES, CONTEXT_CHANNELS]);
+  return { real, condition, input, hidden: tf.tensor4d(Float32Array.from(hidden), [batch.count, WINDOW_STEPS, CONTEXT_VOICES, 1]) };
+}
+
+/**
+ * With voice context, what the critic judges: the real window where the voices were given, the generator's output
+ * where they were hidden (a completion of the window, not a copy of what it was given); `hidden` [n, 32, 3, 1].
+ */
+function completed(real: tf.Tensor4D, fake: tf.Tensor4D, hidden: tf.Tensor4D | null): tf.Tensor4D {
+  if (!hidden) return fake;
+  // [n, 32, 1, 4]: track 0 (the melody) is never hidden.
+  const mask = tf.transpose(
+    tf.pad(hidden, [
+      [0, 0],
+      [0, 0],
+      [1, 0],
+      [0, 0],
+    ]),
+    [0, 1, 3, 2],
+  );
+  return tf.add(real, tf.mul(mask, tf.sub(fake, real))) as tf.Tensor4D;
 }
 
 /** The generator, the critic and their optimisers, trained with WGAN-GP. */
@@ -86,7 +122,7 @@ export class GanEngine implements GenerationNetworks {
 
   private constructor(config: HyperParams) {
     this.config = config;
-    this.generator = buildGenerator(config.baseWidth, config.seed);
+    this.generator = buildGenerator(config.baseWidth, config.seed, generatorInputChannels(config.voiceContext));
     this.critic = buildCritic(config.baseWidth, config.seed);
     // Two optimisers: Adam keeps its moments by position in the variable list, so one shared
     // optimiser would mix the generator's and the critic's state.
@@ -136,6 +172,11 @@ export class GanEngine implements GenerationNetworks {
       variables.map((v) => v.size),
     );
     return Object.fromEntries(variables.map((v, i) => [v.name, tf.reshape(parts[i], v.shape)]));
+  }
+
+  /** The generator's input planes: 1 (the melody) or, with voice context, CONTEXT_CHANNELS (voiceContext.ts). */
+  get inputChannels(): number {
+    return generatorInputChannels(this.config.voiceContext);
   }
 
   /** Noise channels of the bottleneck (8 x base width). */
@@ -206,6 +247,14 @@ export class GanEngine implements GenerationNetworks {
     return tf.tensor4d(values.subarray(start * size, end * size), [end - start, bars, pitches, channels]);
   }
 
+  /** With voice context, the hidden masks of windows [start, end) of a batch of `count`, drawn from (seed, iteration, step); else null. */
+  private trainingHidden(count: number, step: number, start = 0, end = count): Uint8Array | null {
+    if (!this.config.voiceContext) return null;
+    const masks = trainingMasks(createUniform(seedStream(this.config.seed, 'voiceMask', this.iteration, step)), count);
+    const size = WINDOW_STEPS * CONTEXT_VOICES;
+    return masks.subarray(start * size, end * size);
+  }
+
   private variablesOf(model: tf.LayersModel): tf.Variable[] {
     return model.trainableWeights.map((w) => w.read() as tf.Variable);
   }
@@ -250,13 +299,16 @@ export class GanEngine implements GenerationNetworks {
   private criticStep(batch: TrainingWindows, step: number): tf.Tensor {
     return tf.tidy(() => {
       const { start, end } = this.shareOf(batch.count);
-      const { real, condition } = batchTensors(windowRange(batch, start, end));
+      const { real, condition, input, hidden } = batchTensors(
+        windowRange(batch, start, end),
+        this.trainingHidden(batch.count, step, start, end),
+      );
       const count = end - start;
       // This engine's part of each batch mean (1 unless it is one of several replicas).
       const share = count / batch.count;
       const noise = this.trainingNoise(batch.count, step, start, end);
       // Training mode as in the reference (batch statistics; the moving statistics follow along).
-      const fake = this.generator.apply([condition, noise], { training: true }) as tf.Tensor4D;
+      const fake = completed(real, this.generator.apply([input, noise], { training: true }) as tf.Tensor4D, hidden);
       const mixUniform = createUniform(seedStream(this.config.seed, 'penaltyMix', this.iteration, step));
       const mix = tf.tensor4d(Float32Array.from({ length: batch.count }, () => mixUniform()).subarray(start, end), [count, 1, 1, 1]);
       const shared = (mean: tf.Scalar): tf.Scalar => (share === 1 ? mean : tf.mul(mean, share));
@@ -292,24 +344,30 @@ export class GanEngine implements GenerationNetworks {
   private generatorStep(batch: TrainingWindows, step: number): tf.Tensor {
     return tf.tidy(() => {
       const { start, end } = this.shareOf(batch.count);
-      const { real, condition } = batchTensors(windowRange(batch, start, end));
+      const allHidden = this.trainingHidden(batch.count, step);
+      const size = WINDOW_STEPS * CONTEXT_VOICES;
+      const { real, condition, input, hidden } = batchTensors(
+        windowRange(batch, start, end),
+        allHidden && allHidden.subarray(start * size, end * size),
+      );
       const share = (end - start) / batch.count;
       // A replica divides its voice cross-entropy by the whole batch's cells, so the replicas' terms add up.
-      const batchCells = this.collective ? soundingVoiceCells(batch) : undefined;
+      const batchCells = this.collective ? soundingVoiceCells(batch, allHidden) : undefined;
       const noise = this.trainingNoise(batch.count, step, start, end);
       const variables = this.variablesOf(this.generator);
       const weight = this.config.voiceLossWeight;
       const side: { voice?: tf.Scalar } = {};
       try {
         const { value, grads } = tf.variableGrads(() => {
-          const fake = this.generator.apply([condition, noise], { training: true }) as tf.Tensor4D;
+          const output = this.generator.apply([input, noise], { training: true }) as tf.Tensor4D;
+          const fake = completed(real, output, hidden);
           const score = this.critic.apply([fake, condition], { training: true }) as tf.Tensor;
           const adversarial = (share === 1 ? tf.neg(tf.mean(score)) : tf.mul(tf.mean(score), -share)) as tf.Scalar;
           if (weight === 0) {
             side.voice = tf.keep(tf.scalar(0));
             return adversarial;
           }
-          const voice = tf.keep(voicePitchLoss(fake, real, batchCells));
+          const voice = tf.keep(voicePitchLoss(output, real, batchCells, hidden));
           side.voice = voice;
           return tf.add(adversarial, tf.mul(weight, voice)) as tf.Scalar;
         }, variables);
@@ -355,6 +413,48 @@ export class GanEngine implements GenerationNetworks {
     const rolls: PianoRoll[] = [];
     for (const melody of melodies) rolls.push(await this.accompany(melody, noiseSeed));
     return rolls;
+  }
+
+  /**
+   * Starts this engine from `source`'s weights (both networks; optimisers and counters stay this engine's). The base
+   * widths must agree. A generator with voice context taking the weights of one without keeps the extra input planes
+   * of its first convolution at zero, so it begins as `source` accompanying a bare melody. Throws a RangeError naming
+   * the first weight that does not fit.
+   */
+  copyWeightsFrom(source: GanEngine): void {
+    this.assertLive();
+    if (source.config.baseWidth !== this.config.baseWidth) {
+      throw new RangeError(`The model to start from has base width ${source.config.baseWidth}; this run's is ${this.config.baseWidth}.`);
+    }
+    for (const [to, from] of [
+      [this.generator, source.generator],
+      [this.critic, source.critic],
+    ] as const) {
+      const targets = to.weights;
+      const sources = from.weights;
+      targets.forEach((target, i) => {
+        const value = sources[i].read();
+        const [a, b] = [target.shape, value.shape];
+        if (a.join() === b.join()) {
+          target.write(value);
+          return;
+        }
+        // Only the input planes of a 4-D kernel may grow: [kh, kw, in, out] with more inputs here.
+        const widens = a.length === 4 && b.length === 4 && a[0] === b[0] && a[1] === b[1] && a[3] === b[3] && (a[2] ?? 0) > (b[2] ?? 0);
+        if (!widens)
+          throw new RangeError(`Weight ${target.originalName} is [${a.join(', ')}] here and [${b.join(', ')}] in the model to start from.`);
+        target.write(
+          tf.tidy(() =>
+            tf.pad(value as tf.Tensor4D, [
+              [0, 0],
+              [0, 0],
+              [0, (a[2] ?? 0) - (b[2] ?? 0)],
+              [0, 0],
+            ]),
+          ),
+        );
+      });
+    }
   }
 
   /** Both optimisers' state (Adam iteration count and moments), in a fixed order. */

@@ -4,12 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { scoreMeasures, type NetworkMeasures } from '../music/heldOut';
-import type { TrainingWindows } from '../music/pianoRoll';
+import { WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll';
 import { createUniform, seedStream, truncatedNormal } from '../music/random';
 import type { HyperParams } from '../protocol/config';
 import { batchTensors } from './gan';
 import { voicePitchLoss } from './losses';
 import { noiseShape } from './networks';
+import { CONTEXT_VOICES } from './voiceContext';
 
 /** The fixed noise of `count` held-out windows for a model of `config`: the same at every epoch. */
 export function heldOutNoise(config: Pick<HyperParams, 'seed' | 'baseWidth'>, count: number): Float32Array {
@@ -19,14 +20,16 @@ export function heldOutNoise(config: Pick<HyperParams, 'seed' | 'baseWidth'>, co
 
 /** The generator's measures on `windows` (4 tracks, the melody first), as NetworkMeasures defines them. */
 export async function measureHeldOut(
-  engine: { readonly generator: tf.LayersModel; readonly config: Pick<HyperParams, 'seed' | 'baseWidth'> },
+  engine: { readonly generator: tf.LayersModel; readonly config: Pick<HyperParams, 'seed' | 'baseWidth' | 'voiceContext'> },
   windows: TrainingWindows,
 ): Promise<NetworkMeasures> {
   const [bars, pitches, channels] = noiseShape(engine.config.baseWidth);
   const { fake, loss } = tf.tidy(() => {
-    const { real, condition } = batchTensors(windows);
+    // With voice context the generator is given no voice: it accompanies the bare melody, as it does first in generation.
+    const hidden = engine.config.voiceContext ? new Uint8Array(windows.count * WINDOW_STEPS * CONTEXT_VOICES).fill(1) : null;
+    const { real, input } = batchTensors(windows, hidden);
     const noise = tf.tensor4d(heldOutNoise(engine.config, windows.count), [windows.count, bars, pitches, channels]);
-    const output = engine.generator.apply([condition, noise], { training: false }) as tf.Tensor4D;
+    const output = engine.generator.apply([input, noise], { training: false }) as tf.Tensor4D;
     return { fake: output, loss: voicePitchLoss(output, real) };
   });
   try {

@@ -30,8 +30,8 @@ async function inChunks(
 }
 
 /**
- * The generator's raw tanh outputs [n, 32, 128, 4] for melody windows [n, 32, 128, 1] of -1/+1 and noise
- * [n, 2, 8, 8w] (w the base width).
+ * The generator's raw tanh outputs [n, 32, 128, 4] for input windows [n, 32, 128, C] (C the generator's input planes:
+ * 1, the melody of -1/+1, or voiceContext.ts's context planes) and noise [n, 2, 8, 8w] (w the base width).
  */
 export function generatorScores(
   generator: tf.LayersModel,
@@ -39,17 +39,18 @@ export function generatorScores(
   melody: Int8Array,
   noise: Float32Array,
 ): Promise<Float32Array> {
-  const windowSize = WINDOW_STEPS * PITCHES;
+  const planes = generator.inputs[0].shape[3] ?? 1;
+  const windowSize = WINDOW_STEPS * PITCHES * planes;
   const [bars, pitches, channels] = noiseShape(baseWidth);
   const noiseSize = bars * pitches * channels;
   const count = melody.length / windowSize;
   if (!Number.isInteger(count) || noise.length !== count * noiseSize) {
     throw new RangeError(
-      `generateWindows needs melody [n, ${WINDOW_STEPS}, ${PITCHES}, 1] and noise [n, ${bars}, ${pitches}, ${channels}]; got ${melody.length} and ${noise.length} values`,
+      `generateWindows needs input [n, ${WINDOW_STEPS}, ${PITCHES}, ${planes}] and noise [n, ${bars}, ${pitches}, ${channels}]; got ${melody.length} and ${noise.length} values`,
     );
   }
-  return inChunks(generator, count, windowSize * OUTPUT_TRACKS, (first, n) => [
-    tf.tensor4d(Float32Array.from(melody.subarray(first * windowSize, (first + n) * windowSize)), [n, WINDOW_STEPS, PITCHES, 1]),
+  return inChunks(generator, count, WINDOW_STEPS * PITCHES * OUTPUT_TRACKS, (first, n) => [
+    tf.tensor4d(Float32Array.from(melody.subarray(first * windowSize, (first + n) * windowSize)), [n, WINDOW_STEPS, PITCHES, planes]),
     tf.tensor4d(noise.subarray(first * noiseSize, (first + n) * noiseSize), [n, bars, pitches, channels]),
   ]);
 }

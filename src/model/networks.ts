@@ -76,13 +76,14 @@ const apply = (layer: tf.layers.Layer, input: tf.SymbolicTensor | tf.SymbolicTen
   layer.apply(input) as tf.SymbolicTensor;
 
 /**
- * The U-Net generator: inputs `melody` [B, 32, 128, 1] and `noise` [B, 2, 8, 8w], output [B, 32, 128, 4]
- * in (-1, 1) through tanh.
+ * The U-Net generator: inputs `melody` [B, 32, 128, C] and `noise` [B, 2, 8, 8w], output [B, 32, 128, 4]
+ * in (-1, 1) through tanh. C is 1 (the melody alone, the reference's) or, for a model with voice context,
+ * CONTEXT_CHANNELS (the melody, then the voices it is given and which of their steps are hidden: voiceContext.ts).
  */
-export function buildGenerator(width: number, seed: number): tf.LayersModel {
+export function buildGenerator(width: number, seed: number, inputChannels = 1): tf.LayersModel {
   checkWidth(width);
   const init = new Initialisers(seedStream(seed, 'generatorWeights'));
-  const melody = tf.input({ name: 'melody', shape: [WINDOW_STEPS, PITCHES, 1] });
+  const melody = tf.input({ name: 'melody', shape: [WINDOW_STEPS, PITCHES, inputChannels] });
   const noise = tf.input({ name: 'noise', shape: noiseShape(width) });
 
   const down = (input: tf.SymbolicTensor, stage: number, filters: number, withNorm: boolean): tf.SymbolicTensor => {

@@ -48,6 +48,12 @@ export const SEED_STREAMS = {
   decodeSampling: 0xdec,
   /** The chorale decoding's 16th-note ornaments. */
   decodeOrnaments: 0x16,
+  /** Which steps of which voices a training window hides from a generator with voice context, per iteration and step. */
+  voiceMask: 0x3a5c,
+  /** Which steps of which voices each step of the Gibbs sampling hides and draws again. */
+  gibbsMask: 0x91b5,
+  /** The Gibbs sampling's draws of the hidden voices' lines. */
+  gibbsSampling: 0x91b6,
   /** The fixed noise of the held-out windows the network is measured on at each epoch's end. */
   heldOutNoise: 0x4e1d,
 } as const;

@@ -42,6 +42,14 @@ export const hyperParamsSchema = z.object({
    * out of key and drop out; about 10 makes each voice learn which pitch to sing under the melody.
    */
   voiceLossWeight: z.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(1000, 'must be at most 1000').default(10),
+  /**
+   * The generator also reads the accompaniment voices, with parts of them hidden (Coconet-style masked voices): in
+   * training each window hides a random share of its alto, tenor and bass steps and the generator learns to write the
+   * hidden ones from the rest; in generation the voices are then rewritten a few steps at a time, each drawn from what
+   * the network writes given the others (blocked Gibbs sampling), so the accompaniment is a sample of the music the
+   * model learned rather than one best path. false: the reference's generator, which reads the melody only.
+   */
+  voiceContext: z.boolean({ error: 'must be true or false' }).default(false),
   /** Weight of the WGAN-GP gradient penalty. */
   gradientPenaltyWeight: z.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(1000, 'must be at most 1000').default(10),
   /** Adam's beta1 and beta2 (the reference uses 0.5 and 0.9). */

@@ -27,6 +27,11 @@ export const DECODE_WEIGHT_SETS = ['learned'] as const;
 /** The most candidates one generation decodes (each is one more run of the generator and the decoding). */
 export const MAX_CANDIDATES = 16;
 
+/** The most Gibbs sampling steps one generation takes (each is one more run of the generator). */
+export const MAX_SAMPLING_STEPS = 64;
+
+const SAMPLING_PROBLEM = `must be auto or a whole number from 0 to ${MAX_SAMPLING_STEPS}`;
+
 const CANDIDATES_PROBLEM = `must be auto or a whole number from 1 to ${MAX_CANDIDATES}`;
 
 const oneOf = (values: readonly string[]) => `must be one of ${values.join(', ')}`;
@@ -66,6 +71,15 @@ export const generationOptionsSchema = z.object({
     .meta({
       value: 'N',
       help: "how many variations to write: auto is as many as the model's style critic was fitted for (npm run fit-style-critic), or 1 for a model without one; with a style critic the accompaniment takes each bar from the variation it finds most like the chorales, without one the GAN's critic keeps the best whole variation (about N times the time)",
+    } satisfies OptionHelp),
+  samplingSteps: z
+    .union([z.literal('auto'), z.number().int(SAMPLING_PROBLEM).min(0, SAMPLING_PROBLEM).max(MAX_SAMPLING_STEPS, SAMPLING_PROBLEM)], {
+      error: SAMPLING_PROBLEM,
+    })
+    .default('auto')
+    .meta({
+      value: 'N',
+      help: `Gibbs sampling steps for a model with voice context (trained with --voice-context): each rewrites a share of the voices from what the network writes given the rest; auto is the sampler's default, 0 keeps the first decoding (each step is one more run of the generator); a model without voice context ignores it`,
     } satisfies OptionHelp),
 });
 

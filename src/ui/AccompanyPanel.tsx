@@ -5,6 +5,40 @@ import { DEFAULT_MODEL_ID } from './state';
 import { useAppState, usePage } from './context';
 import { CommitNumber } from './CommitNumber';
 
+/** A labelled select of "Automatic" or one of `counts` (a generation option that is 'auto' or a whole number). */
+function AutoCountSelect(props: {
+  label: string;
+  value: 'auto' | number;
+  counts: readonly number[];
+  name: (count: number) => string;
+  onChange: (value: 'auto' | number) => void;
+  disabled: boolean;
+  testId: string;
+  describedBy: string;
+}) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id}>{props.label}</label>
+      <select
+        id={id}
+        value={String(props.value)}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.value === 'auto' ? 'auto' : Number(e.target.value))}
+        data-testid={props.testId}
+        aria-describedby={props.describedBy}
+      >
+        <option value="auto">Automatic</option>
+        {props.counts.map((n) => (
+          <option key={n} value={n}>
+            {props.name(n)}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
 /** The accompany controls (inside step 2, above the roll). */
 export function AccompanyPanel() {
   const { controller } = usePage();
@@ -20,7 +54,6 @@ export function AccompanyPanel() {
   const loadId = useId();
   const seedId = useId();
   const decodeModeId = useId();
-  const candidatesId = useId();
   const generation = useAppState((s) => s.generation);
   const pickerId = useId();
   const detailId = useId();
@@ -121,24 +154,26 @@ export function AccompanyPanel() {
           <option value="single">Independent: each voice its own best note</option>
           <option value="chords">Reference: every note above the threshold</option>
         </select>
-        <label htmlFor={candidatesId}>Variations</label>
-        <select
-          id={candidatesId}
-          value={String(generation.candidates)}
+        <AutoCountSelect
+          label="Variations"
+          value={generation.candidates}
+          counts={[1, 2, 4, 8, 16]}
+          name={(n) => (n === 1 ? '1 (fastest)' : `${n} variations`)}
+          onChange={(candidates) => void controller.setGenerationOptions({ candidates })}
           disabled={generating}
-          onChange={(e) =>
-            void controller.setGenerationOptions({ candidates: e.target.value === 'auto' ? 'auto' : Number(e.target.value) })
-          }
-          data-testid="candidates-select"
-          aria-describedby={`${decodeModeId}-help`}
-        >
-          <option value="auto">Automatic</option>
-          {[1, 2, 4, 8, 16].map((n) => (
-            <option key={n} value={n}>
-              {n === 1 ? '1 (fastest)' : `${n} variations`}
-            </option>
-          ))}
-        </select>
+          testId="candidates-select"
+          describedBy={`${decodeModeId}-help`}
+        />
+        <AutoCountSelect
+          label="Sampling"
+          value={generation.samplingSteps}
+          counts={[0, 4, 8, 16, 32]}
+          name={(n) => (n === 0 ? 'Off (first decoding)' : `${n} steps`)}
+          onChange={(samplingSteps) => void controller.setGenerationOptions({ samplingSteps })}
+          disabled={generating}
+          testId="sampling-select"
+          describedBy={`${decodeModeId}-help`}
+        />
       </div>
       <p className="hint" id={`${decodeModeId}-help`}>
         How the model's output becomes notes. As the model learned is Chorale for a model of the chorales and your files' style for a model
@@ -146,7 +181,9 @@ export function AccompanyPanel() {
         files' style writes each track as your files do (their rests, chords, rhythm and drums); the last two show the network's raw
         choices. Variations: the model writes several; where it has a style critic (fitted with npm run fit-style-critic), each bar comes
         from the variation the style critic finds most like Bach, and without one the model’s GAN critic keeps the best whole variation.
-        Each variation costs about the time of one.
+        Each variation costs about the time of one. Sampling, for a model whose generator reads the voices: the accompaniment is rewritten
+        step by step, each time a share of its notes hidden and drawn again from what the network writes given the rest (Gibbs sampling);
+        more steps take longer. A model that reads the melody only ignores it.
       </p>
       <p className={announcement || generating ? 'announce' : 'announce idle'} role="status" aria-live="polite" data-testid="announcement">
         {generating

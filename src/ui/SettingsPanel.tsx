@@ -165,6 +165,25 @@ export function SettingsPanel() {
           step="any"
           slider={{ min: 0, max: 50, position: Number(draft.voiceLossWeight) || 0, label: 'Voice guidance slider' }}
         />
+        <Field
+          field="voiceContext"
+          label="Generator reads"
+          problem={problems.voiceContext}
+          help="Melody only is the reference's generator. Melody and voices also shows it the voices with some notes hidden, to write the hidden ones; the accompaniment is then sampled a few notes at a time (Gibbs sampling), which sounds less like a rule book and more like the music it learned."
+        >
+          {(ids) => (
+            <select
+              id={ids.input}
+              value={draft.voiceContext}
+              onChange={(e) => set('voiceContext')(e.target.value)}
+              data-testid="voice-context-select"
+              aria-describedby={describedBy(ids, 'voiceContext')}
+            >
+              <option value="false">Melody only</option>
+              <option value="true">Melody and voices (Gibbs sampling)</option>
+            </select>
+          )}
+        </Field>
         <NumberSetting
           {...setting('batchSize')}
           label="Batch size"

@@ -6,7 +6,16 @@ import { checkHyperParams, DEFAULT_HYPERPARAMS, type HyperParams, type HyperPara
 import { memoryProblem } from '../protocol/memory';
 
 /** The fields the page lets a musician edit. */
-export const FORM_FIELDS = ['epochs', 'learningRate', 'updateRatio', 'voiceLossWeight', 'batchSize', 'baseWidth', 'seed'] as const;
+export const FORM_FIELDS = [
+  'epochs',
+  'learningRate',
+  'updateRatio',
+  'voiceLossWeight',
+  'voiceContext',
+  'batchSize',
+  'baseWidth',
+  'seed',
+] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** The form as typed: text, so a half-typed or wrong value can be shown and explained. */
@@ -24,6 +33,7 @@ export function draftFrom(params: HyperParams): HyperDraft {
     learningRate: String(params.learningRate),
     updateRatio: String(params.updateRatio),
     voiceLossWeight: String(params.voiceLossWeight),
+    voiceContext: String(params.voiceContext),
     batchSize: String(params.batchSize),
     baseWidth: String(params.baseWidth),
     seed: String(params.seed),
@@ -51,6 +61,7 @@ export function draftToInput(draft: HyperDraft): HyperParamsInput {
     learningRate: parseNumber(draft.learningRate),
     updateRatio: parseNumber(draft.updateRatio),
     voiceLossWeight: parseNumber(draft.voiceLossWeight),
+    voiceContext: draft.voiceContext === 'true',
     batchSize: parseNumber(draft.batchSize),
     baseWidth: parseNumber(draft.baseWidth) as HyperParamsInput['baseWidth'],
     seed: parseNumber(draft.seed),

@@ -1,10 +1,11 @@
 /**
  * A model trained by the PyTorch trainer (scale/train.py) goes back to the page: its files load as a new model and
- * it accompanies an uploaded melody. The set-up trains the pretrained default model one more iteration with PyTorch.
+ * it accompanies an uploaded melody. The set-up trains a new seeded model of the page's small size (the reference
+ * generator: the PyTorch trainer has no voice context, which the pretrained default model has) one iteration with PyTorch.
  * Needs Debian's python3-torch (CANTUS_PYTHON names another interpreter); without it the test is skipped, and says so.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Midi } from '@tonejs/midi';
@@ -12,6 +13,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { writeWindows } from '../../scripts/scale';
+import { writeModelDir } from '../../scripts/lib/modelDir';
+import { exportModel } from '../../src/model/io';
+import { GanEngine } from '../../src/model/gan';
+import * as tf from '@tensorflow/tfjs';
 import { syntheticWindows } from '../unit/model-fixtures';
 import { openPageSession, waitForDefaultModel, type PageSession } from './harness';
 import { MELODY, multiTrackMidi } from './page-fixtures';
@@ -31,10 +36,11 @@ describe.skipIf(missing !== null)('a model trained with PyTorch, in the page', (
 
   beforeAll(async () => {
     writeWindows(run, syntheticWindows(4));
-    cpSync('models/default', join(run, 'checkpoint'), { recursive: true });
-    const next = String(
-      (JSON.parse(readFileSync('models/default/model.json', 'utf8')) as { counters: { iteration: number } }).counters.iteration + 1,
-    );
+    await tf.setBackend('cpu');
+    const engine = GanEngine.create({ baseWidth: 8, batchSize: 4, seed: 5 });
+    writeModelDir(join(run, 'checkpoint'), await exportModel(engine));
+    engine.dispose();
+    const next = '1';
     const trained = spawnSync(PYTHON, ['scale/train.py', '--run', run, '--max-iterations', next, '--epochs', next], {
       encoding: 'utf8',
       timeout: 600_000,

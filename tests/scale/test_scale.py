@@ -283,6 +283,13 @@ class RoundTrip(TestCase):
             with self.assertRaisesRegex(RunError, "npm run scale -- prepare"):
                 train(run, 1)
 
+    def test_a_model_with_voice_context_is_refused_with_a_message(self):
+        from cantus_scale.modelfile import ModelFileError, networks_from
+
+        manifest = {"config": {"baseWidth": 4, "voiceContext": True}, "generator": {}, "critic": {}}
+        with self.assertRaisesRegex(ModelFileError, "reads the voices as well as the melody"):
+            networks_from(manifest, None)
+
 
 class Bench(TestCase):
     def test_bench_times_iterations_per_second(self):

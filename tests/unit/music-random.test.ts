@@ -29,6 +29,9 @@ describe('seed streams', () => {
       criticTestTransposition: 0xc7e3,
       decodeSampling: 0xdec,
       decodeOrnaments: 0x16,
+      voiceMask: 0x3a5c,
+      gibbsMask: 0x91b5,
+      gibbsSampling: 0x91b6,
       heldOutNoise: 0x4e1d,
     });
     expect(new Set(Object.values(SEED_STREAMS)).size).toBe(Object.keys(SEED_STREAMS).length);

@@ -12,7 +12,13 @@ import {
 
 describe('generation options', () => {
   it('default to the chorale decoding of cross-faded windows with the hand-set weights', () => {
-    expect(DEFAULT_GENERATION_OPTIONS).toEqual({ decodeMode: 'auto', join: 'crossfade', decodeWeights: {}, candidates: 'auto' });
+    expect(DEFAULT_GENERATION_OPTIONS).toEqual({
+      decodeMode: 'auto',
+      join: 'crossfade',
+      decodeWeights: {},
+      candidates: 'auto',
+      samplingSteps: 'auto',
+    });
     expect(resolveGenerationOptions({ decodeMode: 'single' })).toEqual({ ...DEFAULT_GENERATION_OPTIONS, decodeMode: 'single' });
   });
 

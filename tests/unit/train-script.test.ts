@@ -181,4 +181,25 @@ describe('npm run train', () => {
       expect(train(parseTrainArgs(['--out', out, ...TINY, '--learning-rate', '0.01']), () => undefined)).rejects.toThrow(/learningRate/),
     );
   });
+
+  it('starts a voice-context run from a model without voice context, as that model, and refuses a folder without a model', async () => {
+    const { out } = await whole();
+    const options = parseTrainArgs([
+      '--out',
+      join(tempDir(), 'context'),
+      ...TINY,
+      '--voice-context',
+      '--init-from',
+      join(out, 'model'),
+      '--max-iterations',
+      '1',
+    ]);
+    expect(options.hyper.voiceContext).toBe(true);
+    expect(options.initFrom).toBe(join(out, 'model'));
+    const lines: string[] = [];
+    await onOneThread(() => train(options, (line) => lines.push(line)));
+    expect(lines.join('\n')).toMatch(/starting from the model in .*model/);
+    const missing = parseTrainArgs(['--out', join(tempDir(), 'none'), ...TINY, '--init-from', join(out, 'no-such-model')]);
+    await onOneThread(() => expect(train(missing, () => undefined)).rejects.toThrow(/No model to start from in .*no-such-model/));
+  });
 });

@@ -4,6 +4,8 @@
  * GenerationOptions object (src/protocol/generation.ts) goes down the stages; each reads what it uses of it.
  * 1. scores (scores.ts): the melody moved into the model's register and the generator's voice scores for it;
  * 2. decode (decoding.ts): the scores become notes, one candidate per seed the choice asks for;
+ *    sample (gibbs.ts): with a generator that reads the voices (voice context), each candidate is then rewritten by
+ *    Gibbs sampling, a share of its cells hidden and drawn again from what the network writes given the rest;
  * 3. choose: with a style critic (a chorale model's, src/model/styleCritic.ts), the accompaniment takes each block of
  *    one window hop from the candidate it finds most like the training music (stitch.ts); without one, the GAN's
  *    critic scores each whole candidate and the best is kept (choice.ts);
@@ -17,13 +19,14 @@ import type { PianoRoll } from '../../music/pianoRoll';
 import { resolveGenerationOptions, type GenerationOptions, type GenerationOptionsInput } from '../../protocol/generation';
 import { candidateCount, candidateSeeds, chooseCandidate, criticScorer } from './choice';
 import { checkDecodingOptions, decodeVoices } from './decoding';
-import { checkLock, intoModelLock } from './lock';
+import { gibbsSettingsFor, gibbsRefine } from './gibbs';
+import { checkLock, intoModelLock, keepLocked } from './lock';
 import { placeInUserRegister } from './placement';
 import { intoModelRegister, voiceScores } from './scores';
 import { stitchCandidates } from './stitch';
 import type { Candidate, GenerationNetworks } from './types';
 
-export const GENERATION_STAGES = ['scores', 'decode', 'choose', 'place'] as const;
+export const GENERATION_STAGES = ['scores', 'decode', 'sample', 'choose', 'place'] as const;
 export type GenerationStage = (typeof GENERATION_STAGES)[number];
 
 /** How a generation went: where its time went and what the choice saw. */
@@ -76,7 +79,7 @@ export async function generate(
   const lock = extras.lock ?? null;
   if (lock) checkLock(lock, melody);
   const now = extras.now ?? (() => performance.now());
-  const stageMs: Record<GenerationStage, number> = { scores: 0, decode: 0, choose: 0, place: 0 };
+  const stageMs: Record<GenerationStage, number> = { scores: 0, decode: 0, sample: 0, choose: 0, place: 0 };
   const timed = async <T>(stage: GenerationStage, work: () => T | Promise<T>): Promise<T> => {
     const start = now();
     try {
@@ -93,7 +96,16 @@ export async function generate(
   const candidates: Candidate[] = [];
   for (const candidateSeed of candidateSeeds(seed, candidateCount(options, networks))) {
     const scores = await timed('scores', () => voiceScores(networks, modelMelody, candidateSeed, options));
-    candidates.push(await timed('decode', () => decodeVoices(scores, modelMelody, candidateSeed, options, profile, modelLock)));
+    const first = await timed('decode', () => decodeVoices(scores, modelMelody, candidateSeed, options, profile, modelLock));
+    const sampling = gibbsSettingsFor(options, networks, profile);
+    candidates.push(
+      sampling
+        ? await timed('sample', async () => {
+            const sampled = await gibbsRefine(networks, modelMelody, first, candidateSeed, sampling, modelLock);
+            return modelLock ? keepLocked(sampled, modelLock) : sampled;
+          })
+        : first,
+    );
   }
   const styleCritic = own ? null : (networks.styleCritic ?? null);
   const choice = await timed('choose', async () => {

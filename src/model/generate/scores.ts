@@ -3,7 +3,8 @@
  * with per-bar noise, run through the generator, and the windows' outputs joined into one [steps, 128, 4] grid
  * of raw tanh scores (tracks 1..3: alto, tenor, bass). See windows.ts for the joining.
  */
-import type { PianoRoll } from '../../music/pianoRoll';
+import { PITCHES, type PianoRoll } from '../../music/pianoRoll';
+import { CONTEXT_VOICES, contextWindows } from '../voiceContext';
 import type { GenerationOptions } from '../../protocol/generation';
 import { BOTTLENECK_PITCHES } from '../networks';
 import type { GenerationNetworks, ModelMelody } from './types';
@@ -38,7 +39,18 @@ export async function voiceScores(
 ): Promise<Float32Array> {
   const steps = input.melody.steps;
   const starts = windowStarts(steps, options.join);
-  const windows = melodyWindows(input.active, steps, input.shift, starts);
+  const melody = melodyWindows(input.active, steps, input.shift, starts);
+  // A generator with voice context is given no voice yet: every step of every voice hidden.
+  const windows =
+    (networks.inputChannels ?? 1) > 1
+      ? contextWindows(
+          melody,
+          new Uint8Array(steps * PITCHES * CONTEXT_VOICES),
+          new Uint8Array(steps * CONTEXT_VOICES).fill(1),
+          starts,
+          steps,
+        )
+      : melody;
   const noise = windowNoise(seed, starts, networks.noiseChannels, BOTTLENECK_PITCHES);
   return joinWindows(await networks.generateWindows(windows, noise), starts, steps);
 }

@@ -5,6 +5,11 @@ import type { StyleCritic } from '../styleCritic';
 
 /** What generation needs of the GAN: the generator's voice scores and the critic's judgement (GanEngine has both). */
 export interface GenerationNetworks {
+  /**
+   * The generator's input planes: 1 (absent: 1) reads the melody alone; CONTEXT_CHANNELS (src/model/voiceContext.ts)
+   * also reads the voices, some steps hidden, and generation then samples them (gibbs.ts).
+   */
+  readonly inputChannels?: number;
   /** Noise channels of the generator's bottleneck. */
   readonly noiseChannels: number;
   /** What the model was trained on; null or absent: the Bach chorales (the chorale decoding and voices). */
@@ -12,8 +17,8 @@ export interface GenerationNetworks {
   /** The critic fitted on the model's decoded candidates that stitches them (styleCritic.ts); null or absent: none. */
   readonly styleCritic?: StyleCritic | null;
   /**
-   * The generator's raw tanh outputs [n, 32, 128, 4] for melody windows [n, 32, 128, 1] of -1/+1 and noise
-   * [n, 2, 8, noiseChannels].
+   * The generator's raw tanh outputs [n, 32, 128, 4] for input windows [n, 32, 128, inputChannels] (the melody of
+   * -1/+1, or the context planes of voiceContext.ts) and noise [n, 2, 8, noiseChannels].
    */
   generateWindows(melody: Int8Array, noise: Float32Array): Promise<Float32Array>;
   /** The critic's score of each 4-track window [n, 32, 128, 4] of -1/+1, track 0 the melody: higher reads as more real. */
