@@ -2,7 +2,8 @@ import '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GanEngine } from '../../src/model/gan';
 import { generate } from '../../src/model/generate/pipeline';
-import { candidateLines, gibbsSettingsFor, GIBBS_DEFAULTS } from '../../src/model/generate/gibbs';
+import { gibbsSettingsFor, GIBBS_DEFAULTS } from '../../src/model/generate/gibbs';
+import { candidatePitches } from '../../src/model/generate/types';
 import { CONTEXT_CHANNELS, contextFromWindows, contextWindows, trainingMasks } from '../../src/model/voiceContext';
 import { importModel, exportModel } from '../../src/model/io';
 import { PITCHES, WINDOW_STEPS, selectTracks } from '../../src/music/pianoRoll';
@@ -123,7 +124,7 @@ describe('a generator with voice context', () => {
     for (let t = 0; t < steps; t++)
       for (let p = 0; p < PITCHES; p++)
         for (let v = 0; v < 3; v++) cells[(t * PITCHES + p) * 3 + v] = a.roll.active[(t * PITCHES + p) * tracks + v + 1];
-    const lines = candidateLines(cells, steps);
+    const lines = candidatePitches(cells, steps);
     lines.forEach((line, v) => {
       const range = VOICE_RANGES[ACCOMPANIMENT_VOICES[v]];
       for (let t = 0; t < steps; t++) {

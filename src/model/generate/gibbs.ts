@@ -11,22 +11,25 @@
  * the train split), and costs against the other voices as they stand: a parallel fifth or octave with any voice,
  * melody included; a note outside the piece's key; a held note; a leap beyond an octave. A voice stays in its range
  * and between its neighbours. Slots it does not hide stay as they are, so the path joins them. Steps where the
- * voice rests (the melody rests) are never rewritten, nor are locked cells.
+ * voice rests (the melody rests) are never rewritten, nor are locked cells. After the last step, 16th-note passing and
+ * neighbour tones are added at Bach's rate (ornaments.ts), as the learned chorale decoding adds them.
  */
 import { PITCHES } from '../../music/pianoRoll';
 import { createUniform, seedStream, type Uniform } from '../../music/random';
 import { ACCOMPANIMENT_VOICES, rangePairs } from '../../music/voices';
 import { samplePath, type Lattice } from '../lattice';
 import { choraleTables } from '../decode';
+import bachStatistics from '../bachStatistics.json';
+import { addOrnaments } from '../ornaments';
 import { estimateKey, scaleMask } from '../../music/keys';
-import { intervalIndex, MAX_INTERVAL, sonorityMask } from '../../music/voiceStatistics';
+import { intervalIndex, MAX_INTERVAL, sonorityMask, type VoiceStatistics } from '../../music/voiceStatistics';
 import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from '../networks';
 import { CONTEXT_CHANNELS, CONTEXT_VOICES, contextWindows } from '../voiceContext';
 import type { DataProfile } from '../../music/dataProfile';
 import type { GenerationOptions } from '../../protocol/generation';
 import { decodeModeFor } from './decoding';
 import type { ModelLock } from './lock';
-import type { Candidate, GenerationNetworks, ModelMelody } from './types';
+import { candidatePitches, type Candidate, type GenerationNetworks, type ModelMelody } from './types';
 import { joinWindows, melodyWindows, windowNoise, windowStarts } from './windows';
 
 /** The sampler's settings; every cost is in nats of the network's log-probabilities. */
@@ -52,15 +55,18 @@ export interface GibbsSettings {
   parallelCost: number;
   /** Cost per semitone of a leap beyond an octave. */
   wideLeapCost: number;
+  /** 16th-note passing and neighbour tones added after the last step, as a share of Bach's rate (ornaments.ts). */
+  ornamentRate: number;
 }
 
 /**
  * The settings generation uses with a voice-context model. The network's log-probabilities are taken as they are
  * (temperature 1) and Bach's interval and sonority statistics (fitted on the train split) are added to them; the
- * costs were chosen on the valid split's listener measures, a few settings tried (models/default/README.md): without
- * the hold cost notes last 1.6 times Bach's (the network, seeing a voice's neighbours, holds them), without the key
- * cost 0.89 of the notes are in key (Bach 0.93), with a parallel cost of 6 the voices move in parallel fifths and
- * octaves 0.06 times a bar (Bach 0.016).
+ * costs were chosen on the valid split's listener measures and critic test, a few settings tried (the model card,
+ * models/default/README.md): without the hold cost notes last 1.2 to 1.6 times Bach's (the network, seeing a
+ * voice's neighbours, holds them), without the key cost 0.89 of the notes are in key (Bach 0.93), with a parallel
+ * cost of 6 the voices move in parallel fifths and octaves 0.06 times a bar (Bach 0.016). Bach's 16th-note passing
+ * and neighbour tones are added at his rate.
  */
 export const GIBBS_DEFAULTS: GibbsSettings = {
   steps: 16,
@@ -69,11 +75,12 @@ export const GIBBS_DEFAULTS: GibbsSettings = {
   blockSlots: 1,
   temperature: 1,
   intervalWeight: 1,
-  holdCost: 3,
-  outOfKeyCost: 2,
+  holdCost: 4,
+  outOfKeyCost: 2.5,
   sonorityWeight: 0.75,
   parallelCost: 12,
   wideLeapCost: 1,
+  ornamentRate: 1,
 };
 
 const RANGES = rangePairs(ACCOMPANIMENT_VOICES);
@@ -95,22 +102,6 @@ export function gibbsSettingsFor(
   if (decodeModeFor(options.decodeMode, profile) !== 'chorale') return null;
   const steps = options.samplingSteps === 'auto' ? GIBBS_DEFAULTS.steps : options.samplingSteps;
   return steps > 0 ? { ...GIBBS_DEFAULTS, steps } : null;
-}
-
-/** Per voice, per step: its pitch, -1 where it rests (the highest sounding pitch of the candidate's cells). */
-export function candidateLines(voices: Uint8Array, steps: number): Int16Array[] {
-  return Array.from({ length: CONTEXT_VOICES }, (_, v) => {
-    const line = new Int16Array(steps).fill(-1);
-    for (let step = 0; step < steps; step++) {
-      for (let q = PITCHES - 1; q >= 0; q--) {
-        if (voices[(step * PITCHES + q) * CONTEXT_VOICES + v]) {
-          line[step] = q;
-          break;
-        }
-      }
-    }
-    return line;
-  });
 }
 
 /** The pitch classes of the lines' sounding steps, counted. */
@@ -272,7 +263,7 @@ export async function gibbsRefine(
   lock: ModelLock | null = null,
 ): Promise<Candidate> {
   const steps = input.melody.steps;
-  const lines = candidateLines(first.voices, steps);
+  const lines = candidatePitches(first.voices, steps);
   const starts = windowStarts(steps, 'crossfade');
   const melody = melodyWindows(input.active, steps, input.shift, starts);
   const masks = createUniform(seedStream(seed, 'gibbsMask'));
@@ -304,6 +295,11 @@ export async function gibbsRefine(
       };
       redrawVoice(v, lines, input.top, hidden, free, logp, keyMask, settings, draws);
     }
+  }
+  if (settings.ornamentRate > 0) {
+    const ornaments = createUniform(seedStream(seed, 'decodeOrnaments'));
+    const context = { ranges: RANGES, keyMask, slotSteps: SLOT_STEPS };
+    addOrnaments(lines, input.top, bachStatistics as VoiceStatistics, context, settings.ornamentRate, ornaments);
   }
   return { seed: first.seed, voices: linesToCells(lines, steps) };
 }

@@ -8,7 +8,7 @@
 import { CRITIC_HOP_STEPS, CRITIC_VOICES, CRITIC_WINDOW_STEPS, type VoiceLines } from '../../music/criticWindows';
 import { PITCHES } from '../../music/pianoRoll';
 import type { ClassifierWindow } from '../windowClassifier';
-import { VOICES, type Candidate, type ModelMelody } from './types';
+import { candidatePitches, VOICES, type Candidate, type ModelMelody } from './types';
 
 /** Reads windows: one probability of "not the training music" per window. */
 export type WindowScorer = (windows: readonly ClassifierWindow[]) => Promise<Float32Array>;
@@ -24,16 +24,10 @@ export interface Stitch {
 export function candidateLines(candidate: Candidate, input: ModelMelody): VoiceLines {
   const steps = input.melody.steps;
   const pitch = new Int16Array(steps * CRITIC_VOICES).fill(-1);
+  const voices = candidatePitches(candidate.voices, steps);
   for (let step = 0; step < steps; step++) {
     pitch[step * CRITIC_VOICES] = input.top[step];
-    for (let voice = 0; voice < VOICES; voice++) {
-      for (let p = PITCHES - 1; p >= 0; p--) {
-        if (candidate.voices[(step * PITCHES + p) * VOICES + voice]) {
-          pitch[step * CRITIC_VOICES + voice + 1] = p;
-          break;
-        }
-      }
-    }
+    for (let voice = 0; voice < VOICES; voice++) pitch[step * CRITIC_VOICES + voice + 1] = voices[voice][step];
   }
   return { steps, pitch };
 }

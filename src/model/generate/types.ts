@@ -1,6 +1,6 @@
 /** What the generation stages (src/model/generate/) hand each other. */
 import type { DataProfile } from '../../music/dataProfile';
-import type { PianoRoll } from '../../music/pianoRoll';
+import { PITCHES, type PianoRoll } from '../../music/pianoRoll';
 import type { StyleCritic } from '../styleCritic';
 
 /** What generation needs of the GAN: the generator's voice scores and the critic's judgement (GanEngine has both). */
@@ -51,4 +51,20 @@ export interface Candidate {
    * sounding steps of one pitch is one note.
    */
   onsets?: Uint8Array;
+}
+
+/** Per voice, per step: the highest pitch a candidate's voice sounds (`voices` as in Candidate), -1 where it rests. */
+export function candidatePitches(voices: Uint8Array, steps: number): Int16Array[] {
+  return Array.from({ length: VOICES }, (_, v) => {
+    const line = new Int16Array(steps).fill(-1);
+    for (let step = 0; step < steps; step++) {
+      for (let q = PITCHES - 1; q >= 0; q--) {
+        if (voices[(step * PITCHES + q) * VOICES + v]) {
+          line[step] = q;
+          break;
+        }
+      }
+    }
+    return line;
+  });
 }
