@@ -111,6 +111,7 @@ function lineChroma(lines: readonly Int16Array[]): Float64Array {
   return chroma;
 }
 
+/** Lines (pitch per step, -1 resting) as a candidate's sounding cells, `(step * 128 + q) * 3 + v`. */
 function linesToCells(lines: Int16Array[], steps: number): Uint8Array {
   const voices = new Uint8Array(steps * PITCHES * CONTEXT_VOICES);
   lines.forEach((line, v) => {
