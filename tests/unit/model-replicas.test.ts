@@ -78,6 +78,28 @@ describe('training on replicas', () => {
     }
   }, 120_000);
 
+  it('with voice context, hides the same cells on every replica: the single engine’s losses', async () => {
+    const first = GanEngine.create(tinyConfig({ seed: 6, baseWidth: 8, batchSize: 4, updateRatio: 2, voiceContext: true }));
+    const state = await exportTrainingState(first);
+    first.dispose();
+    const single = await importTrainingState(state);
+    const coordinator = await importTrainingState(state);
+    const windows = syntheticWindows(8);
+    const training = await ReplicatedTraining.start(coordinator, 2, spawnNodeReplica);
+    try {
+      const alone = await single.trainNext(single.sampler(windows));
+      const shared = await training.trainNext(coordinator.sampler(windows));
+      expect(alone.voiceLoss).toBeGreaterThan(0);
+      for (const key of Object.keys(alone) as (keyof typeof alone)[]) {
+        expect(Math.abs(shared[key] - alone[key])).toBeLessThan(1e-4 * Math.max(1, Math.abs(alone[key])));
+      }
+    } finally {
+      training.dispose();
+      single.dispose();
+      coordinator.dispose();
+    }
+  }, 120_000);
+
   it('takes the whole batch’s moments, and their gradient, through the collective', () => {
     const lone = new Collective(createCollective(1), 0);
     const x = tf.randomNormal([3, 4, 5, 6], 0.5, 2, 'float32', 1) as tf.Tensor4D;
