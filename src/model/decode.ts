@@ -142,9 +142,9 @@ const VOICES = 3;
 
 /**
  * Per step and voice, the log-softmax over the 128 pitches of `scale` x the raw tanh scores: the same
- * pitch distribution the generator's voice term trains.
+ * pitch distribution the generator's voice term trains. Laid out `(step * 3 + voice) * 128 + pitch`.
  */
-function logProbabilities(scores: Float32Array, steps: number, tracks: number, scale: number): Float32Array {
+export function logProbabilities(scores: Float32Array, steps: number, tracks: number, scale: number): Float32Array {
   const out = new Float32Array(steps * VOICES * PITCHES);
   for (let step = 0; step < steps; step++) {
     for (let v = 0; v < VOICES; v++) {

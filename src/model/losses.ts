@@ -21,7 +21,8 @@ export interface IterationLosses {
  * The voice term of the generator's loss: for each accompaniment track (1..3) and step where the real voice
  * sounds, the cross-entropy between softmax(VOICE_LOGIT_SCALE * output) over the 128 pitches and the real
  * pitch (several sounding pitches share the target equally), averaged over those (window, step, voice)
- * cells; with `hidden` ([n, steps, 3, 1], voice context), over the hidden ones only. A plain L1 term on the -1/+1 roll would reward "silent everywhere"; this asks which pitch to sing.
+ * cells; with `hidden` ([n, steps, 3, 1], voice context), over the hidden ones only. A plain L1 term on the -1/+1
+ * roll would reward "silent everywhere"; this asks which pitch to sing.
  */
 export function voicePitchLoss(fake: tf.Tensor4D, real: tf.Tensor4D, batchCells?: number, hidden: tf.Tensor4D | null = null): tf.Scalar {
   return tf.tidy(() => {

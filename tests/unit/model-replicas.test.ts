@@ -16,6 +16,9 @@ import { ReplicaError, replicaCount, ReplicatedTraining } from '../../src/model/
 import { startWasmBackendInNode } from '../../src/model/wasm/node';
 import { spawnNodeReplica } from '../../scripts/lib/replicas';
 import { syntheticWindows, tinyConfig } from './model-fixtures';
+import type { IterationLosses } from '../../src/model/losses';
+import type { TrainingWindows } from '../../src/music/pianoRoll';
+import type { HyperParamsInput } from '../../src/protocol/config';
 
 beforeAll(() => startWasmBackendInNode(1));
 afterAll(() => tf.setBackend('cpu'));
@@ -23,24 +26,45 @@ afterAll(() => tf.setBackend('cpu'));
 const values = async (weights: tf.LayerVariable[]): Promise<Float32Array[]> =>
   Promise.all(weights.map(async (w) => Float32Array.from((await w.read().data()) as Float32Array)));
 
+/**
+ * One fresh engine of `config` twice: alone, and as the coordinator of two replicas; `before` holds its trainable
+ * weights at the start.
+ */
+async function aloneAndReplicated(config: HyperParamsInput) {
+  const first = GanEngine.create(config);
+  const state = await exportTrainingState(first);
+  const before = await values(first.generator.trainableWeights.concat(first.critic.trainableWeights));
+  first.dispose();
+  const single = await importTrainingState(state);
+  const coordinator = await importTrainingState(state);
+  const training = await ReplicatedTraining.start(coordinator, 2, spawnNodeReplica);
+  const dispose = () => {
+    training.dispose();
+    single.dispose();
+    coordinator.dispose();
+  };
+  return { before, single, coordinator, training, dispose };
+}
+
+/** One iteration on `windows` alone and on the replicas: the losses agree to 1e-4 (relative above 1). */
+async function sameLosses(pair: Awaited<ReturnType<typeof aloneAndReplicated>>, windows: TrainingWindows): Promise<IterationLosses> {
+  const alone = await pair.single.trainNext(pair.single.sampler(windows));
+  const shared = await pair.training.trainNext(pair.coordinator.sampler(windows));
+  for (const key of Object.keys(alone) as (keyof typeof alone)[]) {
+    expect(Math.abs(shared[key] - alone[key])).toBeLessThan(1e-4 * Math.max(1, Math.abs(alone[key])));
+  }
+  return alone;
+}
+
 describe('training on replicas', () => {
   it('gives the single engine’s losses and moving statistics, and moves the weights the same way', async () => {
     const config = tinyConfig({ seed: 5, baseWidth: 8, batchSize: 4, updateRatio: 2, learningRate: 0.001 });
-    const first = GanEngine.create(config);
-    const state = await exportTrainingState(first);
-    const before = await values(first.generator.trainableWeights.concat(first.critic.trainableWeights));
-    first.dispose();
-    const single = await importTrainingState(state);
-    const coordinator = await importTrainingState(state);
+    const pair = await aloneAndReplicated(config);
+    const { before, single, coordinator, training } = pair;
     const windows = syntheticWindows(8);
-    const training = await ReplicatedTraining.start(coordinator, 2, spawnNodeReplica);
     try {
       expect(training.size).toBe(2);
-      const alone = await single.trainNext(single.sampler(windows));
-      const shared = await training.trainNext(coordinator.sampler(windows));
-      for (const key of Object.keys(alone) as (keyof typeof alone)[]) {
-        expect(Math.abs(shared[key] - alone[key])).toBeLessThan(1e-4 * Math.max(1, Math.abs(alone[key])));
-      }
+      await sameLosses(pair, windows);
       await training.sync();
       expect(coordinator.iteration).toBe(1);
 
@@ -72,31 +96,16 @@ describe('training on replicas', () => {
       await expect(training.trainIteration([tiny, tiny])).rejects.toThrow(/cannot be split between 2 training threads/);
       await expect(training.trainIteration([tiny, tiny])).rejects.toThrow(ReplicaError);
     } finally {
-      training.dispose();
-      single.dispose();
-      coordinator.dispose();
+      pair.dispose();
     }
   }, 120_000);
 
   it('with voice context, hides the same cells on every replica: the single engine’s losses', async () => {
-    const first = GanEngine.create(tinyConfig({ seed: 6, baseWidth: 8, batchSize: 4, updateRatio: 2, voiceContext: true }));
-    const state = await exportTrainingState(first);
-    first.dispose();
-    const single = await importTrainingState(state);
-    const coordinator = await importTrainingState(state);
-    const windows = syntheticWindows(8);
-    const training = await ReplicatedTraining.start(coordinator, 2, spawnNodeReplica);
+    const pair = await aloneAndReplicated(tinyConfig({ seed: 6, baseWidth: 8, batchSize: 4, updateRatio: 2, voiceContext: true }));
     try {
-      const alone = await single.trainNext(single.sampler(windows));
-      const shared = await training.trainNext(coordinator.sampler(windows));
-      expect(alone.voiceLoss).toBeGreaterThan(0);
-      for (const key of Object.keys(alone) as (keyof typeof alone)[]) {
-        expect(Math.abs(shared[key] - alone[key])).toBeLessThan(1e-4 * Math.max(1, Math.abs(alone[key])));
-      }
+      expect((await sameLosses(pair, syntheticWindows(8))).voiceLoss).toBeGreaterThan(0);
     } finally {
-      training.dispose();
-      single.dispose();
-      coordinator.dispose();
+      pair.dispose();
     }
   }, 120_000);
 

@@ -18,7 +18,7 @@ import { decodeForData } from './dataDecoding';
 import { decodeChorale, DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, type ChoraleDecodeOptions } from '../decode';
 import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from '../networks';
 import { fixedLines, keepLocked, type ModelLock } from './lock';
-import { VOICES, type Candidate, type ModelMelody } from './types';
+import { pitchCells, VOICES, type Candidate, type ModelMelody } from './types';
 
 /**
  * Score margin by which another pitch must beat the note a voice is holding to replace it: without it, two
@@ -116,7 +116,6 @@ function decodeFree(
       ]);
     return decodeForData(scores, input, seed, profile);
   }
-  const voices = new Uint8Array(steps * PITCHES * VOICES);
   if (mode === 'chorale') {
     const lines = decodeChorale(scores, input.top, {
       tracks: OUTPUT_TRACKS,
@@ -127,11 +126,9 @@ function decodeFree(
       seed,
       ...(lock ? { fixed: fixedLines(lock, steps) } : {}),
     });
-    lines.forEach((line, v) => {
-      for (let step = 0; step < steps; step++) if (line[step] >= 0) voices[(step * PITCHES + line[step]) * VOICES + v] = 1;
-    });
-    return { seed, voices };
+    return { seed, voices: pitchCells(lines, steps) };
   }
+  const voices = new Uint8Array(steps * PITCHES * VOICES);
   for (let v = 0; v < VOICES; v++) {
     let held = -1;
     for (let step = 0; step < steps; step++) {

@@ -18,7 +18,7 @@ import { PITCHES } from '../../music/pianoRoll';
 import { createUniform, seedStream, type Uniform } from '../../music/random';
 import { ACCOMPANIMENT_VOICES, rangePairs } from '../../music/voices';
 import { samplePath, type Lattice } from '../lattice';
-import { choraleTables } from '../decode';
+import { choraleTables, logProbabilities } from '../decode';
 import bachStatistics from '../bachStatistics.json';
 import { addOrnaments } from '../ornaments';
 import { estimateKey, scaleMask } from '../../music/keys';
@@ -28,8 +28,8 @@ import { CONTEXT_CHANNELS, CONTEXT_VOICES, contextWindows } from '../voiceContex
 import type { DataProfile } from '../../music/dataProfile';
 import type { GenerationOptions } from '../../protocol/generation';
 import { decodeModeFor } from './decoding';
-import type { ModelLock } from './lock';
-import { candidatePitches, type Candidate, type GenerationNetworks, type ModelMelody } from './types';
+import { keepLocked, type ModelLock } from './lock';
+import { candidatePitches, pitchCells, type Candidate, type GenerationNetworks, type ModelMelody } from './types';
 import { joinWindows, melodyWindows, windowNoise, windowStarts } from './windows';
 
 /** The sampler's settings; every cost is in nats of the network's log-probabilities. */
@@ -109,15 +109,6 @@ function lineChroma(lines: readonly Int16Array[]): Float64Array {
   const chroma = new Float64Array(12);
   for (const line of lines) for (const p of line) if (p >= 0) chroma[p % 12]++;
   return chroma;
-}
-
-/** Lines (pitch per step, -1 resting) as a candidate's sounding cells, `(step * 128 + q) * 3 + v`. */
-function linesToCells(lines: Int16Array[], steps: number): Uint8Array {
-  const voices = new Uint8Array(steps * PITCHES * CONTEXT_VOICES);
-  lines.forEach((line, v) => {
-    for (let step = 0; step < steps; step++) if (line[step] >= 0) voices[(step * PITCHES + line[step]) * CONTEXT_VOICES + v] = 1;
-  });
-  return voices;
 }
 
 /** The hidden cells of one Gibbs step: runs of `blockSteps` steps per voice, each hidden with probability `rate`. */
@@ -277,23 +268,12 @@ export async function gibbsRefine(
     const rate = settings.startRate + (settings.endRate - settings.startRate) * progress;
     const hidden = hiddenCells(masks, steps, rate, settings.blockSlots * SLOT_STEPS, free);
     if (!hidden.includes(1)) continue;
-    const context = contextWindows(melody, linesToCells(lines, steps), hidden, starts, steps);
+    const context = contextWindows(melody, pitchCells(lines, steps), hidden, starts, steps);
     const noise = windowNoise(seedStream(seed, 'gibbsSampling', k), starts, networks.noiseChannels, BOTTLENECK_PITCHES);
     const scores = joinWindows(await networks.generateWindows(context, noise), starts, steps);
+    const logProbs = logProbabilities(scores, steps, OUTPUT_TRACKS, VOICE_LOGIT_SCALE);
     for (let v = 0; v < CONTEXT_VOICES; v++) {
-      // The log-softmax over the 128 pitches of this voice's scores, per step, computed where it is asked for.
-      const logSums = new Float64Array(steps).fill(NaN);
-      const logp = (step: number, q: number): number => {
-        const at = (p: number) => VOICE_LOGIT_SCALE * scores[(step * PITCHES + p) * OUTPUT_TRACKS + v + 1];
-        if (Number.isNaN(logSums[step])) {
-          let max = -Infinity;
-          for (let p = 0; p < PITCHES; p++) max = Math.max(max, at(p));
-          let sum = 0;
-          for (let p = 0; p < PITCHES; p++) sum += Math.exp(at(p) - max);
-          logSums[step] = max + Math.log(sum);
-        }
-        return at(q) - logSums[step];
-      };
+      const logp = (step: number, q: number): number => logProbs[(step * CONTEXT_VOICES + v) * PITCHES + q];
       redrawVoice(v, lines, input.top, hidden, free, logp, keyMask, settings, draws);
     }
   }
@@ -302,5 +282,7 @@ export async function gibbsRefine(
     const context = { ranges: RANGES, keyMask, slotSteps: SLOT_STEPS };
     addOrnaments(lines, input.top, bachStatistics as VoiceStatistics, context, settings.ornamentRate, ornaments);
   }
-  return { seed: first.seed, voices: linesToCells(lines, steps) };
+  const sampled = { seed: first.seed, voices: pitchCells(lines, steps) };
+  // A line holds one pitch per step: a locked chord of one voice comes back whole from the lock.
+  return lock ? keepLocked(sampled, lock) : sampled;
 }

@@ -20,7 +20,7 @@ import { resolveGenerationOptions, type GenerationOptions, type GenerationOption
 import { candidateCount, candidateSeeds, chooseCandidate, criticScorer } from './choice';
 import { checkDecodingOptions, decodeVoices } from './decoding';
 import { gibbsSettingsFor, gibbsRefine } from './gibbs';
-import { checkLock, intoModelLock, keepLocked } from './lock';
+import { checkLock, intoModelLock } from './lock';
 import { placeInUserRegister } from './placement';
 import { intoModelRegister, voiceScores } from './scores';
 import { stitchCandidates } from './stitch';
@@ -93,18 +93,13 @@ export async function generate(
   const modelMelody = await timed('scores', () => intoModelRegister(melody, own?.melody));
   const drums = (own?.tracks ?? []).map((track) => track.isDrum);
   const modelLock = lock ? intoModelLock(lock, modelMelody, drums) : null;
+  const sampling = gibbsSettingsFor(options, networks, profile);
   const candidates: Candidate[] = [];
   for (const candidateSeed of candidateSeeds(seed, candidateCount(options, networks))) {
     const scores = await timed('scores', () => voiceScores(networks, modelMelody, candidateSeed, options));
     const first = await timed('decode', () => decodeVoices(scores, modelMelody, candidateSeed, options, profile, modelLock));
-    const sampling = gibbsSettingsFor(options, networks, profile);
     candidates.push(
-      sampling
-        ? await timed('sample', async () => {
-            const sampled = await gibbsRefine(networks, modelMelody, first, candidateSeed, sampling, modelLock);
-            return modelLock ? keepLocked(sampled, modelLock) : sampled;
-          })
-        : first,
+      sampling ? await timed('sample', () => gibbsRefine(networks, modelMelody, first, candidateSeed, sampling, modelLock)) : first,
     );
   }
   const styleCritic = own ? null : (networks.styleCritic ?? null);

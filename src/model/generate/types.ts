@@ -53,6 +53,15 @@ export interface Candidate {
   onsets?: Uint8Array;
 }
 
+/** Voice lines (per voice, per step: a pitch, -1 resting) as a candidate's sounding cells: candidatePitches undone. */
+export function pitchCells(lines: readonly Int16Array[], steps: number): Uint8Array {
+  const voices = new Uint8Array(steps * PITCHES * VOICES);
+  lines.forEach((line, v) => {
+    for (let step = 0; step < steps; step++) if (line[step] >= 0) voices[(step * PITCHES + line[step]) * VOICES + v] = 1;
+  });
+  return voices;
+}
+
 /** Per voice, per step: the highest pitch a candidate's voice sounds (`voices` as in Candidate), -1 where it rests. */
 export function candidatePitches(voices: Uint8Array, steps: number): Int16Array[] {
   return Array.from({ length: VOICES }, (_, v) => {
