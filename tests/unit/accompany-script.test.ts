@@ -11,8 +11,11 @@ import { PITCHES, cellIndex, selectTracks, type PianoRoll } from '../../src/musi
 import { MidiInputError } from '../../src/music/errors';
 import { buildMidi } from './music-midi-helpers';
 import { useCpu } from './model-fixtures';
+import { useWasm } from './wasm-fixtures';
 
-beforeAll(useCpu);
+// WebAssembly: the pretrained model samples its voices (16 runs of the generator per accompaniment), slow on plain JS.
+beforeAll(useWasm);
+afterAll(useCpu);
 
 const dir = mkdtempSync(join(tmpdir(), 'cantus-accompany-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

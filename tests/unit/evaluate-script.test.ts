@@ -16,7 +16,8 @@ import {
   type SystemName,
 } from '../../scripts/evaluate';
 import { generationOptionsFromFlags } from '../../scripts/lib/generationFlags';
-import { startNodeBackend } from '../../scripts/lib/tfNode';
+import { useCpu } from './model-fixtures';
+import { useWasm } from './wasm-fixtures';
 import { DEFAULT_GENERATION_OPTIONS } from '../../src/protocol/generation';
 import { parseJsbJson, type JsbChorale, type JsbStep } from '../../src/music/jsb';
 import { SAMPLE_MELODIES } from '../../src/music/samples';
@@ -55,7 +56,9 @@ function tempFile(name: string, content: string | Uint8Array): string {
   return path;
 }
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-beforeAll(() => startNodeBackend('cpu'));
+// WebAssembly: the pretrained model samples its voices (16 runs of the generator per accompaniment), slow on plain JS.
+beforeAll(useWasm);
+afterAll(useCpu);
 
 describe('npm run evaluate on chorales', () => {
   it('evaluates a file that holds only a test split, with every system and its distance to Bach', async () => {
