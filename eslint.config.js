@@ -21,7 +21,7 @@ const MAY_IMPORT = {
   worker: ['music', 'protocol', 'model'],
   audio: ['music'],
   ui: ['music', 'protocol', 'audio', 'worker/client.ts'],
-  app: ['music', 'protocol', 'audio', 'worker/client.ts', 'data', 'ui'],
+  app: ['music', 'protocol', 'audio', 'worker/client.ts', 'worker/modelFetch.ts', 'data', 'ui'],
 };
 
 const layerZones = Object.entries(MAY_IMPORT).map(([layer, allowed]) => ({

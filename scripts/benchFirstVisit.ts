@@ -1,8 +1,10 @@
 /**
- * `npm run bench:first-visit [-- --json] [-- --dist DIR] [-- --visits N]`: the built app as a new user meets it.
+ * `npm run bench:first-visit [-- --json] [-- --dist DIR] [-- --visits N] [-- --click-after MS]`: the built app as a new
+ * user meets it.
  * Builds the app (or takes an existing build with --dist), serves it with `vite preview` (its CSP and
  * cross-origin isolation headers), and opens it in headless Chromium with a fresh profile; picks a built-in tune
- * and clicks Accompany as soon as it can, and times the click to the accompaniment shown. Then it waits until the
+ * and clicks Accompany as soon as it can (or, with --click-after, no earlier than MS after the page opened: a click
+ * while the engines are being timed for training), and times the click to the accompaniment shown. Then it waits until the
  * engines have been timed for training and the service worker has cached the app, closes the browser and visits
  * again with the same profile (another tune), `--visits` times in all (default 2).
  *
@@ -26,10 +28,12 @@ interface Options {
   json: boolean;
   dist: string | undefined;
   visits: number;
+  /** Milliseconds after the page opened before which the bench does not click (0: as soon as it can). */
+  clickAfterMs: number;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { json: false, dist: undefined, visits: 2 };
+  const options: Options = { json: false, dist: undefined, visits: 2, clickAfterMs: 0 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') options.json = true;
@@ -37,7 +41,11 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--visits') {
       options.visits = Number(argv[++i]);
       if (!Number.isInteger(options.visits) || options.visits < 1) throw new Error('--visits takes a whole number from 1 up');
-    } else throw new Error(`unknown option ${arg}; use --json, --dist DIR, --visits N`);
+    } else if (arg === '--click-after') {
+      options.clickAfterMs = Number(argv[++i]);
+      if (!Number.isFinite(options.clickAfterMs) || options.clickAfterMs < 0)
+        throw new Error('--click-after takes milliseconds, 0 or more');
+    } else throw new Error(`unknown option ${arg}; use --json, --dist DIR, --visits N, --click-after MS`);
   }
   return options;
 }
@@ -111,7 +119,7 @@ async function networkQuiet(transfers: TransferLog, quietMs: number, limitMs = V
   }
 }
 
-async function visit(index: number, url: string, profile: string, transfers: TransferLog): Promise<VisitResult> {
+async function visit(index: number, url: string, profile: string, transfers: TransferLog, clickAfterMs: number): Promise<VisitResult> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -145,6 +153,8 @@ async function visit(index: number, url: string, profile: string, transfers: Tra
       const button = document.querySelector<HTMLButtonElement>('[data-testid="generate-button"]');
       return document.querySelectorAll('[data-testid="track-row"]').length === 1 && button !== null && !button.disabled;
     });
+    if (clickAfterMs > 0)
+      await page.waitForFunction((at) => performance.now() >= at, clickAfterMs, { polling: 20, timeout: clickAfterMs + VISIT_LIMIT_MS });
     await page.getByTestId('generate-button').click();
     await waitFor(
       page,
@@ -209,6 +219,8 @@ async function main(): Promise<void> {
     await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   }
   const transfers = new TransferLog(outDir);
+  log('compressing the built files...');
+  transfers.measureAll();
   const server = await preview({
     root: ROOT,
     configFile: join(ROOT, 'vite.config.ts'),
@@ -222,7 +234,7 @@ async function main(): Promise<void> {
   const profile = mkdtempSync(join(tmpdir(), 'cantus-first-visit-profile-'));
   const visits: VisitResult[] = [];
   try {
-    for (let i = 1; i <= options.visits; i++) visits.push(await visit(i, url, profile, transfers));
+    for (let i = 1; i <= options.visits; i++) visits.push(await visit(i, url, profile, transfers, options.clickAfterMs));
   } finally {
     await new Promise<void>((done) => server.httpServer.close(() => done()));
     rmSync(profile, { recursive: true, force: true });
@@ -230,7 +242,7 @@ async function main(): Promise<void> {
   }
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', load_average: { start: loadAtStart, end: loadavg()[0] } };
   if (options.json) {
-    console.log(JSON.stringify({ bench: 'first-visit', machine, visits }, null, 2));
+    console.log(JSON.stringify({ bench: 'first-visit', machine, click_after_ms: options.clickAfterMs, visits }, null, 2));
     return;
   }
   for (const v of visits) {

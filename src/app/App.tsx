@@ -6,6 +6,7 @@ import { SOUND_BANK_ATTRIBUTION, SOUND_BANK_LICENSE_URL } from '../audio/soundBa
 import { readMidiOffThread } from '../data/midiReader';
 import { rollToMidi } from '../music/midiOut';
 import { TrainerClient } from '../worker/client';
+import { fetchServedModel } from '../worker/modelFetch';
 import { AccompanyPanel } from '../ui/AccompanyPanel';
 import { PageContext, type PageServices } from '../ui/context';
 import { Controller } from '../ui/controller';
@@ -48,7 +49,7 @@ function createServices(): PageServices {
     memory: indexedDbMemory(),
     download,
     defaultModelUrl: `${import.meta.env.BASE_URL}models/default/model.json`,
-    fetch: (input, init) => fetch(input, init),
+    fetchModel: (url) => fetchServedModel(url),
   });
   return { store, player, controller };
 }

@@ -35,21 +35,48 @@ export interface WorkerPort {
   terminate(): void;
 }
 
-/** Starts the real module worker (src/worker/worker.ts). */
+/**
+ * Starts the real module worker (src/worker/worker.ts). What it sends before `listen` (an event, or its failing to
+ * load) is kept and handed over then, so a worker started early (`startWorkerEarly`) loses nothing.
+ */
 export function createBrowserWorkerPort(): WorkerPort {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const early: (() => void)[] = [];
+  let onEvent = (event: WorkerEvent): void => void early.push(() => onEvent(event));
+  let onCrash = (reason: string): void => void early.push(() => onCrash(reason));
+  worker.onmessage = (event: MessageEvent<WorkerEvent>) => onEvent(event.data);
+  worker.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    onCrash(event.message || 'the worker failed to start or crashed');
+  };
+  worker.onmessageerror = () => onCrash('a message from the worker could not be read');
   return {
     postMessage: (message, transfer) => worker.postMessage(message, transfer),
-    listen(onEvent, onCrash) {
-      worker.onmessage = (event: MessageEvent<WorkerEvent>) => onEvent(event.data);
-      worker.onerror = (event: ErrorEvent) => {
-        event.preventDefault();
-        onCrash(event.message || 'the worker failed to start or crashed');
-      };
-      worker.onmessageerror = () => onCrash('a message from the worker could not be read');
+    listen(eventListener, crashListener) {
+      onEvent = eventListener;
+      onCrash = crashListener;
+      for (const deliver of early.splice(0)) deliver();
     },
     terminate: () => worker.terminate(),
   };
+}
+
+/** A worker started before the page needed it, for the first client to take (`startWorkerEarly`). */
+let earlyPort: WorkerPort | undefined;
+
+/**
+ * Starts the worker now, so its script loads and compiles while the page renders and restores itself; the first
+ * `TrainerClient.create()` without its own `createPort` takes it. Call once, as the page's script starts.
+ */
+export function startWorkerEarly(): void {
+  earlyPort ??= createBrowserWorkerPort();
+}
+
+/** The worker started early, once; a new one after that (a second client, a restart after a crash). */
+function browserWorkerPort(): WorkerPort {
+  const port = earlyPort ?? createBrowserWorkerPort();
+  earlyPort = undefined;
+  return port;
 }
 
 /** Options of `TrainerClient.create`. */
@@ -93,7 +120,7 @@ export class TrainerClient {
   private disposed = false;
 
   private constructor(options: TrainerClientOptions) {
-    this.createPort = options.createPort ?? createBrowserWorkerPort;
+    this.createPort = options.createPort ?? browserWorkerPort;
     this.recoverEnabled = options.recover ?? true;
     this.port = this.connect();
   }

@@ -4,11 +4,32 @@ import { BadModelError, errorText } from './errors';
 
 /** Downloads a served model: its JSON file, then the weight files its manifest lists (joined in order) or else `<name>.weights.bin` beside it. */
 export async function fetchModelFiles(url: string, fetcher: typeof fetch = fetch): Promise<ModelFiles> {
-  const response = await fetcher(url).catch((error: unknown) => {
-    throw new BadModelError(`Could not download the model from ${url} (${errorText(error)}).`);
-  });
+  const response = await fetchModelJson(url, fetcher);
+  if (!response.ok) throw new BadModelError(`Could not download the model from ${url} (the server answered ${response.status}).`);
+  return modelFilesFrom(url, await response.text(), fetcher);
+}
+
+/**
+ * The model served at `url`, or null where the server has none there: it answers 404, or with a page instead of a
+ * JSON file (as a development server does for a missing file). Other failures throw BadModelError.
+ */
+export async function fetchServedModel(url: string, fetcher: typeof fetch = fetch): Promise<ModelFiles | null> {
+  const response = await fetchModelJson(url, fetcher);
+  if (response.status === 404) return null;
   if (!response.ok) throw new BadModelError(`Could not download the model from ${url} (the server answered ${response.status}).`);
   const modelJson = await response.text();
+  if (!modelJson.trimStart().startsWith('{')) return null;
+  return modelFilesFrom(url, modelJson, fetcher);
+}
+
+function fetchModelJson(url: string, fetcher: typeof fetch): Promise<Response> {
+  return fetcher(url).catch((error: unknown) => {
+    throw new BadModelError(`Could not download the model from ${url} (${errorText(error)}).`);
+  });
+}
+
+/** The model files of `modelJson` (read from `url`): its weights downloaded from beside it. */
+async function modelFilesFrom(url: string, modelJson: string, fetcher: typeof fetch): Promise<ModelFiles> {
   let manifest: { weightsManifest?: { paths?: unknown }[] };
   try {
     manifest = JSON.parse(modelJson) as typeof manifest;

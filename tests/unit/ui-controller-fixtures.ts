@@ -1,5 +1,5 @@
 /** Shared fixtures of the page controller tests: a fake worker client and player, and a controller over them. */
-import { onTestFinished } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import {
   Controller,
   type ControllerDeps,
@@ -18,6 +18,17 @@ import { DEFAULT_HYPERPARAMS, type HyperParamsInput } from '../../src/protocol/c
 import { readMidiFiles } from '../../src/data/ownMidiFiles';
 import { buildMidi } from './music-midi-helpers';
 
+/** A server with the pretrained model: `fetchModel` for `setup`'s overrides, counting the downloads. */
+export function serveDefault() {
+  const served = { downloads: 0 };
+  const fetchModel = async (url: string) => {
+    expect(url).toBe('/models/default/model.json');
+    served.downloads++;
+    return { modelJson: '{"format":"cantus-accompaniment-gan"}', weights: new ArrayBuffer(8) };
+  };
+  return { served, fetchModel };
+}
+
 /** A trainer that records what it is asked and answers like the worker. */
 export class FakeTrainer implements Trainer {
   listeners = new Set<(e: WorkerEvent) => void>();
@@ -25,8 +36,6 @@ export class FakeTrainer implements Trainer {
   saved: string[] = [];
   loaded: string[] = [];
   deleted: string[] = [];
-  /** Whether the pretrained default model is there to load (by URL); when not, loading it is a test failure. */
-  defaultServed = false;
   on(listener: (e: WorkerEvent) => void) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -54,7 +63,6 @@ export class FakeTrainer implements Trainer {
   }
   async load(source: { kind: string; name?: string }) {
     this.loaded.push(`${source.kind}:${source.name ?? ''}`);
-    if (source.kind === 'url' && !this.defaultServed) throw new Error('should not load a missing default');
     return DEFAULT_HYPERPARAMS;
   }
   async deleteSaved(name: string) {
@@ -149,7 +157,8 @@ export function depsFor(parts: ControllerParts, overrides: Partial<ControllerDep
     memory: parts.memory,
     download: () => undefined,
     defaultModelUrl: '/models/default/model.json',
-    fetch: async () => new Response('<!doctype html>', { status: 200 }),
+    // No pretrained model on this server, unless a test serves one (`serveDefault`).
+    fetchModel: async () => null,
     ...overrides,
   };
 }

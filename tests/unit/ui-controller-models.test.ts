@@ -1,7 +1,7 @@
 /** The models the page keeps: runs trained here, models loaded from files, and the plain helpers of the list. */
 import { describe, expect, it } from 'vitest';
 import { thinLosses, weightsFileName } from '../../src/ui/controller';
-import { ONE_ITERATION, setup, tick } from './ui-controller-fixtures';
+import { ONE_ITERATION, serveDefault, setup, tick } from './ui-controller-fixtures';
 
 describe('Controller kept models', () => {
   it('refuses to generate without a model, with a message that says what to do', async () => {
@@ -55,15 +55,16 @@ describe('Controller kept models', () => {
   });
 
   it('forgets a kept model in use, deletes its saved copy, and goes back to the default; the default cannot be forgotten', async () => {
-    const { store, trainer, controller } = setup();
-    trainer.defaultServed = true;
+    const server = serveDefault();
+    const { store, trainer, controller } = setup(undefined, { fetchModel: server.fetchModel });
     await controller.start();
     await controller.loadModelFiles([new File(['{}'], 'm.json'), new File([new Uint8Array(4)], 'm.bin')]);
     const id = store.get().activeModelId!;
     await controller.forgetModel(id);
     expect(store.get().models.map((m) => m.id)).toEqual(['default']);
     expect(store.get().activeModelId).toBe('default');
-    expect(trainer.loaded.at(-1)).toBe('url:');
+    expect(trainer.loaded.at(-1)).toBe('files:');
+    expect(server.served.downloads).toBe(2);
     expect(trainer.deleted).toEqual([id]);
     await controller.forgetModel('default');
     expect(store.get().models.map((m) => m.id)).toEqual(['default']);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { initialState, resultLock } from '../../src/ui/state';
 import { createRoll } from '../../src/music/pianoRoll';
 import { sampleMelodyRoll } from '../../src/music/samples';
-import { FakeTrainer, setup } from './ui-controller-fixtures';
+import { FakeTrainer, serveDefault, setup } from './ui-controller-fixtures';
 
 describe('Controller start', () => {
   it('starts with a sample melody, the backend, and no model when none is served', async () => {
@@ -59,19 +59,20 @@ describe('Controller start', () => {
       }
     }
     const trainer = new SlowTrainer();
-    trainer.defaultServed = true;
-    const { store, controller } = setup(undefined, {
-      createTrainer: () => trainer,
-      fetch: async () => new Response('{"format":"cantus-accompaniment-gan"}', { status: 200 }),
-    });
+    const server = serveDefault();
+    const { store, controller } = setup(undefined, { createTrainer: () => trainer, fetchModel: server.fetchModel });
     const started = controller.start();
     // Let start() reach the engine's init, then click before init has answered.
     for (let i = 0; i < 5 && trainer.listeners.size === 0; i++) await new Promise((r) => setTimeout(r, 0));
     const clicked = controller.generate();
     expect(store.get().generating).toBe(true);
+    // The pretrained model downloads while the engine starts, and is handed to it as files once it is up.
+    expect(server.served.downloads).toBe(1);
+    expect(trainer.loaded).toEqual([]);
     releaseInit();
     await Promise.all([started, clicked]);
-    expect(trainer.loaded).toEqual(['url:']);
+    expect(trainer.loaded).toEqual(['files:']);
+    expect(server.served.downloads).toBe(1);
     expect(store.get().error).toBeNull();
     expect(store.get().result?.tracks).toHaveLength(2);
   });

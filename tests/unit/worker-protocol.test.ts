@@ -12,7 +12,7 @@ import { DEFAULT_GENERATION_OPTIONS } from '../../src/protocol/generation';
 import type { BackendName, WorkerEvent } from '../../src/protocol/messages';
 import { TrainerClient, TrainerError } from '../../src/worker/client';
 import { IdbTrainerStore } from '../../src/worker/store';
-import { fetchModelFiles } from '../../src/worker/modelFetch';
+import { fetchModelFiles, fetchServedModel } from '../../src/worker/modelFetch';
 import { TrainerHandler } from '../../src/worker/trainer';
 import { chooseBackend, CountingEngineFactory, EventLog, InProcessPort, melodyRoll, syntheticWindows } from './worker-fixtures';
 
@@ -259,6 +259,25 @@ describe('fetchModelFiles', () => {
     served['http://host/models/chorale.json'] = new Response(JSON.stringify({ format: 'cantus-accompaniment-gan' }));
     served['http://host/models/chorale.weights.bin'] = new Response(new Uint8Array([9, 8]));
     expect([...new Uint8Array((await fetchModelFiles('http://host/models/chorale.json', fakeFetch)).weights)]).toEqual([9, 8]);
+  });
+
+  it('tells a model the server does not have (404, or a page in its place) from one it fails to send', async () => {
+    const fakeFetch = (async (url: string) => {
+      if (url.endsWith('/page/model.json')) return new Response('<!doctype html><title>Cantus</title>');
+      if (url.endsWith('/broken/model.json')) return new Response('busy', { status: 503 });
+      if (url.endsWith('/here/model.json')) return new Response(JSON.stringify({ format: 'cantus-accompaniment-gan' }));
+      if (url.endsWith('/here/model.weights.bin')) return new Response(new Uint8Array([4, 5, 6]));
+      if (url.includes('/offline/')) throw new TypeError('Failed to fetch');
+      return new Response('missing', { status: 404 });
+    }) as typeof fetch;
+    await expect(fetchServedModel('http://host/none/model.json', fakeFetch)).resolves.toBeNull();
+    await expect(fetchServedModel('http://host/page/model.json', fakeFetch)).resolves.toBeNull();
+    const files = await fetchServedModel('http://host/here/model.json', fakeFetch);
+    expect([...new Uint8Array(files!.weights)]).toEqual([4, 5, 6]);
+    await expect(fetchServedModel('http://host/broken/model.json', fakeFetch)).rejects.toThrow(/answered 503/);
+    await expect(fetchServedModel('http://host/offline/model.json', fakeFetch)).rejects.toThrow(
+      /Could not download the model .*Failed to fetch/,
+    );
   });
 });
 

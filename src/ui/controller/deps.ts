@@ -86,7 +86,8 @@ export interface ControllerDeps {
   download: (name: string, bytes: Uint8Array | string, mimeType: string) => void;
   /** URL of the pretrained default model's model.json. */
   defaultModelUrl: string;
-  fetch: typeof fetch;
+  /** Downloads the model files served at a URL; null where the server has no model there (worker/modelFetch.ts). */
+  fetchModel: (url: string) => Promise<ModelFiles | null>;
   /**
    * Parses a MIDI file the user opened; the page reads it in a worker with a time budget
    * (src/data/midiReader.ts). Default: `parseMidi` on this thread.

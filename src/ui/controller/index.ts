@@ -128,7 +128,7 @@ export class Controller extends WithPageActions {
       messages,
       engine,
       defaultModelUrl: deps.defaultModelUrl,
-      fetch: deps.fetch,
+      fetchModel: deps.fetchModel,
       download: deps.download,
       saveNow: () => this.persistence.scheduleSave(0),
     });
@@ -169,6 +169,8 @@ export class Controller extends WithPageActions {
     this.persistence.restore(saved);
     this.persistence.watch();
     const activeModelId = this.store.get().activeModelId;
+    // The pretrained model downloads while the engine starts, where it is the one to load.
+    this.models.prefetchDefault(activeModelId);
     // Accompany and the model picker wait on this: a click while the engine or its model is still loading is served once they are ready.
     await this.engine.start(
       (event) => this.training.follow(event),

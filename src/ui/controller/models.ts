@@ -1,4 +1,5 @@
 /** The models the user keeps: choosing and forgetting them, keeping a run trained here, and model files. */
+import type { ModelFiles } from '../../protocol/messages';
 import type { Store } from '../store';
 import { DEFAULT_MODEL_ID, isTraining, type AppState, type KeptModel } from '../state';
 import { draftFrom } from '../hyperForm';
@@ -14,7 +15,8 @@ export interface ModelsDeps {
   engine: Pick<ComputeEngine, 'trainer' | 'ready'>;
   /** URL of the pretrained default model's model.json. */
   defaultModelUrl: string;
-  fetch: typeof fetch;
+  /** Downloads the model files served at a URL; null where the server has none there. */
+  fetchModel: (url: string) => Promise<ModelFiles | null>;
   /** Hands a file to the user (a download in the browser). */
   download: (name: string, bytes: Uint8Array | string, mimeType: string) => void;
   /** Saves the page at once: a model just kept must be listed after a reload. */
@@ -23,6 +25,9 @@ export interface ModelsDeps {
 
 /** The model picker's actions and the model files. */
 export class Models {
+  /** The pretrained model's files, downloading since the page started (`prefetchDefault`), for its first load. */
+  private prefetched: Promise<ModelFiles | null> | undefined;
+
   constructor(private readonly deps: ModelsDeps) {}
 
   private get store(): Store<AppState> {
@@ -65,11 +70,33 @@ export class Models {
     }
   }
 
-  private async loadEntry(entry: KeptModel): Promise<void> {
+  /**
+   * Starts downloading the pretrained model where the page will load it at start (`activeModelId` is the default or
+   * none kept), so the download runs while the engine starts instead of after it.
+   */
+  prefetchDefault(activeModelId: string | null): void {
+    const entry = this.store.get().models.find((m) => m.id === activeModelId);
+    if (entry && entry.id !== DEFAULT_MODEL_ID) return;
+    this.prefetched = this.deps.fetchModel(this.deps.defaultModelUrl);
+    // A failure is reported when the model is loaded, not here.
+    this.prefetched.catch(() => undefined);
+  }
+
+  /** The pretrained model's files: those downloaded since the start (once), else downloaded now; null where it is not served. */
+  private defaultFiles(): Promise<ModelFiles | null> {
+    const files = this.prefetched ?? this.deps.fetchModel(this.deps.defaultModelUrl);
+    this.prefetched = undefined;
+    return files;
+  }
+
+  private async loadEntry(entry: KeptModel, files?: ModelFiles): Promise<void> {
     const trainer = this.deps.engine.trainer;
     if (!trainer) return;
-    if (entry.id === DEFAULT_MODEL_ID) await trainer.load({ kind: 'url', url: this.deps.defaultModelUrl });
-    else await trainer.load({ kind: 'indexeddb', name: entry.id });
+    if (entry.id === DEFAULT_MODEL_ID) {
+      const served = files ?? (await this.defaultFiles());
+      if (!served) throw new PageActionError('The pretrained model is not on this server.');
+      await trainer.load({ kind: 'files', modelJson: served.modelJson, weights: served.weights });
+    } else await trainer.load({ kind: 'indexeddb', name: entry.id });
     const s = this.store.get();
     this.store.set({
       activeModelId: entry.id,
@@ -188,11 +215,10 @@ export class Models {
       }
     }
     try {
-      const response = await this.deps.fetch(this.deps.defaultModelUrl, { method: 'GET' });
-      const text = response.ok ? await response.text() : '';
-      // A dev server answers a missing file with the page itself, so only real JSON counts as a model.
-      if (!text.trimStart().startsWith('{')) return;
-      await this.loadEntry(DEFAULT_MODEL_ENTRY);
+      // A server without the pretrained model (a development checkout without models/) starts without one, quietly.
+      const files = await this.defaultFiles();
+      if (!files) return;
+      await this.loadEntry(DEFAULT_MODEL_ENTRY, files);
     } catch (error) {
       this.deps.messages.report(
         'accompany',
