@@ -15,8 +15,8 @@ import { extractMelody } from '../src/music/melody';
 import { lockSoundingNotes, type AccompanimentLock } from '../src/music/locks';
 import { midiToRoll, parseMidi, summarizeTracks, type ParsedMidi } from '../src/music/midiIn';
 import { addNote, trackNotes } from '../src/music/notes';
-import { createRoll, sameGrid, stepsPerBar, type PianoRoll } from '../src/music/pianoRoll';
-import { VOICES } from '../src/model/generate/types';
+import { ACCOMPANIMENT_TRACKS, createRoll, sameGrid, stepsPerBar, type PianoRoll } from '../src/music/pianoRoll';
+
 import { rollToMidi } from '../src/music/midiOut';
 import { ModelFileError } from '../src/model/errors';
 import { describeReport, generate } from '../src/model/generate/pipeline';
@@ -125,7 +125,7 @@ export async function accompanyFile(command: AccompanyCommand): Promise<string[]
         .slice(1)
         .map((t) => t.name)
         .join(', ')} (seed ${command.seed}${describeOptions(command.options) ? `, ${describeOptions(command.options)}` : ''})`,
-      ...(lock && command.keep ? [`kept: the notes of ${basename(command.keep)}'s ${VOICES} accompaniment tracks`] : []),
+      ...(lock && command.keep ? [`kept: the notes of ${basename(command.keep)}'s ${ACCOMPANIMENT_TRACKS} accompaniment tracks`] : []),
       `generation: ${describeReport(report)}`,
     ];
   } finally {
@@ -142,9 +142,9 @@ export function keptLock(file: string, melody: PianoRoll): AccompanimentLock {
   if (!existsSync(file)) throw new AccompanyUsageError(`No file at ${file} (--keep)`);
   const parsed: ParsedMidi = parseMidi(new Uint8Array(readFileSync(file)));
   const name = basename(file);
-  if (parsed.tracks.length !== VOICES + 1)
+  if (parsed.tracks.length !== ACCOMPANIMENT_TRACKS + 1)
     throw new AccompanyUsageError(
-      `--keep ${name} has ${parsed.tracks.length} track${parsed.tracks.length === 1 ? '' : 's'}; it needs ${VOICES + 1}, the melody and ${VOICES} accompaniment tracks, as npm run accompany writes them`,
+      `--keep ${name} has ${parsed.tracks.length} track${parsed.tracks.length === 1 ? '' : 's'}; it needs ${ACCOMPANIMENT_TRACKS + 1}, the melody and ${ACCOMPANIMENT_TRACKS} accompaniment tracks, as npm run accompany writes them`,
     );
   const barLength = stepsPerBar(melody);
   const keptBars = Math.ceil(parsed.totalSteps / barLength);

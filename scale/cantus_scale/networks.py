@@ -18,7 +18,7 @@ LEAKY_SLOPE = 0.2
 BATCH_NORM_MOMENTUM = 0.8
 #: TensorFlow.js's BatchNormalization default epsilon.
 BATCH_NORM_EPSILON = 1e-3
-OUTPUT_TRACKS = 4
+MODEL_TRACKS = 4
 WINDOW_STEPS = 32
 PITCHES = 128
 MODEL_WIDTHS = (4, 8, 16, 32, 64)
@@ -121,7 +121,7 @@ class Generator(nn.Module):
             [Conv("u4_conv", 16 * w, 4 * w, 1), Conv("u5_conv", 8 * w, 2 * w, 1), Conv("u6_conv", 4 * w, w, 1)]
         )
         self.up_norms = nn.ModuleList(BatchNorm(f"u{s}_norm", c) for s, c in [(4, 4 * w), (5, 2 * w), (6, w)])
-        self.out = Conv("out_conv", 2 * w, OUTPUT_TRACKS, 1)
+        self.out = Conv("out_conv", 2 * w, MODEL_TRACKS, 1)
 
     def forward(self, melody, noise):
         x = nhwc_to_nchw(melody)

@@ -8,7 +8,7 @@ import os
 import numpy as np
 
 from .modelfile import ModelFileError, read_model_dir, read_optimizer
-from .networks import OUTPUT_TRACKS, PITCHES, WINDOW_STEPS
+from .networks import MODEL_TRACKS, PITCHES, WINDOW_STEPS
 
 
 class RunError(Exception):
@@ -22,12 +22,12 @@ def read_windows(run_dir):
         raise RunError(f"No training windows in {run_dir}: write them with `npm run scale -- prepare --out {run_dir}`.")
     with open(meta_path, encoding="utf-8") as f:
         meta = json.load(f)
-    if meta.get("steps") != WINDOW_STEPS or meta.get("tracks") != OUTPUT_TRACKS or not isinstance(meta.get("count"), int):
-        raise RunError(f"{meta_path} does not describe {WINDOW_STEPS}-step, {OUTPUT_TRACKS}-voice training windows.")
+    if meta.get("steps") != WINDOW_STEPS or meta.get("tracks") != MODEL_TRACKS or not isinstance(meta.get("count"), int):
+        raise RunError(f"{meta_path} does not describe {WINDOW_STEPS}-step, {MODEL_TRACKS}-voice training windows.")
     data = np.fromfile(data_path, dtype=np.int8)
-    if data.size != meta["count"] * WINDOW_STEPS * PITCHES * OUTPUT_TRACKS or meta["count"] < 1:
+    if data.size != meta["count"] * WINDOW_STEPS * PITCHES * MODEL_TRACKS or meta["count"] < 1:
         raise RunError(f"{data_path} holds {data.size} values, not the {meta['count']} windows {meta_path} lists: it is damaged.")
-    return data.reshape(meta["count"], WINDOW_STEPS, PITCHES, OUTPUT_TRACKS)
+    return data.reshape(meta["count"], WINDOW_STEPS, PITCHES, MODEL_TRACKS)
 
 
 def read_checkpoint(run_dir):

@@ -12,7 +12,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from .networks import OUTPUT_TRACKS, PITCHES, WINDOW_STEPS, named_tensors, noise_shape
+from .networks import MODEL_TRACKS, PITCHES, WINDOW_STEPS, named_tensors, noise_shape
 from .seeds import seed_stream, truncated_normal, uniforms
 
 #: Scale from the generator's tanh output to pitch logits (VOICE_LOGIT_SCALE in networks.ts).
@@ -208,4 +208,4 @@ class Trainer:
 
 def window_batch(windows, indices):
     """Float windows [n, 32, 128, 4] of the int8 training windows at `indices`."""
-    return torch.from_numpy(windows[indices].astype("float32")).reshape(len(indices), WINDOW_STEPS, PITCHES, OUTPUT_TRACKS)
+    return torch.from_numpy(windows[indices].astype("float32")).reshape(len(indices), WINDOW_STEPS, PITCHES, MODEL_TRACKS)

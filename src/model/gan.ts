@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AccompanimentLock } from '../music/locks';
-import { PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
+import { MODEL_TRACKS, ACCOMPANIMENT_TRACKS, PITCHES, WINDOW_STEPS, type PianoRoll, type TrainingWindows } from '../music/pianoRoll';
 import type { DataProfile } from '../music/dataProfile';
 import type { StyleCritic } from './styleCritic';
 import { resolveHyperParams, type HyperParams, type HyperParamsInput } from '../protocol/config';
@@ -24,8 +24,8 @@ import { generate } from './generate/pipeline';
 import type { GenerationNetworks } from './generate/types';
 import { TrainingDataError } from './errors';
 import { soundingVoiceCells, voicePitchLoss, type IterationLosses } from './losses';
-import { OUTPUT_TRACKS, buildCritic, buildGenerator, noiseShape } from './networks';
-import { CONTEXT_CHANNELS, CONTEXT_VOICES, contextFromWindows, generatorInputChannels, trainingMasks } from './voiceContext';
+import { buildCritic, buildGenerator, noiseShape } from './networks';
+import { CONTEXT_CHANNELS, contextFromWindows, generatorInputChannels, trainingMasks } from './voiceContext';
 import { createUniform, seedStream, truncatedNormal } from '../music/random';
 import { BatchSampler, checkTrainingWindows } from './sampler';
 import { installBatchNormGradient } from './batchNormGradient';
@@ -66,14 +66,14 @@ export interface BatchTensors {
  */
 export function batchTensors(batch: TrainingWindows, hidden: Uint8Array | null = null): BatchTensors {
   checkTrainingWindows(batch);
-  const real = tf.tensor4d(Float32Array.from(batch.data), [batch.count, WINDOW_STEPS, PITCHES, OUTPUT_TRACKS]);
+  const real = tf.tensor4d(Float32Array.from(batch.data), [batch.count, WINDOW_STEPS, PITCHES, MODEL_TRACKS]);
   // Track 0 copied here rather than sliced from `real`: a strided slice is a slow kernel on wasm.
   const melody = new Float32Array(batch.count * WINDOW_STEPS * PITCHES);
-  for (let cell = 0; cell < melody.length; cell++) melody[cell] = batch.data[cell * OUTPUT_TRACKS];
+  for (let cell = 0; cell < melody.length; cell++) melody[cell] = batch.data[cell * MODEL_TRACKS];
   const condition = tf.tensor4d(melody, [batch.count, WINDOW_STEPS, PITCHES, 1]);
   if (!hidden) return { real, condition, input: condition, hidden: null };
   const input = tf.tensor4d(contextFromWindows(batch.data, batch.count, hidden), [batch.count, WINDOW_STEPS, PITCHES, CONTEXT_CHANNELS]);
-  return { real, condition, input, hidden: tf.tensor4d(Float32Array.from(hidden), [batch.count, WINDOW_STEPS, CONTEXT_VOICES, 1]) };
+  return { real, condition, input, hidden: tf.tensor4d(Float32Array.from(hidden), [batch.count, WINDOW_STEPS, ACCOMPANIMENT_TRACKS, 1]) };
 }
 
 /**
@@ -251,7 +251,7 @@ export class GanEngine implements GenerationNetworks {
   private trainingHidden(count: number, step: number, start = 0, end = count): Uint8Array | null {
     if (!this.config.voiceContext) return null;
     const masks = trainingMasks(createUniform(seedStream(this.config.seed, 'voiceMask', this.iteration, step)), count);
-    const size = WINDOW_STEPS * CONTEXT_VOICES;
+    const size = WINDOW_STEPS * ACCOMPANIMENT_TRACKS;
     return masks.subarray(start * size, end * size);
   }
 
@@ -345,7 +345,7 @@ export class GanEngine implements GenerationNetworks {
     return tf.tidy(() => {
       const { start, end } = this.shareOf(batch.count);
       const allHidden = this.trainingHidden(batch.count, step);
-      const size = WINDOW_STEPS * CONTEXT_VOICES;
+      const size = WINDOW_STEPS * ACCOMPANIMENT_TRACKS;
       const { real, condition, input, hidden } = batchTensors(
         windowRange(batch, start, end),
         allHidden && allHidden.subarray(start * size, end * size),

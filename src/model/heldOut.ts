@@ -4,13 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { scoreMeasures, type NetworkMeasures } from '../music/heldOut';
-import { WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll';
+import { ACCOMPANIMENT_TRACKS, WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll';
 import { createUniform, seedStream, truncatedNormal } from '../music/random';
 import type { HyperParams } from '../protocol/config';
 import { batchTensors } from './gan';
 import { voicePitchLoss } from './losses';
 import { noiseShape } from './networks';
-import { CONTEXT_VOICES } from './voiceContext';
 
 /** The fixed noise of `count` held-out windows for a model of `config`: the same at every epoch. */
 export function heldOutNoise(config: Pick<HyperParams, 'seed' | 'baseWidth'>, count: number): Float32Array {
@@ -26,7 +25,7 @@ export async function measureHeldOut(
   const [bars, pitches, channels] = noiseShape(engine.config.baseWidth);
   const { fake, loss } = tf.tidy(() => {
     // With voice context the generator is given no voice: it accompanies the bare melody, as it does first in generation.
-    const hidden = engine.config.voiceContext ? new Uint8Array(windows.count * WINDOW_STEPS * CONTEXT_VOICES).fill(1) : null;
+    const hidden = engine.config.voiceContext ? new Uint8Array(windows.count * WINDOW_STEPS * ACCOMPANIMENT_TRACKS).fill(1) : null;
     const { real, input } = batchTensors(windows, hidden);
     const noise = tf.tensor4d(heldOutNoise(engine.config, windows.count), [windows.count, bars, pitches, channels]);
     const output = engine.generator.apply([input, noise], { training: false }) as tf.Tensor4D;

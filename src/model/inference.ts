@@ -3,8 +3,8 @@
  * the generator's raw voice scores and the critic's window scores. GanEngine calls these with its networks.
  */
 import * as tf from '@tensorflow/tfjs';
-import { PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
-import { OUTPUT_TRACKS, noiseShape } from './networks';
+import { MODEL_TRACKS, PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
+import { noiseShape } from './networks';
 
 /** Windows per network call when generating, to bound memory on long melodies. */
 const CHUNK = 16;
@@ -49,7 +49,7 @@ export function generatorScores(
       `generateWindows needs input [n, ${WINDOW_STEPS}, ${PITCHES}, ${planes}] and noise [n, ${bars}, ${pitches}, ${channels}]; got ${melody.length} and ${noise.length} values`,
     );
   }
-  return inChunks(generator, count, WINDOW_STEPS * PITCHES * OUTPUT_TRACKS, (first, n) => [
+  return inChunks(generator, count, WINDOW_STEPS * PITCHES * MODEL_TRACKS, (first, n) => [
     tf.tensor4d(Float32Array.from(melody.subarray(first * windowSize, (first + n) * windowSize)), [n, WINDOW_STEPS, PITCHES, planes]),
     tf.tensor4d(noise.subarray(first * noiseSize, (first + n) * noiseSize), [n, bars, pitches, channels]),
   ]);
@@ -57,16 +57,16 @@ export function generatorScores(
 
 /** The critic's score of each window [n, 32, 128, 4] of -1/+1, its condition the window's track 0 (the melody). */
 export function criticScores(critic: tf.LayersModel, windows: Int8Array): Promise<Float32Array> {
-  const windowSize = WINDOW_STEPS * PITCHES * OUTPUT_TRACKS;
+  const windowSize = WINDOW_STEPS * PITCHES * MODEL_TRACKS;
   const count = windows.length / windowSize;
   if (!Number.isInteger(count))
-    throw new RangeError(`criticScores needs windows [n, ${WINDOW_STEPS}, ${PITCHES}, ${OUTPUT_TRACKS}]; got ${windows.length} values`);
+    throw new RangeError(`criticScores needs windows [n, ${WINDOW_STEPS}, ${PITCHES}, ${MODEL_TRACKS}]; got ${windows.length} values`);
   return inChunks(critic, count, 1, (first, n) => {
     const part = windows.subarray(first * windowSize, (first + n) * windowSize);
-    const condition = new Float32Array(part.length / OUTPUT_TRACKS);
-    for (let cell = 0; cell < condition.length; cell++) condition[cell] = part[cell * OUTPUT_TRACKS];
+    const condition = new Float32Array(part.length / MODEL_TRACKS);
+    for (let cell = 0; cell < condition.length; cell++) condition[cell] = part[cell * MODEL_TRACKS];
     return [
-      tf.tensor4d(Float32Array.from(part), [n, WINDOW_STEPS, PITCHES, OUTPUT_TRACKS]),
+      tf.tensor4d(Float32Array.from(part), [n, WINDOW_STEPS, PITCHES, MODEL_TRACKS]),
       tf.tensor4d(condition, [n, WINDOW_STEPS, PITCHES, 1]),
     ];
   });

@@ -2,8 +2,8 @@
  * The generator's losses beyond the adversarial one, and the figures one training iteration reports.
  */
 import * as tf from '@tensorflow/tfjs';
-import { PITCHES, type TrainingWindows } from '../music/pianoRoll';
-import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from './networks';
+import { MODEL_TRACKS, PITCHES, type TrainingWindows } from '../music/pianoRoll';
+import { VOICE_LOGIT_SCALE } from './networks';
 
 /** The losses of one iteration, as plain numbers. Critic figures are means over the iteration's critic steps. */
 export interface IterationLosses {
@@ -26,7 +26,7 @@ export interface IterationLosses {
  */
 export function voicePitchLoss(fake: tf.Tensor4D, real: tf.Tensor4D, batchCells?: number, hidden: tf.Tensor4D | null = null): tf.Scalar {
   return tf.tidy(() => {
-    const voices = OUTPUT_TRACKS - 1;
+    const voices = MODEL_TRACKS - 1;
     // [n, steps, voices, pitches]: a softmax over pitches along the last axis.
     const logits = tf.mul(tf.transpose(tf.slice(fake, [0, 0, 0, 1], [-1, -1, -1, voices]), [0, 1, 3, 2]), VOICE_LOGIT_SCALE);
     const all = tf.transpose(tf.div(tf.add(tf.slice(real, [0, 0, 0, 1], [-1, -1, -1, voices]), 1), 2), [0, 1, 3, 2]);

@@ -6,11 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MODEL_WIDTHS } from '../music/constants';
-import { PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
+import { MODEL_TRACKS, PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
 import { mixSeed, seedStream } from '../music/random';
-
-/** Tracks the generator writes: soprano (the melody, regenerated), alto, tenor, bass. */
-export const OUTPUT_TRACKS = 4;
 
 /**
  * Scale from the generator's tanh output to pitch logits: a voice's scores span [-1, 1], so a softmax over
@@ -108,7 +105,7 @@ export function buildGenerator(width: number, seed: number, inputChannels = 1): 
   const u5 = up(u4, 5, 2 * width, d2);
   const u6 = up(u5, 6, width, d1);
   const u7 = apply(tf.layers.upSampling2d({ name: 'u7_up', size: [2, 2] }), u6);
-  const output = apply(conv(init, 'out_conv', OUTPUT_TRACKS, 1, 'tanh'), u7);
+  const output = apply(conv(init, 'out_conv', MODEL_TRACKS, 1, 'tanh'), u7);
   return tf.model({ name: 'generator', inputs: [melody, noise], outputs: output });
 }
 
@@ -120,7 +117,7 @@ export function buildGenerator(width: number, seed: number, inputChannels = 1): 
 export function buildCritic(width: number, seed: number): tf.LayersModel {
   checkWidth(width);
   const init = new Initialisers(seedStream(seed, 'criticWeights'));
-  const roll = tf.input({ name: 'roll', shape: [WINDOW_STEPS, PITCHES, OUTPUT_TRACKS] });
+  const roll = tf.input({ name: 'roll', shape: [WINDOW_STEPS, PITCHES, MODEL_TRACKS] });
   const condition = tf.input({ name: 'condition', shape: [WINDOW_STEPS, PITCHES, 1] });
   let x = apply(tf.layers.concatenate({ name: 'joined' }), [roll, condition]);
   [width, 2 * width, 4 * width, 8 * width].forEach((filters, i) => {

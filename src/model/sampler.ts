@@ -4,9 +4,9 @@
  * a batch that runs past the end of a pass continues into the next one, so every batch is full. Batch k
  * depends only on (windows, seed, batch size, k): a resumed run seeks to its batch and continues exactly.
  */
-import { PITCHES, WINDOW_STEPS, windowsProblem, type TrainingWindows } from '../music/pianoRoll';
+import { MODEL_TRACKS, PITCHES, WINDOW_STEPS, windowsProblem, type TrainingWindows } from '../music/pianoRoll';
 import { TrainingDataError } from './errors';
-import { OUTPUT_TRACKS } from './networks';
+
 import { createUniform, seedStream, shuffledIndices } from '../music/random';
 
 /** Checks that windows have the shape the model trains on (2 bars, 128 pitches, 4 tracks, melody first). */
@@ -14,8 +14,8 @@ export function checkTrainingWindows(windows: TrainingWindows): void {
   if (windows.steps !== WINDOW_STEPS) {
     throw new TrainingDataError(`Training windows must be ${WINDOW_STEPS} steps (2 bars of 16th notes) long, got ${windows.steps}.`);
   }
-  if (windows.tracks !== OUTPUT_TRACKS) {
-    throw new TrainingDataError(`Training windows need ${OUTPUT_TRACKS} voices (melody, alto, tenor, bass), got ${windows.tracks}.`);
+  if (windows.tracks !== MODEL_TRACKS) {
+    throw new TrainingDataError(`Training windows need ${MODEL_TRACKS} voices (melody, alto, tenor, bass), got ${windows.tracks}.`);
   }
   const problem = windowsProblem(windows);
   if (problem?.kind === 'no-windows') {

@@ -8,13 +8,11 @@
  * The generator writes the hidden steps; in training they are the only steps its voice term asks for. A hidden mask
  * is one byte per (window, step, voice): 1 = hidden. Pure code, no tensors.
  */
-import { PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
+import { ACCOMPANIMENT_TRACKS, PITCHES, WINDOW_STEPS } from '../music/pianoRoll';
 import type { Uniform } from '../music/random';
 
-/** Accompaniment voices a generator with voice context reads and writes. */
-export const CONTEXT_VOICES = 3;
 /** Input planes of a generator with voice context: melody, three voices, three hidden masks. */
-export const CONTEXT_CHANNELS = 1 + 2 * CONTEXT_VOICES;
+export const CONTEXT_CHANNELS = 1 + 2 * ACCOMPANIMENT_TRACKS;
 
 /** The generator's input planes for a model of these settings: 1 (melody only) or CONTEXT_CHANNELS. */
 export function generatorInputChannels(voiceContext: boolean): number {
@@ -28,7 +26,7 @@ export function generatorInputChannels(voiceContext: boolean): number {
  * probability per window drawn from [0.05, 0.95] (rewriting scattered steps).
  */
 export function trainingMasks(uniform: Uniform, count: number): Uint8Array {
-  const size = WINDOW_STEPS * CONTEXT_VOICES;
+  const size = WINDOW_STEPS * ACCOMPANIMENT_TRACKS;
   const masks = new Uint8Array(count * size);
   for (let w = 0; w < count; w++) {
     const mask = masks.subarray(w * size, (w + 1) * size);
@@ -36,8 +34,8 @@ export function trainingMasks(uniform: Uniform, count: number): Uint8Array {
     if (kind < 0.25) {
       mask.fill(1);
     } else if (kind < 0.5) {
-      const voice = Math.min(CONTEXT_VOICES - 1, Math.floor(uniform() * CONTEXT_VOICES));
-      for (let t = 0; t < WINDOW_STEPS; t++) mask[t * CONTEXT_VOICES + voice] = 1;
+      const voice = Math.min(ACCOMPANIMENT_TRACKS - 1, Math.floor(uniform() * ACCOMPANIMENT_TRACKS));
+      for (let t = 0; t < WINDOW_STEPS; t++) mask[t * ACCOMPANIMENT_TRACKS + voice] = 1;
     } else {
       const rate = 0.05 + 0.9 * uniform();
       for (let cell = 0; cell < size; cell++) mask[cell] = uniform() < rate ? 1 : 0;
@@ -56,13 +54,13 @@ export function contextFromWindows(data: ArrayLike<number>, count: number, masks
   const out = new Float32Array(count * WINDOW_STEPS * PITCHES * CONTEXT_CHANNELS);
   for (let row = 0; row < count * WINDOW_STEPS; row++) {
     for (let p = 0; p < PITCHES; p++) {
-      const from = (row * PITCHES + p) * (CONTEXT_VOICES + 1);
+      const from = (row * PITCHES + p) * (ACCOMPANIMENT_TRACKS + 1);
       const to = (row * PITCHES + p) * CONTEXT_CHANNELS;
       out[to] = data[from];
-      for (let v = 0; v < CONTEXT_VOICES; v++) {
-        const hidden = masks[row * CONTEXT_VOICES + v];
+      for (let v = 0; v < ACCOMPANIMENT_TRACKS; v++) {
+        const hidden = masks[row * ACCOMPANIMENT_TRACKS + v];
         out[to + 1 + v] = hidden ? 0 : data[from + 1 + v];
-        out[to + 1 + CONTEXT_VOICES + v] = hidden;
+        out[to + 1 + ACCOMPANIMENT_TRACKS + v] = hidden;
       }
     }
   }
@@ -88,10 +86,10 @@ export function contextWindows(
       for (let p = 0; p < PITCHES; p++) {
         const to = ((w * WINDOW_STEPS + t) * PITCHES + p) * CONTEXT_CHANNELS;
         out[to] = melody[(w * WINDOW_STEPS + t) * PITCHES + p];
-        for (let v = 0; v < CONTEXT_VOICES; v++) {
-          const isHidden = step >= steps || hidden[step * CONTEXT_VOICES + v] === 1;
-          out[to + 1 + v] = isHidden ? 0 : voices[(step * PITCHES + p) * CONTEXT_VOICES + v] ? 1 : -1;
-          out[to + 1 + CONTEXT_VOICES + v] = isHidden ? 1 : 0;
+        for (let v = 0; v < ACCOMPANIMENT_TRACKS; v++) {
+          const isHidden = step >= steps || hidden[step * ACCOMPANIMENT_TRACKS + v] === 1;
+          out[to + 1 + v] = isHidden ? 0 : voices[(step * PITCHES + p) * ACCOMPANIMENT_TRACKS + v] ? 1 : -1;
+          out[to + 1 + ACCOMPANIMENT_TRACKS + v] = isHidden ? 1 : 0;
         }
       }
     }

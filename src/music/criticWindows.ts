@@ -6,10 +6,8 @@
  * where the pitch changes or after a rest), so that no classifier can tell a system from Bach by a detail of
  * notation that the data does not have (a repeated note, a second pitch in one voice).
  */
-import { WINDOW_STEPS, PITCHES, type PianoRoll } from './pianoRoll';
+import { MODEL_TRACKS, WINDOW_STEPS, PITCHES, type PianoRoll } from './pianoRoll';
 
-/** The voices of a chorale, soprano to bass: track i of a roll is voice i. */
-export const CRITIC_VOICES = 4;
 /** Steps between window starts: one bar, so every bar is seen in two windows, as the generator sees it. */
 export const CRITIC_HOP_STEPS = 16;
 /** The window: two bars of 16th notes, the generator's own window. */
@@ -33,9 +31,9 @@ export type CriticView = (typeof CRITIC_VIEWS)[number];
 export function viewChannels(view: CriticView): number {
   switch (view) {
     case 'full':
-      return CRITIC_VOICES * (CRITIC_PITCH_SPAN + 1);
+      return MODEL_TRACKS * (CRITIC_PITCH_SPAN + 1);
     case 'rhythm':
-      return CRITIC_VOICES * 2;
+      return MODEL_TRACKS * 2;
     case 'pitch_classes':
       return 12;
     case 'bass':
@@ -52,13 +50,13 @@ export interface VoiceLines {
 /** The voice lines of a roll's first four tracks: each track's highest sounding pitch per step, or a rest. */
 export function voiceLines(roll: PianoRoll): VoiceLines {
   const tracks = roll.tracks.length;
-  if (tracks < CRITIC_VOICES) throw new RangeError(`the critic test reads four voices; this roll has ${tracks} track(s)`);
-  const pitch = new Int16Array(roll.steps * CRITIC_VOICES).fill(-1);
+  if (tracks < MODEL_TRACKS) throw new RangeError(`the critic test reads four voices; this roll has ${tracks} track(s)`);
+  const pitch = new Int16Array(roll.steps * MODEL_TRACKS).fill(-1);
   for (let step = 0; step < roll.steps; step++) {
-    for (let voice = 0; voice < CRITIC_VOICES; voice++) {
+    for (let voice = 0; voice < MODEL_TRACKS; voice++) {
       for (let p = PITCHES - 1; p >= 0; p--) {
         if (roll.active[(step * PITCHES + p) * tracks + voice] === 1) {
-          pitch[step * CRITIC_VOICES + voice] = p;
+          pitch[step * MODEL_TRACKS + voice] = p;
           break;
         }
       }
@@ -72,7 +70,7 @@ export function criticWindowStarts(lines: VoiceLines): number[] {
   const starts: number[] = [];
   for (let start = 0; start + CRITIC_WINDOW_STEPS <= lines.steps; start += CRITIC_HOP_STEPS) {
     let sounds = false;
-    for (let step = start; step < start + CRITIC_WINDOW_STEPS && !sounds; step++) sounds = lines.pitch[step * CRITIC_VOICES] >= 0;
+    for (let step = start; step < start + CRITIC_WINDOW_STEPS && !sounds; step++) sounds = lines.pitch[step * MODEL_TRACKS] >= 0;
     if (sounds) starts.push(start);
   }
   return starts;
@@ -100,21 +98,21 @@ export function writeWindowFeatures(
   for (let t = 0; t < CRITIC_WINDOW_STEPS; t++) {
     const step = start + t;
     const row = offset + t * channels;
-    for (let voice = 0; voice < CRITIC_VOICES; voice++) {
-      const p = lines.pitch[step * CRITIC_VOICES + voice];
+    for (let voice = 0; voice < MODEL_TRACKS; voice++) {
+      const p = lines.pitch[step * MODEL_TRACKS + voice];
       switch (view) {
         case 'full':
           out[row + voice * planes + (p < 0 ? CRITIC_PITCH_SPAN : pitchPlane(p, shift))] = 1;
           break;
         case 'rhythm':
           if (p < 0) out[row + voice * 2 + 1] = 1;
-          else if (step === 0 || lines.pitch[(step - 1) * CRITIC_VOICES + voice] !== p) out[row + voice * 2] = 1;
+          else if (step === 0 || lines.pitch[(step - 1) * MODEL_TRACKS + voice] !== p) out[row + voice * 2] = 1;
           break;
         case 'pitch_classes':
           if (p >= 0) out[row + ((((p + shift) % 12) + 12) % 12)] = 1;
           break;
         case 'bass':
-          if (voice === CRITIC_VOICES - 1) out[row + (p < 0 ? CRITIC_PITCH_SPAN : pitchPlane(p, shift))] = 1;
+          if (voice === MODEL_TRACKS - 1) out[row + (p < 0 ? CRITIC_PITCH_SPAN : pitchPlane(p, shift))] = 1;
           break;
       }
     }

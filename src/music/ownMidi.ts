@@ -17,11 +17,8 @@ import { MidiInputError } from './errors';
 import { midiToRoll, type ParsedMidi } from './midiIn';
 import { instrumentName } from './midiTracks';
 import { topLine, trimLeadingEmptyBars } from './melody';
-import { createRoll, type PianoRoll, type TrackInfo, type TrainingWindows } from './pianoRoll';
+import { ACCOMPANIMENT_TRACKS, createRoll, type PianoRoll, type TrackInfo, type TrainingWindows } from './pianoRoll';
 import { buildTrainingWindows, stackTracks, type TrainingWindowOptions } from './windows';
-
-/** Accompaniment tracks of a training roll: the model writes four tracks, the melody and three more. */
-export const ACCOMPANIMENT_TRACKS = 3;
 
 /** Which tracks of a file play which part. */
 export interface TrackRoles {

@@ -14,6 +14,12 @@ export const PITCHES = 128;
 export const DEFAULT_STEPS_PER_BEAT = 4;
 /** The model's window: 2 bars of 4/4 at 4 steps per beat. */
 export const WINDOW_STEPS = 32;
+
+/** Tracks the model writes under the melody: a chorale's alto, tenor and bass, or three tracks of the user's own music. */
+export const ACCOMPANIMENT_TRACKS = 3;
+/** Tracks of a training window and of the model's output: the melody, then the accompaniment. */
+export const MODEL_TRACKS = 1 + ACCOMPANIMENT_TRACKS;
+
 /** General MIDI program numbers are 0..127; drums live on channel 10 and have no program. */
 export type GmProgram = number;
 

@@ -16,7 +16,8 @@ import { openDB } from 'idb';
 import { GanEngine } from '../model/gan';
 import type { ReplicatedTraining } from '../model/parallel/replicas';
 import type { ModelWidth } from '../music/constants';
-import { PITCHES, WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll';
+import { MODEL_TRACKS, PITCHES, WINDOW_STEPS, type TrainingWindows } from '../music/pianoRoll';
+import { VOICE_LABELS } from '../music/voices';
 import { BACKEND_ORDER, type BackendName, type BackendRate, type EngineChoiceHow } from '../protocol/messages';
 import { activeWasmThreads, probeBackend } from './backendStart';
 import { NoBackendError } from './errors';
@@ -71,9 +72,9 @@ export const PROBE_BATCH = 2;
 
 /** `count` random -1/+1 training windows (about as dense as chorale voices; random rolls cost the same to train on). */
 function probeWindows(count: number): TrainingWindows {
-  const data = new Int8Array(count * WINDOW_STEPS * PITCHES * 4).fill(-1);
+  const data = new Int8Array(count * WINDOW_STEPS * PITCHES * MODEL_TRACKS).fill(-1);
   for (let i = 0; i < data.length; i += 37) data[i] = 1;
-  return { count, steps: WINDOW_STEPS, tracks: 4, data, trackNames: ['Soprano', 'Alto', 'Tenor', 'Bass'] };
+  return { count, steps: WINDOW_STEPS, tracks: MODEL_TRACKS, data, trackNames: [...VOICE_LABELS] };
 }
 
 /**

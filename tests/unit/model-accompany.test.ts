@@ -2,7 +2,7 @@ import '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { joinWindows, melodyActive, octaveShiftIntoRange, windowNoise, windowStarts } from '../../src/model/generate/windows';
 import { decodeVoices, HOLD_MARGIN } from '../../src/model/generate/decoding';
-import { ACCOMPANIMENT_TRACKS, placeInUserRegister } from '../../src/model/generate/placement';
+import { CHORALE_TRACKS, placeInUserRegister } from '../../src/model/generate/placement';
 import { intoModelRegister } from '../../src/model/generate/scores';
 import { GanEngine } from '../../src/model/gan';
 import { DEFAULT_GENERATION_OPTIONS, type DecodeMode } from '../../src/protocol/generation';
@@ -29,7 +29,7 @@ describe('accompany', () => {
     expect([result.tempoBpm, result.stepsPerBeat, result.beatsPerBar]).toEqual([96, 4, 4]);
     expect(result.tracks.map((t) => t.name)).toEqual(['Melody', 'Alto', 'Tenor', 'Bass']);
     expect(result.tracks[0].program).toBe(73);
-    expect(result.tracks.slice(1)).toEqual(ACCOMPANIMENT_TRACKS);
+    expect(result.tracks.slice(1)).toEqual(CHORALE_TRACKS);
     const melodyCells = (array: Uint8Array | null, trackCount: number) =>
       Array.from({ length: melody.steps * PITCHES }, (_, cell) => (array ? array[cell * trackCount] : -1));
     expect(melodyCells(result.active, 4)).toEqual(melodyCells(melody.active, 1));

@@ -6,10 +6,10 @@ import { decodeVoices } from '../../src/model/generate/decoding';
 import { checkedOptions, describeReport, generate } from '../../src/model/generate/pipeline';
 import { placeInUserRegister } from '../../src/model/generate/placement';
 import { intoModelRegister, voiceScores } from '../../src/model/generate/scores';
-import { VOICES, type Candidate } from '../../src/model/generate/types';
+import { type Candidate } from '../../src/model/generate/types';
 import { windowStarts } from '../../src/model/generate/windows';
-import { OUTPUT_TRACKS } from '../../src/model/networks';
-import { PITCHES, WINDOW_STEPS } from '../../src/music/pianoRoll';
+
+import { MODEL_TRACKS, ACCOMPANIMENT_TRACKS, PITCHES, WINDOW_STEPS } from '../../src/music/pianoRoll';
 import { DEFAULT_GENERATION_OPTIONS, GenerationOptionsError } from '../../src/protocol/generation';
 import { melodyRoll, tinyConfig, useCpu } from './model-fixtures';
 import { useWasm } from './wasm-fixtures';
@@ -110,15 +110,17 @@ describe('the choice among candidates', () => {
     const decoded = await Promise.all(candidates);
     const starts = windowStarts(melody.steps, options.join);
     const windows = candidateWindows(decoded, input, starts);
-    const windowSize = WINDOW_STEPS * PITCHES * OUTPUT_TRACKS;
+    const windowSize = WINDOW_STEPS * PITCHES * MODEL_TRACKS;
     expect(windows.length).toBe(2 * starts.length * windowSize);
     // Track 0 is the melody in the model's register; tracks 1..3 the candidate's voices.
     const step = 5;
     const melodyPitch = input.top[step];
-    expect(windows[(step * PITCHES + melodyPitch) * OUTPUT_TRACKS]).toBe(1);
+    expect(windows[(step * PITCHES + melodyPitch) * MODEL_TRACKS]).toBe(1);
     for (let q = 0; q < PITCHES; q++) {
-      for (let v = 0; v < VOICES; v++) {
-        expect(windows[(step * PITCHES + q) * OUTPUT_TRACKS + v + 1]).toBe(decoded[0].voices[(step * PITCHES + q) * VOICES + v] ? 1 : -1);
+      for (let v = 0; v < ACCOMPANIMENT_TRACKS; v++) {
+        expect(windows[(step * PITCHES + q) * MODEL_TRACKS + v + 1]).toBe(
+          decoded[0].voices[(step * PITCHES + q) * ACCOMPANIMENT_TRACKS + v] ? 1 : -1,
+        );
       }
     }
     const perWindow = await engine.criticScores(windows);

@@ -6,13 +6,13 @@ import { candidateSeeds } from '../../src/model/generate/choice';
 import { describeReport, generate } from '../../src/model/generate/pipeline';
 import { intoModelRegister } from '../../src/model/generate/scores';
 import { bestBlocks, candidateLines, joinBlocks, stitchCandidates, stitchWindows } from '../../src/model/generate/stitch';
-import { VOICES, type Candidate } from '../../src/model/generate/types';
+import { type Candidate } from '../../src/model/generate/types';
 import { exportModel, importModel } from '../../src/model/io';
 import { ModelFileError } from '../../src/model/errors';
 import { STYLE_CRITIC_DESIGN, STYLE_CRITIC_VIEW } from '../../src/model/styleCritic';
 import { WindowClassifier, type ClassifierWindow } from '../../src/model/windowClassifier';
 import { createUniform } from '../../src/music/random';
-import { PITCHES } from '../../src/music/pianoRoll';
+import { ACCOMPANIMENT_TRACKS, PITCHES } from '../../src/music/pianoRoll';
 import { melodyRoll, tinyConfig, useCpu } from './model-fixtures';
 import { useWasm } from './wasm-fixtures';
 
@@ -21,8 +21,8 @@ afterAll(useCpu);
 
 /** A candidate whose three voices hold `pitches[v]` at every step. */
 function holding(steps: number, pitches: [number, number, number], seed = 0): Candidate {
-  const voices = new Uint8Array(steps * PITCHES * VOICES);
-  for (let step = 0; step < steps; step++) pitches.forEach((p, v) => (voices[(step * PITCHES + p) * VOICES + v] = 1));
+  const voices = new Uint8Array(steps * PITCHES * ACCOMPANIMENT_TRACKS);
+  for (let step = 0; step < steps; step++) pitches.forEach((p, v) => (voices[(step * PITCHES + p) * ACCOMPANIMENT_TRACKS + v] = 1));
   return { seed, voices };
 }
 
@@ -89,7 +89,7 @@ describe('stitching candidates', () => {
     // One candidate, or a melody shorter than a window: the first candidate as it is, nothing scored.
     const short = intoModelRegister(melodyRoll(20, 72));
     const kept = await stitchCandidates(
-      candidates.map((c) => ({ ...c, voices: c.voices.subarray(0, 20 * PITCHES * VOICES) })),
+      candidates.map((c) => ({ ...c, voices: c.voices.subarray(0, 20 * PITCHES * ACCOMPANIMENT_TRACKS) })),
       short,
       scorer,
     );

@@ -2,8 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { CONSONANT_MASK, UPPER_CONSONANT_MASK, intervalClass, isConsonant, isParallelMotion } from '../../src/music/intervals';
 import { ACCOMPANIMENT_VOICES, VOICE_LABELS, VOICE_RANGES, VOICES, inVoiceRange, rangePairs, voiceLabel } from '../../src/music/voices';
+import { ACCOMPANIMENT_TRACKS, MODEL_TRACKS } from '../../src/music/pianoRoll';
 
 describe('voices', () => {
+  it('are the tracks the model writes: the melody on top, one track per accompaniment voice', () => {
+    expect(VOICES).toHaveLength(MODEL_TRACKS);
+    expect(ACCOMPANIMENT_VOICES).toEqual(VOICES.slice(1));
+    expect(ACCOMPANIMENT_VOICES).toHaveLength(ACCOMPANIMENT_TRACKS);
+  });
+
   it('names the four voices top down and gives each its range over the chorales', () => {
     expect(VOICES).toEqual(['soprano', 'alto', 'tenor', 'bass']);
     expect(ACCOMPANIMENT_VOICES).toEqual(VOICES.slice(1));

@@ -3,11 +3,11 @@
  * candidates (higher is better); the critic's scorer reads each candidate as the critic reads a training window,
  * in the model's register. A single candidate is kept without scoring.
  */
-import { PITCHES, WINDOW_STEPS } from '../../music/pianoRoll';
+import { MODEL_TRACKS, ACCOMPANIMENT_TRACKS, PITCHES, WINDOW_STEPS } from '../../music/pianoRoll';
 import { mixSeed } from '../../music/random';
 import type { GenerationOptions } from '../../protocol/generation';
-import { OUTPUT_TRACKS } from '../networks';
-import { VOICES, type Candidate, type GenerationNetworks, type ModelMelody } from './types';
+
+import { type Candidate, type GenerationNetworks, type ModelMelody } from './types';
 import { windowStarts } from './windows';
 
 /** Mixed into a seed for the seeds of its further candidates, so that seed s + 1 does not share s's candidates. */
@@ -36,17 +36,18 @@ export type CandidateScorer = (candidates: readonly Candidate[]) => Promise<numb
 /** The candidates' 4-track windows [n, 32, 128, 4] of -1/+1 (the melody on track 0), as the critic reads them. */
 export function candidateWindows(candidates: readonly Candidate[], input: ModelMelody, starts: readonly number[]): Int8Array {
   const steps = input.melody.steps;
-  const windowSize = WINDOW_STEPS * PITCHES * OUTPUT_TRACKS;
+  const windowSize = WINDOW_STEPS * PITCHES * MODEL_TRACKS;
   const data = new Int8Array(candidates.length * starts.length * windowSize).fill(-1);
   candidates.forEach((candidate, c) => {
     starts.forEach((start, w) => {
       const base = (c * starts.length + w) * windowSize;
       for (let t = 0; t < WINDOW_STEPS && start + t < steps; t++) {
         for (let q = 0; q < PITCHES; q++) {
-          const cell = base + (t * PITCHES + q) * OUTPUT_TRACKS;
+          const cell = base + (t * PITCHES + q) * MODEL_TRACKS;
           const p = q - input.shift;
           if (p >= 0 && p < PITCHES && input.active[(start + t) * PITCHES + p]) data[cell] = 1;
-          for (let v = 0; v < VOICES; v++) if (candidate.voices[((start + t) * PITCHES + q) * VOICES + v]) data[cell + v + 1] = 1;
+          for (let v = 0; v < ACCOMPANIMENT_TRACKS; v++)
+            if (candidate.voices[((start + t) * PITCHES + q) * ACCOMPANIMENT_TRACKS + v]) data[cell + v + 1] = 1;
         }
       }
     });

@@ -19,9 +19,9 @@
 import { isConsonant } from '../../music/intervals';
 import { estimateRollKey, scaleMask } from '../../music/keys';
 import { barPosition, type DataProfile, type TrackProfile } from '../../music/dataProfile';
-import { PITCHES, type PianoRoll } from '../../music/pianoRoll';
-import { OUTPUT_TRACKS } from '../networks';
-import { VOICES, type Candidate, type ModelMelody } from './types';
+import { MODEL_TRACKS, ACCOMPANIMENT_TRACKS, PITCHES, type PianoRoll } from '../../music/pianoRoll';
+
+import { type Candidate, type ModelMelody } from './types';
 
 /** Bonus, on the tanh scale of the scores, for a pitch in the melody's key. */
 export const KEY_BONUS = 0.25;
@@ -59,8 +59,8 @@ function soundingAt(input: ModelMelody, voices: Uint8Array, step: number, v: num
   const heard: number[] = [];
   if (input.top[step] >= 0) heard.push(input.top[step]);
   for (let q = 0; q < PITCHES; q++) {
-    for (let other = 0; other < VOICES; other++) {
-      if (other !== v && voices[(step * PITCHES + q) * VOICES + other]) heard.push(q);
+    for (let other = 0; other < ACCOMPANIMENT_TRACKS; other++) {
+      if (other !== v && voices[(step * PITCHES + q) * ACCOMPANIMENT_TRACKS + other]) heard.push(q);
     }
   }
   return heard;
@@ -88,7 +88,7 @@ function decodeMelodic(
     const end = Math.min(steps, start + length);
     const mean = new Float64Array(PITCHES);
     for (let step = start; step < end; step++) {
-      for (let q = low; q <= high; q++) mean[q] += scores[(step * PITCHES + q) * OUTPUT_TRACKS + v + 1];
+      for (let q = low; q <= high; q++) mean[q] += scores[(step * PITCHES + q) * MODEL_TRACKS + v + 1];
     }
     const heard = soundingAt(input, voices, start, v);
     const ranked: number[] = [];
@@ -119,8 +119,8 @@ function decodeMelodic(
       if (chord.every((c) => Math.abs(c - q) >= CHORD_GAP && isConsonant(c, q, true))) chord.push(q);
     }
     for (const q of chord) {
-      onsets[(segment.start * PITCHES + q) * VOICES + v] = 1;
-      for (let step = segment.start; step < segment.end; step++) voices[(step * PITCHES + q) * VOICES + v] = 1;
+      onsets[(segment.start * PITCHES + q) * ACCOMPANIMENT_TRACKS + v] = 1;
+      for (let step = segment.start; step < segment.end; step++) voices[(step * PITCHES + q) * ACCOMPANIMENT_TRACKS + v] = 1;
     }
   }
 }
@@ -139,11 +139,11 @@ function decodeDrums(
     const rhythm = rhythmBonus(pattern);
     const values: number[] = [];
     for (let step = 0; step < steps; step++)
-      values.push(scores[(step * PITCHES + pitch) * OUTPUT_TRACKS + v + 1] + rhythm[barPosition(step, melody)]);
+      values.push(scores[(step * PITCHES + pitch) * MODEL_TRACKS + v + 1] + rhythm[barPosition(step, melody)]);
     const threshold = quantile(values, 1 - hitRate);
     for (let step = 0; step < steps; step++) {
       if (values[step] <= threshold) continue;
-      const cell = (step * PITCHES + pitch) * VOICES + v;
+      const cell = (step * PITCHES + pitch) * ACCOMPANIMENT_TRACKS + v;
       voices[cell] = 1;
       onsets[cell] = 1;
     }
@@ -153,11 +153,11 @@ function decodeDrums(
 /** Decodes `scores` ([steps, 128, 4] raw tanh outputs in the model's register) as `profile`'s data writes. */
 export function decodeForData(scores: Float32Array, input: ModelMelody, seed: number, profile: DataProfile): Candidate {
   const steps = input.melody.steps;
-  const voices = new Uint8Array(steps * PITCHES * VOICES);
-  const onsets = new Uint8Array(steps * PITCHES * VOICES);
+  const voices = new Uint8Array(steps * PITCHES * ACCOMPANIMENT_TRACKS);
+  const onsets = new Uint8Array(steps * PITCHES * ACCOMPANIMENT_TRACKS);
   const key = estimateRollKey(input.melody, [0]);
   const keyMask = key ? scaleMask(key) : 0;
-  const tracks = profile.tracks.slice(0, VOICES);
+  const tracks = profile.tracks.slice(0, ACCOMPANIMENT_TRACKS);
   // Drums first (they sound with nothing), then the melodic tracks from the lowest up, each consonant with those below.
   const order = tracks
     .map((_, v) => v)

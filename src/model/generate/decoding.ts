@@ -11,14 +11,14 @@
  * around them (a locked voice has one candidate per slot), the others decode as usual and keep the locked cells.
  */
 import { pitchClassHistogram } from '../../music/keys';
-import { PITCHES } from '../../music/pianoRoll';
+import { MODEL_TRACKS, ACCOMPANIMENT_TRACKS, PITCHES } from '../../music/pianoRoll';
 import type { DataProfile } from '../../music/dataProfile';
 import { GenerationOptionsError, type DecodeMode, type GenerationOptions } from '../../protocol/generation';
 import { decodeForData } from './dataDecoding';
 import { decodeChorale, DEFAULT_DECODE_OPTIONS, LEARNED_DECODE_OPTIONS, type ChoraleDecodeOptions } from '../decode';
-import { OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from '../networks';
+import { VOICE_LOGIT_SCALE } from '../networks';
 import { fixedLines, keepLocked, type ModelLock } from './lock';
-import { pitchCells, VOICES, type Candidate, type ModelMelody } from './types';
+import { pitchCells, type Candidate, type ModelMelody } from './types';
 
 /**
  * Score margin by which another pitch must beat the note a voice is holding to replace it: without it, two
@@ -48,7 +48,7 @@ export function checkDecodingOptions(options: GenerationOptions): void {
 /** One step of one voice (1..3 in `scores`): the cells above 0. */
 function thresholded(scores: Float32Array, step: number, voice: number): Uint8Array {
   const sounding = new Uint8Array(PITCHES);
-  for (let q = 0; q < PITCHES; q++) sounding[q] = scores[(step * PITCHES + q) * OUTPUT_TRACKS + voice] > 0 ? 1 : 0;
+  for (let q = 0; q < PITCHES; q++) sounding[q] = scores[(step * PITCHES + q) * MODEL_TRACKS + voice] > 0 ? 1 : 0;
   return sounding;
 }
 
@@ -58,14 +58,14 @@ function singleNote(scores: Float32Array, step: number, voice: number, held: num
   let best = -1;
   let bestScore = 0;
   for (let q = 0; q < PITCHES; q++) {
-    const score = scores[(step * PITCHES + q) * OUTPUT_TRACKS + voice];
+    const score = scores[(step * PITCHES + q) * MODEL_TRACKS + voice];
     if (score > bestScore) {
       bestScore = score;
       best = q;
     }
   }
   if (held >= 0 && best !== held) {
-    const heldScore = scores[(step * PITCHES + held) * OUTPUT_TRACKS + voice];
+    const heldScore = scores[(step * PITCHES + held) * MODEL_TRACKS + voice];
     if (heldScore > 0 && heldScore + HOLD_MARGIN >= bestScore) best = held;
   }
   if (best >= 0) sounding[best] = 1;
@@ -118,7 +118,7 @@ function decodeFree(
   }
   if (mode === 'chorale') {
     const lines = decodeChorale(scores, input.top, {
-      tracks: OUTPUT_TRACKS,
+      tracks: MODEL_TRACKS,
       stepsPerBeat: melody.stepsPerBeat,
       melodyChroma: pitchClassHistogram(melody, [0]),
       logitScale: VOICE_LOGIT_SCALE,
@@ -128,13 +128,13 @@ function decodeFree(
     });
     return { seed, voices: pitchCells(lines, steps) };
   }
-  const voices = new Uint8Array(steps * PITCHES * VOICES);
-  for (let v = 0; v < VOICES; v++) {
+  const voices = new Uint8Array(steps * PITCHES * ACCOMPANIMENT_TRACKS);
+  for (let v = 0; v < ACCOMPANIMENT_TRACKS; v++) {
     let held = -1;
     for (let step = 0; step < steps; step++) {
       const sounding = mode === 'single' ? singleNote(scores, step, v + 1, held) : thresholded(scores, step, v + 1);
       held = sounding.indexOf(1);
-      for (let q = 0; q < PITCHES; q++) if (sounding[q]) voices[(step * PITCHES + q) * VOICES + v] = 1;
+      for (let q = 0; q < PITCHES; q++) if (sounding[q]) voices[(step * PITCHES + q) * ACCOMPANIMENT_TRACKS + v] = 1;
     }
   }
   return { seed, voices };

@@ -14,7 +14,7 @@
  * voice rests (the melody rests) are never rewritten, nor are locked cells. After the last step, 16th-note passing and
  * neighbour tones are added at Bach's rate (ornaments.ts), as the learned chorale decoding adds them.
  */
-import { PITCHES } from '../../music/pianoRoll';
+import { MODEL_TRACKS, ACCOMPANIMENT_TRACKS, PITCHES } from '../../music/pianoRoll';
 import { createUniform, seedStream, type Uniform } from '../../music/random';
 import { ACCOMPANIMENT_VOICES, rangePairs } from '../../music/voices';
 import { samplePath, type Lattice } from '../lattice';
@@ -23,8 +23,8 @@ import bachStatistics from '../bachStatistics.json';
 import { addOrnaments } from '../ornaments';
 import { estimateKey, scaleMask } from '../../music/keys';
 import { intervalIndex, MAX_INTERVAL, sonorityMask, type VoiceStatistics } from '../../music/voiceStatistics';
-import { BOTTLENECK_PITCHES, OUTPUT_TRACKS, VOICE_LOGIT_SCALE } from '../networks';
-import { CONTEXT_CHANNELS, CONTEXT_VOICES, contextWindows } from '../voiceContext';
+import { BOTTLENECK_PITCHES, VOICE_LOGIT_SCALE } from '../networks';
+import { CONTEXT_CHANNELS, contextWindows } from '../voiceContext';
 import type { DataProfile } from '../../music/dataProfile';
 import type { GenerationOptions } from '../../protocol/generation';
 import { decodeModeFor } from './decoding';
@@ -119,11 +119,12 @@ function hiddenCells(
   blockSteps: number,
   free: (step: number, v: number) => boolean,
 ): Uint8Array {
-  const hidden = new Uint8Array(steps * CONTEXT_VOICES);
-  for (let v = 0; v < CONTEXT_VOICES; v++) {
+  const hidden = new Uint8Array(steps * ACCOMPANIMENT_TRACKS);
+  for (let v = 0; v < ACCOMPANIMENT_TRACKS; v++) {
     for (let first = 0; first < steps; first += blockSteps) {
       if (uniform() >= rate) continue;
-      for (let step = first; step < Math.min(steps, first + blockSteps); step++) if (free(step, v)) hidden[step * CONTEXT_VOICES + v] = 1;
+      for (let step = first; step < Math.min(steps, first + blockSteps); step++)
+        if (free(step, v)) hidden[step * ACCOMPANIMENT_TRACKS + v] = 1;
     }
   }
   return hidden;
@@ -160,10 +161,10 @@ function redrawVoice(
   const [low, high] = RANGES[v];
   const states = high - low + 1;
   const above = v === 0 ? top : lines[v - 1];
-  const below = v + 1 < CONTEXT_VOICES ? lines[v + 1] : null;
+  const below = v + 1 < ACCOMPANIMENT_TRACKS ? lines[v + 1] : null;
   const others = [top, ...lines.filter((_, u) => u !== v)];
   const stats = choraleTables();
-  const isHidden = (slot: number) => hidden[slot * SLOT_STEPS * CONTEXT_VOICES + v] === 1;
+  const isHidden = (slot: number) => hidden[slot * SLOT_STEPS * ACCOMPANIMENT_TRACKS + v] === 1;
   const onBeat = (slot: number) => (slot * SLOT_STEPS) % STEPS_PER_BEAT === 0;
   let first = 0;
   while (first < slotCount) {
@@ -262,7 +263,7 @@ export async function gibbsRefine(
   const draws = createUniform(seedStream(seed, 'gibbsSampling'));
   const key = estimateKey(lineChroma([input.top, ...lines]))?.key ?? null;
   const keyMask = key ? scaleMask(key) : 0xfff;
-  const free = (step: number, v: number) => lines[v][step] >= 0 && !(lock && lock.locked[step * CONTEXT_VOICES + v]);
+  const free = (step: number, v: number) => lines[v][step] >= 0 && !(lock && lock.locked[step * ACCOMPANIMENT_TRACKS + v]);
   for (let k = 0; k < settings.steps; k++) {
     const progress = settings.steps > 1 ? k / (settings.steps - 1) : 1;
     const rate = settings.startRate + (settings.endRate - settings.startRate) * progress;
@@ -271,9 +272,9 @@ export async function gibbsRefine(
     const context = contextWindows(melody, pitchCells(lines, steps), hidden, starts, steps);
     const noise = windowNoise(seedStream(seed, 'gibbsSampling', k), starts, networks.noiseChannels, BOTTLENECK_PITCHES);
     const scores = joinWindows(await networks.generateWindows(context, noise), starts, steps);
-    const logProbs = logProbabilities(scores, steps, OUTPUT_TRACKS, VOICE_LOGIT_SCALE);
-    for (let v = 0; v < CONTEXT_VOICES; v++) {
-      const logp = (step: number, q: number): number => logProbs[(step * CONTEXT_VOICES + v) * PITCHES + q];
+    const logProbs = logProbabilities(scores, steps, MODEL_TRACKS, VOICE_LOGIT_SCALE);
+    for (let v = 0; v < ACCOMPANIMENT_TRACKS; v++) {
+      const logp = (step: number, q: number): number => logProbs[(step * ACCOMPANIMENT_TRACKS + v) * PITCHES + q];
       redrawVoice(v, lines, input.top, hidden, free, logp, keyMask, settings, draws);
     }
   }

@@ -8,12 +8,12 @@
  * is lengthened.
  */
 import type { AccompanimentLock } from '../../music/locks';
-import { PITCHES, createRoll, sameGrid, type PianoRoll, type TrackInfo } from '../../music/pianoRoll';
+import { ACCOMPANIMENT_TRACKS, PITCHES, createRoll, sameGrid, type PianoRoll, type TrackInfo } from '../../music/pianoRoll';
 import { ACCOMPANIMENT_PROGRAMS, ACCOMPANIMENT_VOICES, voiceLabel } from '../../music/voices';
-import { VOICES, type Candidate, type ModelMelody } from './types';
+import { type Candidate, type ModelMelody } from './types';
 
 /** Names and General MIDI programs of the accompaniment voices (the melody keeps its own program). */
-export const ACCOMPANIMENT_TRACKS: readonly TrackInfo[] = ACCOMPANIMENT_VOICES.map((voice) => ({
+export const CHORALE_TRACKS: readonly TrackInfo[] = ACCOMPANIMENT_VOICES.map((voice) => ({
   name: voiceLabel(voice),
   program: ACCOMPANIMENT_PROGRAMS[voice],
   isDrum: false,
@@ -29,14 +29,14 @@ const ACCOMPANIMENT_VELOCITY_RATIO = 0.85;
 export function placeInUserRegister(
   candidate: Candidate,
   input: ModelMelody,
-  accompaniment: readonly TrackInfo[] = ACCOMPANIMENT_TRACKS,
+  accompaniment: readonly TrackInfo[] = CHORALE_TRACKS,
   lock: AccompanimentLock | null = null,
 ): PianoRoll {
   const { melody, shift } = input;
   const source = melody.tracks[0];
   const tracks: TrackInfo[] = [
     { name: 'Melody', program: source.program, isDrum: source.isDrum },
-    ...accompaniment.slice(0, VOICES).map((t) => ({ name: t.name, program: t.program, isDrum: t.isDrum })),
+    ...accompaniment.slice(0, ACCOMPANIMENT_TRACKS).map((t) => ({ name: t.name, program: t.program, isDrum: t.isDrum })),
   ];
   const out = createRoll(melody.steps, tracks, {
     ...sameGrid(melody),
@@ -69,17 +69,17 @@ export function placeInUserRegister(
     ? Math.max(1, Math.min(127, Math.round((ACCOMPANIMENT_VELOCITY_RATIO * velocitySum) / velocityCount)))
     : 0;
   const { voices } = candidate;
-  for (let v = 0; v < VOICES; v++) {
+  for (let v = 0; v < ACCOMPANIMENT_TRACKS; v++) {
     const move = tracks[v + 1].isDrum ? 0 : shift;
     for (let step = 0; step < melody.steps; step++) {
       for (let q = 0; q < PITCHES; q++) {
         const p = q - move;
-        const cell = (step * PITCHES + q) * VOICES + v;
+        const cell = (step * PITCHES + q) * ACCOMPANIMENT_TRACKS + v;
         if (!voices[cell] || p < 0 || p >= PITCHES) continue;
         const to = (step * PITCHES + p) * outTracks + v + 1;
         out.active[to] = 1;
-        const afterLock = lock !== null && step > 0 && lock.cells[(step - 1) * VOICES + v] === 1;
-        if (step === 0 || !voices[cell - PITCHES * VOICES] || candidate.onsets?.[cell] || afterLock) {
+        const afterLock = lock !== null && step > 0 && lock.cells[(step - 1) * ACCOMPANIMENT_TRACKS + v] === 1;
+        if (step === 0 || !voices[cell - PITCHES * ACCOMPANIMENT_TRACKS] || candidate.onsets?.[cell] || afterLock) {
           onsets[to] = 1;
           if (out.velocities && accompanimentVelocity) out.velocities[to] = accompanimentVelocity;
         }
@@ -96,8 +96,8 @@ function copyLocked(out: PianoRoll, lock: AccompanimentLock, velocity: number): 
   const tracks = out.tracks.length;
   const onsets = out.onsets as Uint8Array;
   for (let step = 0; step < out.steps; step++) {
-    for (let v = 0; v < VOICES; v++) {
-      if (!lock.cells[step * VOICES + v]) continue;
+    for (let v = 0; v < ACCOMPANIMENT_TRACKS; v++) {
+      if (!lock.cells[step * ACCOMPANIMENT_TRACKS + v]) continue;
       for (let p = 0; p < PITCHES; p++) {
         const i = (step * PITCHES + p) * tracks + v + 1;
         const sounding = roll.active[i] === 1;

@@ -3,8 +3,8 @@
  * with per-bar noise, run through the generator, and the windows' outputs joined into one [steps, 128, 4] grid
  * of raw tanh scores (tracks 1..3: alto, tenor, bass). See windows.ts for the joining.
  */
-import { PITCHES, type PianoRoll } from '../../music/pianoRoll';
-import { CONTEXT_VOICES, contextWindows } from '../voiceContext';
+import { ACCOMPANIMENT_TRACKS, PITCHES, type PianoRoll } from '../../music/pianoRoll';
+import { contextWindows } from '../voiceContext';
 import type { GenerationOptions } from '../../protocol/generation';
 import { BOTTLENECK_PITCHES } from '../networks';
 import type { GenerationNetworks, ModelMelody } from './types';
@@ -45,8 +45,8 @@ export async function voiceScores(
     (networks.inputChannels ?? 1) > 1
       ? contextWindows(
           melody,
-          new Uint8Array(steps * PITCHES * CONTEXT_VOICES),
-          new Uint8Array(steps * CONTEXT_VOICES).fill(1),
+          new Uint8Array(steps * PITCHES * ACCOMPANIMENT_TRACKS),
+          new Uint8Array(steps * ACCOMPANIMENT_TRACKS).fill(1),
           starts,
           steps,
         )

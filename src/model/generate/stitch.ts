@@ -5,10 +5,10 @@
  * for every pair of candidates, so the joins are judged too; a Viterbi pass over the blocks then picks the choice
  * whose windows sum to the lowest logit ("the system" least). Every candidate keeps the locks, so the result does.
  */
-import { CRITIC_HOP_STEPS, CRITIC_VOICES, CRITIC_WINDOW_STEPS, type VoiceLines } from '../../music/criticWindows';
-import { PITCHES } from '../../music/pianoRoll';
+import { CRITIC_HOP_STEPS, CRITIC_WINDOW_STEPS, type VoiceLines } from '../../music/criticWindows';
+import { MODEL_TRACKS, ACCOMPANIMENT_TRACKS, PITCHES } from '../../music/pianoRoll';
 import type { ClassifierWindow } from '../windowClassifier';
-import { candidatePitches, VOICES, type Candidate, type ModelMelody } from './types';
+import { candidatePitches, type Candidate, type ModelMelody } from './types';
 
 /** Reads windows: one probability of "not the training music" per window. */
 export type WindowScorer = (windows: readonly ClassifierWindow[]) => Promise<Float32Array>;
@@ -23,11 +23,11 @@ export interface Stitch {
 /** A candidate read as the critics read a chorale: the melody's top line, then each voice's highest pitch per step. */
 export function candidateLines(candidate: Candidate, input: ModelMelody): VoiceLines {
   const steps = input.melody.steps;
-  const pitch = new Int16Array(steps * CRITIC_VOICES).fill(-1);
+  const pitch = new Int16Array(steps * MODEL_TRACKS).fill(-1);
   const voices = candidatePitches(candidate.voices, steps);
   for (let step = 0; step < steps; step++) {
-    pitch[step * CRITIC_VOICES] = input.top[step];
-    for (let voice = 0; voice < VOICES; voice++) pitch[step * CRITIC_VOICES + voice + 1] = voices[voice][step];
+    pitch[step * MODEL_TRACKS] = input.top[step];
+    for (let voice = 0; voice < ACCOMPANIMENT_TRACKS; voice++) pitch[step * MODEL_TRACKS + voice + 1] = voices[voice][step];
   }
   return { steps, pitch };
 }
@@ -71,11 +71,11 @@ export function bestBlocks(pairCost: readonly Float64Array[], n: number): number
 
 /** The candidate made of each block of `blocks` taken from its candidate. */
 export function joinBlocks(candidates: readonly Candidate[], blocks: readonly number[], steps: number): Candidate {
-  const size = steps * PITCHES * VOICES;
+  const size = steps * PITCHES * ACCOMPANIMENT_TRACKS;
   const voices = new Uint8Array(size);
   const withOnsets = candidates.every((c) => c.onsets !== undefined);
   const onsets = withOnsets ? new Uint8Array(size) : undefined;
-  const row = PITCHES * VOICES;
+  const row = PITCHES * ACCOMPANIMENT_TRACKS;
   for (let step = 0; step < steps; step++) {
     const source = candidates[blocks[Math.min(blocks.length - 1, Math.floor(step / CRITIC_HOP_STEPS))]];
     voices.set(source.voices.subarray(step * row, (step + 1) * row), step * row);
@@ -93,12 +93,12 @@ export async function stitchCandidates(candidates: readonly Candidate[], input: 
   if (n === 1 || windows === 0) return { candidate: candidates[0], blocks: new Array<number>(windows + 1).fill(0) };
   const lines = candidates.map((c) => candidateLines(c, input));
   const pairs: ClassifierWindow[] = [];
-  const half = CRITIC_HOP_STEPS * CRITIC_VOICES;
+  const half = CRITIC_HOP_STEPS * MODEL_TRACKS;
   for (let w = 0; w < windows; w++) {
     const first = w * half;
     for (let a = 0; a < n; a++) {
       for (let b = 0; b < n; b++) {
-        const pitch = new Int16Array(CRITIC_WINDOW_STEPS * CRITIC_VOICES);
+        const pitch = new Int16Array(CRITIC_WINDOW_STEPS * MODEL_TRACKS);
         pitch.set(lines[a].pitch.subarray(first, first + half), 0);
         pitch.set(lines[b].pitch.subarray(first + half, first + 2 * half), half);
         pairs.push({ lines: { steps: CRITIC_WINDOW_STEPS, pitch }, start: 0, label: 1 });

@@ -1,6 +1,6 @@
 /** What the generation stages (src/model/generate/) hand each other. */
 import type { DataProfile } from '../../music/dataProfile';
-import { PITCHES, type PianoRoll } from '../../music/pianoRoll';
+import { ACCOMPANIMENT_TRACKS, PITCHES, type PianoRoll } from '../../music/pianoRoll';
 import type { StyleCritic } from '../styleCritic';
 
 /** What generation needs of the GAN: the generator's voice scores and the critic's judgement (GanEngine has both). */
@@ -37,14 +37,11 @@ export interface ModelMelody {
   top: Int16Array;
 }
 
-/** The accompaniment tracks the model writes: alto, tenor and bass for the chorales, the data's three tracks for own data. */
-export const VOICES = 3;
-
 /** One decoded accompaniment, in the model's register. */
 export interface Candidate {
   /** The seed of its noise and of its decoding's draws. */
   seed: number;
-  /** Sounding cells [steps x 128 x VOICES] of alto, tenor and bass: (step * 128 + pitch) * VOICES + voice. */
+  /** Sounding cells [steps x 128 x ACCOMPANIMENT_TRACKS] of alto, tenor and bass: (step * 128 + pitch) * ACCOMPANIMENT_TRACKS + voice. */
   voices: Uint8Array;
   /**
    * Attacks, in the same cells: a note that starts again where the one before it ends. Absent: every run of
@@ -55,20 +52,20 @@ export interface Candidate {
 
 /** Voice lines (per voice, per step: a pitch, -1 resting) as a candidate's sounding cells: candidatePitches undone. */
 export function pitchCells(lines: readonly Int16Array[], steps: number): Uint8Array {
-  const voices = new Uint8Array(steps * PITCHES * VOICES);
+  const voices = new Uint8Array(steps * PITCHES * ACCOMPANIMENT_TRACKS);
   lines.forEach((line, v) => {
-    for (let step = 0; step < steps; step++) if (line[step] >= 0) voices[(step * PITCHES + line[step]) * VOICES + v] = 1;
+    for (let step = 0; step < steps; step++) if (line[step] >= 0) voices[(step * PITCHES + line[step]) * ACCOMPANIMENT_TRACKS + v] = 1;
   });
   return voices;
 }
 
 /** Per voice, per step: the highest pitch a candidate's voice sounds (`voices` as in Candidate), -1 where it rests. */
 export function candidatePitches(voices: Uint8Array, steps: number): Int16Array[] {
-  return Array.from({ length: VOICES }, (_, v) => {
+  return Array.from({ length: ACCOMPANIMENT_TRACKS }, (_, v) => {
     const line = new Int16Array(steps).fill(-1);
     for (let step = 0; step < steps; step++) {
       for (let q = PITCHES - 1; q >= 0; q--) {
-        if (voices[(step * PITCHES + q) * VOICES + v]) {
+        if (voices[(step * PITCHES + q) * ACCOMPANIMENT_TRACKS + v]) {
           line[step] = q;
           break;
         }

@@ -11,10 +11,10 @@
  * A "bar" here is 16 steps, the half-window the network's bottleneck sees as one time position, whatever
  * the time signature.
  */
-import { PITCHES, WINDOW_STEPS, type PianoRoll } from '../../music/pianoRoll';
+import { MODEL_TRACKS, PITCHES, WINDOW_STEPS, type PianoRoll } from '../../music/pianoRoll';
 import type { JoinMode } from '../../protocol/generation';
 import { MelodyError } from '../errors';
-import { OUTPUT_TRACKS } from '../networks';
+
 import { createUniform, seedStream, truncatedNormal } from '../../music/random';
 import { VOICE_RANGES } from '../../music/voices';
 
@@ -145,7 +145,7 @@ export function windowNoise(seed: number, starts: number[], channels: number, bo
  * where two windows cover the same step.
  */
 export function joinWindows(outputs: Float32Array, starts: number[], steps: number): Float32Array {
-  const cellsPerStep = PITCHES * OUTPUT_TRACKS;
+  const cellsPerStep = PITCHES * MODEL_TRACKS;
   const sum = new Float32Array(steps * cellsPerStep);
   const weight = new Float32Array(steps);
   const covered = new Uint8Array(steps);
