@@ -3,6 +3,7 @@
  * music per system, voices sharing staves by `%%score`, notes spelled in the key, and chord symbols or Roman
  * numerals carried by an invisible voice so that they sit on the beat where the harmony changes.
  */
+import { isLocked, type AccompanimentLock } from './locks';
 import type { ScoreEvent, ScoreLayout } from './score';
 import { displayName, keyTonicName, signatureAlter, spellPitch, type SpelledPitch } from './spelling';
 
@@ -34,6 +35,15 @@ export interface AbcMark {
 export interface AbcScore {
   abc: string;
   marks: AbcMark[];
+}
+
+/**
+ * The marks of the accompaniment's notes that `lock` keeps, on the roll the layout was made from: a note (or the part
+ * of it after a bar line) is locked where it starts, as the roll's locks read; the melody and rests are never marked.
+ */
+export function lockedMarks(marks: readonly AbcMark[], lock: AccompanimentLock | null): AbcMark[] {
+  if (!lock) return [];
+  return marks.filter((m) => m.track >= 1 && m.pitches.length > 0 && isLocked(lock, m.startStep, m.track));
 }
 
 const ACCIDENTALS: Record<number, string> = { [-2]: '__', [-1]: '_', 0: '=', 1: '^', 2: '^^' };

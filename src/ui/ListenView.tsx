@@ -149,6 +149,7 @@ export function ListenView(props: Props) {
               positionKey={props.positionKey}
               onSeek={props.onSeek}
               editor={editor}
+              lock={lock}
             />
           </Suspense>
         </figure>

@@ -6,7 +6,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { renderAbc, type TuneObject } from 'abcjs';
-import { layoutToAbc, type AbcMark, type ChordLabels } from '../music/abc';
+import { layoutToAbc, lockedMarks, type AbcMark, type ChordLabels } from '../music/abc';
+import type { AccompanimentLock } from '../music/locks';
 import type { ScoreLayout } from '../music/score';
 import { displayName, keyName } from '../music/spelling';
 import type { NoteEditor } from './EditBar';
@@ -23,10 +24,14 @@ export interface ScoreViewProps {
   onSeek?: (seconds: number) => void;
   /** The note editor, while editing is on: a click on a note selects it, and the keys edit. */
   editor?: NoteEditor | null;
+  /** The locks on the accompaniment this layout shows: its locked notes are drawn in blue (src/music/locks.ts); absent: none. */
+  lock?: AccompanimentLock | null;
 }
 
 /** The class that marks the note selected for editing on the engraving. */
 const SELECTED_CLASS = 'abcjs-edit-selected';
+/** The class that marks a locked note of the accompaniment on the engraving. */
+const LOCKED_CLASS = 'abcjs-locked';
 
 /** The mark of the note of `track` sounding at `step` with `pitch`, or undefined. */
 function markOfNote(marks: readonly AbcMark[], track: number, step: number, pitch: number): AbcMark | undefined {
@@ -95,6 +100,7 @@ export default function ScoreView({
   positionKey = 0,
   onSeek,
   editor = null,
+  lock = null,
 }: ScoreViewProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const paperRef = useRef<HTMLDivElement>(null);
@@ -189,6 +195,18 @@ export default function ScoreView({
       scroller.scrollTop = Math.max(0, box.y - 8);
   }, [box, playing]);
 
+  // The accompaniment's locked notes are marked on the engraving.
+  const locked = useMemo(() => lockedMarks(score.marks, lock), [score, lock]);
+  useEffect(() => {
+    const paper = paperRef.current;
+    if (!paper) return;
+    for (const el of paper.querySelectorAll(`.${LOCKED_CLASS}`)) el.classList.remove(LOCKED_CLASS);
+    for (const mark of locked) {
+      const element = tuneRef.current?.getElementFromChar(mark.char) as { abselem?: { elemset?: SVGElement[] } } | null | undefined;
+      for (const el of element?.abselem?.elemset ?? []) el.classList.add(LOCKED_CLASS);
+    }
+  }, [locked, engraved]);
+
   // The note under the editor's cursor is marked on the engraving.
   const selected = editor ? markOfNote(score.marks, editor.track, editor.cursor.step, editor.cursor.pitch) : undefined;
   const selectedChar = selected?.char ?? -1;
@@ -231,7 +249,9 @@ export default function ScoreView({
 
   const description = `${layout.barCount} bar${layout.barCount === 1 ? '' : 's'} in ${keyName(layout.key)}, ${layout.staves.length} staves: ${layout.staves
     .flatMap((s) => s.voices.map((v) => v.name))
-    .join(', ')}.`;
+    .join(
+      ', ',
+    )}.${locked.length ? ` ${locked.length} note${locked.length === 1 ? '' : 's'} of the accompaniment locked, drawn in blue.` : ''}`;
   return (
     <div
       className="score-scroll"
@@ -251,6 +271,7 @@ export default function ScoreView({
       data-fifths={layout.fifths}
       data-bars-per-line={barsPerLine}
       data-render-ms={renderMs.toFixed(0)}
+      data-locked-notes={locked.length}
       data-current-bar={currentBar ?? ''}
       onKeyDown={onKeyDown}
       onClick={onClick}

@@ -446,6 +446,18 @@ describe('the score and the chords', () => {
     expect(reharmonized[0], 'the melody').toEqual(before[0]);
     expect([reharmonized[2], reharmonized[3]]).not.toEqual([before[2], before[3]]);
     expect(await count.textContent()).toBe('12 notes locked');
+    // The score marks the locked notes too: the alto's 12 (more where a note is tied over a bar line), no other.
+    await page.getByTestId('view-score-button').click();
+    const scoreView = page.getByTestId('score-view');
+    const lockedInScore = page.locator('[data-testid="score-paper"] .abcjs-note.abcjs-locked');
+    await expect.poll(() => lockedInScore.count()).toBeGreaterThanOrEqual(12);
+    const marked = await lockedInScore.count();
+    expect(Number(await scoreView.getAttribute('data-locked-notes'))).toBe(marked);
+    expect(await scoreView.getAttribute('aria-label')).toContain(`${marked} notes of the accompaniment locked, drawn in blue`);
+    // abcjs numbers the voices in the order of the ABC text: soprano, alto, the chord line, tenor, bass (abcjs-v0..v4).
+    const lockedClasses = await lockedInScore.evaluateAll((notes) => notes.map((el) => el.getAttribute('class') ?? ''));
+    expect(lockedClasses.every((c) => /\babcjs-v1\b/.test(c))).toBe(true);
+    await page.getByTestId('view-roll-button').click();
 
     await type('lock-bars-from', '2');
     await type('lock-bars-to', '3');
@@ -458,5 +470,8 @@ describe('the score and the chords', () => {
     }
     await press('unlock-all-button');
     await expect.poll(() => count.textContent()).toBe('0 notes locked');
+    await page.getByTestId('view-score-button').click();
+    await expect.poll(() => page.getByTestId('score-view').getAttribute('data-locked-notes')).toBe('0');
+    expect(await page.locator('[data-testid="score-paper"] .abcjs-locked').count()).toBe(0);
   });
 });

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { validateXML } from 'xmllint-wasm';
 import { layoutScore, writableLengths, type ScoreLayout } from '../../src/music/score';
-import { layoutToAbc } from '../../src/music/abc';
+import { layoutToAbc, lockedMarks } from '../../src/music/abc';
+import { emptyLock, lockBars, lockVoice } from '../../src/music/locks';
 import { layoutToMusicXml } from '../../src/music/musicXml';
 import { rollToMidi } from '../../src/music/midiOut';
 import { Midi } from '@tonejs/midi';
@@ -156,6 +157,32 @@ describe('score layout', () => {
     expect(tenor.bars[1][0]).toMatchObject({ startStep: 16, steps: 4, pitches: [59], tied: [false] });
     expect(layout.staves[0].voices[1].bars[1].at(-1)).toMatchObject({ startStep: 24, steps: 8, pitches: [] });
     expect(layout.chords.map((c) => c.symbol)).toEqual(['G', 'C', 'D7', 'G']);
+  });
+
+  it('marks the notes a lock keeps: a whole voice, its note after a tie too; a bar, in every accompaniment voice', () => {
+    const roll = gMajorChorale();
+    const { marks } = layoutToAbc(layoutScore(roll), { barsPerLine: 1, chordLabels: 'symbols' });
+    const at = (found: typeof marks) => found.map((m) => [m.track, m.startStep, ...m.pitches]);
+    expect(lockedMarks(marks, null)).toEqual([]);
+    expect(lockedMarks(marks, emptyLock(roll))).toEqual([]);
+    // The tenor: four notes, the tied B split at the bar line into two marks.
+    expect(at(lockedMarks(marks, lockVoice(emptyLock(roll), 2)))).toEqual([
+      [2, 0, 55],
+      [2, 4, 55],
+      [2, 8, 60],
+      [2, 14, 59],
+      [2, 16, 59],
+      [2, 20, 59],
+    ]);
+    // Bar 2 of every voice under the melody; the alto's rest and the melody are not marked.
+    expect(at(lockedMarks(marks, lockBars(emptyLock(roll), 2, 2))).sort()).toEqual(
+      [
+        [1, 16, 62],
+        [2, 16, 59],
+        [2, 20, 59],
+        [3, 16, 43],
+      ].sort(),
+    );
   });
 
   it('writes ABC with the key, the meter, voices sharing staves, ties, rests and chord symbols', () => {
