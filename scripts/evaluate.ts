@@ -80,7 +80,8 @@ const USAGE = `Usage: npm run evaluate -- [--model DIR] [--data FILE] [--split N
   --critic-chorales N  train the critic test on the first N train chorales only (default all; quicker, weaker)
   --melodies LIST   instead of chorales: "builtin" (the page's tunes) and/or MIDI files, comma-separated;
                     each file's melody is its suggested melody track, as on the page; melody i is
-                    accompanied with seed + i, and judged in the key estimated from the melody
+                    accompanied with seed + i, and judged in the key estimated from the melody (by the
+                    chorale listener metrics: a model of your own files is judged with --data FOLDER)
 generation options (of the model's accompaniments; the defaults are the page's):
 ${generationUsage(20)}`;
 

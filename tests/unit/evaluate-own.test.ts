@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   EvaluateUsageError,
+  evaluateMelodies,
   evaluateOwnData,
   formatOwnTable,
   parseEvaluateArgs,
@@ -88,6 +89,12 @@ describe('npm run evaluate -- --data FOLDER', () => {
     expect(table).toMatch(/distance: mean of the 5 d_ measures/);
     const json = JSON.parse(JSON.stringify(report)) as OwnEvaluationReport;
     expect(json.systems.data.tracks[2].drum_keys[0]).toEqual({ pitch: BAND_DRUM_KEYS.hat, hit_rate: 0.5 });
+  });
+
+  it('refuses to judge it by the chorale listener metrics of --melodies, which would read its drums as a voice', async () => {
+    await expect(evaluateMelodies({ model, melodies: 'builtin', seed: 1 })).rejects.toThrow(
+      /trained on your own MIDI files \(it writes Piano, Bass, Drums\); --melodies measures chorale voices\. Judge it against its data with --data FOLDER/,
+    );
   });
 
   it('judges a chorale model the same way: alto, tenor and bass, far from the band', async () => {

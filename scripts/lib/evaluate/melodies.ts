@@ -70,6 +70,14 @@ export async function evaluateMelodies(options: {
   const generation = options.generation ?? DEFAULT_GENERATION_OPTIONS;
   const engine = await loadEngine(options.model);
   try {
+    // The listener metrics read a chorale's alto, tenor and bass: a model of own files writes its data's tracks
+    // (drums among them, maybe), which they would misread as voices.
+    if (engine.dataProfile?.kind === 'own')
+      throw new Error(
+        `The model in ${options.model} was trained on your own MIDI files (it writes ${engine.dataProfile.tracks
+          .map((t) => t.name)
+          .join(', ')}); --melodies measures chorale voices. Judge it against its data with --data FOLDER.`,
+      );
     const report: MelodyReport = { melodies: {}, keys: {}, mean: {} as ListenerReport };
     for (const [i, { name, roll }] of melodies.entries()) {
       const key = estimateRollKey(roll, [0]);
