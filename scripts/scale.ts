@@ -66,11 +66,6 @@ export async function prepare(
     engine = await openEngine(options, run, log);
   }
   try {
-    if (engine.config.voiceContext) {
-      throw new TrainUsageError(
-        'This model reads the voices as well as the melody (voice context); the PyTorch trainer has only the reference generator, which reads the melody alone. Train it with npm run train.',
-      );
-    }
     writeModelDir(checkpoint, await exportTrainingState(engine));
     writeWindows(options.out, windows);
     log(`wrote ${windows.count} training windows and the checkpoint (iteration ${engine.iteration}) to ${options.out}`);

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from .networks import Critic, Generator, named_tensors
+from .voice_context import input_channels
 
 MODEL_FORMAT = "cantus-accompaniment-gan"
 MODEL_FORMAT_VERSION = 1
@@ -142,13 +143,11 @@ def write_model_dir(folder, template, config, counters, generator, critic, optim
 def networks_from(manifest, values):
     """Fresh Generator and Critic of the file's width holding its weights."""
     config = manifest["config"] if isinstance(manifest.get("config"), dict) else {}
-    if config.get("voiceContext"):
-        raise ModelFileError(
-            "This model's generator reads the voices as well as the melody (voice context, Gibbs sampling); "
-            "this trainer has only the reference generator, which reads the melody alone. Train it with npm run train."
-        )
+    voice_context = config.get("voiceContext", False)
+    if not isinstance(voice_context, bool):
+        raise ModelFileError(f"The settings saved in this model are not valid: voiceContext must be true or false, got {voice_context!r}.")
     width = config.get("baseWidth")
-    generator, critic = Generator(width), Critic(width)
+    generator, critic = Generator(width, input_channels(voice_context)), Critic(width)
     load_network(generator, manifest["generator"], values, "generator")
     load_network(critic, manifest["critic"], values, "critic")
     return generator, critic

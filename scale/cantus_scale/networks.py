@@ -105,15 +105,17 @@ def nchw_to_nhwc(x):
 
 
 class Generator(nn.Module):
-    """The U-Net: melody [B, 32, 128, 1] and noise [B, 2, 8, 8w] (NHWC) to [B, 32, 128, 4] in (-1, 1)."""
+    """The U-Net: melody [B, 32, 128, 1] (or, with voice context, the context planes [B, 32, 128, 7] of
+    voice_context.py) and noise [B, 2, 8, 8w] (NHWC) to [B, 32, 128, 4] in (-1, 1)."""
 
-    def __init__(self, width):
+    def __init__(self, width, input_channels=1):
         super().__init__()
         check_width(width)
         self.width = width
+        self.input_channels = input_channels
         w = width
         self.downs = nn.ModuleList()
-        for stage, (cin, cout) in enumerate([(1, w), (w, 2 * w), (2 * w, 4 * w), (4 * w, 8 * w)], start=1):
+        for stage, (cin, cout) in enumerate([(input_channels, w), (w, 2 * w), (2 * w, 4 * w), (4 * w, 8 * w)], start=1):
             self.downs.append(Conv(f"d{stage}_conv", cin, cout, 2))
         self.down_norms = nn.ModuleList(BatchNorm(f"d{s}_norm", c) for s, c in [(2, 2 * w), (3, 4 * w), (4, 8 * w)])
         # Up stages: input channels are the previous stage's output plus its skip.

@@ -71,6 +71,8 @@ def check_config(config):
             ok = float(value).is_integer()
         if not ok:
             problems.append(f"{field} must be {'a whole number' if kind is int else 'a number'} from {low} to {high}, got {value!r}")
+    if not isinstance(config.get("voiceContext", False), bool):
+        problems.append(f"voiceContext must be true or false, got {config.get('voiceContext')!r}")
     if problems:
         raise RunError("Invalid settings in the checkpoint: " + "; ".join(problems))
     return config

@@ -13,6 +13,7 @@ SEED_STREAMS = {
     "trainingNoise": 0x6E01,
     "penaltyMix": 0x3E1,
     "accompanimentNoise": 0xBA5,
+    "voiceMask": 0x3A5C,
 }
 
 

@@ -14,6 +14,7 @@ from torch import nn
 
 from .networks import MODEL_TRACKS, PITCHES, WINDOW_STEPS, named_tensors, noise_shape
 from .seeds import seed_stream, truncated_normal, uniforms
+from .voice_context import completed, context_planes, step_masks
 
 #: Scale from the generator's tanh output to pitch logits (VOICE_LOGIT_SCALE in networks.ts).
 VOICE_LOGIT_SCALE = 5
@@ -21,20 +22,27 @@ VOICE_LOGIT_SCALE = 5
 NORM_EPSILON = 1e-8
 
 
-def voice_pitch_loss(fake, real, batch_cells):
-    """voicePitchLoss of engine.ts: cross-entropy of each accompaniment voice's pitch scores against the real
-    voice's pitch, summed over this share and divided by the whole batch's sounding (window, step, voice) cells."""
+def voice_pitch_loss(fake, real, batch_cells, hidden=None):
+    """voicePitchLoss of losses.ts: cross-entropy of each accompaniment voice's pitch scores against the real
+    voice's pitch, summed over this share and divided by the whole batch's sounding (window, step, voice) cells;
+    with voice context (`hidden` [n, 32, 3], 1 = hidden) only the hidden cells count."""
     logits = fake[..., 1:].permute(0, 1, 3, 2) * VOICE_LOGIT_SCALE
     sounding = ((real[..., 1:] + 1) / 2).permute(0, 1, 3, 2)
+    if hidden is not None:
+        sounding = sounding * hidden.unsqueeze(-1)
     count = sounding.sum(-1, keepdim=True)
     target = sounding / count.clamp_min(1)
     cross_entropy = -(target * torch.log_softmax(logits, -1)).sum(-1)
     return cross_entropy.sum() / max(batch_cells, 1)
 
 
-def sounding_voice_cells(batch):
-    """soundingVoiceCells of engine.ts: (window, step, voice) cells of tracks 1..3 where the voice sounds."""
-    return int((batch[..., 1:] > 0).any(dim=2).sum())
+def sounding_voice_cells(batch, hidden=None):
+    """soundingVoiceCells of losses.ts: (window, step, voice) cells of tracks 1..3 where the voice sounds (and, given
+    the masks [n, 32, 3] of voice context, is hidden)."""
+    sounding = (batch[..., 1:] > 0).any(dim=2)
+    if hidden is not None:
+        sounding = sounding & (hidden.to(sounding.device) > 0)
+    return int(sounding.sum())
 
 
 class CriticObjective(nn.Module):
@@ -65,12 +73,13 @@ class GeneratorObjective(nn.Module):
         self.generator = generator
         self._critic = (critic,)
 
-    def forward(self, condition, noise, real, share, voice_weight, batch_cells):
-        fake = self.generator(condition, noise)
-        adversarial = -self._critic[0](fake, condition).mean() * share
+    def forward(self, generator_input, noise, real, share, voice_weight, batch_cells, hidden=None):
+        output = self.generator(generator_input, noise)
+        fake = output if hidden is None else completed(real, output, hidden)
+        adversarial = -self._critic[0](fake, real[..., :1]).mean() * share
         if voice_weight == 0:
             return adversarial, torch.zeros((), device=adversarial.device)
-        voice = voice_pitch_loss(fake, real, batch_cells)
+        voice = voice_pitch_loss(output, real, batch_cells, hidden)
         return adversarial + voice_weight * voice, voice
 
 
@@ -117,6 +126,12 @@ class Trainer:
         values = uniforms(seed_stream(self.config["seed"], "penaltyMix", self.iteration, step), count).astype("float32")
         return torch.from_numpy(values[start:end].copy()).reshape(end - start, 1, 1, 1).to(self.device)
 
+    def _hidden(self, count, step):
+        """With voice context, the whole batch's hidden masks at this (iteration, step) as a float tensor [n, 32, 3]; else None."""
+        if not self.config.get("voiceContext"):
+            return None
+        return torch.from_numpy(step_masks(self.config, self.iteration, step, count).astype("float32")).to(self.device)
+
     def _critic_step(self, batch, step):
         count = batch.shape[0]
         start, end = self.share_of(count)
@@ -124,9 +139,14 @@ class Trainer:
         condition = real[..., :1]
         share = (end - start) / count
         noise = self._noise(count, step, start, end)
+        hidden = self._hidden(count, step)
+        hidden = None if hidden is None else hidden[start:end]
         self.generator.train()
         with torch.no_grad():
-            fake = self.generator(condition, noise)
+            if hidden is None:
+                fake = self.generator(condition, noise)
+            else:
+                fake = completed(real, self.generator(context_planes(real, hidden), noise), hidden)
         self.critic_adam.zero_grad(set_to_none=True)
         loss, wasserstein, penalty = self.critic_objective(
             real, fake, condition, self._mix(count, step, start, end), share, self.config["gradientPenaltyWeight"]
@@ -140,12 +160,21 @@ class Trainer:
         start, end = self.share_of(count)
         real = batch[start:end].to(self.device)
         noise = self._noise(count, step, start, end)
+        all_hidden = self._hidden(count, step)
+        hidden = None if all_hidden is None else all_hidden[start:end]
+        generator_input = real[..., :1] if hidden is None else context_planes(real, hidden)
         for p in self.critic.parameters():
             p.requires_grad_(False)
         try:
             self.generator_adam.zero_grad(set_to_none=True)
             loss, voice = self.generator_objective(
-                real[..., :1], noise, real, (end - start) / count, self.config["voiceLossWeight"], sounding_voice_cells(batch)
+                generator_input,
+                noise,
+                real,
+                (end - start) / count,
+                self.config["voiceLossWeight"],
+                sounding_voice_cells(batch, all_hidden),
+                hidden,
             )
             (loss * self.world).backward()
             self.generator_adam.step()

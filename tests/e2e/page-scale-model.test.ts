@@ -1,7 +1,7 @@
 /**
  * A model trained by the PyTorch trainer (scale/train.py) goes back to the page: its files load as a new model and
- * it accompanies an uploaded melody. The set-up trains a new seeded model of the page's small size (the reference
- * generator: the PyTorch trainer has no voice context, which the pretrained default model has) one iteration with PyTorch.
+ * it accompanies an uploaded melody. The set-up trains the pretrained default model (voice context: its generator
+ * reads the voices, and the page samples with it) one more iteration with PyTorch.
  * Needs Debian's python3-torch (CANTUS_PYTHON names another interpreter); without it the test is skipped, and says so.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,15 +13,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { writeWindows } from '../../scripts/scale';
-import { writeModelDir } from '../../scripts/lib/modelDir';
-import { exportModel } from '../../src/model/io';
-import { GanEngine } from '../../src/model/gan';
-import * as tf from '@tensorflow/tfjs';
+import { readModelDir, writeModelDir } from '../../scripts/lib/modelDir';
 import { syntheticWindows } from '../unit/model-fixtures';
 import { openPageSession, waitForDefaultModel, type PageSession } from './harness';
 import { MELODY, multiTrackMidi } from './page-fixtures';
 
 const PYTHON = process.env.CANTUS_PYTHON ?? '/usr/bin/python3';
+const DEFAULT_MODEL = join(import.meta.dirname, '../../models/default');
 const missing =
   spawnSync(PYTHON, ['-c', 'import torch']).status === 0
     ? null
@@ -33,14 +31,20 @@ describe.skipIf(missing !== null)('a model trained with PyTorch, in the page', (
   let page: Page;
   let errors: string[];
   const run = mkdtempSync(join(tmpdir(), 'cantus-scale-page-'));
+  let pretrainedIteration = 0;
 
   beforeAll(async () => {
-    writeWindows(run, syntheticWindows(4));
-    await tf.setBackend('cpu');
-    const engine = GanEngine.create({ baseWidth: 8, batchSize: 4, seed: 5 });
-    writeModelDir(join(run, 'checkpoint'), await exportModel(engine));
-    engine.dispose();
-    const next = '1';
+    writeWindows(run, syntheticWindows(16));
+    const pretrained = readModelDir(DEFAULT_MODEL);
+    const { config, counters } = JSON.parse(pretrained.modelJson) as {
+      config: { voiceContext?: boolean };
+      counters: { iteration: number };
+    };
+    expect(config.voiceContext).toBe(true);
+    writeModelDir(join(run, 'checkpoint'), pretrained);
+    pretrainedIteration = counters.iteration;
+    const next = String(counters.iteration + 1);
+    // 16 windows make one iteration an epoch here: --epochs as many as the iterations, so that one more is trained.
     const trained = spawnSync(PYTHON, ['scale/train.py', '--run', run, '--max-iterations', next, '--epochs', next], {
       encoding: 'utf8',
       timeout: 600_000,
@@ -73,6 +77,16 @@ describe.skipIf(missing !== null)('a model trained with PyTorch, in the page', (
     expect(midi.tracks).toHaveLength(4);
     expect(midi.tracks.every((t) => t.notes.length > 0)).toBe(true);
     expect(midi.tracks[0].notes.map((n) => n.midi)).toEqual(MELODY.map((n) => n.pitch));
+    // Trained on: the weights moved, and the files say so.
+    const model = JSON.parse(readFileSync(join(run, 'model', 'model.json'), 'utf8')) as {
+      config: { voiceContext: boolean };
+      counters: { iteration: number };
+    };
+    expect(model.config.voiceContext).toBe(true);
+    expect(model.counters.iteration).toBe(pretrainedIteration + 1);
+    expect(readFileSync(join(run, 'model', 'model.weights.bin')).equals(readFileSync(join(DEFAULT_MODEL, 'model.weights.bin')))).toBe(
+      false,
+    );
     expect(errors).toEqual([]);
   });
 });

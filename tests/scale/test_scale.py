@@ -57,6 +57,10 @@ def load(name):
         return json.load(f)
 
 
+#: The reference models: the generator that reads the melody alone, and one with voice context (7 input planes).
+KINDS = ("", "context")
+
+
 def state(folder):
     from cantus_scale.modelfile import networks_from, read_model_dir, read_optimizer
 
@@ -76,10 +80,10 @@ def tensors(generator, critic):
     return both
 
 
-def run_copy(tmp, source_checkpoint=None):
-    """A copy of the reference run folder in `tmp` (its checkpoint replaced by `source_checkpoint` if given)."""
+def run_copy(tmp, source_checkpoint=None, kind=""):
+    """A copy of the reference run folder of `kind` in `tmp` (its checkpoint replaced by `source_checkpoint` if given)."""
     run = os.path.join(tmp, "run")
-    shutil.copytree(os.path.join(FIXTURES, "run"), run)
+    shutil.copytree(os.path.join(FIXTURES, kind, "run"), run)
     if source_checkpoint:
         shutil.rmtree(os.path.join(run, "checkpoint"))
         shutil.copytree(source_checkpoint, os.path.join(run, "checkpoint"))
@@ -170,20 +174,37 @@ class SeedsEqualTfjs(TestCase):
         sampler = BatchSampler(s["windows"], s["batchSize"], s["seed"])
         self.assertEqual([sampler.indices_of(k).tolist() for k in range(len(s["batches"]))], s["batches"])
 
+    def test_hides_the_voices_of_training_windows_as_voice_context_ts(self):
+        from cantus_scale.voice_context import training_masks
+
+        masks = load("seeds.json")["masks"]
+        drawn = training_masks(masks["seed"], masks["count"])
+        self.assertEqual(drawn.reshape(-1).tolist(), masks["values"])
+        # Not trivially equal: some windows hide everything, some a part.
+        hidden = drawn.reshape(masks["count"], -1).mean(axis=1)
+        self.assertTrue((hidden == 1).any() and (hidden < 1).any())
+
 
 class NetworksEqualTfjs(TestCase):
     def test_same_outputs_for_the_same_weights_and_inputs(self):
-        ref = load("forward.json")
-        _, generator, critic, _ = state(os.path.join(FIXTURES, "run", "checkpoint"))
+        for kind in KINDS:
+            with self.subTest(kind=kind or "melody only"):
+                self.check_forward(kind)
+
+    def check_forward(self, kind):
+        ref = load(os.path.join(kind, "forward.json"))
+        _, generator, critic, _ = state(os.path.join(FIXTURES, kind, "run", "checkpoint"))
         width = generator.width
+        self.assertEqual(generator.input_channels, 7 if kind else 1)
         melody = torch.tensor(ref["melody"], dtype=torch.float32).reshape(2, 32, 128, 1)
+        generator_input = torch.tensor(ref["input"], dtype=torch.float32).reshape(2, 32, 128, generator.input_channels)
         noise = torch.tensor(ref["noise"], dtype=torch.float32).reshape(2, 2, 8, 8 * width)
         roll = torch.tensor(ref["roll"], dtype=torch.float32).reshape(2, 32, 128, 4)
         with torch.no_grad():
             generator.eval()
-            inference = generator(melody, noise)
+            inference = generator(generator_input, noise)
             generator.train()
-            training = generator(melody, noise)
+            training = generator(generator_input, noise)
             score = critic(roll, melody)
         gap = lambda ours, theirs: float((ours.reshape(-1) - torch.tensor(theirs)).abs().max())  # noqa: E731
         self.assertLess(gap(inference, ref["generatorInference"]), 1e-5)
@@ -195,22 +216,28 @@ class NetworksEqualTfjs(TestCase):
 
 class OneIterationEqualsTfjs(TestCase):
     def test_same_losses_moving_statistics_and_updates(self):
+        for kind in KINDS:
+            with self.subTest(kind=kind or "melody only"):
+                self.check_iteration(kind)
+
+    def check_iteration(self, kind):
         from cantus_scale.seeds import BatchSampler
         from cantus_scale.run import read_windows
         from cantus_scale.step import Trainer, window_batch
 
-        manifest, generator, critic, adams = state(os.path.join(FIXTURES, "run", "checkpoint"))
+        manifest, generator, critic, adams = state(os.path.join(FIXTURES, kind, "run", "checkpoint"))
+        self.assertEqual(manifest["config"].get("voiceContext", False), bool(kind))
         config = manifest["config"]
         start = tensors(generator, critic)
         trainer = Trainer(generator, critic, config, iteration=manifest["counters"]["iteration"])
         trainer.load_adam_states(adams)
-        windows = read_windows(os.path.join(FIXTURES, "run"))
+        windows = read_windows(os.path.join(FIXTURES, kind, "run"))
         sampler = BatchSampler(len(windows), config["batchSize"], config["seed"])
         ratio = config["updateRatio"]
         first = trainer.iteration * ratio
         losses = trainer.train_iteration([window_batch(windows, sampler.indices_of(first + s)) for s in range(ratio)])
-        self.assert_losses_close(losses, load("losses.json"))
-        after_manifest, after_generator, after_critic, after_adams = state(os.path.join(FIXTURES, "after"))
+        self.assert_losses_close(losses, load(os.path.join(kind, "losses.json")))
+        after_manifest, after_generator, after_critic, after_adams = state(os.path.join(FIXTURES, kind, "after"))
         self.assertEqual(trainer.iteration, after_manifest["counters"]["iteration"])
         self.assert_same_updates(start, tensors(generator, critic), tensors(after_generator, after_critic), config["learningRate"], ratio)
         ours = trainer.adam_states()
@@ -222,8 +249,13 @@ class OneIterationEqualsTfjs(TestCase):
 
 class TwoProcessesEqualOne(TestCase):
     def test_torchrun_on_two_processes_trains_as_one_process_with_the_whole_batch(self):
+        for kind in KINDS:
+            with self.subTest(kind=kind or "melody only"):
+                self.check_two_processes(kind)
+
+    def check_two_processes(self, kind):
         with tempfile.TemporaryDirectory() as tmp:
-            one, two = run_copy(os.path.join(tmp, "one")), run_copy(os.path.join(tmp, "two"))
+            one, two = run_copy(os.path.join(tmp, "one"), kind=kind), run_copy(os.path.join(tmp, "two"), kind=kind)
             _, g0, c0, _ = state(os.path.join(one, "checkpoint"))
             start = tensors(g0, c0)
             train(one, 1, "--max-iterations", "3", "--epochs", "3")
@@ -283,11 +315,19 @@ class RoundTrip(TestCase):
             with self.assertRaisesRegex(RunError, "npm run scale -- prepare"):
                 train(run, 1)
 
-    def test_a_model_with_voice_context_is_refused_with_a_message(self):
+    def test_a_model_with_voice_context_resumes_training_here_and_a_bad_setting_is_refused(self):
         from cantus_scale.modelfile import ModelFileError, networks_from
 
-        manifest = {"config": {"baseWidth": 4, "voiceContext": True}, "generator": {}, "critic": {}}
-        with self.assertRaisesRegex(ModelFileError, "reads the voices as well as the melody"):
+        with tempfile.TemporaryDirectory() as tmp:
+            run = run_copy(tmp, os.path.join(FIXTURES, "context", "page-model"), kind="context")
+            iteration = state(os.path.join(run, "checkpoint"))[0]["counters"]["iteration"]
+            train(run, 1, "--max-iterations", str(iteration + 1), "--epochs", "5")
+            m, g, _, _ = state(os.path.join(run, "model"))
+            self.assertTrue(m["config"]["voiceContext"])
+            self.assertEqual(g.input_channels, 7)
+            self.assertEqual([r["iteration"] for r in log_of(run)], [iteration + 1])
+        manifest = {"config": {"baseWidth": 4, "voiceContext": "yes"}, "generator": {}, "critic": {}}
+        with self.assertRaisesRegex(ModelFileError, "voiceContext must be true or false"):
             networks_from(manifest, None)
 
 

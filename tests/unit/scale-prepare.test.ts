@@ -30,12 +30,15 @@ describe('npm run scale -- prepare', () => {
     // Again on the same folder: the checkpoint is kept (resumed), other data is refused as npm run train refuses it.
     expect(await prepare(args, quiet)).toEqual({ windows: 6, iteration: 0 });
     await expect(prepare([...args.slice(0, 4), '--limit-windows', '5'], quiet)).rejects.toThrow(/holds a run on other data/);
-    // A generator with voice context has no PyTorch twin: refused with a message, no checkpoint written.
+    // A generator with voice context (7 input planes) goes too: the PyTorch trainer has it.
     const context = join(dir, 'context');
-    await expect(prepare(['--out', context, ...args.slice(2), '--voice-context'], quiet)).rejects.toThrow(
-      /PyTorch trainer has only the reference generator/,
-    );
-    expect(existsSync(join(context, 'checkpoint'))).toBe(false);
+    expect(await prepare(['--out', context, ...args.slice(2), '--voice-context'], quiet)).toEqual({ windows: 6, iteration: 0 });
+    const contextManifest = JSON.parse(readModelDir(join(context, 'checkpoint')).modelJson) as {
+      config: { voiceContext: boolean };
+      generator: { weights: { name: string; shape: number[] }[] };
+    };
+    expect(contextManifest.config.voiceContext).toBe(true);
+    expect(contextManifest.generator.weights.find((w) => w.name === 'd1_conv/kernel')?.shape).toEqual([4, 4, 7, 4]);
   });
 
   it('starts from a model saved by the page, keeping its settings and counters', async () => {
