@@ -18,7 +18,7 @@ function AutoCountSelect(props: {
 }) {
   const id = useId();
   return (
-    <>
+    <span className="pair">
       <label htmlFor={id}>{props.label}</label>
       <select
         id={id}
@@ -35,7 +35,7 @@ function AutoCountSelect(props: {
           </option>
         ))}
       </select>
-    </>
+    </span>
   );
 }
 
@@ -139,21 +139,23 @@ export function AccompanyPanel() {
         />
       </div>
       <div className="row">
-        <label htmlFor={decodeModeId}>Voices</label>
-        <select
-          id={decodeModeId}
-          value={generation.decodeMode}
-          disabled={generating}
-          onChange={(e) => void controller.setGenerationOptions({ decodeMode: e.target.value as DecodeMode })}
-          data-testid="decode-mode-select"
-          aria-describedby={`${decodeModeId}-help`}
-        >
-          <option value="auto">As the model learned</option>
-          <option value="chorale">Chorale: always sounding, in chords</option>
-          <option value="data">Your files' style</option>
-          <option value="single">Independent: each voice its own best note</option>
-          <option value="chords">Reference: every note above the threshold</option>
-        </select>
+        <span className="pair">
+          <label htmlFor={decodeModeId}>Voices</label>
+          <select
+            id={decodeModeId}
+            value={generation.decodeMode}
+            disabled={generating}
+            onChange={(e) => void controller.setGenerationOptions({ decodeMode: e.target.value as DecodeMode })}
+            data-testid="decode-mode-select"
+            aria-describedby={`${decodeModeId}-help`}
+          >
+            <option value="auto">As the model learned</option>
+            <option value="chorale">Chorale: always sounding, in chords</option>
+            <option value="data">Your files' style</option>
+            <option value="single">Independent: each voice its own best note</option>
+            <option value="chords">Reference: every note above the threshold</option>
+          </select>
+        </span>
         <AutoCountSelect
           label="Variations"
           value={generation.candidates}
@@ -175,16 +177,19 @@ export function AccompanyPanel() {
           describedBy={`${decodeModeId}-help`}
         />
       </div>
-      <p className="hint" id={`${decodeModeId}-help`}>
-        How the model's output becomes notes. As the model learned is Chorale for a model of the chorales and your files' style for a model
-        of your own MIDI files. Chorale decodes alto, tenor and bass together so they sound under every melody note and form chords; your
-        files' style writes each track as your files do (their rests, chords, rhythm and drums); the last two show the network's raw
-        choices. Variations: the model writes several; where it has a style critic (fitted with npm run fit-style-critic), each bar comes
-        from the variation the style critic finds most like Bach, and without one the model’s GAN critic keeps the best whole variation.
-        Each variation costs about the time of one. Sampling, for a model whose generator reads the voices: the accompaniment is rewritten
-        step by step, each time a share of its notes hidden and drawn again from what the network writes given the rest (Gibbs sampling);
-        more steps take longer. A model that reads the melody only ignores it.
-      </p>
+      <details className="choice-help">
+        <summary>What Voices, Variations and Sampling do</summary>
+        <p className="hint" id={`${decodeModeId}-help`}>
+          How the model's output becomes notes. As the model learned is Chorale for a model of the chorales and your files' style for a
+          model of your own MIDI files. Chorale decodes alto, tenor and bass together so they sound under every melody note and form chords;
+          your files' style writes each track as your files do (their rests, chords, rhythm and drums); the last two show the network's raw
+          choices. Variations: the model writes several; where it has a style critic (fitted with npm run fit-style-critic), each bar comes
+          from the variation the style critic finds most like Bach, and without one the model’s GAN critic keeps the best whole variation.
+          Each variation costs about the time of one. Sampling, for a model whose generator reads the voices: the accompaniment is rewritten
+          step by step, each time a share of its notes hidden and drawn again from what the network writes given the rest (Gibbs sampling);
+          more steps take longer. A model that reads the melody only ignores it.
+        </p>
+      </details>
       <p className={announcement || generating ? 'announce' : 'announce idle'} role="status" aria-live="polite" data-testid="announcement">
         {generating
           ? 'Writing the accompaniment…'

@@ -270,6 +270,14 @@ describe('listening, transport and export', () => {
       .locator('.mixer input[type=range]')
       .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
     for (const right of sliderRights) expect(right).toBeLessThanOrEqual(390);
+    // Every control stays inside its panel (a select as wide as its longest option used to stick out of it).
+    const outside = await phone.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.panel select, .panel input, .panel button')]
+        .filter((el) => el.getBoundingClientRect().width > 0)
+        .filter((el) => el.getBoundingClientRect().right > (el.closest('.panel') as HTMLElement).getBoundingClientRect().right + 0.5)
+        .map((el) => el.getAttribute('data-testid') ?? el.tagName),
+    );
+    expect(outside).toEqual([]);
     await screenshot(phone, 'page-390-accompanied');
     expect(phoneErrors).toEqual([]);
     await phone.close();
