@@ -56,11 +56,34 @@ async function sameLosses(pair: Awaited<ReturnType<typeof aloneAndReplicated>>, 
   return alone;
 }
 
+/**
+ * After the same iterations alone and on the replicas: every weight moved by about the learning rate, in the same
+ * direction, but for rounding-sized gradients (more than 10,000 moved; 99 % agree).
+ */
+async function sameUpdates(pair: Awaited<ReturnType<typeof aloneAndReplicated>>, learningRate: number): Promise<void> {
+  await pair.training.sync();
+  const after = (engine: GanEngine) => values(engine.generator.trainableWeights.concat(engine.critic.trainableWeights));
+  const [singleAfter, sharedAfter] = [await after(pair.single), await after(pair.coordinator)];
+  let moved = 0;
+  let agree = 0;
+  pair.before.forEach((start, i) =>
+    start.forEach((v, j) => {
+      const a = singleAfter[i][j] - v;
+      const b = sharedAfter[i][j] - v;
+      if (Math.abs(a) < 0.5 * learningRate) return;
+      moved++;
+      if (Math.sign(a) === Math.sign(b)) agree++;
+    }),
+  );
+  expect(moved).toBeGreaterThan(10_000);
+  expect(agree / moved).toBeGreaterThan(0.99);
+}
+
 describe('training on replicas', () => {
   it('gives the single engine’s losses and moving statistics, and moves the weights the same way', async () => {
     const config = tinyConfig({ seed: 5, baseWidth: 8, batchSize: 4, updateRatio: 2, learningRate: 0.001 });
     const pair = await aloneAndReplicated(config);
-    const { before, single, coordinator, training } = pair;
+    const { single, coordinator, training } = pair;
     const windows = syntheticWindows(8);
     try {
       expect(training.size).toBe(2);
@@ -74,22 +97,7 @@ describe('training on replicas', () => {
       expect(singleMoving.length).toBeGreaterThan(0);
       singleMoving.forEach((a, i) => a.forEach((v, j) => expect(Math.abs(sharedMoving[i][j] - v)).toBeLessThan(1e-4)));
 
-      // Every weight moved by about the learning rate, in the same direction, but for rounding-sized gradients.
-      const after = (engine: GanEngine) => values(engine.generator.trainableWeights.concat(engine.critic.trainableWeights));
-      const [singleAfter, sharedAfter] = [await after(single), await after(coordinator)];
-      let moved = 0;
-      let agree = 0;
-      before.forEach((start, i) =>
-        start.forEach((v, j) => {
-          const a = singleAfter[i][j] - v;
-          const b = sharedAfter[i][j] - v;
-          if (Math.abs(a) < 0.5 * config.learningRate!) return;
-          moved++;
-          if (Math.sign(a) === Math.sign(b)) agree++;
-        }),
-      );
-      expect(moved).toBeGreaterThan(10_000);
-      expect(agree / moved).toBeGreaterThan(0.99);
+      await sameUpdates(pair, config.learningRate!);
 
       // A batch too small to share is refused with a message, and the set is spent.
       const tiny = { ...windows, count: 1, data: windows.data.subarray(0, windows.data.length / 8) };
@@ -100,10 +108,12 @@ describe('training on replicas', () => {
     }
   }, 120_000);
 
-  it('with voice context, hides the same cells on every replica: the single engine’s losses', async () => {
-    const pair = await aloneAndReplicated(tinyConfig({ seed: 6, baseWidth: 8, batchSize: 4, updateRatio: 2, voiceContext: true }));
+  it('with voice context, hides the same cells on every replica: the single engine’s losses and weight updates', async () => {
+    const config = tinyConfig({ seed: 6, baseWidth: 8, batchSize: 4, updateRatio: 2, learningRate: 0.001, voiceContext: true });
+    const pair = await aloneAndReplicated(config);
     try {
       expect((await sameLosses(pair, syntheticWindows(8))).voiceLoss).toBeGreaterThan(0);
+      await sameUpdates(pair, config.learningRate!);
     } finally {
       pair.dispose();
     }
