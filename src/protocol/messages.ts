@@ -79,10 +79,18 @@ export type WorkerRequest =
    */
   | ({ type: 'init'; backends?: BackendName[] } & EngineOptions)
   /**
-   * Train a new model (or continue the checkpoint in IndexedDB when `resume` is true) on `data`.
+   * Train a new model (or continue the checkpoint in IndexedDB when `resume` is true) on `data`: from seeded weights,
+   * or with `fromModelInUse` from the weights of the model in use (fine-tuning it; its optimisers start afresh).
    * `snapshotMelodies` are the fixed melodies (1 track, WINDOW_STEPS long) whose accompaniment is kept at snapshot epochs.
    */
-  | { type: 'start'; config: HyperParamsInput; data: TrainingWindows; snapshotMelodies: PianoRoll[]; resume?: boolean }
+  | {
+      type: 'start';
+      config: HyperParamsInput;
+      data: TrainingWindows;
+      snapshotMelodies: PianoRoll[];
+      resume?: boolean;
+      fromModelInUse?: boolean;
+    }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }

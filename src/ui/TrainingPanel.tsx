@@ -1,5 +1,5 @@
 /** Training dashboard: data, start/pause/resume/stop, backend and progress; the charts and snapshots have their own files. */
-import { useEffect, useId, useMemo, useRef, type FocusEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, type FocusEvent, type ReactNode } from 'react';
 import { useAppState, usePage } from './context';
 import { EngineDetails } from './EngineDetails';
 import { checkDraft, formatDuration, trainingThreads } from './hyperForm';
@@ -8,6 +8,32 @@ import { TrainingSnapshots } from './TrainingSnapshots';
 import { ownFilesHold } from './trackRoles';
 import { TrackRolesTable } from './TrackRolesTable';
 
+/** One option of a group of radio buttons, its label beside it. */
+function RadioOption(props: {
+  name: string;
+  checked: boolean;
+  onSelect: () => void;
+  testId: string;
+  disabled?: boolean;
+  describedBy?: string;
+  children: ReactNode;
+}) {
+  return (
+    <label>
+      <input
+        type="radio"
+        name={props.name}
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={props.onSelect}
+        data-testid={props.testId}
+        aria-describedby={props.describedBy}
+      />{' '}
+      {props.children}
+    </label>
+  );
+}
+
 /** The training section. */
 export function TrainingPanel() {
   const { controller } = usePage();
@@ -15,6 +41,7 @@ export function TrainingPanel() {
   const note = useAppState((s) => s.trainingNote);
   const progress = useAppState((s) => s.progress);
   const dataset = useAppState((s) => s.dataset);
+  const trainFrom = useAppState((s) => s.trainFrom);
   const ownFiles = useAppState((s) => s.ownFiles);
   const ownFilesReading = useAppState((s) => s.ownFilesReading);
   const draft = useAppState((s) => s.draft);
@@ -57,26 +84,12 @@ export function TrainingPanel() {
       <h2 id="training-heading">Training: data, progress, snapshots</h2>
       <fieldset className="dataset" disabled={running}>
         <legend>Training data</legend>
-        <label>
-          <input
-            type="radio"
-            name="dataset"
-            checked={dataset === 'jsb'}
-            onChange={() => controller.setDataset('jsb')}
-            data-testid="dataset-jsb"
-          />{' '}
+        <RadioOption name="dataset" checked={dataset === 'jsb'} onSelect={() => controller.setDataset('jsb')} testId="dataset-jsb">
           Bach chorales (JSB, downloaded once, then kept)
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="dataset"
-            checked={dataset === 'own'}
-            onChange={() => controller.setDataset('own')}
-            data-testid="dataset-own"
-          />{' '}
+        </RadioOption>
+        <RadioOption name="dataset" checked={dataset === 'own'} onSelect={() => controller.setDataset('own')} testId="dataset-own">
           My own MIDI files
-        </label>
+        </RadioOption>
         {dataset === 'own' && (
           <div className="field">
             <label htmlFor={ownId}>MIDI files with a melody and accompanying voices:</label>
@@ -91,6 +104,31 @@ export function TrainingPanel() {
             <TrackRolesTable />
           </div>
         )}
+      </fieldset>
+      <fieldset className="dataset" disabled={running}>
+        <legend>Start from</legend>
+        <RadioOption
+          name="train-from"
+          checked={trainFrom === 'new'}
+          onSelect={() => controller.setTrainFrom('new')}
+          testId="train-from-new"
+        >
+          New weights (from the seed)
+        </RadioOption>
+        <RadioOption
+          name="train-from"
+          checked={trainFrom === 'model'}
+          disabled={!active}
+          onSelect={() => controller.setTrainFrom('model')}
+          testId="train-from-model"
+          describedBy={`${ownId}-from`}
+        >
+          The model in use{active ? `: ${active.label}` : ' (none yet)'}
+        </RadioOption>
+        <p className="hint" id={`${ownId}-from`}>
+          Trains on from its weights (fine-tuning it on this data, its optimisers afresh). Choosing it sets the model size, and for a model
+          that reads the voices &ldquo;Generator reads&rdquo;, to the model&rsquo;s; the model in use stays in the list.
+        </p>
       </fieldset>
 
       <div className="row buttons">

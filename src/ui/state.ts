@@ -3,6 +3,7 @@ import { emptyLock, type AccompanimentLock } from '../music/locks';
 import type { PianoRoll } from '../music/pianoRoll';
 import type { MidiTrackSummary, ParsedMidi } from '../music/midiIn';
 import type { BackendName, EngineReady, HeldOutMeasures, MetricSet, ProgressReport, TrainingState } from '../protocol/messages';
+import type { HyperParams } from '../protocol/config';
 import { DEFAULT_GENERATION_OPTIONS, type GenerationOptions } from '../protocol/generation';
 import type { TrackMix } from '../audio/schedule';
 import type { InstrumentName } from '../audio/instruments';
@@ -48,6 +49,8 @@ export type ModelOrigin = 'default' | 'trained' | 'files' | 'stored';
 export interface ModelInfo {
   origin: ModelOrigin;
   label: string;
+  /** The settings that shape its weights, where the page has read them (a run may start from a model only of its shape). */
+  shape?: Pick<HyperParams, 'baseWidth' | 'voiceContext'>;
 }
 
 /** The measures at one epoch's end: of the decoded accompaniment, and of the network on held-out windows where there are some. */
@@ -98,6 +101,8 @@ export interface LoopBars {
 
 /** Training data choice. */
 export type DatasetChoice = 'jsb' | 'own';
+/** Where a new training run's weights come from: seeded anew, or the model in use's (training on from it, fine-tuning). */
+export type TrainStart = 'new' | 'model';
 
 /** The part a track of one of the user's training files plays (the roles table's choices). */
 export type TrackRole = 'melody' | 'accompaniment' | 'drums' | 'unused';
@@ -124,6 +129,8 @@ export interface AppState {
   pendingMidi: PendingMidi | null;
   draft: HyperDraft;
   dataset: DatasetChoice;
+  /** Where the next new run's weights come from (not kept over a reload: each visit starts from new weights). */
+  trainFrom: TrainStart;
   /** The user's own training files as picked, each with the roles of its tracks. */
   ownFiles: OwnTrainingFile[];
   /** Whether the picked files are still being read. */
@@ -199,6 +206,7 @@ export function initialState(): AppState {
     pendingMidi: null,
     draft: defaultDraft(),
     dataset: 'jsb',
+    trainFrom: 'new',
     ownFiles: [],
     ownFilesReading: false,
     training: 'idle',

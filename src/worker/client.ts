@@ -98,6 +98,7 @@ interface StartRequest {
   data: TrainingWindows;
   snapshotMelodies: PianoRoll[];
   resume: boolean;
+  fromModelInUse: boolean;
 }
 
 /** A typed, promise-based handle on the training worker, with crash recovery. */
@@ -157,13 +158,13 @@ export class TrainerClient {
   }
 
   /**
-   * Trains on `data` (or continues the saved checkpoint when `resume`). The data is copied, not transferred:
-   * the client keeps it to restart training after a crash.
+   * Trains on `data` (or continues the saved checkpoint when `resume`), from seeded weights or, with `fromModelInUse`,
+   * from the model in use. The data is copied, not transferred: the client keeps it to restart training after a crash.
    */
-  start(config: HyperParamsInput, data: TrainingWindows, snapshotMelodies: PianoRoll[], resume = false): void {
-    this.lastStart = { config, data, snapshotMelodies, resume };
+  start(config: HyperParamsInput, data: TrainingWindows, snapshotMelodies: PianoRoll[], resume = false, fromModelInUse = false): void {
+    this.lastStart = { config, data, snapshotMelodies, resume, fromModelInUse };
     this.checkpointSeen = false;
-    this.send({ type: 'start', config, data, snapshotMelodies, resume });
+    this.send({ type: 'start', config, data, snapshotMelodies, resume, ...(fromModelInUse ? { fromModelInUse } : {}) });
   }
 
   /** Pauses after the iteration in progress; the worker confirms with a 'state' event. */
@@ -399,8 +400,16 @@ export class TrainerClient {
         }
       }
       if (wasTraining && this.lastStart) {
-        const { config, data, snapshotMelodies, resume } = this.lastStart;
-        this.send({ type: 'start', config, data, snapshotMelodies, resume: resume || this.checkpointSeen });
+        const { config, data, snapshotMelodies, resume, fromModelInUse } = this.lastStart;
+        // From the checkpoint where one was written; else as asked (a run from the model in use needs it loaded again).
+        this.send({
+          type: 'start',
+          config,
+          data,
+          snapshotMelodies,
+          resume: resume || this.checkpointSeen,
+          ...(fromModelInUse ? { fromModelInUse } : {}),
+        });
         if (wasPaused) this.send({ type: 'pause' });
       }
     } finally {

@@ -46,8 +46,11 @@ export interface TrainingRun {
 
 /** Makes runs and models; the worker gets the real one, tests may pass a smaller one. */
 export interface EngineFactory {
-  /** A fresh run on `data`, initialised from `config.seed`. */
-  newRun(config: HyperParams, data: TrainingWindows): Promise<TrainingRun>;
+  /**
+   * A fresh run on `data`, initialised from `config.seed`, or with `startFrom` from that model's weights (a model of
+   * the same size; one that reads the melody alone may start a run that reads the voices too); its optimisers start afresh.
+   */
+  newRun(config: HyperParams, data: TrainingWindows, startFrom?: WorkerModel): Promise<TrainingRun>;
   /** Continues a run from `exportState()`'s output; `completedIterations` counts iterations since the run began. */
   restoreRun(state: unknown, config: HyperParams, data: TrainingWindows, completedIterations: number): Promise<TrainingRun>;
   /** Reads a model saved by `exportModel()`; throws BadModelError when the files are not a Cantus model. */

@@ -25,6 +25,12 @@ class GanModel implements WorkerModel {
     return this.engine.config;
   }
 
+  /** The engine with its newest weights. */
+  async current(): Promise<GanEngine> {
+    await this.refresh();
+    return this.engine;
+  }
+
   async accompany(
     melody: Parameters<GanEngine['accompany']>[0],
     seed: number,
@@ -112,8 +118,18 @@ async function trainingRunOf(engine: GanEngine, data: TrainingWindows): Promise<
 
 /** Runs and models of the real GAN engine, on whichever TensorFlow.js backend is active. */
 export const ganEngineFactory: EngineFactory = {
-  async newRun(config, data) {
-    return trainingRunOf(GanEngine.create(config), data);
+  async newRun(config, data, startFrom) {
+    const engine = GanEngine.create(config);
+    if (startFrom) {
+      try {
+        if (!(startFrom instanceof GanModel)) throw new RangeError('The model in use cannot be trained on here.');
+        engine.copyWeightsFrom(await startFrom.current());
+      } catch (error) {
+        engine.dispose();
+        throw error instanceof RangeError ? new BadRequestError(error.message) : error;
+      }
+    }
+    return trainingRunOf(engine, data);
   },
 
   async restoreRun(state, _config, data, completedIterations) {

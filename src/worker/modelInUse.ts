@@ -34,6 +34,11 @@ export class ModelInUse {
     this.shelf = new ModelShelf(deps.store);
   }
 
+  /** The model in use; undefined before one is loaded or trained. */
+  get current(): WorkerModel | undefined {
+    return this.model;
+  }
+
   /** Makes `model` the one in use, freeing the one before. */
   use(model: WorkerModel): void {
     if (this.model && this.model !== model) this.model.dispose();

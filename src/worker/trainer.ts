@@ -77,6 +77,7 @@ export class TrainerHandler {
       now: deps.now,
       prepareEngine: (width) => this.prepareEngine(width),
       useModel: (model) => this.models.use(model),
+      modelInUse: () => this.models.current,
     });
   }
 
@@ -112,7 +113,13 @@ export class TrainerHandler {
       case 'init':
         return this.init(request.backends, request.width, request.override);
       case 'start':
-        return this.runs.start(request.config, request.data, request.snapshotMelodies, request.resume === true);
+        return this.runs.start(
+          request.config,
+          request.data,
+          request.snapshotMelodies,
+          request.resume === true,
+          request.fromModelInUse === true,
+        );
       case 'pause':
         return this.runs.pause();
       case 'resume':

@@ -29,6 +29,26 @@ export interface TrainingRunsDeps {
   prepareEngine: (width: number) => Promise<void>;
   /** Makes a run's model the one generate and save use. */
   useModel: (model: WorkerModel) => void;
+  /** The model generate and save use now (a run may start from its weights); undefined before one is loaded. */
+  modelInUse: () => WorkerModel | undefined;
+}
+
+/**
+ * The model in use, where a new run of `config` can start from its weights; else a message that says which setting
+ * to change. Its size must be the run's; a model that reads the voices needs a run that does too.
+ */
+function startingModel(model: WorkerModel | undefined, config: HyperParams): WorkerModel {
+  if (!model) throw new TrainerError('no-model', 'There is no model in use to train on from: load one, or start from new weights.');
+  if (model.config.baseWidth !== config.baseWidth) {
+    const message = `The model in use has base width ${model.config.baseWidth}: set the model size to it to train on from that model (this run's is ${config.baseWidth}).`;
+    throw new TrainerError('bad-config', message, [{ field: 'baseWidth', message }]);
+  }
+  if (model.config.voiceContext && !config.voiceContext) {
+    const message =
+      'The model in use reads the voices as well as the melody: set “Generator reads” to “Melody and voices” to train on from it.';
+    throw new TrainerError('bad-config', message, [{ field: 'voiceContext', message }]);
+  }
+  return model;
 }
 
 /** Refuses (as bad settings, naming the batch size) a run whose replicas would not fit in memory (src/model/memory.ts). */
@@ -60,8 +80,17 @@ export class TrainingRuns {
     await this.loop;
   }
 
-  /** Checks the settings and data, then starts a run: a new one, or the saved one continued when `resume`. */
-  async start(configInput: unknown, data: TrainingWindows, snapshotMelodies: PianoRoll[], resume: boolean): Promise<void> {
+  /**
+   * Checks the settings and data, then starts a run: a new one (from seeded weights, or from the model in use's with
+   * `fromModelInUse`), or the saved one continued when `resume`.
+   */
+  async start(
+    configInput: unknown,
+    data: TrainingWindows,
+    snapshotMelodies: PianoRoll[],
+    resume: boolean,
+    fromModelInUse = false,
+  ): Promise<void> {
     if (this.active) throw new BusyError('start a new training run');
     const checked = checkHyperParams(configInput);
     if (!checked.ok) {
@@ -72,6 +101,8 @@ export class TrainingRuns {
       );
     }
     refuseUnless(trainingWindowsSchema, data);
+    // Checked before anything is timed or cleared: a run that cannot start from the model in use says so at once.
+    const startFrom = fromModelInUse && !resume ? startingModel(this.deps.modelInUse(), checked.value) : undefined;
     const melodies = Array.isArray(snapshotMelodies) ? snapshotMelodies : [];
     melodies.forEach((m, i) => refuseUnless(pianoRollSchema(`snapshot melody ${i + 1}`), m));
     // Training runs on the engine timed fastest: where that is still to be timed, it is timed now.
@@ -101,7 +132,7 @@ export class TrainingRuns {
       refuseUnlessItFits(config, engines);
       // Storage that is full or blocked must not keep a new run from starting: its first checkpoint says why.
       await store.clearCheckpoint().catch(() => undefined);
-      run = await engines.newRun(config, training);
+      run = await engines.newRun(config, training, startFrom);
     }
     this.deps.useModel(run.model);
     const now = this.deps.now;

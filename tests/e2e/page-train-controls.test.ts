@@ -73,4 +73,44 @@ describe('training controls from the keyboard', () => {
     await expect.poll(() => page.getByTestId('model-label').getAttribute('data-origin'), { timeout: 60_000 }).toBe('trained');
     expect(errors.splice(0)).toEqual([]);
   });
+
+  it('trains on from the model in use: a size that does not fit is refused with a message, then the run starts from it', async () => {
+    const { page, errors } = session;
+    // The stopped run of the test before (width 4) is the model in use.
+    await expect.poll(() => page.getByTestId('train-from-model').isEnabled()).toBe(true);
+    // Choosing it sets the model size to the model's.
+    await page.getByTestId('model-size-select').selectOption('16');
+    await page.getByTestId('train-from-model').check();
+    expect(await page.getByTestId('model-size-select').inputValue()).toBe('4');
+    // A size changed afterwards is refused when the run starts.
+    await page.getByTestId('model-size-select').selectOption('8');
+    await page.getByTestId('train-button').click();
+    const message = page.getByTestId('error-message');
+    await expect
+      .poll(() => message.textContent(), { timeout: 60_000 })
+      .toMatch(/The model in use has base width 4: set the model size to it/);
+    expect(await state(page)).not.toBe('training');
+    await page.getByTestId('model-size-select').selectOption('4');
+    await page.getByTestId('train-button').click();
+    await waitUntil(
+      'training',
+      () => state(page),
+      (s) => s === 'training',
+      120_000,
+    );
+    await waitUntil(
+      'a run from the model in use',
+      () => page.getByTestId('training-progress').getAttribute('data-iteration'),
+      (i) => i !== null && i !== '0',
+      300_000,
+    );
+    await page.getByTestId('stop-training-button').click();
+    await waitUntil(
+      'stopped',
+      () => state(page),
+      (s) => s === 'stopped',
+      120_000,
+    );
+    expect(errors.splice(0)).toEqual([]);
+  });
 });

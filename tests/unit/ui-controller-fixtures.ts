@@ -32,7 +32,7 @@ export function serveDefault() {
 /** A trainer that records what it is asked and answers like the worker. */
 export class FakeTrainer implements Trainer {
   listeners = new Set<(e: WorkerEvent) => void>();
-  started: { config: HyperParamsInput; snapshots: PianoRoll[] }[] = [];
+  started: { config: HyperParamsInput; snapshots: PianoRoll[]; resume: boolean; fromModelInUse: boolean }[] = [];
   saved: string[] = [];
   loaded: string[] = [];
   deleted: string[] = [];
@@ -46,8 +46,8 @@ export class FakeTrainer implements Trainer {
   async init() {
     return { backend: 'webgpu' as const };
   }
-  start(config: HyperParamsInput, _data: unknown, snapshotMelodies: PianoRoll[]) {
-    this.started.push({ config, snapshots: snapshotMelodies });
+  start(config: HyperParamsInput, _data: unknown, snapshotMelodies: PianoRoll[], resume = false, fromModelInUse = false) {
+    this.started.push({ config, snapshots: snapshotMelodies, resume, fromModelInUse });
   }
   pause() {}
   resume() {}

@@ -1,7 +1,8 @@
 /** Training through the page controller: the settings it starts from and the worker events it follows. */
 import { describe, expect, it } from 'vitest';
 import { WINDOW_STEPS } from '../../src/music/pianoRoll';
-import { HELD_OUT, METRIC_SET, setup, tick } from './ui-controller-fixtures';
+import { DEFAULT_HYPERPARAMS } from '../../src/protocol/config';
+import { FakeTrainer, HELD_OUT, METRIC_SET, serveDefault, setup, tick } from './ui-controller-fixtures';
 
 describe('Controller training', () => {
   it('refuses to train with invalid settings and trains with valid ones, keeping a snapshot window of the melody', async () => {
@@ -16,6 +17,44 @@ describe('Controller training', () => {
     expect(trainer.started).toHaveLength(1);
     expect(trainer.started[0].config.epochs).toBe(3);
     expect(trainer.started[0].snapshots[0].steps).toBe(WINDOW_STEPS);
+    expect(trainer.started[0].fromModelInUse).toBe(false);
+  });
+
+  it('choosing the model in use takes its size, and for one that reads the voices its kind, into the settings', async () => {
+    class VoiceContextTrainer extends FakeTrainer {
+      override async load(source: { kind: string; name?: string }) {
+        await super.load(source);
+        return { ...DEFAULT_HYPERPARAMS, baseWidth: 8 as const, voiceContext: true };
+      }
+    }
+    const trainer = new VoiceContextTrainer();
+    const { store, controller } = setup(undefined, { createTrainer: () => trainer, fetchModel: serveDefault().fetchModel });
+    await controller.start();
+    expect(store.get().model?.shape).toEqual({ baseWidth: 8, voiceContext: true });
+    controller.setField('baseWidth', '4');
+    controller.setField('voiceContext', 'false');
+    controller.setTrainFrom('model');
+    expect(store.get().draft).toMatchObject({ baseWidth: '8', voiceContext: 'true' });
+    // Back to new weights: the settings stay as they are.
+    controller.setField('baseWidth', '16');
+    controller.setTrainFrom('new');
+    expect(store.get().draft).toMatchObject({ baseWidth: '16', voiceContext: 'true' });
+  });
+
+  it('starts a new run from the model in use when asked, never a continued one', async () => {
+    const { store, trainer, controller } = setup();
+    await controller.start();
+    controller.setTrainFrom('model');
+    expect(store.get().trainFrom).toBe('model');
+    await controller.train();
+    expect(trainer.started[0]).toMatchObject({ resume: false, fromModelInUse: true });
+    store.set({ training: 'idle' });
+    await controller.train(true);
+    expect(trainer.started[1]).toMatchObject({ resume: true, fromModelInUse: false });
+    controller.setTrainFrom('new');
+    store.set({ training: 'idle' });
+    await controller.train();
+    expect(trainer.started[2].fromModelInUse).toBe(false);
   });
 
   it('follows worker events: progress feeds the loss chart, a finished run is kept in IndexedDB', async () => {

@@ -231,6 +231,53 @@ describe('TrainerHandler with the real engine', () => {
     ]);
   });
 
+  it('trains on from the model in use: its weights, widened for voice context; a size or kind that does not fit is refused', async () => {
+    const log = new EventLog();
+    const handler = newHandler(log);
+    /** The trainable weights of the model in use (the batch norms' moving statistics follow every batch, so not those). */
+    const weightsNow = async (requestId: number): Promise<Float32Array> => {
+      await handler.handle({ type: 'save', requestId, target: 'files' });
+      const files = log.of('saved').find((e) => e.requestId === requestId)!.files!;
+      type Spec = { name: string; shape: number[]; offset: number };
+      const manifest = JSON.parse(files.modelJson) as { generator: { weights: Spec[] }; critic: { weights: Spec[] } };
+      const values = new Float32Array(files.weights);
+      const specs = [...manifest.generator.weights, ...manifest.critic.weights].filter((w) => !/moving_(mean|variance)$/.test(w.name));
+      return Float32Array.from(specs.flatMap((w) => [...values.subarray(w.offset, w.offset + w.shape.reduce((a, b) => a * b, 1))]));
+    };
+    const run = async (config: HyperParamsInput, fromModelInUse: boolean) => {
+      await handler.handle({ type: 'start', config, data: syntheticWindows(4), snapshotMelodies: [], fromModelInUse });
+      await handler.whenIdle();
+    };
+    const gap = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    const base = { ...tiny, epochs: 1, snapshotEpochs: [] };
+
+    // With no model in use there is nothing to start from.
+    await run(base, true);
+    expect(log.of('error').at(-1)).toMatchObject({ code: 'no-model' });
+    await run(base, false);
+    const first = await weightsNow(1);
+    // Two iterations from the model in use (another seed, so new weights would be others): Adam moves each weight by
+    // about the learning rate (1e-3) per step at most.
+    await run({ ...base, seed: 99 }, true);
+    const tuned = await weightsNow(2);
+    expect(gap(tuned, first)).toBeGreaterThan(0);
+    expect(gap(tuned, first)).toBeLessThan(0.01);
+    await run({ ...base, seed: 99 }, false);
+    expect(gap(await weightsNow(3), first)).toBeGreaterThan(0.1);
+    expect(log.of('error')).toHaveLength(1);
+
+    // Another size is refused, naming the field; the model in use (width 4) stays.
+    await run({ ...base, baseWidth: 8 }, true);
+    expect(log.of('error').at(-1)).toMatchObject({ code: 'bad-config', problems: [{ field: 'baseWidth' }] });
+    expect(log.of('error').at(-1)?.message).toMatch(/The model in use has base width 4/);
+    // A run that reads the voices starts from a model that reads the melody alone (its new input planes at zero) ...
+    await run({ ...base, voiceContext: true }, true);
+    expect(log.of('error')).toHaveLength(2);
+    // ... but a run that reads the melody alone cannot start from it.
+    await run(base, true);
+    expect(log.of('error').at(-1)).toMatchObject({ code: 'bad-config', problems: [{ field: 'voiceContext' }] });
+  });
+
   it('saves a model in IndexedDB and a fresh handler loads it and generates', async () => {
     const store = new IdbTrainerStore(`worker-training-save-${dbCounter++}`);
     const log = new EventLog();

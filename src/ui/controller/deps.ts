@@ -18,7 +18,7 @@ import type { PageMemory } from './pageMemory';
 export interface Trainer {
   on(listener: (event: WorkerEvent) => void): () => void;
   init(backends?: BackendName[], options?: EngineOptions): Promise<EngineReady>;
-  start(config: HyperParamsInput, data: TrainingWindows, snapshotMelodies: PianoRoll[], resume?: boolean): void;
+  start(config: HyperParamsInput, data: TrainingWindows, snapshotMelodies: PianoRoll[], resume?: boolean, fromModelInUse?: boolean): void;
   pause(): void;
   resume(): void;
   stop(): void;

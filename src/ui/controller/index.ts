@@ -30,7 +30,7 @@ export { suggestMelodyTrack } from '../../music/melody';
 
 /** The actions each area offers the page, by name. */
 const MELODY_ACTIONS = ['openMidiFile', 'chooseTrack', 'cancelTrackChoice', 'loadSample', 'setMelody'] as const;
-const SETTINGS_ACTIONS = ['setField', 'setDataset', 'setOwnFiles', 'setTrackRole'] as const;
+const SETTINGS_ACTIONS = ['setField', 'setDataset', 'setTrainFrom', 'setOwnFiles', 'setTrackRole'] as const;
 const ENGINE_ACTIONS = ['setEngineOverride'] as const;
 const TRAINING_ACTIONS = ['train', 'pauseTraining', 'resumeTraining', 'stopTraining'] as const;
 const ACCOMPANIMENT_ACTIONS = [

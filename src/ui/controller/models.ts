@@ -1,7 +1,8 @@
 /** The models the user keeps: choosing and forgetting them, keeping a run trained here, and model files. */
 import type { ModelFiles } from '../../protocol/messages';
 import type { Store } from '../store';
-import { DEFAULT_MODEL_ID, isTraining, type AppState, type KeptModel } from '../state';
+import type { HyperParams } from '../../protocol/config';
+import { DEFAULT_MODEL_ID, isTraining, type AppState, type KeptModel, type ModelInfo } from '../state';
 import { draftFrom } from '../hyperForm';
 import type { ComputeEngine } from './computeEngine';
 import { isStorageRefusal, messageOf, PageActionError, type Messages } from './messages';
@@ -21,6 +22,11 @@ export interface ModelsDeps {
   download: (name: string, bytes: Uint8Array | string, mimeType: string) => void;
   /** Saves the page at once: a model just kept must be listed after a reload. */
   saveNow: () => void;
+}
+
+/** What of a model's settings a run that starts from it must share. */
+function shapeOf(config: HyperParams): ModelInfo['shape'] {
+  return { baseWidth: config.baseWidth, voiceContext: config.voiceContext };
 }
 
 /** The model picker's actions and the model files. */
@@ -92,15 +98,16 @@ export class Models {
   private async loadEntry(entry: KeptModel, files?: ModelFiles): Promise<void> {
     const trainer = this.deps.engine.trainer;
     if (!trainer) return;
+    let config: HyperParams;
     if (entry.id === DEFAULT_MODEL_ID) {
       const served = files ?? (await this.defaultFiles());
       if (!served) throw new PageActionError('The pretrained model is not on this server.');
-      await trainer.load({ kind: 'files', modelJson: served.modelJson, weights: served.weights });
-    } else await trainer.load({ kind: 'indexeddb', name: entry.id });
+      config = await trainer.load({ kind: 'files', modelJson: served.modelJson, weights: served.weights });
+    } else config = await trainer.load({ kind: 'indexeddb', name: entry.id });
     const s = this.store.get();
     this.store.set({
       activeModelId: entry.id,
-      model: { origin: entry.origin, label: entry.label },
+      model: { origin: entry.origin, label: entry.label, shape: shapeOf(config) },
       ...(entry.history ?? emptyHistory()),
       progress: null,
       trainingNote: '',
@@ -139,7 +146,7 @@ export class Models {
       this.store.set((s) => ({
         models: [...s.models, entry],
         activeModelId: entry.id,
-        model: { origin: 'files', label: entry.label },
+        model: { origin: 'files', label: entry.label, shape: shapeOf(config) },
         draft: draftFrom(config),
         ...emptyHistory(),
       }));
@@ -179,7 +186,7 @@ export class Models {
       const kept: KeptModel = { ...entry, label: `${entry.label}, not saved in this browser`, unsaved: true };
       this.store.set((now) => ({
         ...(refused ? { models: [...now.models, kept], activeModelId: kept.id } : {}),
-        model: { origin: 'trained', label: refused ? kept.label : 'trained here, not saved in this browser' },
+        model: { origin: 'trained', label: refused ? kept.label : 'trained here, not saved in this browser', shape: now.model?.shape },
       }));
       const message = refused
         ? messageOf(error)
@@ -190,7 +197,7 @@ export class Models {
     this.store.set((now) => ({
       models: [...now.models, entry],
       activeModelId: entry.id,
-      model: { origin: 'trained', label: entry.label },
+      model: { origin: 'trained', label: entry.label, shape: now.model?.shape },
     }));
     this.deps.saveNow();
   }

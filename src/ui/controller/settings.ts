@@ -1,6 +1,6 @@
 /** The training settings as the user types them, and the choice of training data: the JSB chorales, or the user's own files and the part each of their tracks plays. */
 import type { Store } from '../store';
-import type { AppState, DatasetChoice, OwnTrainingFile, TrackRole } from '../state';
+import type { AppState, DatasetChoice, OwnTrainingFile, TrackRole, TrainStart } from '../state';
 import type { FormField } from '../hyperForm';
 import { defaultTrackRoleList, withRoleProblems, withTrackRole } from '../trackRoles';
 import type { TrainingDataSource } from './deps';
@@ -31,6 +31,20 @@ export class Settings {
   /** Chooses the training data. */
   setDataset(dataset: DatasetChoice): void {
     this.store.set({ dataset });
+  }
+
+  /**
+   * Chooses where a new run's weights come from: new ones, or the model in use's; for the latter the model size and
+   * what the generator reads are set to that model's where the page knows them (a model that reads the melody alone
+   * may start a run that reads the voices too, so that choice is kept).
+   */
+  setTrainFrom(trainFrom: TrainStart): void {
+    this.store.set((s) => {
+      const shape = trainFrom === 'model' ? s.model?.shape : undefined;
+      if (!shape) return { trainFrom };
+      const voiceContext = shape.voiceContext ? 'true' : s.draft.voiceContext;
+      return { trainFrom, draft: { ...s.draft, baseWidth: String(shape.baseWidth), voiceContext } };
+    });
   }
 
   /**

@@ -4,7 +4,7 @@ import type { TrainingWindows } from '../../music/pianoRoll';
 import { sampleMelodyRoll, SAMPLE_MELODIES } from '../../music/samples';
 import type { WorkerEvent } from '../../protocol/messages';
 import type { Store } from '../store';
-import { isTraining, type AppState } from '../state';
+import { isTraining, type AppState, type ModelInfo } from '../state';
 import { checkDraft, trainingThreads } from '../hyperForm';
 import { snapshotWindow } from '../rollRanges';
 import { ownFilesHold, trackRolesOf } from '../trackRoles';
@@ -27,6 +27,9 @@ export interface TrainingDeps {
 
 /** The training actions, and the page's reading of the worker's events. */
 export class Training {
+  /** The size and kind of generator of the run started last: the model it trains has that shape. */
+  private runShape: ModelInfo['shape'];
+
   constructor(private readonly deps: TrainingDeps) {}
 
   private get store(): Store<AppState> {
@@ -72,7 +75,8 @@ export class Training {
         audition: null,
       });
       if (s.audition) this.deps.playback.backToAccompaniment();
-      trainer.start(checked.value, data, window ? [window] : [], resume);
+      this.runShape = { baseWidth: checked.value.baseWidth, voiceContext: checked.value.voiceContext };
+      trainer.start(checked.value, data, window ? [window] : [], resume, !resume && s.trainFrom === 'model');
       messages.succeeded(s.errorCount);
     } catch (error) {
       note('');
@@ -159,13 +163,16 @@ export class Training {
       case 'snapshot':
         this.store.set((s) => ({
           snapshots: [...s.snapshots.filter((x) => x.epoch !== event.epoch), { epoch: event.epoch, rolls: event.rolls }],
-          model: { origin: 'trained', label: `being trained here (epoch ${event.epoch})` },
+          model: { origin: 'trained', label: `being trained here (epoch ${event.epoch})`, shape: this.runShape },
           activeModelId: null,
         }));
         break;
       case 'checkpoint': {
         const where = event.unsaved ? ', not saved in this browser' : '';
-        this.store.set({ model: { origin: 'trained', label: `being trained here (epoch ${event.epoch}${where})` }, activeModelId: null });
+        this.store.set({
+          model: { origin: 'trained', label: `being trained here (epoch ${event.epoch}${where})`, shape: this.runShape },
+          activeModelId: null,
+        });
         break;
       }
       case 'generated':
