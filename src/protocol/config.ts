@@ -100,3 +100,25 @@ export function resolveHyperParams(input: HyperParamsInput = {}): HyperParams {
 
 /** The defaults, resolved. */
 export const DEFAULT_HYPERPARAMS: HyperParams = resolveHyperParams({});
+
+/** The settings that shape a model's weights: a run can start from a model's weights only where they fit. */
+export type ModelShape = Pick<HyperParams, 'baseWidth' | 'voiceContext'>;
+
+/**
+ * Why a run of `run`'s settings cannot start from the weights of a model of `model`'s shape, naming the setting to
+ * change; null where it can. Its size must be the model's; a model that reads the voices needs a run that does too (one
+ * that reads the melody alone may start a run that reads the voices: the new input planes start at zero).
+ */
+export function startFromProblem(model: ModelShape, run: ModelShape): FieldProblem | null {
+  if (model.baseWidth !== run.baseWidth)
+    return {
+      field: 'baseWidth',
+      message: `The model in use has base width ${model.baseWidth}: set the model size to it to train on from that model (this run's is ${run.baseWidth}).`,
+    };
+  if (model.voiceContext && !run.voiceContext)
+    return {
+      field: 'voiceContext',
+      message: 'The model in use reads the voices as well as the melody: set “Generator reads” to “Melody and voices” to train on from it.',
+    };
+  return null;
+}

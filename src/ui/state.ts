@@ -3,7 +3,7 @@ import { emptyLock, type AccompanimentLock } from '../music/locks';
 import type { PianoRoll } from '../music/pianoRoll';
 import type { MidiTrackSummary, ParsedMidi } from '../music/midiIn';
 import type { BackendName, EngineReady, HeldOutMeasures, MetricSet, ProgressReport, TrainingState } from '../protocol/messages';
-import type { HyperParams } from '../protocol/config';
+import type { ModelShape } from '../protocol/config';
 import { DEFAULT_GENERATION_OPTIONS, type GenerationOptions } from '../protocol/generation';
 import type { TrackMix } from '../audio/schedule';
 import type { InstrumentName } from '../audio/instruments';
@@ -50,7 +50,7 @@ export interface ModelInfo {
   origin: ModelOrigin;
   label: string;
   /** The settings that shape its weights, where the page has read them (a run may start from a model only of its shape). */
-  shape?: Pick<HyperParams, 'baseWidth' | 'voiceContext'>;
+  shape?: ModelShape;
 }
 
 /** The measures at one epoch's end: of the decoded accompaniment, and of the network on held-out windows where there are some. */

@@ -6,7 +6,7 @@ import { TrainingDriver } from '../model/driver';
 import { splitHeldOut } from '../music/heldOut';
 import type { PianoRoll, TrainingWindows } from '../music/pianoRoll';
 import { memoryProblem } from '../protocol/memory';
-import { checkHyperParams, type HyperParams } from '../protocol/config';
+import { checkHyperParams, startFromProblem, type HyperParams } from '../protocol/config';
 import type { MetricSet, TrainingState } from '../protocol/messages';
 import { pianoRollSchema, trainingWindowsSchema } from '../protocol/requests';
 import type { HandlerContext } from './context';
@@ -33,21 +33,11 @@ export interface TrainingRunsDeps {
   modelInUse: () => WorkerModel | undefined;
 }
 
-/**
- * The model in use, where a new run of `config` can start from its weights; else a message that says which setting
- * to change. Its size must be the run's; a model that reads the voices needs a run that does too.
- */
+/** The model in use, where a new run of `config` can start from its weights (startFromProblem); else a message naming the setting. */
 function startingModel(model: WorkerModel | undefined, config: HyperParams): WorkerModel {
   if (!model) throw new TrainerError('no-model', 'There is no model in use to train on from: load one, or start from new weights.');
-  if (model.config.baseWidth !== config.baseWidth) {
-    const message = `The model in use has base width ${model.config.baseWidth}: set the model size to it to train on from that model (this run's is ${config.baseWidth}).`;
-    throw new TrainerError('bad-config', message, [{ field: 'baseWidth', message }]);
-  }
-  if (model.config.voiceContext && !config.voiceContext) {
-    const message =
-      'The model in use reads the voices as well as the melody: set “Generator reads” to “Melody and voices” to train on from it.';
-    throw new TrainerError('bad-config', message, [{ field: 'voiceContext', message }]);
-  }
+  const problem = startFromProblem(model.config, config);
+  if (problem) throw new TrainerError('bad-config', problem.message, [problem]);
   return model;
 }
 

@@ -35,6 +35,15 @@ describe('Controller training', () => {
     controller.setField('voiceContext', 'false');
     controller.setTrainFrom('model');
     expect(store.get().draft).toMatchObject({ baseWidth: '8', voiceContext: 'true' });
+    // A size changed afterwards is refused at once, before any data is prepared, with the worker's words.
+    controller.setField('baseWidth', '4');
+    await controller.train();
+    expect(trainer.started).toHaveLength(0);
+    expect(store.get().error?.message).toMatch(/The model in use has base width 8: set the model size to it/);
+    controller.setField('baseWidth', '8');
+    await controller.train();
+    expect(trainer.started[0]).toMatchObject({ fromModelInUse: true, config: { baseWidth: 8, voiceContext: true } });
+    store.set({ training: 'idle' });
     // Back to new weights: the settings stay as they are.
     controller.setField('baseWidth', '16');
     controller.setTrainFrom('new');

@@ -2,6 +2,7 @@
 import { heldOutCount } from '../../music/heldOut';
 import type { TrainingWindows } from '../../music/pianoRoll';
 import { sampleMelodyRoll, SAMPLE_MELODIES } from '../../music/samples';
+import { startFromProblem } from '../../protocol/config';
 import type { WorkerEvent } from '../../protocol/messages';
 import type { Store } from '../store';
 import { isTraining, type AppState, type ModelInfo } from '../state';
@@ -51,6 +52,13 @@ export class Training {
       return;
     }
     if (isTraining(s)) return;
+    // A run from the model in use that cannot fit it is refused here, before the data is prepared (the worker checks too).
+    const fromModelInUse = !resume && s.trainFrom === 'model';
+    const misfit = fromModelInUse && s.model?.shape ? startFromProblem(s.model.shape, checked.value) : null;
+    if (misfit) {
+      messages.report('settings', new PageActionError(misfit.message));
+      return;
+    }
     const note = (text: string) => this.store.set({ trainingNote: text });
     // The engine was timed at another model size: time this one (cached per size) before training on it.
     const timedWidth = s.engine?.width;
@@ -76,7 +84,7 @@ export class Training {
       });
       if (s.audition) this.deps.playback.backToAccompaniment();
       this.runShape = { baseWidth: checked.value.baseWidth, voiceContext: checked.value.voiceContext };
-      trainer.start(checked.value, data, window ? [window] : [], resume, !resume && s.trainFrom === 'model');
+      trainer.start(checked.value, data, window ? [window] : [], resume, fromModelInUse);
       messages.succeeded(s.errorCount);
     } catch (error) {
       note('');
