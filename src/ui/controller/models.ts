@@ -1,8 +1,8 @@
 /** The models the user keeps: choosing and forgetting them, keeping a run trained here, and model files. */
 import type { ModelFiles } from '../../protocol/messages';
 import type { Store } from '../store';
-import type { HyperParams } from '../../protocol/config';
-import { DEFAULT_MODEL_ID, isTraining, type AppState, type KeptModel, type ModelInfo } from '../state';
+import type { HyperParams, ModelShape } from '../../protocol/config';
+import { DEFAULT_MODEL_ID, isTraining, type AppState, type KeptModel } from '../state';
 import { draftFrom } from '../hyperForm';
 import type { ComputeEngine } from './computeEngine';
 import { isStorageRefusal, messageOf, PageActionError, type Messages } from './messages';
@@ -25,7 +25,7 @@ export interface ModelsDeps {
 }
 
 /** What of a model's settings a run that starts from it must share. */
-function shapeOf(config: HyperParams): ModelInfo['shape'] {
+function shapeOf(config: HyperParams): ModelShape {
   return { baseWidth: config.baseWidth, voiceContext: config.voiceContext };
 }
 

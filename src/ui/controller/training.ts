@@ -2,10 +2,10 @@
 import { heldOutCount } from '../../music/heldOut';
 import type { TrainingWindows } from '../../music/pianoRoll';
 import { sampleMelodyRoll, SAMPLE_MELODIES } from '../../music/samples';
-import { startFromProblem } from '../../protocol/config';
+import { startFromProblem, type ModelShape } from '../../protocol/config';
 import type { WorkerEvent } from '../../protocol/messages';
 import type { Store } from '../store';
-import { isTraining, type AppState, type ModelInfo } from '../state';
+import { isTraining, type AppState } from '../state';
 import { checkDraft, trainingThreads } from '../hyperForm';
 import { snapshotWindow } from '../rollRanges';
 import { ownFilesHold, trackRolesOf } from '../trackRoles';
@@ -29,7 +29,7 @@ export interface TrainingDeps {
 /** The training actions, and the page's reading of the worker's events. */
 export class Training {
   /** The size and kind of generator of the run started last: the model it trains has that shape. */
-  private runShape: ModelInfo['shape'];
+  private runShape: ModelShape | undefined;
 
   constructor(private readonly deps: TrainingDeps) {}
 
