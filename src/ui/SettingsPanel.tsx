@@ -96,6 +96,41 @@ function NumberSetting({ field, label, help, testId, value, problem, onText, sli
   );
 }
 
+/** One setting chosen from a list: its label, select, explanation and, when invalid, what is wrong. */
+function SelectSetting({
+  field,
+  label,
+  help,
+  testId,
+  value,
+  problem,
+  onText,
+  options,
+}: Pick<NumberSettingProps, 'field' | 'label' | 'help' | 'testId' | 'value' | 'problem' | 'onText'> & {
+  /** [value, label] of each choice. */
+  options: readonly (readonly [string, string])[];
+}) {
+  return (
+    <Field field={field} label={label} problem={problem} help={help}>
+      {(ids) => (
+        <select
+          id={ids.input}
+          value={value}
+          onChange={(e) => onText(e.target.value)}
+          data-testid={testId}
+          aria-describedby={problem ? `${ids.help} ${ids.error}` : ids.help}
+        >
+          {options.map(([choice, text]) => (
+            <option key={choice} value={choice}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 /** The memory a training thread needs for the draft's model and batch size, in words ("150 MB"), or "—" while they are invalid. */
 function memoryEstimate(draft: { baseWidth: string; batchSize: string }, threads: number): string {
   const width = Number(draft.baseWidth) as ModelWidth;
@@ -114,7 +149,6 @@ export function SettingsPanel() {
   const problems = check.ok ? {} : check.problems;
   const locked = training === 'training' || training === 'paused';
   const set = (field: FormField) => (text: string) => controller.setField(field, text);
-  const describedBy = (ids: { help: string; error: string }, field: FormField) => (problems[field] ? `${ids.help} ${ids.error}` : ids.help);
   const setting = (field: FormField & keyof typeof draft) => ({ field, value: draft[field], problem: problems[field], onText: set(field) });
 
   return (
@@ -165,53 +199,29 @@ export function SettingsPanel() {
           step="any"
           slider={{ min: 0, max: 50, position: Number(draft.voiceLossWeight) || 0, label: 'Voice guidance slider' }}
         />
-        <Field
-          field="voiceContext"
+        <SelectSetting
+          {...setting('voiceContext')}
           label="Generator reads"
-          problem={problems.voiceContext}
           help="Melody only is the reference's generator. Melody and voices also shows it the voices with some notes hidden, to write the hidden ones; the accompaniment is then sampled a few notes at a time (Gibbs sampling), which sounds less like a rule book and more like the music it learned."
-        >
-          {(ids) => (
-            <select
-              id={ids.input}
-              value={draft.voiceContext}
-              onChange={(e) => set('voiceContext')(e.target.value)}
-              data-testid="voice-context-select"
-              aria-describedby={describedBy(ids, 'voiceContext')}
-            >
-              <option value="false">Melody only</option>
-              <option value="true">Melody and voices (Gibbs sampling)</option>
-            </select>
-          )}
-        </Field>
+          testId="voice-context-select"
+          options={[
+            ['false', 'Melody only'],
+            ['true', 'Melody and voices (Gibbs sampling)'],
+          ]}
+        />
         <NumberSetting
           {...setting('batchSize')}
           label="Batch size"
           help={`Two-bar windows per step. Larger batches give smoother learning but need more memory per step: this model and batch need about ${memoryEstimate(draft, threads)} per training thread.`}
           testId="batch-size-input"
         />
-        <Field
-          field="baseWidth"
+        <SelectSetting
+          {...setting('baseWidth')}
           label="Model size"
-          problem={problems.baseWidth}
           help="Width of both networks. Larger models can write richer parts but train much more slowly; “reference” is DeepComposer's size."
-        >
-          {(ids) => (
-            <select
-              id={ids.input}
-              value={draft.baseWidth}
-              onChange={(e) => set('baseWidth')(e.target.value)}
-              data-testid="model-size-select"
-              aria-describedby={describedBy(ids, 'baseWidth')}
-            >
-              {Object.entries(MODEL_SIZES).map(([name, width]) => (
-                <option key={name} value={String(width)}>
-                  {name} (width {width})
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+          testId="model-size-select"
+          options={Object.entries(MODEL_SIZES).map(([name, width]) => [String(width), `${name} (width ${width})`] as const)}
+        />
         <NumberSetting
           {...setting('seed')}
           label="Seed"
