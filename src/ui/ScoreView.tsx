@@ -33,6 +33,15 @@ const SELECTED_CLASS = 'abcjs-edit-selected';
 /** The class that marks a locked note of the accompaniment on the engraving. */
 const LOCKED_CLASS = 'abcjs-locked';
 
+/** Gives the engraved elements of the notes at `chars` (offsets in the ABC text) the class `name`, and no others. */
+function markEngraved(paper: HTMLElement, tune: TuneObject | null, name: string, chars: readonly number[]): void {
+  for (const el of paper.querySelectorAll(`.${name}`)) el.classList.remove(name);
+  for (const char of chars) {
+    const element = tune?.getElementFromChar(char) as { abselem?: { elemset?: SVGElement[] } } | null | undefined;
+    for (const el of element?.abselem?.elemset ?? []) el.classList.add(name);
+  }
+}
+
 /** The mark of the note of `track` sounding at `step` with `pitch`, or undefined. */
 function markOfNote(marks: readonly AbcMark[], track: number, step: number, pitch: number): AbcMark | undefined {
   return marks.find((m) => m.track === track && m.pitches.includes(pitch) && m.startStep <= step && step < m.startStep + m.steps);
@@ -198,25 +207,20 @@ export default function ScoreView({
   // The accompaniment's locked notes are marked on the engraving.
   const locked = useMemo(() => lockedMarks(score.marks, lock), [score, lock]);
   useEffect(() => {
-    const paper = paperRef.current;
-    if (!paper) return;
-    for (const el of paper.querySelectorAll(`.${LOCKED_CLASS}`)) el.classList.remove(LOCKED_CLASS);
-    for (const mark of locked) {
-      const element = tuneRef.current?.getElementFromChar(mark.char) as { abselem?: { elemset?: SVGElement[] } } | null | undefined;
-      for (const el of element?.abselem?.elemset ?? []) el.classList.add(LOCKED_CLASS);
-    }
+    if (paperRef.current)
+      markEngraved(
+        paperRef.current,
+        tuneRef.current,
+        LOCKED_CLASS,
+        locked.map((m) => m.char),
+      );
   }, [locked, engraved]);
 
   // The note under the editor's cursor is marked on the engraving.
   const selected = editor ? markOfNote(score.marks, editor.track, editor.cursor.step, editor.cursor.pitch) : undefined;
   const selectedChar = selected?.char ?? -1;
   useEffect(() => {
-    const paper = paperRef.current;
-    if (!paper) return;
-    for (const el of paper.querySelectorAll(`.${SELECTED_CLASS}`)) el.classList.remove(SELECTED_CLASS);
-    if (selectedChar < 0) return;
-    const element = tuneRef.current?.getElementFromChar(selectedChar) as { abselem?: { elemset?: SVGElement[] } } | null | undefined;
-    for (const el of element?.abselem?.elemset ?? []) el.classList.add(SELECTED_CLASS);
+    if (paperRef.current) markEngraved(paperRef.current, tuneRef.current, SELECTED_CLASS, selectedChar < 0 ? [] : [selectedChar]);
   }, [selectedChar, engraved]);
 
   const onClick = (event: MouseEvent<HTMLDivElement>) => {
