@@ -16,7 +16,6 @@ import { lockSoundingNotes, type AccompanimentLock } from '../src/music/locks';
 import { midiToRoll, parseMidi, summarizeTracks, type ParsedMidi } from '../src/music/midiIn';
 import { addNote, trackNotes } from '../src/music/notes';
 import { ACCOMPANIMENT_TRACKS, createRoll, sameGrid, stepsPerBar, type PianoRoll } from '../src/music/pianoRoll';
-
 import { rollToMidi } from '../src/music/midiOut';
 import { ModelFileError } from '../src/model/errors';
 import { describeReport, generate } from '../src/model/generate/pipeline';

@@ -6,7 +6,6 @@
  */
 import { MODEL_TRACKS, PITCHES, WINDOW_STEPS, windowsProblem, type TrainingWindows } from '../music/pianoRoll';
 import { TrainingDataError } from './errors';
-
 import { createUniform, seedStream, shuffledIndices } from '../music/random';
 
 /** Checks that windows have the shape the model trains on (2 bars, 128 pitches, 4 tracks, melody first). */

@@ -8,7 +8,6 @@ import { placeInUserRegister } from '../../src/model/generate/placement';
 import { intoModelRegister, voiceScores } from '../../src/model/generate/scores';
 import { type Candidate } from '../../src/model/generate/types';
 import { windowStarts } from '../../src/model/generate/windows';
-
 import { MODEL_TRACKS, ACCOMPANIMENT_TRACKS, PITCHES, WINDOW_STEPS } from '../../src/music/pianoRoll';
 import { DEFAULT_GENERATION_OPTIONS, GenerationOptionsError } from '../../src/protocol/generation';
 import { melodyRoll, tinyConfig, useCpu } from './model-fixtures';

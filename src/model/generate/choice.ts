@@ -6,7 +6,6 @@
 import { MODEL_TRACKS, ACCOMPANIMENT_TRACKS, PITCHES, WINDOW_STEPS } from '../../music/pianoRoll';
 import { mixSeed } from '../../music/random';
 import type { GenerationOptions } from '../../protocol/generation';
-
 import { type Candidate, type GenerationNetworks, type ModelMelody } from './types';
 import { windowStarts } from './windows';
 

@@ -20,7 +20,6 @@ import { isConsonant } from '../../music/intervals';
 import { estimateRollKey, scaleMask } from '../../music/keys';
 import { barPosition, type DataProfile, type TrackProfile } from '../../music/dataProfile';
 import { MODEL_TRACKS, ACCOMPANIMENT_TRACKS, PITCHES, type PianoRoll } from '../../music/pianoRoll';
-
 import { type Candidate, type ModelMelody } from './types';
 
 /** Bonus, on the tanh scale of the scores, for a pitch in the melody's key. */

@@ -14,7 +14,6 @@
 import { MODEL_TRACKS, PITCHES, WINDOW_STEPS, type PianoRoll } from '../../music/pianoRoll';
 import type { JoinMode } from '../../protocol/generation';
 import { MelodyError } from '../errors';
-
 import { createUniform, seedStream, truncatedNormal } from '../../music/random';
 import { VOICE_RANGES } from '../../music/voices';
 
